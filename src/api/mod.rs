@@ -1,0 +1,26 @@
+//! One request builder per REST operation.
+//!
+//! Every operation implements [`Operation`]: `to_request` validates the input and
+//! produces a [`Request`]; `decode` turns the response into the operation's output
+//! (or a structured [`Error::Service`]).
+
+use crate::http::{Request, Response};
+use crate::Error;
+
+/// A Call Automation REST operation as a value.
+pub trait Operation {
+    /// What a successful response decodes to.
+    type Output;
+
+    /// Validates the input and builds the request for `api_version`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming the field and the reason.
+    fn to_request(&self, api_version: &str) -> Result<Request, Error>;
+
+    /// Decodes a response (any status).
+    ///
+    /// # Errors
+    /// [`Error::Service`] for error statuses, [`Error::Decode`] for bodies that do not match.
+    fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error>;
+}

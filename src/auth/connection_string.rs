@@ -1,0 +1,106 @@
+//! Connection strings: `endpoint=https://<resource>.communication.azure.com/;accesskey=<base64>`.
+
+use crate::http::Endpoint;
+use crate::Error;
+use base64::Engine as _;
+use core::fmt;
+use core::str::FromStr;
+
+/// An ACS access key: the base64-decoded HMAC key bytes.
+///
+/// `Debug` never shows the key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessKey(Vec<u8>);
+
+impl AccessKey {
+    /// Decodes a base64 access key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] (field `accesskey`) when empty or not valid base64.
+    pub fn from_base64(key: &str) -> Result<Self, Error> {
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(Error::invalid("accesskey", "is empty"));
+        }
+        base64::engine::general_purpose::STANDARD
+            .decode(key)
+            .map(AccessKey)
+            .map_err(|_| Error::invalid("accesskey", "is not valid base64"))
+    }
+
+    /// The raw key bytes (for HMAC).
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessKey(<redacted>)")
+    }
+}
+
+/// A parsed connection string.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConnectionString {
+    endpoint: Endpoint,
+    access_key: AccessKey,
+}
+
+impl ConnectionString {
+    /// The service endpoint.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+    /// The decoded access key.
+    pub fn access_key(&self) -> &AccessKey {
+        &self.access_key
+    }
+    /// Builds one from parts.
+    pub fn new(endpoint: Endpoint, access_key: AccessKey) -> Self {
+        ConnectionString { endpoint, access_key }
+    }
+}
+
+impl fmt::Debug for ConnectionString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionString").field("endpoint", &self.endpoint.to_string()).field("access_key", &self.access_key).finish()
+    }
+}
+
+impl FromStr for ConnectionString {
+    type Err = Error;
+
+    /// Keys are case-insensitive and may come in any order; a trailing `;` is allowed.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] with field `connectionString`, `endpoint` or `accesskey`:
+    /// empty string, a part without `=`, an unknown or repeated key, a missing part,
+    /// an empty value, a key that is not base64, an endpoint that is not an https/http URL.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        if s.trim().is_empty() {
+            return Err(Error::invalid("connectionString", "is empty"));
+        }
+        let (mut endpoint, mut key) = (None, None);
+        for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = part
+                .split_once('=')
+                .ok_or_else(|| Error::invalid("connectionString", "has a part without '=' (expected name=value)"))?;
+            let slot = match name.trim().to_ascii_lowercase().as_str() {
+                "endpoint" => &mut endpoint,
+                "accesskey" => &mut key,
+                _ => return Err(Error::invalid("connectionString", "has an unknown part (expected endpoint and accesskey)")),
+            };
+            if slot.is_some() {
+                return Err(Error::invalid(name.trim().to_ascii_lowercase(), "appears more than once"));
+            }
+            *slot = Some(value.trim());
+        }
+        let endpoint = endpoint.ok_or_else(|| Error::invalid("endpoint", "is missing from the connection string"))?;
+        let key = key.ok_or_else(|| Error::invalid("accesskey", "is missing from the connection string"))?;
+        if endpoint.is_empty() {
+            return Err(Error::invalid("endpoint", "is empty"));
+        }
+        Ok(ConnectionString { endpoint: Endpoint::parse(endpoint)?, access_key: AccessKey::from_base64(key)? })
+    }
+}

@@ -1,0 +1,383 @@
+//! Requests and responses as plain values.
+//!
+//! A [`Request`] is what an operation produces: method, a path that is already
+//! percent-encoded exactly as it goes on the wire, query pairs, headers and an
+//! optional JSON body. The bytes signed by [`crate::auth::sign`] are exactly
+//! [`Request::path_and_query`], so what is signed is what is sent.
+
+use crate::Error;
+
+/// HTTP methods used by Call Automation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    /// The upper-case method name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// An HTTP request, ready to be signed and sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: Method,
+    /// Percent-encoded path starting with `/` (relative to the endpoint's base path).
+    pub path: String,
+    /// Query pairs, unencoded; encoded by [`Request::path_and_query`].
+    pub query: Vec<(String, String)>,
+    /// Header names are stored lower-case.
+    pub headers: Vec<(String, String)>,
+    /// UTF-8 JSON body, if any.
+    pub body: Option<String>,
+}
+
+impl Request {
+    /// A request with no query, headers or body. `path` must already be encoded.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Request { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None }
+    }
+
+    /// Appends a query pair.
+    #[must_use]
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.query.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Sets (replaces) a header; the name is stored lower-case.
+    pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
+        let name = name.to_ascii_lowercase();
+        let value = value.into();
+        match self.headers.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.headers.push((name, value)),
+        }
+    }
+
+    /// Builder form of [`Request::set_header`].
+    #[must_use]
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.set_header(name, value);
+        self
+    }
+
+    /// Looks a header up, case-insensitively.
+    pub fn get_header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Serializes `body` as the JSON body and sets `content-type`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] if the value cannot be serialized (e.g. non-finite float).
+    pub fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Error> {
+        let text = serde_json::to_string(body).map_err(|e| Error::invalid("body", e.to_string()))?;
+        self.body = Some(text);
+        self.set_header("content-type", "application/json");
+        Ok(self)
+    }
+
+    /// The path and encoded query exactly as sent (and signed).
+    pub fn path_and_query(&self) -> String {
+        if self.query.is_empty() {
+            return self.path.clone();
+        }
+        let mut out = self.path.clone();
+        for (i, (k, v)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            encode_query_component(k, &mut out);
+            out.push('=');
+            encode_query_component(v, &mut out);
+        }
+        out
+    }
+
+    /// The absolute URL of this request against `endpoint`.
+    pub fn url(&self, endpoint: &Endpoint) -> String {
+        format!("{}://{}{}{}", endpoint.scheme(), endpoint.authority(), endpoint.base_path(), self.path_and_query())
+    }
+}
+
+/// Percent-encodes one path segment (RFC 3986 unreserved characters stay as they are).
+///
+/// Participant raw ids such as `8:acs:…` become `8%3Aacs%3A…`.
+pub fn encode_path_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len() * 3);
+    for &b in segment.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            push_pct(&mut out, b);
+        }
+    }
+    out
+}
+
+// application/x-www-form-urlencoded, as WHATWG URLSearchParams serializes it
+// (space → '+'), so signatures match what browsers and the official SDK send.
+fn encode_query_component(s: &str, out: &mut String) {
+    for &b in s.as_bytes() {
+        match b {
+            b' ' => out.push('+'),
+            b'*' | b'-' | b'.' | b'_' => out.push(b as char),
+            _ if b.is_ascii_alphanumeric() => out.push(b as char),
+            _ => push_pct(out, b),
+        }
+    }
+}
+
+fn push_pct(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('%');
+    out.push(HEX[usize::from(b >> 4)] as char);
+    out.push(HEX[usize::from(b & 15)] as char);
+}
+
+/// A service endpoint: scheme, authority and an optional base path.
+///
+/// The authority carries a port only when it is not the scheme's default, which is
+/// the `host` that goes into the HMAC string-to-sign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    scheme: String,
+    authority: String,
+    host: String,
+    base_path: String,
+}
+
+impl Endpoint {
+    /// Parses `https://host[:port][/base]`. `http` is accepted (the emulator and
+    /// loopback development use it); other schemes, user info, query and fragment are refused.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] with field `endpoint` naming what is wrong.
+    pub fn parse(url: &str) -> Result<Self, Error> {
+        let bad = |reason: &str| Error::invalid("endpoint", reason);
+        let url = url.trim();
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("is not an absolute URL (expected https://host)"))?;
+        let scheme = scheme.to_ascii_lowercase();
+        let default_port = match scheme.as_str() {
+            "https" => "443",
+            "http" => "80",
+            _ => return Err(bad("scheme must be https (or http for local development)")),
+        };
+        if rest.contains(['?', '#']) {
+            return Err(bad("must not contain a query or fragment"));
+        }
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        if authority.is_empty() {
+            return Err(bad("has no host"));
+        }
+        if authority.contains('@') {
+            return Err(bad("must not contain user info"));
+        }
+        let (host, port) = split_host_port(authority).ok_or_else(|| bad("has an invalid port"))?;
+        if host.is_empty() || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-[]:".contains(&b)) {
+            return Err(bad("has an invalid host name"));
+        }
+        let host = host.to_ascii_lowercase();
+        let authority = match port {
+            Some(p) if p != default_port => format!("{host}:{p}"),
+            _ => host.clone(),
+        };
+        let base_path = path.trim_end_matches('/').to_owned();
+        Ok(Endpoint { scheme, authority, host, base_path })
+    }
+
+    /// `https` or `http`.
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+    /// Host plus `:port` when the port is not the default: the signed `host`.
+    pub fn authority(&self) -> &str {
+        &self.authority
+    }
+    /// Host name alone (lower-case), without port.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+    /// Base path without trailing slash (usually empty).
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+    /// True for `localhost`, `127.0.0.0/8` and `[::1]`.
+    pub fn is_loopback(&self) -> bool {
+        is_loopback_host(&self.host)
+    }
+}
+
+impl core::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}://{}{}/", self.scheme, self.authority, self.base_path)
+    }
+}
+
+/// True for `localhost`, `127.x.y.z` and `[::1]`/`::1`.
+pub fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h == "::1"
+        || (h.starts_with("127.") && h.split('.').count() == 4 && h.split('.').all(|p| p.parse::<u8>().is_ok()))
+}
+
+fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    let (host, port) = if let Some(end) = authority.strip_prefix('[').and_then(|_| authority.find(']')) {
+        let rest = &authority[end + 1..];
+        (&authority[..=end], rest.strip_prefix(':'))
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    match port {
+        Some(p) if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) => None,
+        Some(p) if p.parse::<u32>().ok()? > 65_535 => None,
+        _ => Some((host, port)),
+    }
+}
+
+/// A response as the core sees it: status, headers and body bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Response<'a> {
+    pub status: u16,
+    /// Header (name, value) pairs; names compared case-insensitively.
+    pub headers: &'a [(String, String)],
+    pub body: &'a [u8],
+}
+
+impl<'a> Response<'a> {
+    /// Looks a header up, case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    /// True for 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// The `Repeatability-Request-ID` / `Repeatability-First-Sent` pair that makes a
+/// POST safe to retry: the service applies a request id at most once.
+///
+/// The core invents neither: pass 16 random bytes (a face's CSPRNG) or derive the id
+/// from something stable, such as the id of the event that triggered the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repeatability {
+    /// A UUID (any version) in lower-case hyphenated form.
+    pub request_id: String,
+    /// IMF-fixdate of the first attempt.
+    pub first_sent: String,
+}
+
+impl Repeatability {
+    /// From 16 random bytes (formatted as a version-4 UUID) and the first-sent time.
+    pub fn from_random(bytes: [u8; 16], first_sent_unix: u64) -> Self {
+        Repeatability { request_id: uuid_v4_from_bytes(bytes), first_sent: crate::time::http_date(first_sent_unix) }
+    }
+
+    /// Deterministically from a seed (e.g. `"{event id}/{command}"`): re-deriving after a
+    /// re-delivered webhook yields the same id, so the service applies the command once.
+    pub fn derive(seed: &str, first_sent_unix: u64) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(seed.as_bytes());
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        Self::from_random(bytes, first_sent_unix)
+    }
+
+    /// Sets both headers on `req`.
+    pub fn apply(&self, req: &mut Request) {
+        req.set_header("repeatability-request-id", self.request_id.clone());
+        req.set_header("repeatability-first-sent", self.first_sent.clone());
+    }
+}
+
+/// Formats 16 bytes as a version-4, RFC 4122-variant UUID string.
+pub fn uuid_v4_from_bytes(mut b: [u8; 16]) -> String {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let mut s = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.push('-');
+        }
+        s.push_str(&format!("{byte:02x}"));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_raw_ids_in_paths() {
+        assert_eq!(encode_path_segment("8:acs:a_b-c.d~e"), "8%3Aacs%3Aa_b-c.d~e");
+        assert_eq!(encode_path_segment("4:+14255550123"), "4%3A%2B14255550123");
+        assert_eq!(encode_path_segment("a/b?c#d e"), "a%2Fb%3Fc%23d%20e");
+    }
+
+    #[test]
+    fn query_is_form_encoded_like_url_search_params() {
+        let r = Request::new(Method::Get, "/p").query("api-version", "2026-03-12").query("q", "a b+c");
+        assert_eq!(r.path_and_query(), "/p?api-version=2026-03-12&q=a+b%2Bc");
+    }
+
+    #[test]
+    fn endpoint_drops_default_port_only() {
+        let e = Endpoint::parse("https://Contoso.communication.azure.com:443/").unwrap();
+        assert_eq!(e.authority(), "contoso.communication.azure.com");
+        let e = Endpoint::parse("http://127.0.0.1:8089").unwrap();
+        assert_eq!(e.authority(), "127.0.0.1:8089");
+        assert!(e.is_loopback());
+        let e = Endpoint::parse("https://h.example:8443/base/").unwrap();
+        assert_eq!(e.base_path(), "/base");
+        assert_eq!(Request::new(Method::Get, "/x").url(&e), "https://h.example:8443/base/x");
+    }
+
+    #[test]
+    fn endpoint_errors_name_the_problem() {
+        for (url, needle) in [
+            ("contoso.communication.azure.com", "absolute URL"),
+            ("ftp://x", "scheme"),
+            ("https://", "no host"),
+            ("https://u:p@h", "user info"),
+            ("https://h:99999", "port"),
+            ("https://h?x=1", "query"),
+            ("https://h w", "host name"),
+        ] {
+            match Endpoint::parse(url) {
+                Err(Error::InvalidInput { field, reason }) => {
+                    assert_eq!(field, "endpoint");
+                    assert!(reason.contains(needle), "{url}: {reason}");
+                }
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn repeatability_is_deterministic_when_derived() {
+        let a = Repeatability::derive("evt-1/answer", 1_649_873_352);
+        let b = Repeatability::derive("evt-1/answer", 1_649_873_352);
+        let c = Repeatability::derive("evt-2/answer", 1_649_873_352);
+        assert_eq!(a, b);
+        assert_ne!(a.request_id, c.request_id);
+        assert_eq!(a.first_sent, "Wed, 13 Apr 2022 18:09:12 GMT");
+        assert_eq!(a.request_id.len(), 36);
+        assert_eq!(&a.request_id[14..15], "4");
+    }
+}

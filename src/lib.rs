@@ -1,0 +1,42 @@
+//! # callsteer — Azure Communication Services Call Automation, sans-IO
+//!
+//! The core of this crate never touches a socket, a clock or a random number
+//! generator. Every REST operation of Call Automation (api-version
+//! [`DEFAULT_API_VERSION`]) is a value — `CreateCall::new(..).operation_context(..)` —
+//! that turns into a plain [`http::Request`] (method, path, query, headers, JSON body).
+//! A *face* sends it and hands the bytes that come back to the operation's decoder:
+//!
+//! * the npm package (`js` feature, `src/js/`) sends through the global `fetch`;
+//! * the edge worker (`edge` feature, `src/edge/`) runs inside Cloudflare Workers;
+//! * the emulator (`emulator` feature, `src/emulator/`) serves the same contract locally.
+//!
+//! Time and randomness come in as arguments: [`auth::sign`] takes `now` (Unix seconds),
+//! [`http::Repeatability`] takes the request id bytes and the first-sent time.
+//!
+//! ```
+//! use callsteer::{auth::{ConnectionString, sign}, http::{Method, Request}};
+//! let cs: ConnectionString = "endpoint=https://contoso.communication.azure.com/;accesskey=pw=="
+//!     .parse().unwrap();
+//! let mut req = Request::new(Method::Get, "/calling/callConnections/abc")
+//!     .query("api-version", callsteer::DEFAULT_API_VERSION);
+//! sign(&mut req, cs.access_key(), cs.endpoint().authority(), 1_649_873_352);
+//! assert!(req.get_header("authorization").unwrap().starts_with("HMAC-SHA256 SignedHeaders="));
+//! ```
+#![cfg_attr(not(any(feature = "js", feature = "edge")), forbid(unsafe_code))]
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod http;
+pub mod identifier;
+pub mod models;
+pub mod time;
+
+pub use error::Error;
+pub use identifier::{CommunicationCloud, CommunicationIdentifier, CommunicationIdentifierModel};
+
+/// The stable api-version this crate speaks by default (overridable per client).
+pub const DEFAULT_API_VERSION: &str = "2026-03-12";
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

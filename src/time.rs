@@ -1,0 +1,104 @@
+//! Date formatting for `x-ms-date` and `Repeatability-First-Sent` (IMF-fixdate, RFC 7231).
+//!
+//! The core reads no clock: callers pass Unix seconds.
+
+const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// Formats Unix seconds as IMF-fixdate, e.g. `Wed, 13 Apr 2022 18:09:12 GMT`.
+pub fn http_date(unix_seconds: u64) -> String {
+    let days = unix_seconds / 86_400;
+    let secs = unix_seconds % 86_400;
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS[(days % 7) as usize],
+        d,
+        MONTHS[(m - 1) as usize],
+        y,
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Parses an IMF-fixdate back to Unix seconds. Returns `None` for anything else.
+pub fn parse_http_date(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() != 29 || &s[3..5] != ", " || !s.ends_with(" GMT") {
+        return None;
+    }
+    let d: u32 = s.get(5..7)?.parse().ok()?;
+    let mon = s.get(8..11)?;
+    let m = MONTHS.iter().position(|&x| x == mon)? as u32 + 1;
+    let y: i64 = s.get(12..16)?.parse().ok()?;
+    let hh: u64 = s.get(17..19)?.parse().ok()?;
+    let mm: u64 = s.get(20..22)?.parse().ok()?;
+    let ss: u64 = s.get(23..25)?.parse().ok()?;
+    if !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 || y < 1970 {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    Some(days as u64 * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// Formats Unix seconds as RFC 3339 UTC, e.g. `2022-04-13T18:09:12Z`.
+pub fn rfc3339(unix_seconds: u64) -> String {
+    let days = unix_seconds / 86_400;
+    let secs = unix_seconds % 86_400;
+    let (y, m, d) = civil_from_days(days as i64);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+// Howard Hinnant's civil-from-days algorithm (public domain description).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Vectors from the Java SDK's HmacDateTimeFormatTests (see tests/fixtures/hmac-vectors.md).
+    #[test]
+    fn formats_imf_fixdate() {
+        assert_eq!(http_date(1_649_873_352), "Wed, 13 Apr 2022 18:09:12 GMT");
+        assert_eq!(http_date(1_577_840_460), "Wed, 01 Jan 2020 01:01:00 GMT");
+        assert_eq!(http_date(1_578_618_060), "Fri, 10 Jan 2020 01:01:00 GMT");
+        assert_eq!(http_date(1_709_168_460), "Thu, 29 Feb 2024 01:01:00 GMT");
+        assert_eq!(http_date(1_577_919_660), "Wed, 01 Jan 2020 23:01:00 GMT");
+    }
+
+    #[test]
+    fn parses_what_it_formats() {
+        for t in [0u64, 951_782_400, 1_649_873_352, 1_709_168_460, 4_102_444_799] {
+            assert_eq!(parse_http_date(&http_date(t)), Some(t));
+        }
+        assert_eq!(parse_http_date("Wed, 13 Apr 2022 18:09:12 UTC"), None);
+        assert_eq!(parse_http_date("yesterday"), None);
+    }
+
+    #[test]
+    fn formats_rfc3339() {
+        assert_eq!(rfc3339(1_649_873_352), "2022-04-13T18:09:12Z");
+    }
+}
