@@ -24,3 +24,5 @@ pub trait Operation {
     /// [`Error::Service`] for error statuses, [`Error::Decode`] for bodies that do not match.
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error>;
 }
+
+pub mod response;
