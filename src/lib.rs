@@ -31,6 +31,7 @@ pub mod http;
 pub mod identifier;
 pub mod models;
 pub mod time;
+pub mod validate;
 
 pub use error::Error;
 pub use identifier::{CommunicationCloud, CommunicationIdentifier, CommunicationIdentifierModel};

@@ -1,0 +1,129 @@
+//! Input rules checked before anything is sent. Each returns
+//! [`Error::InvalidInput`] naming the field and the reason.
+
+use crate::http::{is_loopback_host, Endpoint};
+use crate::Error;
+
+/// Service limit on a custom calling context header key (azure-docs: key ≤ 64 chars).
+pub const MAX_CUSTOM_CONTEXT_KEY_CHARS: usize = 64;
+/// Service limit on a custom calling context header value (azure-docs: value ≤ 256 chars).
+pub const MAX_CUSTOM_CONTEXT_VALUE_CHARS: usize = 256;
+/// Spec: `invitationTimeoutInSeconds` minimum 0, maximum 180.
+pub const INVITATION_TIMEOUT_RANGE: core::ops::RangeInclusive<i32> = 0..=180;
+
+/// `value` must be E.164: `+` then 1–15 digits, the first not `0`.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `field`.
+pub fn e164(field: &str, value: &str) -> Result<(), Error> {
+    let digits = value
+        .strip_prefix('+')
+        .ok_or_else(|| Error::invalid(field, format!("phone number must be E.164 (start with '+'), got {value:?}")))?;
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
+        return Err(Error::invalid(field, format!("phone number must be E.164 ('+' and 1-15 digits, no leading 0), got {value:?}")));
+    }
+    Ok(())
+}
+
+/// A callback URI must be an absolute `https` URL; `http` only for loopback hosts
+/// (local development against the emulator or a tunnel-less dev server).
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `field`.
+pub fn callback_uri(field: &str, value: &str) -> Result<(), Error> {
+    let endpoint = Endpoint::parse(value).map_err(|e| match e {
+        Error::InvalidInput { reason, .. } => Error::invalid(field, reason.replace("endpoint", "callback URI")),
+        other => other,
+    })?;
+    if endpoint.scheme() == "http" && !is_loopback_host(endpoint.host()) {
+        return Err(Error::invalid(field, "must use https (http is allowed only for localhost/127.0.0.1/[::1])"));
+    }
+    Ok(())
+}
+
+/// `value` must not be empty (or only whitespace).
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `field`.
+pub fn non_empty(field: &str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// `value` must lie in `range` (inclusive); used for spec `minimum`/`maximum`.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `field`.
+pub fn in_range(field: &str, value: i32, range: core::ops::RangeInclusive<i32>) -> Result<(), Error> {
+    if !range.contains(&value) {
+        return Err(Error::invalid(field, format!("must be between {} and {}, got {value}", range.start(), range.end())));
+    }
+    Ok(())
+}
+
+/// A custom calling context header: key 1–64 chars, value ≤ 256 chars, both printable ASCII
+/// without `:` in the key (they become SIP/VoIP header names).
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `field`.
+pub fn custom_context_header(field: &str, key: &str, value: &str) -> Result<(), Error> {
+    if key.is_empty() || key.chars().count() > MAX_CUSTOM_CONTEXT_KEY_CHARS {
+        return Err(Error::invalid(field, format!("header key must be 1-{MAX_CUSTOM_CONTEXT_KEY_CHARS} characters")));
+    }
+    if !key.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+        return Err(Error::invalid(field, "header key must be printable ASCII without spaces or ':'"));
+    }
+    if value.chars().count() > MAX_CUSTOM_CONTEXT_VALUE_CHARS {
+        return Err(Error::invalid(field, format!("header value must be at most {MAX_CUSTOM_CONTEXT_VALUE_CHARS} characters")));
+    }
+    if !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+        return Err(Error::invalid(field, "header value must be printable ASCII"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(r: Result<(), Error>) -> String {
+        match r {
+            Err(Error::InvalidInput { reason, .. }) => reason,
+            other => panic!("expected InvalidInput, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn e164_accepts_and_refuses() {
+        assert!(e164("f", "+14255550123").is_ok());
+        assert!(reason(e164("f", "14255550123")).contains("start with '+'"));
+        assert!(reason(e164("f", "+0123")).contains("E.164"));
+        assert!(reason(e164("f", "+1234567890123456")).contains("E.164"));
+        assert!(reason(e164("f", "+1-425")).contains("E.164"));
+    }
+
+    #[test]
+    fn callback_uri_requires_https_except_loopback() {
+        assert!(callback_uri("callbackUri", "https://app.example/cb").is_ok());
+        assert!(callback_uri("callbackUri", "http://127.0.0.1:8787/cb").is_ok());
+        assert!(callback_uri("callbackUri", "http://localhost/cb").is_ok());
+        assert!(reason(callback_uri("callbackUri", "http://app.example/cb")).contains("https"));
+        assert!(reason(callback_uri("callbackUri", "app.example/cb")).contains("absolute URL"));
+    }
+
+    #[test]
+    fn custom_context_limits() {
+        assert!(custom_context_header("h", "k", &"v".repeat(256)).is_ok());
+        assert!(reason(custom_context_header("h", "k", &"v".repeat(257))).contains("256"));
+        assert!(reason(custom_context_header("h", &"k".repeat(65), "v")).contains("1-64"));
+        assert!(reason(custom_context_header("h", "a:b", "v")).contains("':'"));
+    }
+
+    #[test]
+    fn ranges() {
+        assert!(in_range("t", 180, INVITATION_TIMEOUT_RANGE).is_ok());
+        assert!(reason(in_range("t", 181, INVITATION_TIMEOUT_RANGE)).contains("between 0 and 180"));
+    }
+}
