@@ -30,6 +30,7 @@ pub mod error;
 pub mod http;
 pub mod identifier;
 pub mod models;
+pub mod retry;
 pub mod time;
 pub mod validate;
 
