@@ -29,6 +29,8 @@ pub mod auth;
 pub mod error;
 pub mod http;
 pub mod identifier;
+#[cfg(feature = "js")]
+pub mod js;
 pub mod models;
 pub mod retry;
 pub mod time;
