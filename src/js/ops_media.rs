@@ -295,7 +295,7 @@ fn start_recording(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
         get(o, "recordingStateCallbackEndpointUrl"),
     );
     put(&mut b, "pauseOnStart", get(o, "pauseOnStart"));
-    put(&mut b, "recordingStorage", get(o, "recordingStorage"));
+    put(&mut b, "externalStorage", get(o, "recordingStorage"));
     put(&mut b, "callConnectionId", truthy(o, "callConnectionId"));
     if let Some(Value::Array(list)) = get(o, "channelAffinity") {
         let mut out = Vec::with_capacity(list.len());

@@ -139,7 +139,9 @@ pub(crate) fn properties(v: &Value) -> Value {
         "sourceCallerIdNumber",
         caller_id.as_ref().and_then(phone),
     );
-    if let Some(uri) = o.remove("callbackUri") {
+    // The official runtime returns `callbackUri` while its typings declare `callbackUrl`:
+    // both are set, so code written against either keeps working.
+    if let Some(uri) = o.get("callbackUri").cloned() {
         o.insert("callbackUrl".into(), uri);
     }
     Value::Object(o)
