@@ -96,6 +96,10 @@ export async function startServer({ statics = {} } = {}) {
           }
         }
       }
+      if (url.pathname === "/favicon.ico") {
+        res.writeHead(404);
+        return res.end();
+      }
       const entry = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), pathAndQuery: req.url, headers: req.headers, body };
       entry.authOk = verifyAuth(req.method, req.url, req.headers, body);
       log.push(entry);
