@@ -34,7 +34,9 @@ pub(crate) fn recording_url<'a>(url: &'a str, field: &str) -> Result<&'a str, Er
     };
     let host = host.to_ascii_lowercase();
     let loopback = is_loopback_host(&host);
-    if !scheme.eq_ignore_ascii_case("https") && !(loopback && scheme.eq_ignore_ascii_case("http")) {
+    let allowed_scheme =
+        scheme.eq_ignore_ascii_case("https") || (loopback && scheme.eq_ignore_ascii_case("http"));
+    if !allowed_scheme {
         return Err(Error::invalid(field, "must use HTTPS scheme for security"));
     }
     if !loopback && !ALLOWED_HOST_SUFFIXES.iter().any(|s| host.ends_with(s)) {

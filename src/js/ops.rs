@@ -101,7 +101,7 @@ pub(crate) fn connection_path(args: &[Value], suffix: &str) -> Result<String, Er
 ///
 /// # Errors
 /// [`Error::InvalidInput`] when present but not an object.
-pub(crate) fn options<'a>(args: &'a [Value], i: usize) -> Result<Option<&'a Obj>, Error> {
+pub(crate) fn options(args: &[Value], i: usize) -> Result<Option<&Obj>, Error> {
     super::shapes::opts(args.get(i), "options")
 }
 
