@@ -2,8 +2,9 @@
 //!
 //! A [`Request`] is what an operation produces: method, a path that is already
 //! percent-encoded exactly as it goes on the wire, query pairs, headers and an
-//! optional JSON body. The bytes signed by [`crate::auth::sign`] are exactly
-//! [`Request::path_and_query`], so what is signed is what is sent.
+//! optional JSON body. The bytes signed by [`crate::auth::sign_for_endpoint`] are exactly
+//! [`Request::wire_path_and_query`], the path and query of [`Request::url`], so what is
+//! signed is what is sent.
 
 use crate::Error;
 
@@ -86,14 +87,22 @@ impl Request {
         Ok(self)
     }
 
-    /// The path and encoded query exactly as sent (and signed).
+    /// The path and encoded query exactly as sent (and signed), relative to the
+    /// endpoint's base path.
+    ///
+    /// The path is normalised the way a URL parser would send it: an empty path is `/`
+    /// and a missing leading `/` is added (WHATWG `URL.pathname`, which the JS SDK
+    /// signs). Query pairs are appended with `&` when `path` already carries a `?`.
     pub fn path_and_query(&self) -> String {
-        if self.query.is_empty() {
-            return self.path.clone();
+        let mut out = String::with_capacity(self.path.len() + 1);
+        if !self.path.starts_with('/') {
+            out.push('/');
         }
-        let mut out = self.path.clone();
-        for (i, (k, v)) in self.query.iter().enumerate() {
-            out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(&self.path);
+        let mut has_query = self.path.contains('?');
+        for (k, v) in &self.query {
+            out.push(if has_query { '&' } else { '?' });
+            has_query = true;
             encode_query_component(k, &mut out);
             out.push('=');
             encode_query_component(v, &mut out);
@@ -101,9 +110,15 @@ impl Request {
         out
     }
 
+    /// The path and query as they go on the wire to `endpoint`: its base path (usually
+    /// empty) followed by [`Request::path_and_query`]. This is what must be signed.
+    pub fn wire_path_and_query(&self, endpoint: &Endpoint) -> String {
+        format!("{}{}", endpoint.base_path(), self.path_and_query())
+    }
+
     /// The absolute URL of this request against `endpoint`.
     pub fn url(&self, endpoint: &Endpoint) -> String {
-        format!("{}://{}{}{}", endpoint.scheme(), endpoint.authority(), endpoint.base_path(), self.path_and_query())
+        format!("{}://{}{}", endpoint.scheme(), endpoint.authority(), self.wire_path_and_query(endpoint))
     }
 }
 
@@ -192,6 +207,11 @@ impl Endpoint {
             Some(p) if p != default_port => format!("{host}:{p}"),
             _ => host.clone(),
         };
+        // The base path goes on the wire (and into the signature) verbatim: only
+        // characters that are legal unescaped in a URL path (RFC 3986 pchar, `%`, `/`).
+        if !path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@%/".contains(&b)) {
+            return Err(bad("has a path with characters that must be percent-encoded"));
+        }
         let base_path = path.trim_end_matches('/').to_owned();
         Ok(Endpoint { scheme, authority, host, base_path })
     }
@@ -334,6 +354,24 @@ mod tests {
     fn query_is_form_encoded_like_url_search_params() {
         let r = Request::new(Method::Get, "/p").query("api-version", "2026-03-12").query("q", "a b+c");
         assert_eq!(r.path_and_query(), "/p?api-version=2026-03-12&q=a+b%2Bc");
+    }
+
+    #[test]
+    fn paths_are_normalised_like_a_url_parser() {
+        assert_eq!(Request::new(Method::Get, "").path_and_query(), "/");
+        assert_eq!(Request::new(Method::Get, "x/y").path_and_query(), "/x/y");
+        let r = Request::new(Method::Get, "/p?a=1").query("b", "2");
+        assert_eq!(r.path_and_query(), "/p?a=1&b=2");
+    }
+
+    #[test]
+    fn the_wire_path_includes_the_base_path() {
+        let e = Endpoint::parse("https://h.example/base/").unwrap();
+        let r = Request::new(Method::Get, "/x").query("api-version", "1");
+        assert_eq!(r.wire_path_and_query(&e), "/base/x?api-version=1");
+        assert_eq!(r.url(&e), "https://h.example/base/x?api-version=1");
+        assert!(Endpoint::parse("https://h.example/a b").is_err());
+        assert!(Endpoint::parse("https://h.example/a%20b").is_ok());
     }
 
     #[test]
