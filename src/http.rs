@@ -44,7 +44,13 @@ pub struct Request {
 impl Request {
     /// A request with no query, headers or body. `path` must already be encoded.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None }
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        }
     }
 
     /// Appends a query pair.
@@ -73,7 +79,10 @@ impl Request {
 
     /// Looks a header up, case-insensitively.
     pub fn get_header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Serializes `body` as the JSON body and sets `content-type`.
@@ -81,7 +90,8 @@ impl Request {
     /// # Errors
     /// [`Error::InvalidInput`] if the value cannot be serialized (e.g. non-finite float).
     pub fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Error> {
-        let text = serde_json::to_string(body).map_err(|e| Error::invalid("body", e.to_string()))?;
+        let text =
+            serde_json::to_string(body).map_err(|e| Error::invalid("body", e.to_string()))?;
         self.body = Some(text);
         self.set_header("content-type", "application/json");
         Ok(self)
@@ -118,7 +128,12 @@ impl Request {
 
     /// The absolute URL of this request against `endpoint`.
     pub fn url(&self, endpoint: &Endpoint) -> String {
-        format!("{}://{}{}", endpoint.scheme(), endpoint.authority(), self.wire_path_and_query(endpoint))
+        format!(
+            "{}://{}{}",
+            endpoint.scheme(),
+            endpoint.authority(),
+            self.wire_path_and_query(endpoint)
+        )
     }
 }
 
@@ -178,7 +193,9 @@ impl Endpoint {
     pub fn parse(url: &str) -> Result<Self, Error> {
         let bad = |reason: &str| Error::invalid("endpoint", reason);
         let url = url.trim();
-        let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("is not an absolute URL (expected https://host)"))?;
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| bad("is not an absolute URL (expected https://host)"))?;
         let scheme = scheme.to_ascii_lowercase();
         let default_port = match scheme.as_str() {
             "https" => "443",
@@ -199,7 +216,11 @@ impl Endpoint {
             return Err(bad("must not contain user info"));
         }
         let (host, port) = split_host_port(authority).ok_or_else(|| bad("has an invalid port"))?;
-        if host.is_empty() || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-[]:".contains(&b)) {
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-[]:".contains(&b))
+        {
             return Err(bad("has an invalid host name"));
         }
         let host = host.to_ascii_lowercase();
@@ -209,11 +230,21 @@ impl Endpoint {
         };
         // The base path goes on the wire (and into the signature) verbatim: only
         // characters that are legal unescaped in a URL path (RFC 3986 pchar, `%`, `/`).
-        if !path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@%/".contains(&b)) {
-            return Err(bad("has a path with characters that must be percent-encoded"));
+        if !path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@%/".contains(&b))
+        {
+            return Err(bad(
+                "has a path with characters that must be percent-encoded",
+            ));
         }
         let base_path = path.trim_end_matches('/').to_owned();
-        Ok(Endpoint { scheme, authority, host, base_path })
+        Ok(Endpoint {
+            scheme,
+            authority,
+            host,
+            base_path,
+        })
     }
 
     /// `https` or `http`.
@@ -249,11 +280,16 @@ pub fn is_loopback_host(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
     h.eq_ignore_ascii_case("localhost")
         || h == "::1"
-        || (h.starts_with("127.") && h.split('.').count() == 4 && h.split('.').all(|p| p.parse::<u8>().is_ok()))
+        || (h.starts_with("127.")
+            && h.split('.').count() == 4
+            && h.split('.').all(|p| p.parse::<u8>().is_ok()))
 }
 
 fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
-    let (host, port) = if let Some(end) = authority.strip_prefix('[').and_then(|_| authority.find(']')) {
+    let (host, port) = if let Some(end) = authority
+        .strip_prefix('[')
+        .and_then(|_| authority.find(']'))
+    {
         let rest = &authority[end + 1..];
         (&authority[..=end], rest.strip_prefix(':'))
     } else {
@@ -281,7 +317,10 @@ pub struct Response<'a> {
 impl<'a> Response<'a> {
     /// Looks a header up, case-insensitively.
     pub fn header(&self, name: &str) -> Option<&'a str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     /// True for 2xx.
     pub fn is_success(&self) -> bool {
@@ -305,7 +344,10 @@ pub struct Repeatability {
 impl Repeatability {
     /// From 16 random bytes (formatted as a version-4 UUID) and the first-sent time.
     pub fn from_random(bytes: [u8; 16], first_sent_unix: u64) -> Self {
-        Repeatability { request_id: uuid_v4_from_bytes(bytes), first_sent: crate::time::http_date(first_sent_unix) }
+        Repeatability {
+            request_id: uuid_v4_from_bytes(bytes),
+            first_sent: crate::time::http_date(first_sent_unix),
+        }
     }
 
     /// Deterministically from a seed (e.g. `"{event id}/{command}"`): re-deriving after a
@@ -345,14 +387,19 @@ mod tests {
 
     #[test]
     fn encodes_raw_ids_in_paths() {
-        assert_eq!(encode_path_segment("8:acs:a_b-c.d~e"), "8%3Aacs%3Aa_b-c.d~e");
+        assert_eq!(
+            encode_path_segment("8:acs:a_b-c.d~e"),
+            "8%3Aacs%3Aa_b-c.d~e"
+        );
         assert_eq!(encode_path_segment("4:+14255550123"), "4%3A%2B14255550123");
         assert_eq!(encode_path_segment("a/b?c#d e"), "a%2Fb%3Fc%23d%20e");
     }
 
     #[test]
     fn query_is_form_encoded_like_url_search_params() {
-        let r = Request::new(Method::Get, "/p").query("api-version", "2026-03-12").query("q", "a b+c");
+        let r = Request::new(Method::Get, "/p")
+            .query("api-version", "2026-03-12")
+            .query("q", "a b+c");
         assert_eq!(r.path_and_query(), "/p?api-version=2026-03-12&q=a+b%2Bc");
     }
 
@@ -383,7 +430,10 @@ mod tests {
         assert!(e.is_loopback());
         let e = Endpoint::parse("https://h.example:8443/base/").unwrap();
         assert_eq!(e.base_path(), "/base");
-        assert_eq!(Request::new(Method::Get, "/x").url(&e), "https://h.example:8443/base/x");
+        assert_eq!(
+            Request::new(Method::Get, "/x").url(&e),
+            "https://h.example:8443/base/x"
+        );
     }
 
     #[test]

@@ -11,4 +11,7 @@ mod connection_string;
 mod signing;
 
 pub use connection_string::{AccessKey, ConnectionString};
-pub use signing::{content_hash, sign, sign_for_endpoint, string_to_sign, BearerToken, Credential};
+pub use signing::{
+    content_hash, hmac_sha256_base64, sign, sign_for_endpoint, string_to_sign, BearerToken,
+    Credential,
+};

@@ -61,7 +61,7 @@ fn sign_path(req: &mut Request, key: &AccessKey, host: &str, path_and_query: &st
     let date = crate::time::http_date(now_unix);
     let hash = content_hash(req.body.as_deref().unwrap_or("").as_bytes());
     let to_sign = string_to_sign(req.method.as_str(), path_and_query, &date, host, &hash);
-    let signature = hmac_base64(key, to_sign.as_bytes());
+    let signature = hmac_sha256_base64(key, to_sign.as_bytes());
     req.set_header("x-ms-date", date);
     req.set_header("x-ms-content-sha256", hash);
     req.set_header(
@@ -70,8 +70,9 @@ fn sign_path(req: &mut Request, key: &AccessKey, host: &str, path_and_query: &st
     );
 }
 
-/// Base64 HMAC-SHA256 of `message` under `key`.
-pub(crate) fn hmac_base64(key: &AccessKey, message: &[u8]) -> String {
+/// Base64 HMAC-SHA256 of `message` under `key` (the `Signature=` part of the header
+/// when `message` is the [`string_to_sign`]).
+pub fn hmac_sha256_base64(key: &AccessKey, message: &[u8]) -> String {
     // `new_from_slice` is the fallible constructor shared by all MACs; HMAC accepts keys
     // of any length (longer ones are hashed), so the error arm cannot happen. It returns
     // an empty signature (the service then answers 401) rather than panicking.
