@@ -197,9 +197,9 @@ impl Endpoint {
             .split_once("://")
             .ok_or_else(|| bad("is not an absolute URL (expected https://host)"))?;
         let scheme = scheme.to_ascii_lowercase();
-        let default_port = match scheme.as_str() {
-            "https" => "443",
-            "http" => "80",
+        let default_port: u16 = match scheme.as_str() {
+            "https" => 443,
+            "http" => 80,
             _ => return Err(bad("scheme must be https (or http for local development)")),
         };
         if rest.contains(['?', '#']) {
@@ -215,15 +215,9 @@ impl Endpoint {
         if authority.contains('@') {
             return Err(bad("must not contain user info"));
         }
-        let (host, port) = split_host_port(authority).ok_or_else(|| bad("has an invalid port"))?;
-        if host.is_empty()
-            || !host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-[]:".contains(&b))
-        {
-            return Err(bad("has an invalid host name"));
-        }
+        let (host, port) = split_host_port(authority).map_err(bad)?;
         let host = host.to_ascii_lowercase();
+        // The port is compared as a number, as URL parsers do: `:0443` is the default.
         let authority = match port {
             Some(p) if p != default_port => format!("{host}:{p}"),
             _ => host.clone(),
@@ -285,24 +279,49 @@ pub fn is_loopback_host(host: &str) -> bool {
             && h.split('.').all(|p| p.parse::<u8>().is_ok()))
 }
 
-fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
-    let (host, port) = if let Some(end) = authority
-        .strip_prefix('[')
-        .and_then(|_| authority.find(']'))
-    {
-        let rest = &authority[end + 1..];
-        (&authority[..=end], rest.strip_prefix(':'))
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
+/// Splits `host[:port]` or `[v6][:port]` and checks both parts.
+fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), &'static str> {
+    const BAD_HOST: &str = "has an invalid host name";
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let end = v6.find(']').ok_or(BAD_HOST)?;
+            let addr = &v6[..end];
+            if addr.is_empty()
+                || !addr
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b":.".contains(&b))
+            {
+                return Err(BAD_HOST);
+            }
+            let port = match &v6[end + 1..] {
+                "" => None,
+                rest => Some(rest.strip_prefix(':').ok_or(BAD_HOST)?),
+            };
+            (&authority[..end + 2], port)
+        }
+        None => {
+            let (host, port) = match authority.split_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            };
+            if host.is_empty()
+                || !host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+            {
+                return Err(BAD_HOST);
+            }
+            (host, port)
         }
     };
-    match port {
-        Some(p) if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) => None,
-        Some(p) if p.parse::<u32>().ok()? > 65_535 => None,
-        _ => Some((host, port)),
-    }
+    let port = match port {
+        None => None,
+        Some(p) if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(p.parse::<u16>().map_err(|_| "has an invalid port")?)
+        }
+        Some(_) => return Err("has an invalid port"),
+    };
+    Ok((host, port))
 }
 
 /// A response as the core sees it: status, headers and body bytes.
@@ -428,6 +447,11 @@ mod tests {
         let e = Endpoint::parse("http://127.0.0.1:8089").unwrap();
         assert_eq!(e.authority(), "127.0.0.1:8089");
         assert!(e.is_loopback());
+        let e = Endpoint::parse("https://h.example:0443").unwrap();
+        assert_eq!(e.authority(), "h.example");
+        let e = Endpoint::parse("http://[::1]:08089").unwrap();
+        assert_eq!((e.authority(), e.host()), ("[::1]:8089", "[::1]"));
+        assert!(e.is_loopback());
         let e = Endpoint::parse("https://h.example:8443/base/").unwrap();
         assert_eq!(e.base_path(), "/base");
         assert_eq!(
@@ -446,6 +470,12 @@ mod tests {
             ("https://h:99999", "port"),
             ("https://h?x=1", "query"),
             ("https://h w", "host name"),
+            ("https://::1", "invalid"),
+            ("https://[::1", "host name"),
+            ("https://[zz]", "host name"),
+            ("https://[::1]x", "host name"),
+            ("https://h:", "port"),
+            ("https://h:-1", "port"),
         ] {
             match Endpoint::parse(url) {
                 Err(Error::InvalidInput { field, reason }) => {
