@@ -7,7 +7,37 @@
 //! The raw-id rules follow the official SDKs (`@azure/communication-common` 2.5.0
 //! `identifierModels.js`, .NET `Azure.Communication.Common` `CommunicationIdentifier.cs`,
 //! Python `azure-communication-callautomation` 1.6.0 `_shared/models.py`); where they
-//! differ from each other or where we differ from them, [`raw`] says so next to the rule.
+//! differ from each other or where we differ from them, the rule says so.
+//!
+//! Rules:
+//! * **Phone** — raw id is `4:` + the number *verbatim*: all three SDKs neither add nor
+//!   strip `+` (older JS releases stripped `+` when formatting and re-added it when
+//!   parsing; 2.5.0 does neither), so `4:14255550123` parses to the value `14255550123`.
+//!   `4:anonymous` is the anonymous caller. The asserted id is the text after the
+//!   *last* `_`, present only when that `_` is not the last character (JS/Python rule).
+//!   We differ in one respect: the SDKs keep the suffix inside the phone-number value
+//!   (`+1425…_abc`); our `value` is the number alone and `asserted_id` holds `abc`,
+//!   so the raw id is `4:{value}_{asserted_id}`. E.164 numbers never contain `_`, so
+//!   this is lossless.
+//! * **ACS user** — `8:acs:`, `8:spool:`, `8:dod-acs:`, `8:gcch-acs:`: the whole raw id
+//!   is the user id. For `8:acs:`, `8:dod-acs:` and `8:gcch-acs:` a suffix of exactly
+//!   three `_`-separated parts is a **Teams extension user** (`resource_tenant_user`);
+//!   one with any other count (a normal ACS user is `resource_user`) is an ACS user.
+//!   `8:spool:` is always an ACS user. (All three SDKs.)
+//! * **Teams user** — `8:orgid:` (public), `8:dod:`, `8:gcch:`, and `8:teamsvisitor:`
+//!   (anonymous visitor, cloud public). **Teams app** — `28:orgid:`, `28:dod:`,
+//!   `28:gcch:`. The older bot forms (`28:<id>`, `28:dod-global:`, `28:gcch-global:`)
+//!   are still declared as constants in the Python package but no current SDK parses
+//!   them: they are [`CommunicationIdentifier::Unknown`].
+//! * **Colons in the suffix** — JS and .NET split on every `:` and call anything that is
+//!   not exactly three segments unknown; Python splits at most twice and keeps the rest
+//!   as the suffix. We take Python's rule (prefix match), so a Teams id containing `:`
+//!   still round-trips; the two forms agree on every id the service issues (GUIDs).
+//! * **Empty suffix** — `8:orgid:` parses to a Teams user with an empty id, as in JS and
+//!   Python (.NET throws instead; this parser never fails).
+//!
+//! How the wire model is decoded (and what wins when `rawId` and the typed sub-object
+//! disagree) is described on [`CommunicationIdentifier::from_model`].
 
 mod model;
 mod raw;

@@ -1,21 +1,6 @@
 //! The wire form (`common.json` `CommunicationIdentifierModel`) and its conversions.
 //!
-//! Decoding follows the official SDKs (JS 2.5.0 `identifierModelSerializer.js`, Python
-//! 1.6.0 `_utils.py` `deserialize_identifier`):
-//! * at most one typed sub-object may be present (the spec says so; JS throws otherwise);
-//! * the typed fields come from the sub-object;
-//! * a `kind` this crate does not know (a future identifier type) gives
-//!   [`CommunicationIdentifier::Unknown`] with the `rawId`, as in JS.
-//!
-//! **When `rawId` and the sub-object disagree** the SDKs keep both: the typed fields from
-//! the sub-object, and the wire `rawId` verbatim as the identity their `rawId` getter and
-//! equality use (JS `rawId` property, .NET `_rawId`, Python `raw_id`; Python even takes an
-//! ACS user's id from `rawId`). Our enum has no second slot, so the sub-object wins and
-//! the wire `rawId` is used only where the sub-object is silent: a phone number's
-//! `assertedId` and anonymity (Python derives both from the raw id), and models with no
-//! sub-object at all. Keep the [`CommunicationIdentifierModel`] if you need the wire
-//! `rawId` verbatim. (Recorded events carry `"rawId": "sanitized"` next to a real
-//! `communicationUser.id`; preferring `rawId` would turn those into unknowns.)
+//! How decoding resolves conflicts is documented on `CommunicationIdentifier::from_model`.
 
 use super::{raw, CommunicationCloud, CommunicationIdentifier};
 use crate::Error;
@@ -187,7 +172,28 @@ impl CommunicationIdentifier {
         m
     }
 
-    /// From the wire model (see the module docs for which side wins).
+    /// From the wire model.
+    ///
+    /// Decoding follows the official SDKs (JS 2.5.0 `identifierModelSerializer.js`, Python
+    /// 1.6.0 `_utils.py` `deserialize_identifier`):
+    /// * at most one typed sub-object may be present (the spec says so; JS throws otherwise);
+    /// * the typed fields come from the sub-object;
+    /// * a `kind` this crate does not know (a future identifier type) gives
+    ///   [`CommunicationIdentifier::Unknown`] with the `rawId`, as in JS; so does an
+    ///   explicit `"kind": "unknown"` (even when the raw id would parse as something else);
+    /// * a model with only a `rawId` (a request shape) is parsed with
+    ///   [`CommunicationIdentifier::from_raw_id`] — JS would call it unknown; parsing loses
+    ///   nothing and gives the kind.
+    ///
+    /// **When `rawId` and the sub-object disagree** the SDKs keep both: the typed fields from
+    /// the sub-object, and the wire `rawId` verbatim as the identity their `rawId` getter and
+    /// equality use (JS `rawId` property, .NET `_rawId`, Python `raw_id`; Python even takes an
+    /// ACS user's id from `rawId`). Our enum has no second slot, so the sub-object wins and
+    /// the wire `rawId` is used only where the sub-object is silent: a phone number's
+    /// `assertedId` and anonymity (Python derives both from the raw id), and models with no
+    /// sub-object at all. Keep the [`CommunicationIdentifierModel`] if you need the wire
+    /// `rawId` verbatim. (Recorded events carry `"rawId": "sanitized"` next to a real
+    /// `communicationUser.id`; preferring `rawId` would turn those into unknowns.)
     ///
     /// # Errors
     /// [`Error::Decode`] (what: `communication identifier`) when more than one typed

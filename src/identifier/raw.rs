@@ -8,32 +8,7 @@
 //! * Python `azure-communication-callautomation` 1.6.0, `_shared/models.py`
 //!   (`identifier_from_raw_id`, `PhoneNumberIdentifier`).
 //!
-//! Rules:
-//! * **Phone** — raw id is `4:` + the number *verbatim*: all three SDKs neither add nor
-//!   strip `+` (JS 1.x stripped `+` when formatting and re-added it when parsing; 2.x
-//!   dropped both), so `4:14255550123` parses to the value `14255550123`.
-//!   `4:anonymous` is the anonymous caller. The asserted id is the text after the
-//!   *last* `_`, present only when that `_` is not the last character (JS/Python rule).
-//!   We differ in one respect: the SDKs keep the suffix inside the phone-number value
-//!   (`+1425…_abc`); our `value` is the number alone and `asserted_id` holds `abc`,
-//!   so the raw id is `4:{value}_{asserted_id}`. E.164 numbers never contain `_`, so
-//!   this is lossless.
-//! * **ACS user** — `8:acs:`, `8:spool:`, `8:dod-acs:`, `8:gcch-acs:`: the whole raw id
-//!   is the user id. For `8:acs:`, `8:dod-acs:` and `8:gcch-acs:` a suffix of exactly
-//!   three `_`-separated parts is a **Teams extension user** (`resource_tenant_user`);
-//!   one with any other count (a normal ACS user is `resource_user`) is an ACS user.
-//!   `8:spool:` is always an ACS user. (All three SDKs.)
-//! * **Teams user** — `8:orgid:` (public), `8:dod:`, `8:gcch:`, and `8:teamsvisitor:`
-//!   (anonymous visitor, cloud public). **Teams app** — `28:orgid:`, `28:dod:`,
-//!   `28:gcch:`. The older bot forms (`28:<id>`, `28:dod-global:`, `28:gcch-global:`)
-//!   are still declared as constants in the Python package but no current SDK parses
-//!   them: they are [`CommunicationIdentifier::Unknown`].
-//! * **Colons in the suffix** — JS and .NET split on every `:` and call anything that is
-//!   not exactly three segments unknown; Python splits at most twice and keeps the rest
-//!   as the suffix. We take Python's rule (prefix match), so a Teams id containing `:`
-//!   still round-trips; the two forms agree on every id the service issues (GUIDs).
-//! * **Empty suffix** — `8:orgid:` parses to a Teams user with an empty id, as in JS and
-//!   Python (.NET throws instead; this parser never fails).
+//! The rules and where they come from are in the `identifier` module docs.
 
 use super::{CommunicationCloud, CommunicationIdentifier};
 use CommunicationCloud::{Dod, Gcch, Public};
