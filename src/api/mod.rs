@@ -26,3 +26,18 @@ pub trait Operation {
 }
 
 pub mod response;
+
+// --- media and recording operations (core-media) ---
+mod dtmf;
+pub(crate) mod media;
+mod recognize;
+mod recording;
+mod streaming;
+mod transcription;
+
+pub use dtmf::{SendDtmfTones, SendDtmfTonesResult, StartContinuousDtmfRecognition, StopContinuousDtmfRecognition};
+pub use media::{CancelAllMediaOperations, Hold, Play, Unhold};
+pub use recognize::Recognize;
+pub use recording::{GetRecordingState, PauseRecording, ResumeRecording, StartRecording, StopRecording};
+pub use streaming::{StartMediaStreaming, StopMediaStreaming};
+pub use transcription::{StartTranscription, StopTranscription, UpdateTranscription};
