@@ -5,13 +5,15 @@
 mod common;
 
 use callsteer::api::{
-    CancelAllMediaOperations, Hold, Operation, Play, StartMediaStreaming, StartTranscription, StopMediaStreaming,
-    StopTranscription, Unhold, UpdateTranscription,
+    CancelAllMediaOperations, Hold, Operation, Play, StartMediaStreaming, StartTranscription,
+    StopMediaStreaming, StopTranscription, Unhold, UpdateTranscription,
 };
 use callsteer::http::Method;
 use callsteer::models::{PlaySource, SsmlSource, TextSource, VoiceKind};
 use callsteer::CommunicationIdentifier;
-use common::{assert_request_matches, assert_service_error, body_json, error_response, invalid, ok_response};
+use common::{
+    assert_request_matches, assert_service_error, body_json, error_response, invalid, ok_response,
+};
 use serde_json::{json, Value};
 
 const API: &str = "2026-03-12";
@@ -37,8 +39,13 @@ fn json_headers() -> Vec<(String, String)> {
 fn assert_unit_decoding<O: Operation<Output = ()>>(op: &O, ok: u16) {
     op.decode(&ok_response(ok, &Value::Null).view()).unwrap();
     let other = if ok == 200 { 202 } else { 200 };
-    assert!(op.decode(&ok_response(other, &Value::Null).view()).is_err(), "{other} is not the spec's status");
-    let err = op.decode(&error_response(400, "BadRequest", "nope").view()).unwrap_err();
+    assert!(
+        op.decode(&ok_response(other, &Value::Null).view()).is_err(),
+        "{other} is not the spec's status"
+    );
+    let err = op
+        .decode(&error_response(400, "BadRequest", "nope").view())
+        .unwrap_err();
     assert_service_error(err, 400, "BadRequest", "nope");
 }
 
@@ -59,7 +66,10 @@ fn play_golden_with_every_field() {
             PlaySource::ssml(SsmlSource::new("<speak>Hi</speak>").custom_voice_endpoint_id("cv-2")),
         ],
     )
-    .play_to(vec![alice(), CommunicationIdentifier::phone("+14255550123")])
+    .play_to(vec![
+        alice(),
+        CommunicationIdentifier::phone("+14255550123"),
+    ])
     .interrupt_call_media_operation(false)
     .play_loop(true)
     .operation_context("ctx-play")
@@ -90,24 +100,36 @@ fn play_golden_with_every_field() {
 
 #[test]
 fn play_sends_only_what_was_set() {
-    let req = Play::new(CALL, vec![PlaySource::file("https://cdn.example/a.wav")]).to_request(API).unwrap();
-    assert_eq!(req.body.as_deref(), Some(r#"{"playSources":[{"kind":"file","file":{"uri":"https://cdn.example/a.wav"}}]}"#));
+    let req = Play::new(CALL, vec![PlaySource::file("https://cdn.example/a.wav")])
+        .to_request(API)
+        .unwrap();
+    assert_eq!(
+        req.body.as_deref(),
+        Some(r#"{"playSources":[{"kind":"file","file":{"uri":"https://cdn.example/a.wav"}}]}"#)
+    );
     assert_request_matches("CallMedia_Play", &req);
 }
 
 #[test]
 fn play_body_reads_back_into_the_operation() {
-    let op = Play::new(CALL, vec![PlaySource::text(TextSource::new("hi"))]).play_to(vec![alice()]).play_loop(false);
+    let op = Play::new(CALL, vec![PlaySource::text(TextSource::new("hi"))])
+        .play_to(vec![alice()])
+        .play_loop(false);
     let body = body_json(&op.to_request(API).unwrap());
     let mut back: Play = serde_json::from_value(body).unwrap();
-    assert_eq!(back.call_connection_id, "", "path parameters are not part of the body");
+    assert_eq!(
+        back.call_connection_id, "",
+        "path parameters are not part of the body"
+    );
     back.call_connection_id = CALL.into();
     assert_eq!(back, op);
 }
 
 #[test]
 fn call_connection_ids_are_percent_encoded() {
-    let req = Play::new("a b/c:d", vec![PlaySource::file("https://x.example/a.wav")]).to_request(API).unwrap();
+    let req = Play::new("a b/c:d", vec![PlaySource::file("https://x.example/a.wav")])
+        .to_request(API)
+        .unwrap();
     assert_eq!(req.path, "/calling/callConnections/a%20b%2Fc%3Ad:play");
     assert_request_matches("CallMedia_Play", &req);
 }
@@ -118,18 +140,47 @@ fn play_validation() {
     let cases: Vec<(Play, &str, &str)> = vec![
         (Play::new(" ", vec![file()]), "callConnectionId", "empty"),
         (Play::new(CALL, vec![]), "playSources", "at least one"),
-        (Play::new(CALL, vec![file(), PlaySource::file("hello.wav")]), "playSources[1].file.uri", "absolute"),
-        (Play::new(CALL, vec![PlaySource::text(TextSource::new(""))]), "playSources[0].text.text", "empty"),
-        (Play::new(CALL, vec![PlaySource::ssml(SsmlSource::new(" "))]), "playSources[0].ssml.ssmlText", "empty"),
-        (Play::new(CALL, vec![file().play_source_cache_id("")]), "playSources[0].playSourceCacheId", "empty"),
-        (Play::new(CALL, vec![file()]).play_to(vec![]), "playTo", "unset to play to everyone"),
-        (Play::new(CALL, vec![file()]).play_to(vec![alice(), CommunicationIdentifier::user("")]), "playTo[1].rawId", "empty"),
         (
-            Play::new(CALL, vec![file()]).play_to(vec![CommunicationIdentifier::phone("4255550123")]),
+            Play::new(CALL, vec![file(), PlaySource::file("hello.wav")]),
+            "playSources[1].file.uri",
+            "absolute",
+        ),
+        (
+            Play::new(CALL, vec![PlaySource::text(TextSource::new(""))]),
+            "playSources[0].text.text",
+            "empty",
+        ),
+        (
+            Play::new(CALL, vec![PlaySource::ssml(SsmlSource::new(" "))]),
+            "playSources[0].ssml.ssmlText",
+            "empty",
+        ),
+        (
+            Play::new(CALL, vec![file().play_source_cache_id("")]),
+            "playSources[0].playSourceCacheId",
+            "empty",
+        ),
+        (
+            Play::new(CALL, vec![file()]).play_to(vec![]),
+            "playTo",
+            "unset to play to everyone",
+        ),
+        (
+            Play::new(CALL, vec![file()]).play_to(vec![alice(), CommunicationIdentifier::user("")]),
+            "playTo[1].rawId",
+            "empty",
+        ),
+        (
+            Play::new(CALL, vec![file()])
+                .play_to(vec![CommunicationIdentifier::phone("4255550123")]),
             "playTo[0].phoneNumber.value",
             "E.164",
         ),
-        (Play::new(CALL, vec![file()]).operation_callback_uri("http://app.example/cb"), "operationCallbackUri", "https"),
+        (
+            Play::new(CALL, vec![file()]).operation_callback_uri("http://app.example/cb"),
+            "operationCallbackUri",
+            "https",
+        ),
     ];
     for (op, field, needle) in cases {
         let (f, reason) = invalid(op.to_request(API));
@@ -137,7 +188,10 @@ fn play_validation() {
         assert!(reason.contains(needle), "{field}: {reason}");
     }
     let loopback = Play::new(CALL, vec![file()]).operation_callback_uri("http://127.0.0.1:8787/cb");
-    assert!(loopback.to_request(API).is_ok(), "http is fine for loopback");
+    assert!(
+        loopback.to_request(API).is_ok(),
+        "http is fine for loopback"
+    );
 }
 
 #[test]
@@ -152,9 +206,16 @@ fn cancel_all_media_operations_golden() {
     let req = op.to_request(API).unwrap();
     assert_eq!(req.method, Method::Post);
     assert_eq!(req.path_and_query(), path("cancelAllMediaOperations"));
-    assert_eq!((req.headers.len(), req.body.as_deref()), (0, None), "no body, no content-type");
+    assert_eq!(
+        (req.headers.len(), req.body.as_deref()),
+        (0, None),
+        "no body, no content-type"
+    );
     assert_request_matches("CallMedia_CancelAllMediaOperations", &req);
-    assert_eq!(invalid(CancelAllMediaOperations::new("").to_request(API)).0, "callConnectionId");
+    assert_eq!(
+        invalid(CancelAllMediaOperations::new("").to_request(API)).0,
+        "callConnectionId"
+    );
     assert_unit_decoding(&op, 202);
 }
 
@@ -180,26 +241,40 @@ fn hold_golden() {
     );
     assert_request_matches("CallMedia_Hold", &req);
     let minimal = Hold::new(CALL, alice()).to_request(API).unwrap();
-    assert_eq!(body_json(&minimal), json!({"targetParticipant": alice_wire()}));
+    assert_eq!(
+        body_json(&minimal),
+        json!({"targetParticipant": alice_wire()})
+    );
     assert_request_matches("CallMedia_Hold", &minimal);
 }
 
 #[test]
 fn hold_validation_and_decoding() {
     let bad_target = Hold::new(CALL, CommunicationIdentifier::user(""));
-    assert_eq!(invalid(bad_target.to_request(API)).0, "targetParticipant.rawId");
+    assert_eq!(
+        invalid(bad_target.to_request(API)).0,
+        "targetParticipant.rawId"
+    );
     let bad_music = Hold::new(CALL, alice()).play_source_info(PlaySource::file("/moh.wav"));
-    assert_eq!(invalid(bad_music.to_request(API)).0, "playSourceInfo.file.uri");
+    assert_eq!(
+        invalid(bad_music.to_request(API)).0,
+        "playSourceInfo.file.uri"
+    );
     let bad_cb = Hold::new(CALL, alice()).operation_callback_uri("ftp://x/cb");
     assert_eq!(invalid(bad_cb.to_request(API)).0, "operationCallbackUri");
-    assert_eq!(invalid(Hold::new("", alice()).to_request(API)).0, "callConnectionId");
+    assert_eq!(
+        invalid(Hold::new("", alice()).to_request(API)).0,
+        "callConnectionId"
+    );
     assert_unit_decoding(&Hold::new(CALL, alice()), 200);
 }
 
 // operationId: CallMedia_Unhold
 #[test]
 fn unhold_golden() {
-    let op = Unhold::new(CALL, alice()).operation_context("ctx-unhold").operation_callback_uri("https://app.example/ops");
+    let op = Unhold::new(CALL, alice())
+        .operation_context("ctx-unhold")
+        .operation_callback_uri("https://app.example/ops");
     let req = op.to_request(API).unwrap();
     assert_eq!(req.method, Method::Post);
     assert_eq!(req.path_and_query(), path("unhold"));
@@ -215,7 +290,10 @@ fn unhold_golden() {
 #[test]
 fn unhold_validation_and_decoding() {
     let bad = Unhold::new(CALL, CommunicationIdentifier::phone("+0123"));
-    assert_eq!(invalid(bad.to_request(API)).0, "targetParticipant.phoneNumber.value");
+    assert_eq!(
+        invalid(bad.to_request(API)).0,
+        "targetParticipant.phoneNumber.value"
+    );
     let bad_cb = Unhold::new(CALL, alice()).operation_callback_uri("http://10.0.0.1/cb");
     assert_eq!(invalid(bad_cb.to_request(API)).0, "operationCallbackUri");
     assert_unit_decoding(&Unhold::new(CALL, alice()), 200);
@@ -224,15 +302,24 @@ fn unhold_validation_and_decoding() {
 // operationId: CallMedia_StartMediaStreaming
 #[test]
 fn start_media_streaming_golden() {
-    let op = StartMediaStreaming::new(CALL).operation_context("ctx-ms").operation_callback_uri("https://app.example/ops");
+    let op = StartMediaStreaming::new(CALL)
+        .operation_context("ctx-ms")
+        .operation_callback_uri("https://app.example/ops");
     let req = op.to_request(API).unwrap();
     assert_eq!(req.method, Method::Post);
     assert_eq!(req.path_and_query(), path("startMediaStreaming"));
     assert_eq!(req.headers, json_headers());
-    assert_eq!(body_json(&req), json!({"operationContext": "ctx-ms", "operationCallbackUri": "https://app.example/ops"}));
+    assert_eq!(
+        body_json(&req),
+        json!({"operationContext": "ctx-ms", "operationCallbackUri": "https://app.example/ops"})
+    );
     assert_request_matches("CallMedia_StartMediaStreaming", &req);
     let empty = StartMediaStreaming::new(CALL).to_request(API).unwrap();
-    assert_eq!(empty.body.as_deref(), Some("{}"), "the body is required even when empty");
+    assert_eq!(
+        empty.body.as_deref(),
+        Some("{}"),
+        "the body is required even when empty"
+    );
     assert_request_matches("CallMedia_StartMediaStreaming", &empty);
 }
 
@@ -250,7 +337,10 @@ fn stop_media_streaming_golden() {
 
 #[test]
 fn media_streaming_validation_and_decoding() {
-    assert_eq!(invalid(StartMediaStreaming::new("").to_request(API)).0, "callConnectionId");
+    assert_eq!(
+        invalid(StartMediaStreaming::new("").to_request(API)).0,
+        "callConnectionId"
+    );
     let bad = StopMediaStreaming::new(CALL).operation_callback_uri("http://app.example/x");
     assert_eq!(invalid(bad.to_request(API)).0, "operationCallbackUri");
     assert_unit_decoding(&StartMediaStreaming::new(CALL), 202);
@@ -282,27 +372,43 @@ fn start_transcription_golden() {
 // operationId: CallMedia_StopTranscription
 #[test]
 fn stop_transcription_golden() {
-    let op = StopTranscription::new(CALL).operation_context("ctx-tr2").operation_callback_uri("https://app.example/ops");
+    let op = StopTranscription::new(CALL)
+        .operation_context("ctx-tr2")
+        .operation_callback_uri("https://app.example/ops");
     let req = op.to_request(API).unwrap();
     assert_eq!(req.method, Method::Post);
     assert_eq!(req.path_and_query(), path("stopTranscription"));
     assert_eq!(req.headers, json_headers());
-    assert_eq!(body_json(&req), json!({"operationContext": "ctx-tr2", "operationCallbackUri": "https://app.example/ops"}));
+    assert_eq!(
+        body_json(&req),
+        json!({"operationContext": "ctx-tr2", "operationCallbackUri": "https://app.example/ops"})
+    );
     assert_request_matches("CallMedia_StopTranscription", &req);
 }
 
 // operationId: CallMedia_UpdateTranscription
 #[test]
 fn update_transcription_golden() {
-    let op = UpdateTranscription::new(CALL).locale("en-AU").operation_context("ctx-tr3");
+    let op = UpdateTranscription::new(CALL)
+        .locale("en-AU")
+        .operation_context("ctx-tr3");
     let req = op.to_request(API).unwrap();
     assert_eq!(req.method, Method::Post);
     assert_eq!(req.path_and_query(), path("updateTranscription"));
     assert_eq!(req.headers, json_headers());
-    assert_eq!(body_json(&req), json!({"locale": "en-AU", "operationContext": "ctx-tr3"}));
+    assert_eq!(
+        body_json(&req),
+        json!({"locale": "en-AU", "operationContext": "ctx-tr3"})
+    );
     assert_request_matches("CallMedia_UpdateTranscription", &req);
-    let model_only = UpdateTranscription::new(CALL).speech_model_endpoint_id("m-1").to_request(API).unwrap();
-    assert_eq!(body_json(&model_only), json!({"speechModelEndpointId": "m-1"}));
+    let model_only = UpdateTranscription::new(CALL)
+        .speech_model_endpoint_id("m-1")
+        .to_request(API)
+        .unwrap();
+    assert_eq!(
+        body_json(&model_only),
+        json!({"speechModelEndpointId": "m-1"})
+    );
     assert_request_matches("CallMedia_UpdateTranscription", &model_only);
 }
 
@@ -311,12 +417,21 @@ fn transcription_validation_and_decoding() {
     let (field, reason) = invalid(UpdateTranscription::new(CALL).to_request(API));
     assert_eq!(field, "locale");
     assert!(reason.contains("must change something"), "{reason}");
-    assert_eq!(invalid(StartTranscription::new(CALL).locale(" ").to_request(API)).0, "locale");
+    assert_eq!(
+        invalid(StartTranscription::new(CALL).locale(" ").to_request(API)).0,
+        "locale"
+    );
     let blank_model = UpdateTranscription::new(CALL).speech_model_endpoint_id("");
-    assert_eq!(invalid(blank_model.to_request(API)).0, "speechModelEndpointId");
+    assert_eq!(
+        invalid(blank_model.to_request(API)).0,
+        "speechModelEndpointId"
+    );
     let bad_cb = StartTranscription::new(CALL).operation_callback_uri("https//x");
     assert_eq!(invalid(bad_cb.to_request(API)).0, "operationCallbackUri");
-    assert_eq!(invalid(StopTranscription::new("").to_request(API)).0, "callConnectionId");
+    assert_eq!(
+        invalid(StopTranscription::new("").to_request(API)).0,
+        "callConnectionId"
+    );
     assert_unit_decoding(&StartTranscription::new(CALL), 202);
     assert_unit_decoding(&StopTranscription::new(CALL), 202);
     assert_unit_decoding(&UpdateTranscription::new(CALL), 202);

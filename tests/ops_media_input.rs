@@ -10,12 +10,13 @@ use callsteer::api::{
 };
 use callsteer::http::Method;
 use callsteer::models::{
-    Choice, DtmfOptions, PlaySource, RecognizeInputType, RecognizeOptions, SpeechOptions, TextSource, Tone,
+    Choice, DtmfOptions, PlaySource, RecognizeInputType, RecognizeOptions, SpeechOptions,
+    TextSource, Tone,
 };
 use callsteer::{CommunicationIdentifier, Error};
 use common::{
-    assert_request_matches, assert_response_matches, assert_service_error, body_json, error_response,
-    fixed_repeatability, invalid, ok_response, FIXED_FIRST_SENT, FIXED_REQUEST_ID,
+    assert_request_matches, assert_response_matches, assert_service_error, body_json,
+    error_response, fixed_repeatability, invalid, ok_response, FIXED_FIRST_SENT, FIXED_REQUEST_ID,
 };
 use serde_json::{json, Value};
 
@@ -62,7 +63,10 @@ fn recognize_dtmf_golden_with_every_field() {
     let req = op.to_request(API).unwrap();
     assert_eq!(req.method, Method::Post);
     assert_eq!(req.path_and_query(), path("recognize"));
-    assert_eq!(req.headers, vec![("content-type".to_owned(), "application/json".to_owned())]);
+    assert_eq!(
+        req.headers,
+        vec![("content-type".to_owned(), "application/json".to_owned())]
+    );
     assert_eq!(
         body_json(&req),
         json!({
@@ -91,8 +95,10 @@ fn recognize_choices_golden() {
             Choice::new("sales", phrases(&["sales", "buy"])).tone(Tone::One),
             Choice::new("support", phrases(&["help"])),
         ]);
-    let op = Recognize::new(CALL, RecognizeInputType::Choices, options)
-        .play_prompts(vec![prompt(), PlaySource::file("https://cdn.example/menu.wav")]);
+    let op = Recognize::new(CALL, RecognizeInputType::Choices, options).play_prompts(vec![
+        prompt(),
+        PlaySource::file("https://cdn.example/menu.wav"),
+    ]);
     let req = op.to_request(API).unwrap();
     assert_eq!(
         body_json(&req),
@@ -118,8 +124,11 @@ fn recognize_choices_golden() {
 
 #[test]
 fn recognize_speech_and_speech_or_dtmf_golden() {
-    let speech = RecognizeOptions::new(caller()).speech_options(SpeechOptions::new().end_silence_timeout_in_ms(2000));
-    let req = Recognize::new(CALL, RecognizeInputType::Speech, speech).to_request(API).unwrap();
+    let speech = RecognizeOptions::new(caller())
+        .speech_options(SpeechOptions::new().end_silence_timeout_in_ms(2000));
+    let req = Recognize::new(CALL, RecognizeInputType::Speech, speech)
+        .to_request(API)
+        .unwrap();
     assert_eq!(
         body_json(&req),
         json!({"recognizeInputType": "speech", "recognizeOptions":
@@ -130,7 +139,9 @@ fn recognize_speech_and_speech_or_dtmf_golden() {
     let both = RecognizeOptions::new(caller())
         .speech_options(SpeechOptions::new())
         .dtmf_options(DtmfOptions::new().max_tones_to_collect(1));
-    let req = Recognize::new(CALL, RecognizeInputType::SpeechOrDtmf, both).to_request(API).unwrap();
+    let req = Recognize::new(CALL, RecognizeInputType::SpeechOrDtmf, both)
+        .to_request(API)
+        .unwrap();
     assert_eq!(
         body_json(&req),
         json!({"recognizeInputType": "speechOrDtmf", "recognizeOptions":
@@ -144,7 +155,11 @@ fn dtmf(options: RecognizeOptions) -> Recognize {
 }
 
 fn choices(list: Vec<Choice>) -> Recognize {
-    Recognize::new(CALL, RecognizeInputType::Choices, RecognizeOptions::new(caller()).choices(list))
+    Recognize::new(
+        CALL,
+        RecognizeInputType::Choices,
+        RecognizeOptions::new(caller()).choices(list),
+    )
 }
 
 #[test]
@@ -153,31 +168,116 @@ fn recognize_validation() {
     let tones = |d: DtmfOptions| dtmf(opts().dtmf_options(d));
     let yes = || Choice::new("yes", phrases(&["yes"]));
     let cases: Vec<(Recognize, &str, &str)> = vec![
-        (Recognize::new("", RecognizeInputType::Dtmf, opts()), "callConnectionId", "empty"),
-        (dtmf(RecognizeOptions::new(CommunicationIdentifier::user(""))), "recognizeOptions.targetParticipant.rawId", "empty"),
-        (dtmf(opts().initial_silence_timeout_in_seconds(301)), "recognizeOptions.initialSilenceTimeoutInSeconds", "0 and 300"),
-        (dtmf(opts().initial_silence_timeout_in_seconds(-1)), "recognizeOptions.initialSilenceTimeoutInSeconds", "0 and 300"),
-        (tones(DtmfOptions::new().inter_tone_timeout_in_seconds(0)), "recognizeOptions.dtmfOptions.interToneTimeoutInSeconds", "1 and 60"),
-        (tones(DtmfOptions::new().inter_tone_timeout_in_seconds(61)), "recognizeOptions.dtmfOptions.interToneTimeoutInSeconds", "1 and 60"),
-        (tones(DtmfOptions::new().max_tones_to_collect(0)), "recognizeOptions.dtmfOptions.maxTonesToCollect", "at least 1"),
-        (dtmf(opts().speech_language(" ")), "recognizeOptions.speechLanguage", "empty"),
-        (dtmf(opts().speech_recognition_model_endpoint_id("")), "recognizeOptions.speechRecognitionModelEndpointId", "empty"),
-        (Recognize::new(CALL, RecognizeInputType::Choices, opts()), "recognizeOptions.choices", "required"),
-        (choices(vec![]), "recognizeOptions.choices", "at least one choice"),
-        (choices(vec![Choice::new("", phrases(&["x"]))]), "recognizeOptions.choices[0].label", "empty"),
-        (choices(vec![yes(), Choice::new("no", vec![])]), "recognizeOptions.choices[1].phrases", "at least one phrase"),
-        (choices(vec![Choice::new("no", phrases(&["no", " "]))]), "recognizeOptions.choices[0].phrases[1]", "empty"),
-        (choices(vec![yes(), yes()]), "recognizeOptions.choices[1].label", "duplicates"),
         (
-            choices(vec![yes().tone(Tone::One), Choice::new("no", phrases(&["no"])).tone(Tone::One)]),
+            Recognize::new("", RecognizeInputType::Dtmf, opts()),
+            "callConnectionId",
+            "empty",
+        ),
+        (
+            dtmf(RecognizeOptions::new(CommunicationIdentifier::user(""))),
+            "recognizeOptions.targetParticipant.rawId",
+            "empty",
+        ),
+        (
+            dtmf(opts().initial_silence_timeout_in_seconds(301)),
+            "recognizeOptions.initialSilenceTimeoutInSeconds",
+            "0 and 300",
+        ),
+        (
+            dtmf(opts().initial_silence_timeout_in_seconds(-1)),
+            "recognizeOptions.initialSilenceTimeoutInSeconds",
+            "0 and 300",
+        ),
+        (
+            tones(DtmfOptions::new().inter_tone_timeout_in_seconds(0)),
+            "recognizeOptions.dtmfOptions.interToneTimeoutInSeconds",
+            "1 and 60",
+        ),
+        (
+            tones(DtmfOptions::new().inter_tone_timeout_in_seconds(61)),
+            "recognizeOptions.dtmfOptions.interToneTimeoutInSeconds",
+            "1 and 60",
+        ),
+        (
+            tones(DtmfOptions::new().max_tones_to_collect(0)),
+            "recognizeOptions.dtmfOptions.maxTonesToCollect",
+            "at least 1",
+        ),
+        (
+            dtmf(opts().speech_language(" ")),
+            "recognizeOptions.speechLanguage",
+            "empty",
+        ),
+        (
+            dtmf(opts().speech_recognition_model_endpoint_id("")),
+            "recognizeOptions.speechRecognitionModelEndpointId",
+            "empty",
+        ),
+        (
+            Recognize::new(CALL, RecognizeInputType::Choices, opts()),
+            "recognizeOptions.choices",
+            "required",
+        ),
+        (
+            choices(vec![]),
+            "recognizeOptions.choices",
+            "at least one choice",
+        ),
+        (
+            choices(vec![Choice::new("", phrases(&["x"]))]),
+            "recognizeOptions.choices[0].label",
+            "empty",
+        ),
+        (
+            choices(vec![yes(), Choice::new("no", vec![])]),
+            "recognizeOptions.choices[1].phrases",
+            "at least one phrase",
+        ),
+        (
+            choices(vec![Choice::new("no", phrases(&["no", " "]))]),
+            "recognizeOptions.choices[0].phrases[1]",
+            "empty",
+        ),
+        (
+            choices(vec![yes(), yes()]),
+            "recognizeOptions.choices[1].label",
+            "duplicates",
+        ),
+        (
+            choices(vec![
+                yes().tone(Tone::One),
+                Choice::new("no", phrases(&["no"])).tone(Tone::One),
+            ]),
             "recognizeOptions.choices[1].tone",
             "one is already used",
         ),
-        (dtmf(opts()).play_prompt(prompt()).play_prompts(vec![prompt()]), "playPrompts", "not both"),
-        (dtmf(opts()).play_prompts(vec![]), "playPrompts", "at least one"),
-        (dtmf(opts()).play_prompts(vec![prompt(), PlaySource::file("menu.wav")]), "playPrompts[1].file.uri", "absolute"),
-        (dtmf(opts()).play_prompt(PlaySource::text(TextSource::new(""))), "playPrompt.text.text", "empty"),
-        (dtmf(opts()).operation_callback_uri("http://app.example/cb"), "operationCallbackUri", "https"),
+        (
+            dtmf(opts())
+                .play_prompt(prompt())
+                .play_prompts(vec![prompt()]),
+            "playPrompts",
+            "not both",
+        ),
+        (
+            dtmf(opts()).play_prompts(vec![]),
+            "playPrompts",
+            "at least one",
+        ),
+        (
+            dtmf(opts()).play_prompts(vec![prompt(), PlaySource::file("menu.wav")]),
+            "playPrompts[1].file.uri",
+            "absolute",
+        ),
+        (
+            dtmf(opts()).play_prompt(PlaySource::text(TextSource::new(""))),
+            "playPrompt.text.text",
+            "empty",
+        ),
+        (
+            dtmf(opts()).operation_callback_uri("http://app.example/cb"),
+            "operationCallbackUri",
+            "https",
+        ),
     ];
     for (op, field, needle) in cases {
         let (f, reason) = invalid(op.to_request(API));
@@ -191,7 +291,13 @@ fn recognize_decoding() {
     let op = dtmf(RecognizeOptions::new(caller()));
     op.decode(&ok_response(202, &Value::Null).view()).unwrap();
     assert!(op.decode(&ok_response(200, &Value::Null).view()).is_err());
-    assert_service_error(op.decode(&error_response(404, "NotFound", "no call").view()).unwrap_err(), 404, "NotFound", "no call");
+    assert_service_error(
+        op.decode(&error_response(404, "NotFound", "no call").view())
+            .unwrap_err(),
+        404,
+        "NotFound",
+        "no call",
+    );
 }
 
 // operationId: CallMedia_SendDtmfTones
@@ -209,8 +315,14 @@ fn send_dtmf_tones_golden_with_repeatability() {
         req.headers,
         vec![
             ("content-type".to_owned(), "application/json".to_owned()),
-            ("repeatability-request-id".to_owned(), FIXED_REQUEST_ID.to_owned()),
-            ("repeatability-first-sent".to_owned(), FIXED_FIRST_SENT.to_owned()),
+            (
+                "repeatability-request-id".to_owned(),
+                FIXED_REQUEST_ID.to_owned()
+            ),
+            (
+                "repeatability-first-sent".to_owned(),
+                FIXED_FIRST_SENT.to_owned()
+            ),
         ]
     );
     assert_eq!(
@@ -223,28 +335,53 @@ fn send_dtmf_tones_golden_with_repeatability() {
 
 #[test]
 fn send_dtmf_tones_without_repeatability_has_no_such_headers() {
-    let req = SendDtmfTones::new(CALL, vec![Tone::Nine], caller()).to_request(API).unwrap();
+    let req = SendDtmfTones::new(CALL, vec![Tone::Nine], caller())
+        .to_request(API)
+        .unwrap();
     assert_eq!(req.get_header("repeatability-request-id"), None);
     assert_eq!(req.get_header("repeatability-first-sent"), None);
-    assert_eq!(body_json(&req), json!({"tones": ["nine"], "targetParticipant": caller_wire()}));
+    assert_eq!(
+        body_json(&req),
+        json!({"tones": ["nine"], "targetParticipant": caller_wire()})
+    );
     assert_request_matches("CallMedia_SendDtmfTones", &req);
 }
 
 #[test]
 fn send_dtmf_tones_validation() {
     let (field, reason) = invalid(SendDtmfTones::new(CALL, vec![], caller()).to_request(API));
-    assert_eq!((field.as_str(), reason.contains("at least one tone")), ("tones", true));
-    let bad_target = SendDtmfTones::new(CALL, vec![Tone::One], CommunicationIdentifier::phone("+1 425"));
-    assert_eq!(invalid(bad_target.to_request(API)).0, "targetParticipant.phoneNumber.value");
-    let bad_cb = SendDtmfTones::new(CALL, vec![Tone::One], caller()).operation_callback_uri("http://x.example/cb");
+    assert_eq!(
+        (field.as_str(), reason.contains("at least one tone")),
+        ("tones", true)
+    );
+    let bad_target = SendDtmfTones::new(
+        CALL,
+        vec![Tone::One],
+        CommunicationIdentifier::phone("+1 425"),
+    );
+    assert_eq!(
+        invalid(bad_target.to_request(API)).0,
+        "targetParticipant.phoneNumber.value"
+    );
+    let bad_cb = SendDtmfTones::new(CALL, vec![Tone::One], caller())
+        .operation_callback_uri("http://x.example/cb");
     assert_eq!(invalid(bad_cb.to_request(API)).0, "operationCallbackUri");
-    assert_eq!(invalid(SendDtmfTones::new("", vec![Tone::One], caller()).to_request(API)).0, "callConnectionId");
+    assert_eq!(
+        invalid(SendDtmfTones::new("", vec![Tone::One], caller()).to_request(API)).0,
+        "callConnectionId"
+    );
     // Tones outside the enum cannot be built; from text they are refused with a position.
     let (field, reason) = invalid(Tone::parse_sequence("tones", "12x"));
     assert_eq!(field, "tones[2]");
     assert!(reason.contains("'x' is not a DTMF tone"), "{reason}");
-    assert!(matches!("hash".parse::<Tone>(), Err(Error::InvalidInput { .. })));
-    assert!(serde_json::from_value::<SendDtmfTones>(json!({"tones": ["ten"], "targetParticipant": caller_wire()})).is_err());
+    assert!(matches!(
+        "hash".parse::<Tone>(),
+        Err(Error::InvalidInput { .. })
+    ));
+    assert!(serde_json::from_value::<SendDtmfTones>(
+        json!({"tones": ["ten"], "targetParticipant": caller_wire()})
+    )
+    .is_err());
 }
 
 #[test]
@@ -253,11 +390,28 @@ fn send_dtmf_tones_decoding() {
     let body = json!({"operationContext": "ctx-dtmf"});
     assert_response_matches("CallMedia_SendDtmfTones", 202, &body);
     let result = op.decode(&ok_response(202, &body).view()).unwrap();
-    assert_eq!(result, SendDtmfTonesResult { operation_context: Some("ctx-dtmf".into()) });
-    assert_eq!(op.decode(&ok_response(202, &Value::Null).view()).unwrap(), SendDtmfTonesResult::default());
-    let garbage = common::OwnedResponse { status: 202, headers: vec![], body: b"[1]".to_vec() };
-    assert!(matches!(op.decode(&garbage.view()), Err(Error::Decode { .. })));
-    let err = op.decode(&error_response(400, "InvalidTone", "bad").view()).unwrap_err();
+    assert_eq!(
+        result,
+        SendDtmfTonesResult {
+            operation_context: Some("ctx-dtmf".into())
+        }
+    );
+    assert_eq!(
+        op.decode(&ok_response(202, &Value::Null).view()).unwrap(),
+        SendDtmfTonesResult::default()
+    );
+    let garbage = common::OwnedResponse {
+        status: 202,
+        headers: vec![],
+        body: b"[1]".to_vec(),
+    };
+    assert!(matches!(
+        op.decode(&garbage.view()),
+        Err(Error::Decode { .. })
+    ));
+    let err = op
+        .decode(&error_response(400, "InvalidTone", "bad").view())
+        .unwrap_err();
     assert_service_error(err, 400, "InvalidTone", "bad");
 }
 
@@ -281,7 +435,9 @@ fn start_continuous_dtmf_golden() {
 // operationId: CallMedia_StopContinuousDtmfRecognition
 #[test]
 fn stop_continuous_dtmf_golden() {
-    let req = StopContinuousDtmfRecognition::new(CALL, caller()).to_request(API).unwrap();
+    let req = StopContinuousDtmfRecognition::new(CALL, caller())
+        .to_request(API)
+        .unwrap();
     assert_eq!(req.method, Method::Post);
     assert_eq!(req.path_and_query(), path("stopContinuousDtmfRecognition"));
     assert_eq!(body_json(&req), json!({"targetParticipant": caller_wire()}));
@@ -292,15 +448,27 @@ fn stop_continuous_dtmf_golden() {
 fn continuous_dtmf_validation_and_decoding() {
     let bad = StartContinuousDtmfRecognition::new(CALL, CommunicationIdentifier::user(" "));
     assert_eq!(invalid(bad.to_request(API)).0, "targetParticipant.rawId");
-    let bad_cb = StopContinuousDtmfRecognition::new(CALL, caller()).operation_callback_uri("mailto:x@y");
+    let bad_cb =
+        StopContinuousDtmfRecognition::new(CALL, caller()).operation_callback_uri("mailto:x@y");
     assert_eq!(invalid(bad_cb.to_request(API)).0, "operationCallbackUri");
-    assert_eq!(invalid(StopContinuousDtmfRecognition::new("", caller()).to_request(API)).0, "callConnectionId");
+    assert_eq!(
+        invalid(StopContinuousDtmfRecognition::new("", caller()).to_request(API)).0,
+        "callConnectionId"
+    );
     for status in [200, 202] {
         let start = StartContinuousDtmfRecognition::new(CALL, caller());
         let stop = StopContinuousDtmfRecognition::new(CALL, caller());
         let resp = ok_response(status, &Value::Null);
-        assert_eq!(start.decode(&resp.view()).is_ok(), status == 200, "spec says 200");
-        assert_eq!(stop.decode(&resp.view()).is_ok(), status == 200, "spec says 200");
+        assert_eq!(
+            start.decode(&resp.view()).is_ok(),
+            status == 200,
+            "spec says 200"
+        );
+        assert_eq!(
+            stop.decode(&resp.view()).is_ok(),
+            status == 200,
+            "spec says 200"
+        );
     }
     let err = StartContinuousDtmfRecognition::new(CALL, caller())
         .decode(&error_response(409, "Conflict", "already running").view())
