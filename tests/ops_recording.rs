@@ -376,3 +376,16 @@ fn body_less_recording_ops_decode_their_statuses() {
         assert_service_error(err, 500, "InternalError", "boom");
     }
 }
+
+#[test]
+fn start_recording_body_reads_back_into_the_request_model() {
+    let op = StartRecording::new(CallLocator::GroupCall("g-1".into()))
+        .channel_affinity(vec![ChannelAffinity::new(user("8:acs:a")).channel(2)])
+        .external_storage(ExternalStorage::AzureBlobStorage {
+            recording_destination_container_url: "https://acct.blob.core.windows.net/c".into(),
+        });
+    let body = body_json(&op.to_request(API).unwrap());
+    let back: callsteer::models::StartCallRecordingRequest = serde_json::from_value(body).unwrap();
+    assert_eq!(back, op.request);
+    back.validate().unwrap();
+}

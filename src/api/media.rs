@@ -97,7 +97,12 @@ impl Play {
             operation_callback_uri: None,
         }
     }
-    /// Sets `playTo` (must not be empty: leave it unset to play to everyone).
+    /// Sets `playTo`. It must not be empty: leave it unset to play to everyone.
+    ///
+    /// Decision: the official JS package sends `playTo: []` for `playToAll`, which the
+    /// service treats as "everyone". Here an empty list is refused, because a target list
+    /// that was filtered down to nothing would otherwise broadcast to the whole call; the JS
+    /// face maps `playToAll` and `play(sources, [])` to an unset `playTo` (same effect).
     #[must_use]
     pub fn play_to(mut self, v: Vec<CommunicationIdentifier>) -> Self {
         self.play_to = Some(v);
