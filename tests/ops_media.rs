@@ -167,7 +167,7 @@ fn play_validation() {
         ),
         (
             Play::new(CALL, vec![file()]).play_to(vec![alice(), CommunicationIdentifier::user("")]),
-            "playTo[1].rawId",
+            "playTo[1].communicationUser.id",
             "empty",
         ),
         (
@@ -253,7 +253,7 @@ fn hold_validation_and_decoding() {
     let bad_target = Hold::new(CALL, CommunicationIdentifier::user(""));
     assert_eq!(
         invalid(bad_target.to_request(API)).0,
-        "targetParticipant.rawId"
+        "targetParticipant.communicationUser.id"
     );
     let bad_music = Hold::new(CALL, alice()).play_source_info(PlaySource::file("/moh.wav"));
     assert_eq!(

@@ -164,7 +164,7 @@ fn start_recording_validation() {
         ),
         (
             server().audio_channel_participant_ordering(vec![user("8:acs:a"), user("")]),
-            "audioChannelParticipantOrdering[1].rawId",
+            "audioChannelParticipantOrdering[1].communicationUser.id",
             "empty",
         ),
         (
@@ -195,7 +195,7 @@ fn start_recording_validation() {
         ),
         (
             affinity(vec![ChannelAffinity::new(user(""))]),
-            "channelAffinity[0].participant.rawId",
+            "channelAffinity[0].participant.communicationUser.id",
             "empty",
         ),
         (

@@ -5,9 +5,10 @@
 //! (the emulator) deserializes back into the operation with an empty `call_connection_id`
 //! (a path parameter, filled in from the URL), ready for `validate()`.
 
+use super::build;
 use super::response::expect_status;
 use super::Operation;
-use crate::http::{encode_path_segment, Method, Request, Response};
+use crate::http::{Method, Request, Response};
 use crate::identifier::CommunicationIdentifier;
 use crate::models::{check_identifier, optional_callback, PlayOptions, PlaySource};
 use crate::validate::non_empty;
@@ -20,12 +21,12 @@ pub(crate) fn call_action(
     action: &str,
     api_version: &str,
 ) -> Result<Request, Error> {
-    non_empty("callConnectionId", call_connection_id)?;
+    build::call_connection_id(call_connection_id)?;
     let path = format!(
-        "/calling/callConnections/{}:{action}",
-        encode_path_segment(call_connection_id)
+        "{}:{action}",
+        build::call_connection_path(call_connection_id)
     );
-    Ok(Request::new(Method::Post, path).query("api-version", api_version))
+    build::request(Method::Post, path, api_version)
 }
 
 /// Builds the `POST …:{action}` request with `body` as JSON (callers validate first).
