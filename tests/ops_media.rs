@@ -126,6 +126,19 @@ fn play_body_reads_back_into_the_operation() {
 }
 
 #[test]
+fn play_to_all_body_of_the_official_package_is_accepted() {
+    // @azure/communication-call-automation 1.6.0 playToAll sends `"playTo": []`.
+    let body = json!({"playSources": [{"kind": "file", "file": {"uri": "https://x.example/a.wav"}}],
+        "playTo": [], "playOptions": {"loop": false}});
+    let mut op: Play = serde_json::from_value(body).unwrap();
+    assert_eq!(op.play_to, None, "an empty playTo means everyone");
+    op.call_connection_id = CALL.into();
+    op.validate().unwrap();
+    let resent = body_json(&op.to_request(API).unwrap());
+    assert_eq!(resent.get("playTo"), None);
+}
+
+#[test]
 fn call_connection_ids_are_percent_encoded() {
     let req = Play::new("a b/c:d", vec![PlaySource::file("https://x.example/a.wav")])
         .to_request(API)

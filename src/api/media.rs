@@ -72,7 +72,13 @@ pub struct Play {
     pub call_connection_id: String,
     pub play_sources: Vec<PlaySource>,
     /// Who hears it; absent = everyone in the call (the JS package's `playToAll`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A received `"playTo": []` (what the official package sends for play-to-all) reads as
+    /// `None`, so bodies from the official SDK pass [`Play::validate`] in the emulator.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "empty_list_as_none"
+    )]
     pub play_to: Option<Vec<CommunicationIdentifier>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interrupt_call_media_operation: Option<bool>,
@@ -147,6 +153,15 @@ impl Play {
     }
 }
 operation_setters!(Play);
+
+fn empty_list_as_none<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let list = Option::<Vec<T>>::deserialize(d)?;
+    Ok(list.filter(|l| !l.is_empty()))
+}
 
 /// A non-empty list of valid play sources at wire path `field`.
 pub(crate) fn play_sources(field: &str, sources: &[PlaySource]) -> Result<(), Error> {
