@@ -19,11 +19,17 @@ const CALL_PATH: &str = "/calling/callConnections/call%2F1%3Aa%20b";
 fn get_call_golden_request() {
     let req = GetCall::new(CALL).to_request(DEFAULT_API_VERSION).unwrap();
     assert_eq!(req.method, Method::Get);
-    assert_eq!(req.path_and_query(), format!("{CALL_PATH}?api-version=2026-03-12"));
+    assert_eq!(
+        req.path_and_query(),
+        format!("{CALL_PATH}?api-version=2026-03-12")
+    );
     assert!(req.headers.is_empty() && req.body.is_none());
     assert_request_matches("CallConnection_GetCall", &req);
     let params = assert_paths_match("CallConnection_GetCall", "GET", &req.path);
-    assert_eq!(params, vec![("callConnectionId".to_owned(), CALL.to_owned())]);
+    assert_eq!(
+        params,
+        vec![("callConnectionId".to_owned(), CALL.to_owned())]
+    );
 }
 
 #[test]
@@ -35,13 +41,23 @@ fn get_call_decodes_properties() {
         "source": user_json("8:acs:r_bot"), "correlationId": "corr-1"
     });
     assert_response_matches("CallConnection_GetCall", 200, &body);
-    let props = GetCall::new("c1").decode(&ok_response(200, &body).view()).unwrap();
-    assert_eq!(props.call_connection_state, Some(CallConnectionState::TransferAccepted));
+    let props = GetCall::new("c1")
+        .decode(&ok_response(200, &body).view())
+        .unwrap();
+    assert_eq!(
+        props.call_connection_state,
+        Some(CallConnectionState::TransferAccepted)
+    );
     assert_eq!(props.targets, vec![Id::phone("+14255550123")]);
     assert_eq!(props.source_caller_id_number.unwrap().value, "+18005550100");
     assert_eq!(props.correlation_id.as_deref(), Some("corr-1"));
     let err = error_response(404, "NotFound", "Call not found");
-    assert_service_error(GetCall::new("c1").decode(&err.view()).unwrap_err(), 404, "NotFound", "Call not found");
+    assert_service_error(
+        GetCall::new("c1").decode(&err.view()).unwrap_err(),
+        404,
+        "NotFound",
+        "Call not found",
+    );
 }
 
 // operationId: CallConnection_HangupCall
@@ -50,7 +66,10 @@ fn hang_up_golden_request() {
     let op = HangUpCall::new(CALL);
     let req = op.to_request(DEFAULT_API_VERSION).unwrap();
     assert_eq!(req.method, Method::Delete);
-    assert_eq!(req.path_and_query(), format!("{CALL_PATH}?api-version=2026-03-12"));
+    assert_eq!(
+        req.path_and_query(),
+        format!("{CALL_PATH}?api-version=2026-03-12")
+    );
     assert!(req.headers.is_empty() && req.body.is_none());
     assert_request_matches("CallConnection_HangupCall", &req);
     assert_eq!(op.decode(&ok_response(204, &Value::Null).view()), Ok(()));
@@ -64,20 +83,38 @@ fn terminate_golden_request_has_repeatability_and_no_body() {
     let op = TerminateCall::new(CALL).repeatability(fixed_repeatability());
     let req = op.to_request(DEFAULT_API_VERSION).unwrap();
     assert_eq!(req.method, Method::Post);
-    assert_eq!(req.path_and_query(), format!("{CALL_PATH}:terminate?api-version=2026-03-12"));
+    assert_eq!(
+        req.path_and_query(),
+        format!("{CALL_PATH}:terminate?api-version=2026-03-12")
+    );
     assert_eq!(
         req.headers,
         vec![
-            ("repeatability-request-id".to_owned(), FIXED_REQUEST_ID.to_owned()),
-            ("repeatability-first-sent".to_owned(), FIXED_FIRST_SENT.to_owned()),
+            (
+                "repeatability-request-id".to_owned(),
+                FIXED_REQUEST_ID.to_owned()
+            ),
+            (
+                "repeatability-first-sent".to_owned(),
+                FIXED_FIRST_SENT.to_owned()
+            ),
         ]
     );
     assert!(req.body.is_none());
     assert_request_matches("CallConnection_TerminateCall", &req);
     assert_eq!(op.decode(&ok_response(204, &Value::Null).view()), Ok(()));
     let err = error_response(409, "Conflict", "already terminated");
-    assert_service_error(op.decode(&err.view()).unwrap_err(), 409, "Conflict", "already terminated");
-    assert!(TerminateCall::new("c").to_request(DEFAULT_API_VERSION).unwrap().headers.is_empty());
+    assert_service_error(
+        op.decode(&err.view()).unwrap_err(),
+        409,
+        "Conflict",
+        "already terminated",
+    );
+    assert!(TerminateCall::new("c")
+        .to_request(DEFAULT_API_VERSION)
+        .unwrap()
+        .headers
+        .is_empty());
 }
 
 // operationId: CallConnection_TransferToParticipant
@@ -97,7 +134,10 @@ fn transfer_golden_request_with_every_option() {
         .repeatability(fixed_repeatability());
     let req = op.to_request(DEFAULT_API_VERSION).unwrap();
     assert_eq!(req.method, Method::Post);
-    assert_eq!(req.path_and_query(), format!("{CALL_PATH}:transferToParticipant?api-version=2026-03-12"));
+    assert_eq!(
+        req.path_and_query(),
+        format!("{CALL_PATH}:transferToParticipant?api-version=2026-03-12")
+    );
     assert_eq!(req.headers, repeatable_json_headers());
     assert_eq!(
         body_json(&req),
@@ -142,8 +182,16 @@ fn transfer_with_teams_phone_call_details_matches_the_spec() {
         .custom_calling_context(CustomCallingContext::new().teams_phone_call_details(details));
     let req = op.to_request(DEFAULT_API_VERSION).unwrap();
     let body = body_json(&req);
-    assert_eq!(body["customCallingContext"]["teamsPhoneCallDetails"]["teamsPhoneCallerDetails"]["phoneNumber"], "+14255550123");
-    assert_eq!(body["customCallingContext"]["teamsPhoneCallDetails"]["teamsPhoneSourceDetails"]["intendedTargets"]["agent"], user_json("8:acs:r_agent"));
+    assert_eq!(
+        body["customCallingContext"]["teamsPhoneCallDetails"]["teamsPhoneCallerDetails"]
+            ["phoneNumber"],
+        "+14255550123"
+    );
+    assert_eq!(
+        body["customCallingContext"]["teamsPhoneCallDetails"]["teamsPhoneSourceDetails"]
+            ["intendedTargets"]["agent"],
+        user_json("8:acs:r_agent")
+    );
     assert_request_matches("CallConnection_TransferToParticipant", &req);
 }
 
@@ -163,5 +211,10 @@ fn transfer_decodes_202() {
     let out = op.decode(&ok_response(202, body).view()).unwrap();
     assert_eq!(out.operation_context.as_deref(), Some("trasferring call"));
     let err = error_response(400, "BadRequest", "bad target");
-    assert_service_error(op.decode(&err.view()).unwrap_err(), 400, "BadRequest", "bad target");
+    assert_service_error(
+        op.decode(&err.view()).unwrap_err(),
+        400,
+        "BadRequest",
+        "bad target",
+    );
 }
