@@ -354,3 +354,16 @@ fn error_display_names_field_and_reason() {
     );
     assert_eq!(err.code(), "InvalidInput");
 }
+
+#[test]
+fn an_anonymous_caller_can_still_be_addressed() {
+    let anonymous = Id::from_raw_id("4:anonymous");
+    assert!(RemoveParticipant::new("c1", anonymous.clone())
+        .to_request(V)
+        .is_ok());
+    assert!(MuteParticipant::new("c1", anonymous.clone())
+        .to_request(V)
+        .is_ok());
+    let transfer = TransferCallToParticipant::new("c1", Id::user("8:acs:a")).transferee(anonymous);
+    assert!(transfer.to_request(V).is_ok());
+}
