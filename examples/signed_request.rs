@@ -17,28 +17,16 @@
 //! The printed `authorization` header is a signature derived from the key, valid for this
 //! request and time only; the key itself is never printed.
 
+use callsteer::api::{AddParticipant, GetCall, Operation};
 use callsteer::auth::{sign_for_endpoint, ConnectionString};
-use callsteer::http::{encode_path_segment, Method, Request};
-use callsteer::identifier::PhoneNumberModel;
+use callsteer::http::{Repeatability, Request};
 use callsteer::{CommunicationIdentifier, Error, DEFAULT_API_VERSION};
-use serde::Serialize;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `accesskey` is base64 of "callsteer-demo-key-not-a-secret".
 const DEMO_CONNECTION_STRING: &str = "endpoint=https://contoso.communication.azure.com/;\
      accesskey=Y2FsbHN0ZWVyLWRlbW8ta2V5LW5vdC1hLXNlY3JldA==";
 const DEMO_CALL_CONNECTION_ID: &str = "421f0b00-6a1e-4a54-8b4d-6b7b2d7c1a00";
-
-/// The body of `POST /calling/callConnections/{id}/participants:add` (spec
-/// `AddParticipantRequest`, the fields this demo needs).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AddParticipant {
-    participant_to_add: CommunicationIdentifier,
-    /// A bare `PhoneNumberIdentifierModel` in the spec, not a full identifier.
-    source_caller_id_number: PhoneNumberModel,
-    operation_context: &'static str,
-}
 
 fn main() {
     if let Err(e) = run() {
@@ -54,28 +42,18 @@ fn run() -> Result<(), Error> {
     let now = signing_time()?;
     let id = std::env::var("CALLSTEER_CALL_CONNECTION_ID")
         .unwrap_or_else(|_| DEMO_CALL_CONNECTION_ID.to_owned());
-    let call_path = format!("/calling/callConnections/{}", encode_path_segment(&id));
 
-    let get_call =
-        Request::new(Method::Get, call_path.as_str()).query("api-version", DEFAULT_API_VERSION);
-    let add_participant = Request::new(Method::Post, format!("{call_path}/participants:add"))
-        .query("api-version", DEFAULT_API_VERSION)
-        .json(&AddParticipant {
-            participant_to_add: CommunicationIdentifier::phone("+14255550123"),
-            source_caller_id_number: PhoneNumberModel {
-                value: "+18005550100".into(),
-                ..Default::default()
-            },
-            operation_context: "add-pstn-1",
-        })?;
+    let get_call = GetCall::new(id.as_str()).to_request(DEFAULT_API_VERSION)?;
+    // The repeatability id is derived from a seed here so the output is reproducible;
+    // a real client passes 16 random bytes (Repeatability::from_random).
+    let add_participant = AddParticipant::new(id.as_str(), CommunicationIdentifier::phone("+14255550123"))
+        .source_caller_id_number("+18005550100")
+        .operation_context("add-pstn-1")
+        .repeatability(Repeatability::derive("signed_request example", now))
+        .to_request(DEFAULT_API_VERSION)?;
 
     for mut req in [get_call, add_participant] {
-        sign_for_endpoint(
-            &mut req,
-            connection.access_key(),
-            connection.endpoint(),
-            now,
-        );
+        sign_for_endpoint(&mut req, connection.access_key(), connection.endpoint(), now);
         print_request(&req, &connection);
     }
     Ok(())
