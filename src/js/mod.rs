@@ -8,6 +8,15 @@
 //! (overloaded constructors, `ReadableStream` downloads, event parsing on top of the
 //! engine's `JSON.parse`). Everything else — argument checking, request building,
 //! signing, retries, error decoding — happens here.
+//!
+//! Decision: requests are built by [`ops`] straight from the official package's JS shapes
+//! rather than through the core's typed `api::Operation` structs. The contract of this face
+//! is byte-compatibility with `@azure/communication-call-automation` (the oracle tests compare
+//! every body), including its quirks — identifiers in `play`/`hold` carry no `kind`, empty
+//! `customCallingContext` maps are always sent, recognize defaults, no client-side E.164 or
+//! callback-URL validation — which the core's stricter, spec-first builders rightly do not
+//! reproduce. The face shares the core's endpoint parsing, signing, repeatability headers,
+//! retry policy and service-error decoding.
 
 mod download;
 mod error;

@@ -53,7 +53,9 @@ function toList(input) {
   return Array.isArray(value) ? value : [value];
 }
 
-function parseOne(event, strict) {
+// `owned`: the objects come from our own JSON.parse, so the event's data object can become
+// the result in place (no copy); caller-supplied objects are copied, never mutated.
+function parseOne(event, strict, owned) {
   const type = event && event.type;
   const kind = typeof type === "string" && type.startsWith(PREFIX) ? type.slice(PREFIX.length) : undefined;
   const data = (event && event.data) || {};
@@ -61,7 +63,13 @@ function parseOne(event, strict) {
     if (strict) throw new TypeError(`Unknown Call Automation Event type: ${type}`);
     return { kind: "Unknown", type, data };
   }
-  const out = { ...data, kind };
+  let out;
+  if (owned && !("kind" in data)) {
+    out = data;
+    out.kind = kind;
+  } else {
+    out = { ...data, kind };
+  }
   if (WITH_PARTICIPANT.has(kind)) {
     out.participant = data.participant ? identifierFromModel(data.participant) : { id: "" };
   } else if (kind === "ParticipantsUpdated" && data.participants) {
@@ -76,10 +84,11 @@ function parseOne(event, strict) {
 export function parseCallAutomationEvent(encodedEvents) {
   const list = toList(encodedEvents);
   if (list.length === 0) throw new Error("Empty event array.");
-  return parseOne(list[0], true);
+  return parseOne(list[0], true, typeof encodedEvents === "string");
 }
 
 /** Every event of a batch; unknown types become {kind: "Unknown", type, data}. */
 export function parseCallAutomationEvents(encodedEvents) {
-  return toList(encodedEvents).map((e) => parseOne(e, false));
+  const owned = typeof encodedEvents === "string";
+  return toList(encodedEvents).map((e) => parseOne(e, false, owned));
 }

@@ -38,8 +38,12 @@ for (const [name, op] of Object.entries(OPS)) {
     server.take();
   }
 }
+// Floor: the same GET with a bare fetch (no signing, no decoding).
+const url = `${server.origin}/calling/callConnections/conn-1?api-version=2026-03-12`;
+const floor = await opsPerSecond(null, () => fetch(url).then((r) => r.json()), N);
 await server.close();
 print("Node " + process.version + " (best of 2 runs)", node);
+console.log(`| bare fetch GET (floor) | | ${Math.round(floor)} | |`);
 
 const h = await openHarness();
 try {

@@ -47,3 +47,13 @@ test("participant identifiers become CommunicationIdentifier shapes", () => {
   });
   assert.deepEqual(e, { participant: { phoneNumber: "+14255550123", rawId: "4:+14255550123" }, callConnectionId: "c", kind: "AddParticipantFailed" });
 });
+
+test("caller-supplied objects are never mutated (strings are parsed and reused in place)", () => {
+  const input = { type: "Microsoft.Communication.CallConnected", data: { callConnectionId: "c" } };
+  const snapshot = JSON.stringify(input);
+  const e = ours.parseCallAutomationEvent(input);
+  assert.equal(e.kind, "CallConnected");
+  assert.equal(JSON.stringify(input), snapshot);
+  assert.deepEqual(ours.parseCallAutomationEvents([input]), [{ callConnectionId: "c", kind: "CallConnected" }]);
+  assert.equal(JSON.stringify(input), snapshot);
+});
