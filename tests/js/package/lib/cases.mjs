@@ -47,6 +47,7 @@ export const cases = [
   ["listParticipants (two pages)", (c) => conn(c).listParticipants()],
   ["addParticipant minimal", (c) => conn(c).addParticipant({ targetParticipant: acs })],
   ["addParticipant pstn full", (c) => conn(c).addParticipant({ targetParticipant: phone, sourceCallIdNumber: { phoneNumber: "+14255550100" }, sourceDisplayName: "Bot", customCallingContext: ccc }, { invitationTimeoutInSeconds: 30, operationContext: "add", operationCallbackUrl: "https://app.example/op" })],
+  ["addParticipant teams phone call details", (c) => conn(c).addParticipant({ targetParticipant: teams, customCallingContext: [{ kind: "TeamsPhoneCallDetails", teamsPhoneCallerDetails: { caller: phone, name: "Caller", phoneNumber: "+14255550123", isAuthenticated: true, additionalCallerInformation: { tier: "gold" } }, teamsPhoneSourceDetails: { source: app, language: "en-US", status: "active", intendedTargets: { main: acs } }, sessionId: "s1", intent: "support", callTopic: "billing" }, { kind: "voip", key: "k", value: "v" }] })],
   ["transferCallToParticipant generated context", (c) => conn(c).transferCallToParticipant(phone)],
   ["transferCallToParticipant full", (c) => conn(c).transferCallToParticipant(teams, { operationContext: "t", operationCallbackUrl: "https://app.example/op", transferee: acs, customCallingContext: ccc, sourceCallIdNumber: { phoneNumber: "+14255550100" } })],
   ["removeParticipant", (c) => conn(c).removeParticipant(acs)],

@@ -31,3 +31,13 @@ for (const [name] of cases) {
     assert.deepEqual(resultView(actual), resultView(expected));
   });
 }
+
+test("oracle (node): options.apiVersion is sent by both", async () => {
+  const options = { apiVersion: "2025-06-30", allowInsecureConnection: true };
+  server.take();
+  await new official.CallAutomationClient(server.connectionString, options).getCallRecording().getState("r");
+  await new ours.CallAutomationClient(server.connectionString, options).getCallRecording().getState("r");
+  const [theirs, mine] = server.take();
+  assert.equal(theirs.query["api-version"], "2025-06-30");
+  assert.deepEqual(wireView(mine), wireView(theirs));
+});
