@@ -5,7 +5,7 @@ use super::ops::{
 };
 use super::shapes::{
     custom_calling_context, get, identifier_model, identifier_models, locator, phone_model, put,
-    raw_id, req_str, str_of, truthy, Obj,
+    raw_id, req_str, truthy, Obj,
 };
 use crate::http::{encode_path_segment, Method};
 use crate::Error;
@@ -63,7 +63,7 @@ pub(crate) fn plan(
                 "operationCallbackUri",
                 get(o, "operationCallbackUrl"),
             );
-            post(args, ctx, ":participants:remove", b, Decode::Body)?
+            post(args, ctx, "/participants:remove", b, Decode::Body)?
         }
         "conn.muteParticipant" => {
             let o = options(args, 2)?;
@@ -73,7 +73,7 @@ pub(crate) fn plan(
                 Value::Array(vec![identifier_model(arg(args, 1), "participant", true)?]),
             );
             put(&mut b, "operationContext", get(o, "operationContext"));
-            post(args, ctx, ":participants:mute", b, Decode::Body)?
+            post(args, ctx, "/participants:mute", b, Decode::Body)?
         }
         "conn.cancelAddParticipantOperation" => {
             let o = options(args, 2)?;
@@ -91,7 +91,7 @@ pub(crate) fn plan(
             post(
                 args,
                 ctx,
-                ":participants:cancelAddParticipant",
+                "/participants:cancelAddParticipant",
                 b,
                 Decode::Body,
             )?
@@ -111,7 +111,7 @@ pub(crate) fn plan(
                 "operationCallbackUri",
                 get(o, "operationCallbackUrl"),
             );
-            post(args, ctx, ":participants:moveHere", b, Decode::Move(from))?
+            post(args, ctx, "/participants:moveHere", b, Decode::Move(from))?
         }
         _ => return Ok(None),
     };
@@ -127,14 +127,10 @@ pub(crate) fn context_or_uuid(o: Option<&Obj>, uuid: Uuid<'_>) -> Value {
     truthy(o, "operationContext").unwrap_or_else(|| Value::String(uuid()))
 }
 
-// POST on the call connection; `suffix` starting with ':participants' means '/participants:…'.
+// A repeatable POST on the call connection: `suffix` is `:action` or `/participants:action`.
 fn post(args: &[Value], ctx: &Ctx, suffix: &str, body: Obj, decode: Decode) -> Result<Plan, Error> {
-    let suffix = suffix
-        .strip_prefix(':')
-        .filter(|s| s.starts_with("participants"))
-        .map_or(suffix.to_owned(), |s| format!("/{s}"));
     Ok(plan_of(
-        with_body(Method::Post, &connection_path(args, &suffix)?, ctx, body)?,
+        with_body(Method::Post, &connection_path(args, suffix)?, ctx, body)?,
         true,
         decode,
     ))
@@ -328,7 +324,7 @@ fn add_participant(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
         "customCallingContext".into(),
         custom_calling_context(context, "targetParticipant.customCallingContext")?,
     );
-    post(args, ctx, ":participants:add", b, Decode::AddParticipant)
+    post(args, ctx, "/participants:add", b, Decode::AddParticipant)
 }
 
 fn transfer(args: &[Value], ctx: &Ctx, uuid: Uuid<'_>) -> Result<Plan, Error> {
@@ -360,6 +356,5 @@ fn transfer(args: &[Value], ctx: &Ctx, uuid: Uuid<'_>) -> Result<Plan, Error> {
         "sourceCallerIdNumber",
         phone_model(get(o, "sourceCallIdNumber"), "options.sourceCallIdNumber")?,
     );
-    let _ = str_of(o, "operationCallbackUrl", "options")?;
     post(args, ctx, ":transferToParticipant", b, Decode::Body)
 }

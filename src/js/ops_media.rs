@@ -4,7 +4,7 @@ use super::ops::{connection_path, options, plan_of, request, with_body, Ctx, Dec
 use super::ops_call::context_or_uuid;
 use super::shapes::{
     get, identifier_model, identifier_models, locator, obj, play_source, play_sources, put,
-    req_str, str_of, truthy, Obj,
+    req_str, truthy, Obj,
 };
 use crate::http::{encode_path_segment, Method};
 use crate::Error;
@@ -320,7 +320,6 @@ fn start_recording(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
             identifier_models(Some(&list), "options.audioChannelParticipantOrdering", true)?;
         b.insert("audioChannelParticipantOrdering".into(), models);
     }
-    let _ = str_of(o, "recordingStateCallbackEndpointUrl", "options")?;
     Ok(plan_of(
         with_body(Method::Post, "/calling/recordings", ctx, b)?,
         true,
