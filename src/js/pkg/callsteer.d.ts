@@ -282,3 +282,31 @@ export declare function parseCallAutomationEvent(encodedEvents: string | CallAut
 export declare function parseCallAutomationEvents(encodedEvents: string | CallAutomationCloudEvent | CallAutomationCloudEvent[]): (CallAutomationEvent | UnknownCallAutomationEvent)[];
 /** Wire identifier model → identifier. */
 export declare function identifierFromModel(model: { rawId?: string; kind?: string; [typed: string]: unknown }): CommunicationIdentifier;
+
+// ---------- runtime enums (same members and values as the official package) ----------
+export declare const DtmfTone: { readonly Zero: "zero"; readonly One: "one"; readonly Two: "two"; readonly Three: "three"; readonly Four: "four"; readonly Five: "five"; readonly Six: "six"; readonly Seven: "seven"; readonly Eight: "eight"; readonly Nine: "nine"; readonly A: "a"; readonly B: "b"; readonly C: "c"; readonly D: "d"; readonly Pound: "pound"; readonly Asterisk: "asterisk" };
+export declare const VoiceKind: { readonly Male: "male"; readonly Female: "female" };
+export declare const RecognizeInputType: { readonly Dtmf: "dtmf" };
+export declare const KnownCallRejectReason: { readonly None: "none"; readonly Busy: "busy"; readonly Forbidden: "forbidden" };
+export declare const KnownMediaStreamingAudioChannelType: { readonly Mixed: "mixed"; readonly Unmixed: "unmixed" };
+export declare const KnownMediaStreamingContentType: { readonly Audio: "audio" };
+export declare const KnownStreamingTransportType: { readonly Websocket: "websocket" };
+export declare const Channel: { readonly Unknown: 0; readonly Mono: 1; readonly 0: "Unknown"; readonly 1: "Mono" };
+
+// ---------- media streaming / transcription payloads ----------
+export type StreamingDataKind = "AudioData" | "AudioMetadata" | "TranscriptionData" | "TranscriptionMetadata" | "DtmfData";
+export interface AudioMetadata { subscriptionId: string; encoding: string; sampleRate: number; channels: 0 | 1; }
+export interface AudioData { data: string; timestamp: string; participant?: CommunicationIdentifier; isSilent: boolean; }
+export interface TranscriptionMetadata { subscriptionId: string; locale: string; callConnectionId: string; correlationId: string; speechRecognitionModelEndpointId?: string; }
+export interface WordData { text: string; offsetInTicks: number; durationInTicks: number; }
+export interface TranscriptionData { text: string; format: string; confidence: number; offsetInTicks: number; durationInTicks: number; words: WordData[]; participant: CommunicationIdentifier; resultState: string; }
+export interface DtmfData { data: string; }
+export type StreamingDataResult = AudioData | AudioMetadata | TranscriptionData | TranscriptionMetadata | DtmfData;
+export declare class StreamingData {
+  static parse(data: string | ArrayBuffer): StreamingDataResult;
+  static getStreamingKind(): StreamingDataKind | undefined;
+}
+export declare function createOutboundAudioData(data: string): string;
+export declare function createOutboundStopAudioData(): string;
+/** Raw id (`8:acs:…`, `4:+1…`, …) → identifier, as communication-common's function. */
+export declare function createIdentifierFromRawId(rawId: string): CommunicationIdentifier & { kind: string };

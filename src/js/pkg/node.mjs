@@ -4,3 +4,4 @@ import { initSync } from "./engine.js";
 initSync({ module: readFileSync(new URL("./engine_bg.wasm", import.meta.url)) });
 export * from "./client.mjs";
 export * from "./events.mjs";
+export * from "./streaming.mjs";

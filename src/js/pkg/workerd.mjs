@@ -5,3 +5,4 @@ import { initSync } from "./engine.js";
 initSync({ module: wasm });
 export * from "./client.mjs";
 export * from "./events.mjs";
+export * from "./streaming.mjs";

@@ -60,3 +60,11 @@ async function main(): Promise<void> {
   void n;
 }
 void main;
+
+import { DtmfTone, StreamingData, createOutboundAudioData, type AudioData } from "callsteer";
+export function streaming(message: string): string {
+  const tone: "pound" = DtmfTone.Pound;
+  const parsed = StreamingData.parse(message);
+  if (StreamingData.getStreamingKind() === "AudioData") return (parsed as AudioData).data + tone;
+  return createOutboundAudioData("AAAA");
+}
