@@ -27,11 +27,13 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod identifier;
 pub mod models;
 pub mod time;
 pub mod validate;
+pub mod webhook;
 
 pub use error::Error;
 pub use identifier::{CommunicationCloud, CommunicationIdentifier, CommunicationIdentifierModel};
