@@ -85,7 +85,7 @@ fn tone_recording_transfer_move_and_streaming_fields() {
         panic!()
     };
     assert_eq!(
-        (t.sequence_id, t.tone.clone()),
+        (t.sequence_id, t.tone),
         (Some(3), Some(Tone::Asterisk))
     );
 
