@@ -2,7 +2,7 @@
 //!
 //! The webhook flow, for a face that receives HTTP requests:
 //!
-//! 1. [`classify`] the request (method, headers, body). It answers the Event Grid
+//! 1. [`classify()`] the request (method, headers, body). It answers the Event Grid
 //!    subscription handshake and the CloudEvents `OPTIONS` preflight itself (the result
 //!    carries the exact response to write), verifies the callback JWT
 //!    ([`crate::webhook::JwtVerifier`]) and decodes the events, or says which HTTP status to
