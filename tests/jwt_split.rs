@@ -28,7 +28,7 @@ fn prepare_then_an_external_signature_check_then_finish_accepts_a_good_token() {
     let (v, jwks, token) = (JwtVerifier::new(AUDIENCE), jwks(), good_token());
     let p = v.prepare(&token, &jwks).unwrap();
     let dot = token.rfind('.').unwrap();
-    assert_eq!(p.signing_input(), token[..dot].as_bytes());
+    assert_eq!(p.signing_input(), &token.as_bytes()[..dot]);
     assert_eq!(p.signature().len(), 256);
     assert_eq!(p.key_id(), KID);
     let ok = external_check(&jwks, p.key_id(), p.signing_input(), p.signature());
