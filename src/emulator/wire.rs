@@ -6,6 +6,7 @@
 //! fields are ignored, like the service does. Identifiers reuse the crate's wire model.
 
 use crate::identifier::CommunicationIdentifierModel as Ident;
+use crate::identifier::{CommunicationUserModel as UserModel, PhoneNumberModel as PhoneModel};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -14,9 +15,9 @@ use serde_json::Value;
 #[serde(rename_all = "camelCase")]
 pub struct CreateCall {
     pub targets: Vec<Ident>,
-    pub source_caller_id_number: Option<Ident>,
+    pub source_caller_id_number: Option<PhoneModel>,
     pub source_display_name: Option<String>,
-    pub source: Option<Ident>,
+    pub source: Option<UserModel>,
     pub operation_context: Option<String>,
     pub callback_uri: String,
     pub media_streaming_options: Option<MediaStreamingOptions>,
@@ -30,7 +31,7 @@ pub struct AnswerCall {
     pub incoming_call_context: String,
     pub callback_uri: String,
     pub operation_context: Option<String>,
-    pub answered_by: Option<Ident>,
+    pub answered_by: Option<UserModel>,
     pub media_streaming_options: Option<MediaStreamingOptions>,
     pub transcription_options: Option<TranscriptionOptions>,
 }
@@ -109,7 +110,7 @@ pub struct Transfer {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddParticipant {
-    pub source_caller_id_number: Option<Ident>,
+    pub source_caller_id_number: Option<PhoneModel>,
     pub participant_to_add: Ident,
     pub invitation_timeout_in_seconds: Option<i64>,
     pub operation_context: Option<String>,

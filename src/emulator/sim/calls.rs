@@ -18,7 +18,10 @@ impl Simulation {
         }
         let targets = b.targets.iter().enumerate().map(|(i, t)| ident(&format!("targets[{i}]"), t)).collect::<Result<Vec<_>, _>>()?;
         let caller_id = match &b.source_caller_id_number {
-            Some(m) => Some(ident("sourceCallerIdNumber", m)?),
+            Some(m) => {
+                crate::validate::e164("sourceCallerIdNumber.value", &m.value)?;
+                Some(CommunicationIdentifier::phone(&m.value))
+            }
             None => None,
         };
         if targets.iter().any(is_phone) && !caller_id.as_ref().is_some_and(is_phone) {
@@ -31,7 +34,7 @@ impl Simulation {
         if let Some(call) = self.calls.get_mut(&call_id) {
             call.targets = targets.iter().map(|t| json!(t.to_model())).collect();
             call.source = b.source.as_ref().map(|s| json!(s));
-            call.source_caller_id = caller_id.map(|c| json!(c.to_model()));
+            call.source_caller_id = b.source_caller_id_number.as_ref().map(|c| json!(c));
             call.source_display_name = b.source_display_name.clone();
         }
         for t in targets {

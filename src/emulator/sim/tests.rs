@@ -29,7 +29,7 @@ fn run_until(s: &mut Simulation, until: u64) -> Vec<String> {
 
 fn create(s: &mut Simulation, targets: Value) -> String {
     let body: wire::CreateCall = decode(json!({
-        "targets": targets, "callbackUri": "http://127.0.0.1:9/cb", "sourceCallerIdNumber": {"rawId": "4:+14255550100", "phoneNumber": {"value": "+14255550100"}}
+        "targets": targets, "callbackUri": "http://127.0.0.1:9/cb", "sourceCallerIdNumber": {"value": "+14255550100"}
     }));
     let r = s.handle_request(Request::CreateCall(body), T0).unwrap();
     assert_eq!(r.status, 201);
