@@ -241,7 +241,7 @@ pub fn phone(n: &str) -> callsteer::CommunicationIdentifier {
 
 /// Creates a 1:1 call to `target` and waits until it is connected; returns its id.
 pub async fn connected_call(h: &Harness, target: callsteer::CommunicationIdentifier) -> String {
-    let props = h.send(&callsteer::api::CreateCall::new([target], h.cb("calls")).operation_context("setup")).await.unwrap();
+    let props = h.send(&callsteer::api::CreateCall::new([target], h.cb("calls")).operation_context("setup").source_caller_id_number("+14255550100")).await.unwrap();
     let id = props.call_connection_id.unwrap();
     h.expect(&id, &["ParticipantsUpdated", "CallConnected"]).await;
     id
