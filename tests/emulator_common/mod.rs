@@ -167,6 +167,16 @@ impl Harness {
         }
     }
 
+    /// Event types about `call_id` that have already arrived (no waiting).
+    pub async fn already_received(&self, call_id: &str) -> Vec<String> {
+        let mut rx = self.rx.lock().await;
+        let mut p = self.pending.lock().unwrap();
+        while let Ok(r) = rx.try_recv() {
+            p.push(r);
+        }
+        p.iter().filter(|r| r.event["data"]["callConnectionId"] == call_id).map(|r| event_type(&r.event).to_owned()).collect()
+    }
+
     pub async fn control(&self, path: &str, body: Value) -> (u16, Value) {
         self.http("POST", path, Some(body)).await
     }
