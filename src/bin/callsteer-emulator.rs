@@ -17,8 +17,19 @@ fn parse(args: &[String]) -> Result<Config, String> {
     while let Some(flag) = it.next() {
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
-            "--listen" => listen = Some(value.parse::<SocketAddr>().map_err(|_| format!("--listen: {value:?} is not HOST:PORT"))?),
-            "--access-key" => key = Some(AccessKey::from_base64(value).map_err(|_| "--access-key: is not valid base64".to_string())?),
+            "--listen" => {
+                listen = Some(
+                    value
+                        .parse::<SocketAddr>()
+                        .map_err(|_| format!("--listen: {value:?} is not HOST:PORT"))?,
+                )
+            }
+            "--access-key" => {
+                key = Some(
+                    AccessKey::from_base64(value)
+                        .map_err(|_| "--access-key: is not valid base64".to_string())?,
+                )
+            }
             "--resource-id" => resource = Some(value.clone()),
             other => return Err(format!("unknown option {other}")),
         }
