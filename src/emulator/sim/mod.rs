@@ -61,8 +61,7 @@ impl Reply {
     }
 }
 
-/// The emulated service state.
-#[derive(Debug)]
+/// The emulated service state. `Debug` shows counts only: incoming call contexts are secrets.
 pub struct Simulation {
     rng: StdRng,
     resource_id: String,
@@ -77,6 +76,18 @@ pub struct Simulation {
     timers: BTreeMap<(u64, u64), Timer>,
     timer_seq: u64,
     outbox: VecDeque<Output>,
+}
+
+impl core::fmt::Debug for Simulation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Simulation")
+            .field("calls", &self.calls.len())
+            .field("incoming", &self.incoming.len())
+            .field("pending_invitations", &self.legs.len())
+            .field("recordings", &self.recordings.len())
+            .field("timers", &self.timers.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Simulation {

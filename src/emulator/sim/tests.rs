@@ -243,3 +243,13 @@ fn same_seed_same_ids() {
         create(&mut b, json!([user("8:acs:r_u1")]))
     );
 }
+
+#[test]
+fn debug_output_never_shows_incoming_call_contexts() {
+    let mut s = sim();
+    let from = crate::CommunicationIdentifier::phone("+14255550123");
+    let created = s.handle_incoming_call(from.clone(), from, None, None, T0);
+    let debug = format!("{s:?}");
+    assert!(!debug.contains(&created.incoming_call_context), "{debug}");
+    assert!(debug.contains("incoming: 1"));
+}
