@@ -302,3 +302,35 @@ async fn hang_up_leaves_a_group_call_but_terminate_ends_it_for_everyone() {
     h.expect(&c, &["CallDisconnected"]).await;
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_second_application_leaving_a_one_to_one_call_does_not_end_it() {
+    let h = Harness::start().await;
+    let a = connected_call(&h, acs("alice")).await;
+    let server = h
+        .send(&GetCall::new(&a))
+        .await
+        .unwrap()
+        .server_call_id
+        .unwrap();
+    let b = h
+        .send(&ConnectCall::new(
+            CallLocator::ServerCall(server),
+            h.cb("b"),
+        ))
+        .await
+        .unwrap()
+        .call_connection_id
+        .unwrap();
+    h.expect(&b, &["ParticipantsUpdated", "CallConnected"])
+        .await;
+    h.send(&HangUpCall::new(&b)).await.unwrap();
+    h.expect(&b, &["CallDisconnected"]).await;
+    h.expect_quiet(&a, 300).await;
+    let got = h.send(&GetCall::new(&a)).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(got.call_connection_state).unwrap(),
+        "connected"
+    );
+    h.stop().await;
+}

@@ -312,3 +312,88 @@ async fn faults_inject_errors_duplicates_and_reordering() {
     assert_eq!(f["errorRate"], 0.0);
     h.stop().await;
 }
+
+#[tokio::test]
+async fn control_api_shows_calls_and_refuses_bad_input() {
+    let h = Harness::start().await;
+    let id = connected_call(&h, acs("alice")).await;
+    let (s, detail) = h.http("GET", &format!("/emulator/calls/{id}"), None).await;
+    assert_eq!(s, 200);
+    assert_eq!(detail["callConnectionState"], "connected");
+    assert_eq!(
+        detail["participants"][0]["identifier"]["rawId"],
+        acs("alice").raw_id()
+    );
+    let types: Vec<&str> = detail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(event_type)
+        .collect();
+    assert_eq!(types, ["ParticipantsUpdated", "CallConnected"]);
+    let (s, _) = h.http("GET", "/emulator/calls/nope", None).await;
+    assert_eq!(s, 404);
+
+    let dtmf = |call: &str, who: &str, tones: &str| json!({ "callConnectionId": call, "participant": who, "tones": tones });
+    assert_eq!(
+        h.control("/emulator/dtmf", dtmf("nope", "+14255550123", "1"))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        h.control("/emulator/dtmf", dtmf(&id, &acs("stranger").raw_id(), "1"))
+            .await
+            .0,
+        404
+    );
+    let (s, b) = h
+        .control("/emulator/dtmf", dtmf(&id, &acs("alice").raw_id(), "1x"))
+        .await;
+    assert_eq!(s, 400);
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains("tones"),
+        "{b}"
+    );
+    let (s, b) = h
+        .control("/emulator/dtmf", dtmf(&id, &acs("alice").raw_id(), "9"))
+        .await;
+    assert_eq!((s, b["consumedBy"].as_str()), (202, Some("none")));
+    let (s, b) = h
+        .control(
+            "/emulator/incoming-calls",
+            json!({ "from": "+0123", "to": acs("bot").raw_id() }),
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains("from"),
+        "{b}"
+    );
+    let (s, _) = h
+        .control(
+            "/emulator/incoming-calls",
+            json!({ "from": "+14255550123" }),
+        )
+        .await;
+    assert_eq!(s, 400, "to is required");
+    let (s, _) = h
+        .control("/emulator/faults", json!({ "errorRate": 3 }))
+        .await;
+    assert_eq!(s, 400);
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn latency_fault_delays_responses() {
+    let h = Harness::start().await;
+    h.control("/emulator/faults", json!({ "latencyMs": 400 }))
+        .await;
+    let t = std::time::Instant::now();
+    let (s, _, _) = h
+        .signed(Method::Get, "/calling/recordings/none", None, &[])
+        .await;
+    assert_eq!(s, 404);
+    assert!(t.elapsed().as_millis() >= 400);
+    h.stop().await;
+}

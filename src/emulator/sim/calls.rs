@@ -183,8 +183,13 @@ impl Simulation {
             ));
         }
         if let Some(id) = &loc.server_call_id {
-            return match self.servers.get(id) {
-                Some(s) if !s.ended => Ok(id.clone()),
+            return match self.servers.get_mut(id) {
+                Some(s) if !s.ended => {
+                    // Another application joining makes it a multi-party call: one leaving
+                    // no longer ends it for everyone.
+                    s.shape = Shape::Group;
+                    Ok(id.clone())
+                }
                 _ => Err(ApiError::not_found(format!(
                     "Server call {id} was not found or has ended."
                 ))),
