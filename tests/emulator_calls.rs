@@ -235,6 +235,28 @@ async fn connect_to_server_group_and_room_calls() {
         matches!(err, callsteer::Error::Service(ref s) if s.status == 403),
         "{err:?}"
     );
+    let (_, open) = h
+        .control(
+            "/emulator/rooms",
+            json!({ "roomId": "open-room", "pstnDialOutEnabled": true }),
+        )
+        .await;
+    assert_eq!(open["roomId"], "open-room");
+    let r = h
+        .send(&ConnectCall::new(
+            CallLocator::Room("open-room".into()),
+            h.cb("open"),
+        ))
+        .await
+        .unwrap();
+    let oid = r.call_connection_id.unwrap();
+    h.expect(&oid, &["ParticipantsUpdated", "CallConnected"])
+        .await;
+    let add = callsteer::api::AddParticipant::new(&oid, phone("+15550001234"))
+        .source_caller_id_number("+14255550100");
+    h.send(&add).await.unwrap();
+    h.expect(&oid, &["ParticipantsUpdated", "AddParticipantSucceeded"])
+        .await;
     h.stop().await;
 }
 

@@ -272,3 +272,29 @@ async fn transcription_and_media_streaming_state() {
     h.expect(&id, &["MediaStreamingStarted"]).await;
     h.stop().await;
 }
+
+#[tokio::test]
+async fn an_unreachable_file_fails_the_play_and_the_queue_moves_on() {
+    let h = Harness::start().await;
+    let id = connected_call(&h, acs("alice")).await;
+    let sources = vec![
+        PlaySource::file("https://media.example/ok.wav?durationMs=100"),
+        PlaySource::file("https://media.example/notfound.wav"),
+    ];
+    h.send(&Play::new(&id, sources).operation_context("bad"))
+        .await
+        .unwrap();
+    let ok = vec![PlaySource::file(
+        "https://media.example/next.wav?durationMs=100",
+    )];
+    h.send(&Play::new(&id, ok).operation_context("next"))
+        .await
+        .unwrap();
+    let ev = h
+        .expect(&id, &["PlayFailed", "PlayStarted", "PlayCompleted"])
+        .await;
+    assert_eq!(ev[0]["data"]["failedPlaySourceIndex"], 1);
+    assert_eq!(ev[0]["data"]["resultInformation"]["subCode"], 8535);
+    assert_eq!(ev[2]["data"]["operationContext"], "next");
+    h.stop().await;
+}

@@ -256,3 +256,20 @@ async fn move_participants_between_calls() {
     assert_eq!(ev[0]["data"]["participants"].as_array().unwrap().len(), 1);
     h.stop().await;
 }
+
+#[tokio::test]
+async fn operation_callback_uri_overrides_the_call_callback() {
+    let h = Harness::start().await;
+    let id = connected_call(&h, acs("alice")).await;
+    let add = AddParticipant::new(&id, acs("bob")).operation_callback_uri(h.cb("per-operation"));
+    h.send(&add).await.unwrap();
+    let roster = h.next_event(&id).await;
+    assert_eq!(
+        roster.path, "/calls",
+        "the roster goes to the call's callback"
+    );
+    let done = h.next_event(&id).await;
+    assert_eq!(event_type(&done.event), "AddParticipantSucceeded");
+    assert_eq!(done.path, "/per-operation");
+    h.stop().await;
+}

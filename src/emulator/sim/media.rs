@@ -3,7 +3,8 @@
 //! One media operation runs at a time per call; others queue in order unless they
 //! set `interruptCallMediaOperation`. Durations: a file plays for the `durationMs`
 //! found in its URI (query or fragment, e.g. `…/hello.wav#durationMs=1500`) or 2 s;
-//! text and SSML take 60 ms per character (at least 500 ms).
+//! text and SSML take 60 ms per character (at least 500 ms). A file whose URI contains
+//! `notfound` fails with `PlayFailed` (400/8535) and its `failedPlaySourceIndex`.
 
 use super::model::{MediaKind, MediaOp, MediaTimer, Recognizer, Timer};
 use super::requests::{context, ident, op_callback};
@@ -81,6 +82,13 @@ fn source_ms(field: &str, s: &wire::PlaySource) -> Result<u64, ApiError> {
     }
 }
 
+/// A file source the emulator pretends it cannot download (URI contains `notfound`).
+fn unreachable_file(s: &wire::PlaySource) -> bool {
+    s.file
+        .as_ref()
+        .is_some_and(|f| f.uri.to_ascii_lowercase().contains("notfound"))
+}
+
 fn duration_in_uri(uri: &str) -> Option<u64> {
     let i = uri.find("durationMs=")?;
     let digits: String = uri[i + 11..]
@@ -115,9 +123,11 @@ impl Simulation {
             self.require_participant(&server_id, &who.raw_id())?;
         }
         let looped = b.play_options.is_some_and(|o| o.looped);
+        let failed_source = b.play_sources.iter().position(unreachable_file);
         let kind = MediaKind::Play {
             duration_ms,
             looped,
+            failed_source,
         };
         self.submit(
             call_id,
@@ -186,8 +196,21 @@ impl Simulation {
         let (id, ctx, uri) = (op.id, op.context.clone(), op.uri.clone());
         let timer = match &op.kind {
             MediaKind::Play {
+                failed_source: Some(index),
+                ..
+            } => {
+                let res =
+                    ResultInfo::new(400, 8535, "Action failed, file could not be downloaded.");
+                let f = fields([("failedPlaySourceIndex", json!(index))]);
+                let to = To::new(uri.as_deref(), ctx.as_deref());
+                self.emit(call_id, to, "PlayFailed", Some(&res), f, now);
+                self.finish_op(call_id, now);
+                return;
+            }
+            MediaKind::Play {
                 duration_ms,
                 looped,
+                ..
             } => (!*looped).then_some((now + duration_ms, MediaTimer::PlayDone)),
             MediaKind::Recognize(r) => Some((
                 now + r.prompt_ms + r.initial_silence_ms,

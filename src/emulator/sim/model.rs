@@ -224,7 +224,12 @@ pub struct MediaOp {
 /// What a media operation does.
 #[derive(Debug, Clone)]
 pub enum MediaKind {
-    Play { duration_ms: u64, looped: bool },
+    Play {
+        duration_ms: u64,
+        looped: bool,
+        /// Index of a source that cannot be fetched (its URI contains `notfound`).
+        failed_source: Option<usize>,
+    },
     Recognize(Box<Recognizer>),
 }
 
