@@ -36,6 +36,8 @@ pub const TONES: [(&str, char); 16] = [
 ];
 
 const FILE_DEFAULT_MS: u64 = 2_000;
+/// Longest duration a media source may claim.
+const MAX_MEDIA_MS: u64 = 86_400_000;
 
 pub(super) fn completed() -> ResultInfo {
     ResultInfo::new(200, 0, "Action completed successfully.")
@@ -54,7 +56,7 @@ pub(super) fn check_tone(field: &str, t: &str) -> Result<(), ApiError> {
 
 /// How long one play source lasts.
 fn source_ms(field: &str, s: &wire::PlaySource) -> Result<u64, ApiError> {
-    let speech_ms = |text: &str| (text.chars().count() as u64 * 60).max(500);
+    let speech_ms = |text: &str| (text.chars().count() as u64 * 60).clamp(500, MAX_MEDIA_MS);
     match (s.kind.as_str(), &s.file, &s.text, &s.ssml) {
         ("file", Some(f), _, _) => {
             let rest = f
@@ -95,7 +97,8 @@ fn duration_in_uri(uri: &str) -> Option<u64> {
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    digits.parse().ok()
+    // At most a day: durations come from user input and feed timer arithmetic.
+    digits.parse::<u64>().ok().map(|ms| ms.min(MAX_MEDIA_MS))
 }
 
 impl Simulation {
@@ -115,7 +118,8 @@ impl Simulation {
         }
         let mut duration_ms = 0;
         for (i, s) in b.play_sources.iter().enumerate() {
-            duration_ms += source_ms(&format!("playSources[{i}]"), s)?;
+            duration_ms =
+                (duration_ms + source_ms(&format!("playSources[{i}]"), s)?).min(MAX_MEDIA_MS);
         }
         let server_id = self.connected_call(call_id)?.server_call_id.clone();
         for (i, m) in b.play_to.iter().flatten().enumerate() {
@@ -411,7 +415,7 @@ fn recognizer(b: &wire::Recognize) -> Result<Recognizer, ApiError> {
     let mut prompt_ms = 0;
     let prompts = b.play_prompt.iter().chain(b.play_prompts.iter().flatten());
     for (i, p) in prompts.enumerate() {
-        prompt_ms += source_ms(&format!("playPrompts[{i}]"), p)?;
+        prompt_ms = (prompt_ms + source_ms(&format!("playPrompts[{i}]"), p)?).min(MAX_MEDIA_MS);
     }
     Ok(Recognizer {
         input: input.to_owned(),

@@ -253,3 +253,19 @@ fn debug_output_never_shows_incoming_call_contexts() {
     assert!(!debug.contains(&created.incoming_call_context), "{debug}");
     assert!(debug.contains("incoming: 1"));
 }
+
+#[test]
+fn absurd_media_durations_are_capped_not_overflowed() {
+    let mut s = sim();
+    let id = create(&mut s, json!([user("8:acs:r_u1")]));
+    run_until(&mut s, T0);
+    let body: wire::Play = decode(json!({ "playSources": [
+        { "kind": "file", "file": { "uri": "https://x.test/a.wav?durationMs=99999999999999999999" } },
+        { "kind": "file", "file": { "uri": "https://x.test/b.wav?durationMs=18446744073709551615" } }
+    ] }));
+    s.handle_request(Request::Play { call: id, body }, T0)
+        .unwrap();
+    assert_eq!(run_until(&mut s, T0), ["PlayStarted"]);
+    assert!(run_until(&mut s, T0 + 86_399_999).is_empty());
+    assert_eq!(run_until(&mut s, T0 + 86_400_000), ["PlayCompleted"]);
+}
