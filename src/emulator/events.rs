@@ -80,12 +80,14 @@ pub fn cloud_event(
     data.insert("serverCallId".into(), json!(call.server_call_id));
     data.insert("correlationId".into(), json!(call.correlation_id));
     data.insert("publicEventType".into(), json!(full_type));
+    let mut data = Value::Object(data);
+    strip_nulls(&mut data);
     let source = format!("calling/callConnections/{}", call.call_connection_id);
     json!({
         "id": id,
         "source": source,
         "type": full_type,
-        "data": Value::Object(data),
+        "data": data,
         "time": time,
         "specversion": "1.0",
         "datacontenttype": "application/json",
@@ -112,6 +114,18 @@ pub fn event_grid_event(
         "dataVersion": "1.0",
         "metadataVersion": "1",
     })
+}
+
+/// Removes `null` members (recursively): the service omits absent fields.
+pub fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.retain(|_, x| !x.is_null());
+            map.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.fffffff+00:00` (the service's 7-digit fraction) from Unix ms.

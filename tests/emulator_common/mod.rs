@@ -463,3 +463,30 @@ pub async fn raw(
     let b = resp.into_body().collect().await.unwrap().to_bytes();
     (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
 }
+
+impl Harness {
+    /// Sends `op` signed, returning the raw status and JSON body (Null when empty).
+    pub async fn send_raw<O: Operation>(&self, op: &O) -> (u16, Value) {
+        let mut req = op.to_request(callsteer::DEFAULT_API_VERSION).unwrap();
+        sign(&mut req, &self.key, self.endpoint.authority(), now_s());
+        let url = req.url(&self.endpoint);
+        let (s, _, b) = self
+            .exchange(req.method.as_str(), &url, &req.headers, req.body.clone())
+            .await;
+        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+    }
+
+    /// Every event the emulator has sent, from its own event logs.
+    pub async fn all_events(&self) -> Vec<Value> {
+        let (_, list) = self.http("GET", "/emulator/calls", None).await;
+        let mut out = Vec::new();
+        for c in list["value"].as_array().unwrap() {
+            let id = c["callConnectionId"].as_str().unwrap();
+            let (_, detail) = self
+                .http("GET", &format!("/emulator/calls/{id}"), None)
+                .await;
+            out.extend(detail["events"].as_array().unwrap().iter().cloned());
+        }
+        out
+    }
+}

@@ -50,7 +50,8 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn json(status: u16, body: Value) -> Self {
+    fn json(status: u16, mut body: Value) -> Self {
+        events::strip_nulls(&mut body);
         Reply {
             status,
             body: Some(body),
