@@ -177,6 +177,13 @@ async fn repeatability_returns_the_first_response_without_a_second_effect() {
         .as_str()
         .unwrap()
         .contains("Repeatability-Request-ID"));
+    // Concurrent retries of one request id still apply once.
+    let rep = Repeatability::from_random([9; 16], 1_700_000_000);
+    let op = CreateCall::new([acs("bob")], h.cb("rep2")).repeatability(rep);
+    let (a, b) = tokio::join!(h.send(&op), h.send(&op));
+    assert_eq!(a.unwrap().call_connection_id, b.unwrap().call_connection_id);
+    let (_, calls) = h.http("GET", "/emulator/calls", None).await;
+    assert_eq!(calls["value"].as_array().unwrap().len(), 2);
     h.stop().await;
 }
 

@@ -52,24 +52,7 @@ pub(super) async fn handle(
         Ok(id) => id,
         Err(e) => return error(&e),
     };
-    if let Some(stored) = repeat_id
-        .as_ref()
-        .and_then(|id| app.repeat.lock().ok()?.get(id).cloned())
-    {
-        return respond(stored.status, stored.body.as_ref());
-    }
-    let (status, body, jobs) = run(&app, &route, &body);
-    if let Some(id) = repeat_id {
-        if let Ok(mut m) = app.repeat.lock() {
-            m.insert(
-                id,
-                Stored {
-                    status,
-                    body: body.clone(),
-                },
-            );
-        }
-    }
+    let (status, body, jobs) = run(&app, &route, &body, repeat_id);
     let early = app
         .faults
         .lock()
@@ -86,23 +69,44 @@ pub(super) async fn handle(
     respond(status, body.as_ref())
 }
 
-/// Decodes and applies the request; returns status, body and the jobs it produced.
-fn run(
-    app: &App,
-    route: &Route,
-    body: &[u8],
-) -> (
+/// What a request produced: status, body, events to deliver.
+type Outcome = (
     u16,
     Option<serde_json::Value>,
     Vec<crate::emulator::delivery::Job>,
-) {
-    let req = match routes::decode(route, body) {
-        Ok(r) => r,
-        Err(e) => return (e.status, Some(e.body()), Vec::new()),
-    };
+);
+
+/// Decodes and applies the request. A repeated `Repeatability-Request-ID` returns the
+/// stored first response; the lookup, the effect and the store happen under the
+/// simulation lock, so concurrent retries still apply once.
+fn run(app: &App, route: &Route, body: &[u8], repeat_id: Option<String>) -> Outcome {
     let Ok(mut sim) = app.sim.lock() else {
         let e = ApiError::new(500, "InternalError", "The emulator state is poisoned.");
         return (500, Some(e.body()), Vec::new());
+    };
+    let stored = repeat_id
+        .as_ref()
+        .and_then(|id| app.repeat.lock().ok()?.get(id).cloned());
+    if let Some(s) = stored {
+        return (s.status, s.body, Vec::new());
+    }
+    let (status, body, jobs) = apply(app, &mut sim, route, body);
+    if let (Some(id), Ok(mut m)) = (repeat_id, app.repeat.lock()) {
+        m.insert(
+            id,
+            Stored {
+                status,
+                body: body.clone(),
+            },
+        );
+    }
+    (status, body, jobs)
+}
+
+fn apply(app: &App, sim: &mut crate::emulator::Simulation, route: &Route, body: &[u8]) -> Outcome {
+    let req = match routes::decode(route, body) {
+        Ok(r) => r,
+        Err(e) => return (e.status, Some(e.body()), Vec::new()),
     };
     let now = now_ms();
     let result = sim.handle_request(req, now);
@@ -115,7 +119,7 @@ fn run(
         // Let work due "now" (a call that connects at once) happen before the reply.
         sim.handle_timeout(now);
     }
-    let jobs = app.drain(&mut sim);
+    let jobs = app.drain(sim);
     match result {
         Ok(reply) => (reply.status, reply.body, jobs),
         Err(e) => (e.status, Some(e.body()), jobs),
