@@ -384,6 +384,8 @@ async fn control_api_shows_calls_and_refuses_bad_input() {
         )
         .await;
     assert_eq!(s, 400, "to is required");
+    let bad = json!({ "from": "+14255550123", "to": acs("bot").raw_id(), "customContext": "x" });
+    assert_eq!(h.control("/emulator/incoming-calls", bad).await.0, 400);
     let (s, _) = h
         .control("/emulator/faults", json!({ "errorRate": 3 }))
         .await;

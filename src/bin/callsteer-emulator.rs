@@ -68,7 +68,8 @@ async fn main() -> ExitCode {
     println!("resource id (callback token audience): {resource_id}");
     let _ = std::io::stdout().flush();
     wait_for_stop().await;
-    running.stop().await;
+    // Open keep-alive connections must not keep a stopped emulator alive.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), running.stop()).await;
     ExitCode::SUCCESS
 }
 

@@ -96,6 +96,12 @@ pub(super) async fn incoming_call(State(app): St, b: Bytes) -> Response {
         let c: IncomingCall = body(&b)?;
         let from = parse_party("from", &c.from)?;
         let to = parse_party("to", &c.to)?;
+        if c.custom_context.as_ref().is_some_and(|v| !v.is_object()) {
+            return Err(ApiError::field(
+                "customContext",
+                "must be an object (voipHeaders, sipHeaders)",
+            ));
+        }
         let mut sim = app
             .sim
             .lock()
