@@ -148,6 +148,9 @@ async fn responses_and_events_match_the_spec() {
         h.send_raw(&GetCall::new("nope")).await,
     );
     let data = incoming(&h, "+14255550123", &acs("bot").raw_id()).await;
+    let incoming_schema = json!({ "$ref": "#/definitions/IncomingCall" });
+    let errors = spec().errors(&spec().main, &incoming_schema, &data, Direction::Response);
+    assert!(errors.is_empty(), "IncomingCall: {errors:?}");
     check(
         "AnswerCall",
         h.send_raw(&AnswerCall::new(
