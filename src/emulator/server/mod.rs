@@ -1,6 +1,6 @@
 //! The HTTP face of the emulator: the service API, keys, and the control API.
 //!
-//! The [`Simulation`](super::Simulation) sits behind a mutex that is never held across
+//! The [`Simulation`] sits behind a mutex that is never held across
 //! an `.await`. After every input its outputs are queued for the delivery worker;
 //! a timer task sleeps until the simulation's next deadline.
 
