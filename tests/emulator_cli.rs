@@ -60,6 +60,10 @@ fn prints_its_base_url_and_serves_keys() {
     assert!(keys.contains("\"RS256\""));
     let oidc = get(addr, "/calling/.well-known/acsopenidconfiguration");
     assert!(oidc.contains(&format!("\"issuer\":\"{base}\"")), "{oidc}");
+    assert!(
+        child.0.try_wait().unwrap().is_none(),
+        "still running after stdout closed"
+    );
 }
 
 #[test]

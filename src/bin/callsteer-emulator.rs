@@ -64,9 +64,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("callsteer-emulator listening on {}", running.base_url);
-    println!("resource id (callback token audience): {resource_id}");
-    let _ = std::io::stdout().flush();
+    // Write errors (a closed pipe) are ignored: the emulator keeps serving.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "callsteer-emulator listening on {}", running.base_url);
+    let _ = writeln!(out, "resource id (callback token audience): {resource_id}");
+    let _ = out.flush();
     wait_for_stop().await;
     // Open keep-alive connections must not keep a stopped emulator alive.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), running.stop()).await;

@@ -2,6 +2,7 @@
 
 use super::App;
 use crate::emulator::delivery::{now_ms, Job};
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -70,7 +71,10 @@ async fn send(app: &App, job: &Job, twice: bool) {
     let times = if twice { 2 } else { 1 };
     for _ in 0..times {
         if let Err(e) = app.deliverer.deliver(job).await {
-            eprintln!("callsteer-emulator: delivery failed: {e}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "callsteer-emulator: delivery failed: {e}"
+            );
         }
     }
 }
