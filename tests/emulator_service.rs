@@ -406,3 +406,36 @@ async fn latency_fault_delays_responses() {
     assert!(t.elapsed().as_millis() >= 400);
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_hung_receiver_does_not_delay_other_receivers() {
+    let h = Harness::start().await;
+    let hung = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hung_url = format!("http://{}/cb", hung.local_addr().unwrap());
+    // Accepts connections and never answers.
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = hung.accept().await {
+            held.push(s);
+        }
+    });
+    h.send(&CreateCall::new([acs("a")], hung_url))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let id = h
+        .send(&CreateCall::new([acs("b")], h.cb("ok")))
+        .await
+        .unwrap()
+        .call_connection_id
+        .unwrap();
+    h.expect(&id, &["ParticipantsUpdated", "CallConnected"])
+        .await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    holder.abort();
+    h.stop().await;
+}

@@ -1,8 +1,8 @@
 //! Event delivery over HTTP: callbacks with a fresh RS256 JWT each, Event Grid
 //! notifications, and the Event Grid `SubscriptionValidation` handshake.
 //!
-//! One worker delivers in order (so a receiver sees events in the order the service
-//! produced them), applying the duplicate / reorder faults.
+//! The server's delivery worker keeps one ordered queue per receiver (so a receiver sees
+//! events in the order the service produced them), applying the duplicate / reorder faults.
 
 use super::jwt::Signer;
 use axum::body::Bytes;
