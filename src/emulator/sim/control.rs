@@ -207,20 +207,12 @@ impl Simulation {
         }
         r.input_seen = true;
         if r.input == "choices" {
-            let choice = r
+            let label = r
                 .choices
                 .iter()
                 .find(|c| c.tone.as_deref() == Some(tone))
-                .cloned();
-            match choice {
-                Some(c) => {
-                    let res = ResultInfo::new(200, 8545, "Action completed, recognized a choice.");
-                    let result =
-                        json!({ "label": c.label, "recognizedPhrase": tone, "confidence": 1.0 });
-                    self.recognized(call_id, &op, "choices", result, res, now);
-                }
-                None => self.recognize_failed(call_id, &op, now),
-            }
+                .map(|c| c.label.clone());
+            self.choice_outcome(call_id, &op, label, tone, now);
             return true;
         }
         let stop = r.stop_tones.iter().any(|s| s == tone);
@@ -255,6 +247,26 @@ impl Simulation {
             );
         }
         true
+    }
+
+    /// `RecognizeCompleted` with the matched choice, or `RecognizeFailed` (no match).
+    fn choice_outcome(
+        &mut self,
+        call_id: &str,
+        op: &super::model::MediaOp,
+        label: Option<String>,
+        phrase: &str,
+        now: u64,
+    ) {
+        match label {
+            Some(label) => {
+                let res = ResultInfo::new(200, 8545, "Action completed, recognized a choice.");
+                let result =
+                    json!({ "label": label, "recognizedPhrase": phrase, "confidence": 1.0 });
+                self.recognized(call_id, op, "choices", result, res, now);
+            }
+            None => self.recognize_failed(call_id, op, now),
+        }
     }
 
     fn recognize_failed(&mut self, call_id: &str, op: &super::model::MediaOp, now: u64) {
@@ -306,18 +318,15 @@ impl Simulation {
         }
         if r.input == "choices" {
             let said = text.trim().to_lowercase();
-            let hit = r.choices.iter().find(|c| {
-                c.label.to_lowercase() == said || c.phrases.iter().any(|p| p.to_lowercase() == said)
-            });
-            match hit {
-                Some(c) => {
-                    let res = ResultInfo::new(200, 8545, "Action completed, recognized a choice.");
-                    let result =
-                        json!({ "label": c.label, "recognizedPhrase": text, "confidence": 1.0 });
-                    self.recognized(call_id, &op, "choices", result, res, now);
-                }
-                None => self.recognize_failed(call_id, &op, now),
-            }
+            let label = r
+                .choices
+                .iter()
+                .find(|c| {
+                    c.label.to_lowercase() == said
+                        || c.phrases.iter().any(|p| p.to_lowercase() == said)
+                })
+                .map(|c| c.label.clone());
+            self.choice_outcome(call_id, &op, label, text, now);
         } else {
             let res = ResultInfo::new(200, 8533, "Action completed, speech recognized.");
             self.recognized(

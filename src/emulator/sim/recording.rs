@@ -15,52 +15,8 @@ impl Simulation {
         b: wire::StartRecording,
         now: u64,
     ) -> Result<Reply, ApiError> {
-        if let Some(uri) = &b.recording_state_callback_uri {
-            callback("recordingStateCallbackUri", uri)?;
-        }
-        check_enum(
-            "recordingContentType",
-            &b.recording_content_type,
-            &["audio", "audioVideo"],
-        )?;
-        check_enum(
-            "recordingChannelType",
-            &b.recording_channel_type,
-            &["mixed", "unmixed"],
-        )?;
-        check_enum(
-            "recordingFormatType",
-            &b.recording_format_type,
-            &["wav", "mp3", "mp4"],
-        )?;
-        let server_id = match (&b.call_locator, &b.call_connection_id) {
-            (Some(_), Some(_)) | (None, None) => {
-                return Err(ApiError::bad_request(
-                    "Exactly one of callLocator or callConnectionId must be given.",
-                ))
-            }
-            (None, Some(id)) => self.connected_call(id)?.server_call_id.clone(),
-            (Some(loc), None) => {
-                if loc.room_id.is_some() {
-                    return Err(ApiError::field(
-                        "callLocator",
-                        "room locators are not supported for recording",
-                    ));
-                }
-                let id = loc
-                    .server_call_id
-                    .clone()
-                    .ok_or_else(|| ApiError::field("callLocator.serverCallId", "is required"))?;
-                match self.servers.get(&id) {
-                    Some(s) if !s.ended => id,
-                    _ => {
-                        return Err(ApiError::not_found(format!(
-                            "Server call {id} was not found or has ended."
-                        )))
-                    }
-                }
-            }
-        };
+        check_recording_options(&b)?;
+        let server_id = self.recording_target(&b)?;
         if self
             .recordings
             .values()
@@ -83,6 +39,35 @@ impl Simulation {
         );
         self.recording_changed(&id, now);
         Ok(Reply::json(200, recording_json(&id, active)))
+    }
+
+    /// The server call a start-recording request names: a connected call connection, or
+    /// a live server call (rooms are refused, as by the service).
+    fn recording_target(&self, b: &wire::StartRecording) -> Result<String, ApiError> {
+        match (&b.call_locator, &b.call_connection_id) {
+            (Some(_), Some(_)) | (None, None) => Err(ApiError::bad_request(
+                "Exactly one of callLocator or callConnectionId must be given.",
+            )),
+            (None, Some(id)) => Ok(self.connected_call(id)?.server_call_id.clone()),
+            (Some(loc), None) => {
+                if loc.room_id.is_some() {
+                    return Err(ApiError::field(
+                        "callLocator",
+                        "room locators are not supported for recording",
+                    ));
+                }
+                let id = loc
+                    .server_call_id
+                    .clone()
+                    .ok_or_else(|| ApiError::field("callLocator.serverCallId", "is required"))?;
+                match self.servers.get(&id) {
+                    Some(s) if !s.ended => Ok(id),
+                    _ => Err(ApiError::not_found(format!(
+                        "Server call {id} was not found or has ended."
+                    ))),
+                }
+            }
+        }
     }
 
     pub(super) fn get_recording(&self, id: &str) -> Result<Reply, ApiError> {
@@ -179,4 +164,25 @@ fn check_enum(field: &str, v: &Option<String>, allowed: &[&str]) -> Result<(), A
         )),
         _ => Ok(()),
     }
+}
+
+fn check_recording_options(b: &wire::StartRecording) -> Result<(), ApiError> {
+    if let Some(uri) = &b.recording_state_callback_uri {
+        callback("recordingStateCallbackUri", uri)?;
+    }
+    check_enum(
+        "recordingContentType",
+        &b.recording_content_type,
+        &["audio", "audioVideo"],
+    )?;
+    check_enum(
+        "recordingChannelType",
+        &b.recording_channel_type,
+        &["mixed", "unmixed"],
+    )?;
+    check_enum(
+        "recordingFormatType",
+        &b.recording_format_type,
+        &["wav", "mp3", "mp4"],
+    )
 }
