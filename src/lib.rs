@@ -28,6 +28,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod identifier;
 #[cfg(feature = "js")]
@@ -36,6 +37,7 @@ pub mod models;
 pub mod retry;
 pub mod time;
 pub mod validate;
+pub mod webhook;
 
 pub use error::Error;
 pub use identifier::{CommunicationCloud, CommunicationIdentifier, CommunicationIdentifierModel};
@@ -45,3 +47,6 @@ pub const DEFAULT_API_VERSION: &str = "2026-03-12";
 
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(feature = "emulator")]
+pub mod emulator;
