@@ -30,6 +30,7 @@ pub mod error;
 pub mod http;
 pub mod identifier;
 pub mod models;
+pub mod routing;
 pub mod time;
 pub mod validate;
 
