@@ -1,0 +1,20 @@
+# Sourced by the other scripts (and by developers: `source scripts/env.sh`).
+# Puts the project's toolchain first on PATH and keeps every tool offline.
+PREFIX=${PREFIX:-/opt/wasm-toolchain}
+CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
+export PATH="$PREFIX/node22/bin:$PREFIX/binaryen/bin:$CARGO_HOME/bin:$PATH"
+# One compiler for native and wasm builds: Debian's rustc-web 1.96 (the only one with a
+# wasm32 std here). Through rustup when it is installed, else /usr/bin/cargo directly.
+if command -v rustup >/dev/null 2>&1 && rustup toolchain list 2>/dev/null | grep -q '^debian-web'; then
+  export RUSTUP_TOOLCHAIN=debian-web
+else
+  export PATH="/usr/bin:$PATH"
+fi
+# worker-build never looks on PATH; without these it tries to download from GitHub.
+export WASM_BINDGEN_BIN="$CARGO_HOME/bin/wasm-bindgen"
+export WASM_OPT_BIN="$PREFIX/binaryen/bin/wasm-opt"
+export CHROMEDRIVER=/usr/bin/chromedriver
+export CHROMIUM_BIN=/usr/bin/chromium
+# wrangler/miniflare: no telemetry, no Request.cf download.
+export WRANGLER_SEND_METRICS=false
+export CLOUDFLARE_CF_FETCH_ENABLED=false
