@@ -26,3 +26,13 @@ pub trait Operation {
 }
 
 pub mod response;
+mod build;
+mod call_connection;
+mod calls;
+mod participant_list;
+mod participants;
+
+pub use call_connection::{GetCall, HangUpCall, TerminateCall, TransferCallToParticipant};
+pub use calls::{AnswerCall, ConnectCall, CreateCall, RedirectCall, RejectCall};
+pub use participant_list::{GetParticipant, ListParticipants, ParticipantsPage};
+pub use participants::{AddParticipant, CancelAddParticipant, MoveParticipants, MuteParticipant, RemoveParticipant};

@@ -3,6 +3,27 @@
 //! Field names follow the wire (camelCase) through serde; optional fields are skipped
 //! when `None`, so request bodies carry exactly what the caller set.
 
+mod call;
+mod context;
 mod locator;
+mod options;
+mod participant;
 
+pub use call::{
+    AnswerCallRequest, CallConnectionProperties, CallConnectionState, CallRejectReason, ConnectRequest, CreateCallRequest,
+    RedirectCallRequest, RejectCallRequest,
+};
+pub use context::{
+    CustomCallingContext, TeamsPhoneCallDetails, TeamsPhoneCallerDetails, TeamsPhoneSourceDetails, MAX_CUSTOM_SIP_HEADERS,
+    MAX_VOIP_HEADERS, SIP_CUSTOM_PREFIX, SIP_USER_TO_USER,
+};
 pub use locator::CallLocator;
+pub use options::{
+    AudioFormat, CallIntelligenceOptions, MediaStreamingAudioChannelType, MediaStreamingContentType, MediaStreamingOptions,
+    MediaStreamingSubscription, StreamingTransportType, TranscriptionOptions, TranscriptionSubscription,
+};
+pub use participant::{
+    AddParticipantRequest, AddParticipantResponse, CallParticipant, CancelAddParticipantRequest, CancelAddParticipantResponse,
+    GetParticipantsResponse, MoveParticipantsRequest, MoveParticipantsResponse, MuteParticipantsRequest, MuteParticipantsResult,
+    RemoveParticipantRequest, RemoveParticipantResponse, TransferCallResponse, TransferToParticipantRequest,
+};

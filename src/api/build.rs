@@ -1,0 +1,150 @@
+//! Shared request-building and input checks for the operation structs.
+
+use crate::http::{encode_path_segment, Method, Repeatability, Request};
+use crate::identifier::PhoneNumberModel;
+use crate::validate;
+use crate::{CommunicationIdentifier, Error};
+use serde::Serialize;
+
+/// `/calling/callConnections/{callConnectionId}` with the id percent-encoded.
+pub(crate) fn call_connection_path(call_connection_id: &str) -> String {
+    format!(
+        "/calling/callConnections/{}",
+        encode_path_segment(call_connection_id)
+    )
+}
+
+/// A request with the `api-version` query parameter.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for an empty `api-version`.
+pub(crate) fn request(method: Method, path: String, api_version: &str) -> Result<Request, Error> {
+    validate::non_empty("api-version", api_version)?;
+    Ok(Request::new(method, path).query("api-version", api_version))
+}
+
+/// A POST with an optional JSON body and the repeatability headers when given.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for an empty `api-version` or an unserializable body.
+pub(crate) fn post<T: Serialize>(
+    path: String,
+    api_version: &str,
+    body: Option<&T>,
+    repeatability: Option<&Repeatability>,
+) -> Result<Request, Error> {
+    let mut req = request(Method::Post, path, api_version)?;
+    if let Some(body) = body {
+        req = req.json(body)?;
+    }
+    if let Some(r) = repeatability {
+        r.apply(&mut req);
+    }
+    Ok(req)
+}
+
+/// A call connection id must be non-empty.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `callConnectionId`.
+pub(crate) fn call_connection_id(id: &str) -> Result<(), Error> {
+    validate::non_empty("callConnectionId", id)
+}
+
+/// Checks an identifier the service will dial or address: phone numbers must be E.164,
+/// ids must be non-empty. `field` is the wire path of the identifier (e.g. `targets[1]`);
+/// errors name the sub-field (`targets[1].phoneNumber.value`).
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming the sub-field.
+pub(crate) fn identifier(field: &str, id: &CommunicationIdentifier) -> Result<(), Error> {
+    use CommunicationIdentifier::*;
+    match id {
+        CommunicationUser { id } => {
+            validate::non_empty(&format!("{field}.communicationUser.id"), id)
+        }
+        PhoneNumber { value, .. } => validate::e164(&format!("{field}.phoneNumber.value"), value),
+        MicrosoftTeamsUser { user_id, .. } => {
+            validate::non_empty(&format!("{field}.microsoftTeamsUser.userId"), user_id)
+        }
+        MicrosoftTeamsApp { app_id, .. } => {
+            validate::non_empty(&format!("{field}.microsoftTeamsApp.appId"), app_id)
+        }
+        TeamsExtensionUser {
+            user_id,
+            tenant_id,
+            resource_id,
+            ..
+        } => {
+            validate::non_empty(&format!("{field}.teamsExtensionUser.userId"), user_id)?;
+            validate::non_empty(&format!("{field}.teamsExtensionUser.tenantId"), tenant_id)?;
+            validate::non_empty(
+                &format!("{field}.teamsExtensionUser.resourceId"),
+                resource_id,
+            )
+        }
+        Unknown { id } => validate::non_empty(&format!("{field}.rawId"), id),
+    }
+}
+
+/// A caller id (`PhoneNumberIdentifierModel`) must be E.164.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `{field}.value`.
+pub(crate) fn caller_id(field: &str, number: Option<&PhoneNumberModel>) -> Result<(), Error> {
+    match number {
+        Some(n) => validate::e164(&format!("{field}.value"), &n.value),
+        None => Ok(()),
+    }
+}
+
+/// An optional callback URI (`operationCallbackUri`) follows the callback URI rule.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `field`.
+pub(crate) fn optional_callback(field: &str, uri: Option<&str>) -> Result<(), Error> {
+    uri.map_or(Ok(()), |u| validate::callback_uri(field, u))
+}
+
+/// A caller id from an E.164 string.
+pub(crate) fn phone_model(number: String) -> PhoneNumberModel {
+    PhoneNumberModel {
+        value: number,
+        is_anonymous: None,
+        asserted_id: None,
+    }
+}
+
+/// True for a PSTN identifier.
+pub(crate) fn is_phone(id: &CommunicationIdentifier) -> bool {
+    matches!(id, CommunicationIdentifier::PhoneNumber { .. })
+}
+
+/// Generates chained setters for optional body fields: `name: Type => conversion`.
+macro_rules! body_setters {
+    ($( $(#[$doc:meta])* $name:ident : $ty:ty => $conv:expr ;)*) => {
+        $(
+            $(#[$doc])*
+            #[must_use]
+            pub fn $name(mut self, value: $ty) -> Self {
+                self.body.$name = Some($conv(value.into()));
+                self
+            }
+        )*
+    };
+}
+pub(crate) use body_setters;
+
+/// Generates the `repeatability` setter (the op must have a `repeatability` field).
+macro_rules! repeatability_setter {
+    () => {
+        /// Sends `Repeatability-Request-ID`/`Repeatability-First-Sent` so the service applies
+        /// a retried request once. Without it the headers are absent.
+        #[must_use]
+        pub fn repeatability(mut self, repeatability: $crate::http::Repeatability) -> Self {
+            self.repeatability = Some(repeatability);
+            self
+        }
+    };
+}
+pub(crate) use repeatability_setter;
