@@ -36,3 +36,18 @@ pub use call_connection::{GetCall, HangUpCall, TerminateCall, TransferCallToPart
 pub use calls::{AnswerCall, ConnectCall, CreateCall, RedirectCall, RejectCall};
 pub use participant_list::{GetParticipant, ListParticipants, ParticipantsPage};
 pub use participants::{AddParticipant, CancelAddParticipant, MoveParticipants, MuteParticipant, RemoveParticipant};
+
+// --- media and recording operations (core-media) ---
+mod dtmf;
+pub(crate) mod media;
+mod recognize;
+mod recording;
+mod streaming;
+mod transcription;
+
+pub use dtmf::{SendDtmfTones, SendDtmfTonesResult, StartContinuousDtmfRecognition, StopContinuousDtmfRecognition};
+pub use media::{CancelAllMediaOperations, Hold, Play, Unhold};
+pub use recognize::Recognize;
+pub use recording::{GetRecordingState, PauseRecording, ResumeRecording, StartRecording, StopRecording};
+pub use streaming::{StartMediaStreaming, StopMediaStreaming};
+pub use transcription::{StartTranscription, StopTranscription, UpdateTranscription};

@@ -27,3 +27,24 @@ pub use participant::{
     GetParticipantsResponse, MoveParticipantsRequest, MoveParticipantsResponse, MuteParticipantsRequest, MuteParticipantsResult,
     RemoveParticipantRequest, RemoveParticipantResponse, TransferCallResponse, TransferToParticipantRequest,
 };
+
+// --- media and recording models (core-media) ---
+mod media;
+mod media_checks;
+mod recognize;
+mod recording;
+mod tone;
+mod wire_enum;
+pub(crate) use wire_enum::lenient_enum;
+
+pub use media::{FileSource, PlayOptions, PlaySource, PlaySourceKind, SsmlSource, TextSource, VoiceKind};
+pub use recognize::{
+    Choice, DtmfOptions, RecognizeInputType, RecognizeOptions, SpeechOptions, INITIAL_SILENCE_TIMEOUT_RANGE,
+    INTER_TONE_TIMEOUT_RANGE,
+};
+pub use recording::{
+    ChannelAffinity, ExternalStorage, RecordingChannelType, RecordingContentType, RecordingFormatType, RecordingKind,
+    RecordingState, RecordingStateResponse, StartCallRecordingRequest, CHANNEL_RANGE,
+};
+pub use tone::Tone;
+pub(crate) use media_checks::{identifier as check_identifier, optional_callback, optional_non_empty};

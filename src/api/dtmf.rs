@@ -1,0 +1,164 @@
+//! DTMF: send tones, and continuous tone recognition.
+
+use super::media::{call_action_json, operation_setters};
+use super::response::{decode_json, expect_status};
+use super::Operation;
+use crate::http::{Repeatability, Request, Response};
+use crate::identifier::CommunicationIdentifier;
+use crate::models::{check_identifier, optional_callback, Tone};
+use crate::validate::non_empty;
+use crate::Error;
+use serde::{Deserialize, Serialize};
+
+/// `CallMedia_SendDtmfTones`: send tones to a participant (202 with
+/// [`SendDtmfTonesResult`]; then `SendDtmfTonesCompleted` / `SendDtmfTonesFailed`).
+///
+/// Takes repeatability headers: set [`SendDtmfTones::repeatability`] to make a retry safe
+/// (the JS face always sets fresh ones, as the official package does).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendDtmfTones {
+    #[serde(skip)]
+    pub call_connection_id: String,
+    #[serde(skip)]
+    pub repeatability: Option<Repeatability>,
+    pub tones: Vec<Tone>,
+    pub target_participant: CommunicationIdentifier,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_context: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_callback_uri: Option<String>,
+}
+
+impl SendDtmfTones {
+    /// Send `tones` to `target_participant` in call `call_connection_id`. Tones from text
+    /// (`"123#"`) come from [`Tone::parse_sequence`].
+    pub fn new(
+        call_connection_id: impl Into<String>,
+        tones: Vec<Tone>,
+        target_participant: CommunicationIdentifier,
+    ) -> Self {
+        SendDtmfTones {
+            call_connection_id: call_connection_id.into(),
+            repeatability: None,
+            tones,
+            target_participant,
+            operation_context: None,
+            operation_callback_uri: None,
+        }
+    }
+    /// Sets the `Repeatability-Request-ID` / `Repeatability-First-Sent` headers.
+    #[must_use]
+    pub fn repeatability(mut self, r: Repeatability) -> Self {
+        self.repeatability = Some(r);
+        self
+    }
+
+    /// # Errors
+    /// [`Error::InvalidInput`] for a blank `callConnectionId`, an empty `tones`, an invalid
+    /// `targetParticipant`, a non-https `operationCallbackUri`.
+    pub fn validate(&self) -> Result<(), Error> {
+        non_empty("callConnectionId", &self.call_connection_id)?;
+        if self.tones.is_empty() {
+            return Err(Error::invalid("tones", "must list at least one tone"));
+        }
+        check_identifier("targetParticipant", &self.target_participant)?;
+        optional_callback(
+            "operationCallbackUri",
+            self.operation_callback_uri.as_deref(),
+        )
+    }
+}
+operation_setters!(SendDtmfTones);
+
+/// Spec `SendDtmfTonesResult`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendDtmfTonesResult {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_context: Option<String>,
+}
+
+impl Operation for SendDtmfTones {
+    type Output = SendDtmfTonesResult;
+    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
+        self.validate()?;
+        let mut req =
+            call_action_json(&self.call_connection_id, "sendDtmfTones", api_version, self)?;
+        if let Some(r) = &self.repeatability {
+            r.apply(&mut req);
+        }
+        Ok(req)
+    }
+    /// An empty 202 body decodes to an empty result (lenient: the field is optional anyway).
+    fn decode(&self, response: &Response<'_>) -> Result<SendDtmfTonesResult, Error> {
+        if response.status == 202 && response.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(SendDtmfTonesResult::default());
+        }
+        decode_json(response, &[202], "SendDtmfTonesResult")
+    }
+}
+
+/// Declares a continuous-DTMF operation; both share the spec's
+/// `ContinuousDtmfRecognitionRequest` body and answer 200 with no body.
+macro_rules! continuous_dtmf_op {
+    ($(#[$meta:meta])* $name:ident, $action:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            #[serde(skip)]
+            pub call_connection_id: String,
+            pub target_participant: CommunicationIdentifier,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub operation_context: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub operation_callback_uri: Option<String>,
+        }
+
+        impl $name {
+            /// For `target_participant` in call `call_connection_id`.
+            pub fn new(call_connection_id: impl Into<String>, target_participant: CommunicationIdentifier) -> Self {
+                $name {
+                    call_connection_id: call_connection_id.into(),
+                    target_participant,
+                    operation_context: None,
+                    operation_callback_uri: None,
+                }
+            }
+
+            /// # Errors
+            /// [`Error::InvalidInput`] for a blank `callConnectionId`, an invalid
+            /// `targetParticipant`, a non-https `operationCallbackUri`.
+            pub fn validate(&self) -> Result<(), Error> {
+                non_empty("callConnectionId", &self.call_connection_id)?;
+                check_identifier("targetParticipant", &self.target_participant)?;
+                optional_callback("operationCallbackUri", self.operation_callback_uri.as_deref())
+            }
+        }
+        operation_setters!($name);
+
+        impl Operation for $name {
+            type Output = ();
+            fn to_request(&self, api_version: &str) -> Result<Request, Error> {
+                self.validate()?;
+                call_action_json(&self.call_connection_id, $action, api_version, self)
+            }
+            fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
+                expect_status(response, &[200])
+            }
+        }
+    };
+}
+
+continuous_dtmf_op!(
+    /// `CallMedia_StartContinuousDtmfRecognition`: report every tone the participant presses
+    /// (`ContinuousDtmfRecognitionToneReceived` events) until stopped.
+    StartContinuousDtmfRecognition,
+    "startContinuousDtmfRecognition"
+);
+continuous_dtmf_op!(
+    /// `CallMedia_StopContinuousDtmfRecognition`: stop continuous tone recognition.
+    StopContinuousDtmfRecognition,
+    "stopContinuousDtmfRecognition"
+);

@@ -1,0 +1,358 @@
+//! Call media: play, cancel, hold and unhold (`/calling/callConnections/{id}:<action>`).
+//!
+//! Every media operation struct *is* its wire body: `serde_json::to_value(&op)` gives
+//! exactly the JSON that [`Operation::to_request`] sends, and a body received by a server
+//! (the emulator) deserializes back into the operation with an empty `call_connection_id`
+//! (a path parameter, filled in from the URL), ready for `validate()`.
+
+use super::response::expect_status;
+use super::Operation;
+use crate::http::{encode_path_segment, Method, Request, Response};
+use crate::identifier::CommunicationIdentifier;
+use crate::models::{check_identifier, optional_callback, PlayOptions, PlaySource};
+use crate::validate::non_empty;
+use crate::Error;
+use serde::{Deserialize, Serialize};
+
+/// `POST /calling/callConnections/{id}:{action}?api-version=…`, after checking the id.
+pub(crate) fn call_action(
+    call_connection_id: &str,
+    action: &str,
+    api_version: &str,
+) -> Result<Request, Error> {
+    non_empty("callConnectionId", call_connection_id)?;
+    let path = format!(
+        "/calling/callConnections/{}:{action}",
+        encode_path_segment(call_connection_id)
+    );
+    Ok(Request::new(Method::Post, path).query("api-version", api_version))
+}
+
+/// Builds the `POST …:{action}` request with `body` as JSON (callers validate first).
+pub(crate) fn call_action_json<T: Serialize>(
+    call_connection_id: &str,
+    action: &str,
+    api_version: &str,
+    body: &T,
+) -> Result<Request, Error> {
+    call_action(call_connection_id, action, api_version)?.json(body)
+}
+
+/// Implements the optional `operationContext` / `operationCallbackUri` setters.
+macro_rules! operation_setters {
+    ($ty:ty) => {
+        impl $ty {
+            /// Sets `operationContext` (echoed in the events this operation causes).
+            #[must_use]
+            pub fn operation_context(mut self, v: impl Into<String>) -> Self {
+                self.operation_context = Some(v.into());
+                self
+            }
+            /// Sets `operationCallbackUri` (https; http only for loopback), overriding the
+            /// call's callback URI for this operation's events.
+            #[must_use]
+            pub fn operation_callback_uri(mut self, v: impl Into<String>) -> Self {
+                self.operation_callback_uri = Some(v.into());
+                self
+            }
+        }
+    };
+}
+pub(crate) use operation_setters;
+
+/// `CallMedia_Play`: play audio to some participants or to everyone (202, no body).
+///
+/// The JS face fills `operationContext` with a random UUID when the caller gives none
+/// (as the official package does); the core sends only what is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Play {
+    #[serde(skip)]
+    pub call_connection_id: String,
+    pub play_sources: Vec<PlaySource>,
+    /// Who hears it; absent = everyone in the call (the JS package's `playToAll`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub play_to: Option<Vec<CommunicationIdentifier>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupt_call_media_operation: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub play_options: Option<PlayOptions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_context: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_callback_uri: Option<String>,
+}
+
+impl Play {
+    /// Play `play_sources` (in order) in call `call_connection_id`, to everyone unless
+    /// [`Play::play_to`] narrows it.
+    pub fn new(call_connection_id: impl Into<String>, play_sources: Vec<PlaySource>) -> Self {
+        Play {
+            call_connection_id: call_connection_id.into(),
+            play_sources,
+            play_to: None,
+            interrupt_call_media_operation: None,
+            play_options: None,
+            operation_context: None,
+            operation_callback_uri: None,
+        }
+    }
+    /// Sets `playTo` (must not be empty: leave it unset to play to everyone).
+    #[must_use]
+    pub fn play_to(mut self, v: Vec<CommunicationIdentifier>) -> Self {
+        self.play_to = Some(v);
+        self
+    }
+    /// Sets `interruptCallMediaOperation` (barge in on queued/running media operations).
+    #[must_use]
+    pub fn interrupt_call_media_operation(mut self, v: bool) -> Self {
+        self.interrupt_call_media_operation = Some(v);
+        self
+    }
+    /// Sets `playOptions.loop` (`loop` is a Rust keyword, hence the name).
+    #[must_use]
+    pub fn play_loop(mut self, v: bool) -> Self {
+        self.play_options = Some(PlayOptions { r#loop: v });
+        self
+    }
+
+    /// # Errors
+    /// [`Error::InvalidInput`] for a blank `callConnectionId`, an empty `playSources` or an
+    /// invalid `playSources[i]` (see [`PlaySource::validate`]), an empty `playTo` or an
+    /// invalid `playTo[i]`, a non-https `operationCallbackUri`.
+    pub fn validate(&self) -> Result<(), Error> {
+        non_empty("callConnectionId", &self.call_connection_id)?;
+        play_sources("playSources", &self.play_sources)?;
+        if let Some(to) = &self.play_to {
+            if to.is_empty() {
+                return Err(Error::invalid(
+                    "playTo",
+                    "must not be empty (leave it unset to play to everyone)",
+                ));
+            }
+            for (i, p) in to.iter().enumerate() {
+                check_identifier(&format!("playTo[{i}]"), p)?;
+            }
+        }
+        optional_callback(
+            "operationCallbackUri",
+            self.operation_callback_uri.as_deref(),
+        )
+    }
+}
+operation_setters!(Play);
+
+/// A non-empty list of valid play sources at wire path `field`.
+pub(crate) fn play_sources(field: &str, sources: &[PlaySource]) -> Result<(), Error> {
+    if sources.is_empty() {
+        return Err(Error::invalid(field, "must list at least one play source"));
+    }
+    for (i, s) in sources.iter().enumerate() {
+        s.validate(&format!("{field}[{i}]"))?;
+    }
+    Ok(())
+}
+
+impl Operation for Play {
+    type Output = ();
+    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
+        self.validate()?;
+        call_action_json(&self.call_connection_id, "play", api_version, self)
+    }
+    fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
+        expect_status(response, &[202])
+    }
+}
+
+/// `CallMedia_CancelAllMediaOperations`: stop every queued and running play/recognize
+/// (no body; 202).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancelAllMediaOperations {
+    pub call_connection_id: String,
+}
+
+impl CancelAllMediaOperations {
+    /// Cancel all media operations in call `call_connection_id`.
+    pub fn new(call_connection_id: impl Into<String>) -> Self {
+        CancelAllMediaOperations {
+            call_connection_id: call_connection_id.into(),
+        }
+    }
+}
+
+impl Operation for CancelAllMediaOperations {
+    type Output = ();
+    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
+        call_action(
+            &self.call_connection_id,
+            "cancelAllMediaOperations",
+            api_version,
+        )
+    }
+    fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
+        expect_status(response, &[202])
+    }
+}
+
+/// `CallMedia_Hold`: put a participant on hold, optionally playing music (200, no body).
+/// The service sends no success event for hold, only `HoldFailed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hold {
+    #[serde(skip)]
+    pub call_connection_id: String,
+    pub target_participant: CommunicationIdentifier,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub play_source_info: Option<PlaySource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_context: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_callback_uri: Option<String>,
+}
+
+impl Hold {
+    /// Hold `target_participant` in call `call_connection_id`.
+    pub fn new(
+        call_connection_id: impl Into<String>,
+        target_participant: CommunicationIdentifier,
+    ) -> Self {
+        Hold {
+            call_connection_id: call_connection_id.into(),
+            target_participant,
+            play_source_info: None,
+            operation_context: None,
+            operation_callback_uri: None,
+        }
+    }
+    /// Sets `playSourceInfo` (what the held participant hears; the JS package's `playSource`).
+    #[must_use]
+    pub fn play_source_info(mut self, v: PlaySource) -> Self {
+        self.play_source_info = Some(v);
+        self
+    }
+
+    /// # Errors
+    /// [`Error::InvalidInput`] for a blank `callConnectionId`, an invalid
+    /// `targetParticipant` or `playSourceInfo`, a non-https `operationCallbackUri`.
+    pub fn validate(&self) -> Result<(), Error> {
+        non_empty("callConnectionId", &self.call_connection_id)?;
+        check_identifier("targetParticipant", &self.target_participant)?;
+        if let Some(p) = &self.play_source_info {
+            p.validate("playSourceInfo")?;
+        }
+        optional_callback(
+            "operationCallbackUri",
+            self.operation_callback_uri.as_deref(),
+        )
+    }
+}
+operation_setters!(Hold);
+
+impl Operation for Hold {
+    type Output = ();
+    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
+        self.validate()?;
+        call_action_json(&self.call_connection_id, "hold", api_version, self)
+    }
+    fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
+        expect_status(response, &[200])
+    }
+}
+
+/// `CallMedia_Unhold`: take a participant off hold (200, no body).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unhold {
+    #[serde(skip)]
+    pub call_connection_id: String,
+    pub target_participant: CommunicationIdentifier,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_context: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_callback_uri: Option<String>,
+}
+
+impl Unhold {
+    /// Unhold `target_participant` in call `call_connection_id`.
+    pub fn new(
+        call_connection_id: impl Into<String>,
+        target_participant: CommunicationIdentifier,
+    ) -> Self {
+        Unhold {
+            call_connection_id: call_connection_id.into(),
+            target_participant,
+            operation_context: None,
+            operation_callback_uri: None,
+        }
+    }
+
+    /// # Errors
+    /// [`Error::InvalidInput`] for a blank `callConnectionId`, an invalid
+    /// `targetParticipant`, a non-https `operationCallbackUri`.
+    pub fn validate(&self) -> Result<(), Error> {
+        non_empty("callConnectionId", &self.call_connection_id)?;
+        check_identifier("targetParticipant", &self.target_participant)?;
+        optional_callback(
+            "operationCallbackUri",
+            self.operation_callback_uri.as_deref(),
+        )
+    }
+}
+operation_setters!(Unhold);
+
+impl Operation for Unhold {
+    type Output = ();
+    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
+        self.validate()?;
+        call_action_json(&self.call_connection_id, "unhold", api_version, self)
+    }
+    fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
+        expect_status(response, &[200])
+    }
+}
+
+/// Declares an operation whose body is only `operationContext` / `operationCallbackUri`
+/// (stop transcription, start/stop media streaming): 202, no response body.
+macro_rules! context_only_op {
+    ($(#[$meta:meta])* $name:ident, $action:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            #[serde(skip)]
+            pub call_connection_id: String,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub operation_context: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub operation_callback_uri: Option<String>,
+        }
+
+        impl $name {
+            /// For call `call_connection_id`.
+            pub fn new(call_connection_id: impl Into<String>) -> Self {
+                $name { call_connection_id: call_connection_id.into(), ..Default::default() }
+            }
+
+            /// # Errors
+            /// [`crate::Error::InvalidInput`] for a blank `callConnectionId` or a non-https
+            /// `operationCallbackUri`.
+            pub fn validate(&self) -> Result<(), crate::Error> {
+                crate::validate::non_empty("callConnectionId", &self.call_connection_id)?;
+                crate::models::optional_callback("operationCallbackUri", self.operation_callback_uri.as_deref())
+            }
+        }
+        $crate::api::media::operation_setters!($name);
+
+        impl $crate::api::Operation for $name {
+            type Output = ();
+            fn to_request(&self, api_version: &str) -> Result<crate::http::Request, crate::Error> {
+                self.validate()?;
+                $crate::api::media::call_action_json(&self.call_connection_id, $action, api_version, self)
+            }
+            fn decode(&self, response: &crate::http::Response<'_>) -> Result<(), crate::Error> {
+                $crate::api::response::expect_status(response, &[202])
+            }
+        }
+    };
+}
+pub(crate) use context_only_op;
