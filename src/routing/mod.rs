@@ -15,6 +15,7 @@
 
 pub mod call;
 pub mod flow;
+pub mod incoming;
 pub mod rules;
 pub mod text;
 pub mod tz;

@@ -253,9 +253,7 @@ pub(super) fn describe(ev: &CallEvent) -> String {
                 .unwrap_or(0)
         ),
         "CallTransferAccepted" => format!("to {}", raw("/transferTarget/rawId")),
-        "AddParticipantSucceeded" | "AddParticipantFailed" => {
-            raw("/participant/rawId")
-        }
+        "AddParticipantSucceeded" | "AddParticipantFailed" => raw("/participant/rawId"),
         k if k.ends_with("Failed") || k == "CallDisconnected" => {
             let code = d
                 .pointer("/resultInformation/code")

@@ -19,6 +19,7 @@ pub mod command;
 mod driver;
 pub mod event;
 pub mod timeline;
+pub mod wire;
 
 use crate::routing::flow::{check_target, Flow, Prompt};
 use crate::Error;
