@@ -26,6 +26,8 @@
 
 pub mod api;
 pub mod auth;
+#[cfg(feature = "edge")]
+pub mod edge;
 pub mod error;
 pub mod http;
 pub mod identifier;
