@@ -29,12 +29,14 @@ pub mod auth;
 #[cfg(feature = "edge")]
 pub mod edge;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod identifier;
 pub mod models;
 pub mod routing;
 pub mod time;
 pub mod validate;
+pub mod webhook;
 
 pub use error::Error;
 pub use identifier::{CommunicationCloud, CommunicationIdentifier, CommunicationIdentifierModel};

@@ -1,0 +1,23 @@
+//! Verifying who sent an inbound webhook request.
+//!
+//! Call Automation signs each callback with an RS256 JWT (`Authorization: Bearer …`, issuer
+//! [`ACS_CALLBACK_ISSUER`], audience = the ACS resource's immutable id, 5-minute lifetime).
+//! [`JwtVerifier::verify_authorization`] checks it against a [`Jwks`] and a `now` you pass,
+//! in pure Rust, so the same code runs natively, in the npm package and in the Worker
+//! (measurements in `BENCHMARKS.md`, "JWT verification (issue 3)").
+//!
+//! ```
+//! use callsteer::webhook::{Jwks, JwtError, JwtVerifier};
+//! let verifier = JwtVerifier::new("6d889502-3d7a-41a8-befa-d21fd80e8767");
+//! let jwks = Jwks::from_json(br#"{"keys":[]}"#).unwrap();
+//! assert_eq!(verifier.verify_authorization(None, &jwks, 1_700_000_000), Err(JwtError::Missing));
+//! ```
+
+mod jwks;
+mod jwt;
+
+pub use jwks::{Jwks, MAX_RSA_BITS, MIN_RSA_BITS};
+pub use jwt::{
+    JwtError, JwtVerifier, VerifiedClaims, ACS_CALLBACK_ISSUER, DEFAULT_LEEWAY_SECS,
+    MAX_LEEWAY_SECS, MAX_TOKEN_BYTES,
+};
