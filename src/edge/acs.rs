@@ -17,7 +17,11 @@ pub struct AcsResponse {
 impl AcsResponse {
     /// The core's view of this response, for an operation's `decode`.
     pub fn as_core(&self) -> crate::http::Response<'_> {
-        crate::http::Response { status: self.status, headers: &self.headers, body: &self.body }
+        crate::http::Response {
+            status: self.status,
+            headers: &self.headers,
+            body: &self.body,
+        }
     }
 }
 
@@ -41,10 +45,21 @@ pub async fn send(cfg: &Config, req: &crate::http::Request) -> EdgeResult<AcsRes
     let mut attempt = 1;
     loop {
         let mut signed = req.clone();
-        crate::auth::sign(&mut signed, key, cfg.acs.authority(), (now_ms() / 1000) as u64);
+        crate::auth::sign(
+            &mut signed,
+            key,
+            cfg.acs.authority(),
+            (now_ms() / 1000) as u64,
+        );
         let result = fetch_once(&signed, &cfg.acs).await;
         let (status, retry_after) = match &result {
-            Ok(r) => (Some(r.status), r.headers.iter().find(|(n, _)| n == "retry-after").map(|(_, v)| v.clone())),
+            Ok(r) => (
+                Some(r.status),
+                r.headers
+                    .iter()
+                    .find(|(n, _)| n == "retry-after")
+                    .map(|(_, v)| v.clone()),
+            ),
             Err(_) => (None, None),
         };
         match send_outcome(status, retry_after.as_deref(), attempt) {
@@ -59,7 +74,10 @@ pub async fn send(cfg: &Config, req: &crate::http::Request) -> EdgeResult<AcsRes
     }
 }
 
-async fn fetch_once(req: &crate::http::Request, endpoint: &crate::http::Endpoint) -> worker::Result<AcsResponse> {
+async fn fetch_once(
+    req: &crate::http::Request,
+    endpoint: &crate::http::Endpoint,
+) -> worker::Result<AcsResponse> {
     let headers = Headers::new();
     for (name, value) in &req.headers {
         headers.set(name, value)?;
@@ -78,13 +96,22 @@ async fn fetch_once(req: &crate::http::Request, endpoint: &crate::http::Endpoint
     let mut resp = Fetch::Request(request).send().await?;
     let headers = resp.headers().entries().collect();
     let body = resp.bytes().await?;
-    Ok(AcsResponse { status: resp.status_code(), headers, body })
+    Ok(AcsResponse {
+        status: resp.status_code(),
+        headers,
+        body,
+    })
 }
 
 /// A short description of a failed response for timelines (`503 ServiceUnavailable: …`).
 pub fn failure_reason(resp: &AcsResponse) -> String {
     match crate::api::response::service_error(&resp.as_core()) {
-        crate::Error::Service(e) => format!("{} {}: {}", e.status, e.code.as_deref().unwrap_or(""), e.message),
+        crate::Error::Service(e) => format!(
+            "{} {}: {}",
+            e.status,
+            e.code.as_deref().unwrap_or(""),
+            e.message
+        ),
         other => format!("{}: {other}", resp.status),
     }
 }

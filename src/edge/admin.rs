@@ -41,20 +41,37 @@ pub async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeResult<Re
                 Some(k) if !k.is_empty() => k,
                 _ => random_id()?,
             };
-            let body = AdminBody { call_connection_id: (*id).to_owned(), request_id, action };
-            forward(env, id, Method::Post, "/admin", Some(serde_json::to_string(&body)?)).await
+            let body = AdminBody {
+                call_connection_id: (*id).to_owned(),
+                request_id,
+                action,
+            };
+            forward(
+                env,
+                id,
+                Method::Post,
+                "/admin",
+                Some(serde_json::to_string(&body)?),
+            )
+            .await
         }
         (Method::Get, ["calls", id, "events"]) => events(env, id),
         (Method::Get, ["rules"]) => {
             let (text, source) = rules_text(env).await?;
             let document: Value = serde_json::from_str(&text)?;
-            Ok(json(&serde_json::json!({ "source": source, "document": document }), 200)?)
+            Ok(json(
+                &serde_json::json!({ "source": source, "document": document }),
+                200,
+            )?)
         }
         (Method::Put, ["rules"]) => {
             let text = req.text().await?;
             let table = parse_rules(&text)?;
             env.kv(KV)?.put(RULES_KEY, text)?.execute().await?;
-            Ok(json(&serde_json::json!({ "stored": true, "rules": table.len() }), 200)?)
+            Ok(json(
+                &serde_json::json!({ "stored": true, "rules": table.len() }),
+                200,
+            )?)
         }
         (Method::Delete, ["rules"]) => {
             env.kv(KV)?.delete(RULES_KEY).await?;
@@ -64,7 +81,13 @@ pub async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeResult<Re
     }
 }
 
-async fn forward(env: &Env, id: &str, method: Method, path: &str, body: Option<String>) -> EdgeResult<Response> {
+async fn forward(
+    env: &Env,
+    id: &str,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> EdgeResult<Response> {
     call_object::call(env, id, method, path, body).await
 }
 
@@ -77,7 +100,9 @@ async fn list(env: &Env) -> EdgeResult<Response> {
             calls.push(serde_json::from_str::<Value>(&text)?);
         }
     }
-    calls.sort_by_key(|c| std::cmp::Reverse(c.get("answeredAtMs").and_then(|t| t.as_i64()).unwrap_or(0)));
+    calls.sort_by_key(|c| {
+        std::cmp::Reverse(c.get("answeredAtMs").and_then(|t| t.as_i64()).unwrap_or(0))
+    });
     Ok(json(&serde_json::json!({ "calls": calls }), 200)?)
 }
 
@@ -90,8 +115,11 @@ fn random_id() -> EdgeResult<String> {
     let get = js_sys::Reflect::get(&crypto, &"getRandomValues".into())
         .ok()
         .and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok())
-        .ok_or_else(|| EdgeError::new(500, "CryptoUnavailable", "crypto.getRandomValues missing"))?;
-    get.call1(&crypto, &array).map_err(|_| EdgeError::new(500, "CryptoUnavailable", "getRandomValues failed"))?;
+        .ok_or_else(|| {
+            EdgeError::new(500, "CryptoUnavailable", "crypto.getRandomValues missing")
+        })?;
+    get.call1(&crypto, &array)
+        .map_err(|_| EdgeError::new(500, "CryptoUnavailable", "getRandomValues failed"))?;
     array.copy_to(&mut bytes);
     Ok(crate::http::uuid_v4_from_bytes(bytes))
 }
@@ -107,7 +135,13 @@ struct StreamState {
 /// `text/event-stream` of the call's timeline: every entry once (`event: timeline`), then
 /// `event: end` when the call is over.
 fn events(env: &Env, id: &str) -> EdgeResult<Response> {
-    let init = StreamState { env: env.clone(), id: id.to_owned(), last_seq: 0, started_ms: now_ms(), done: false };
+    let init = StreamState {
+        env: env.clone(),
+        id: id.to_owned(),
+        last_seq: 0,
+        started_ms: now_ms(),
+        done: false,
+    };
     let s = stream::unfold(init, |mut st| async move {
         if st.done {
             return None;
@@ -126,15 +160,20 @@ fn events(env: &Env, id: &str) -> EdgeResult<Response> {
 
 async fn poll_once(st: &mut StreamState) -> worker::Result<Vec<u8>> {
     let mut out = String::new();
-    let view: Option<Value> = match call_object::call(&st.env, &st.id, Method::Get, "/state", None).await {
-        Ok(mut r) if r.status_code() == 200 => r.json().await.ok(),
-        _ => None,
-    };
+    let view: Option<Value> =
+        match call_object::call(&st.env, &st.id, Method::Get, "/state", None).await {
+            Ok(mut r) if r.status_code() == 200 => r.json().await.ok(),
+            _ => None,
+        };
     let Some(view) = view else {
         st.done = true;
         return Ok(b"event: error\ndata: {\"message\":\"call not found\"}\n\n".to_vec());
     };
-    let entries = view.get("timeline").and_then(|t| t.as_array()).cloned().unwrap_or_default();
+    let entries = view
+        .get("timeline")
+        .and_then(|t| t.as_array())
+        .cloned()
+        .unwrap_or_default();
     let mut fresh: Vec<&Value> = entries.iter().filter(|e| seq(e) > st.last_seq).collect();
     fresh.sort_by_key(|e| seq(e));
     for e in fresh {
@@ -144,11 +183,16 @@ async fn poll_once(st: &mut StreamState) -> worker::Result<Vec<u8>> {
     st.last_seq = st.last_seq.max(1);
     let status = view.get("status").and_then(|s| s.as_str()).unwrap_or("");
     // Ends when our leg is gone (a transfer is followed by CallDisconnected) or on timeout.
-    let ended = view.get("disconnected").and_then(|d| d.as_bool()).unwrap_or(false);
+    let ended = view
+        .get("disconnected")
+        .and_then(|d| d.as_bool())
+        .unwrap_or(false);
     let over = ended || now_ms() - st.started_ms > STREAM_MAX_MS;
     if over {
         st.done = true;
-        out.push_str(&format!("event: end\ndata: {{\"status\":\"{status}\"}}\n\n"));
+        out.push_str(&format!(
+            "event: end\ndata: {{\"status\":\"{status}\"}}\n\n"
+        ));
     } else if out.is_empty() {
         out.push_str(": keep-alive\n\n");
     }

@@ -5,7 +5,7 @@
 use super::acs::now_ms;
 use super::config::{CallbackAuth, Config};
 use super::respond::{EdgeError, EdgeResult};
-use crate::webhook::{JwtError, JwtVerifier, Jwks};
+use crate::webhook::{Jwks, JwtError, JwtVerifier};
 use std::cell::RefCell;
 use std::rc::Rc;
 use worker::{Fetch, Request};
@@ -38,14 +38,21 @@ pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<()> {
     match &cfg.callback_auth {
         CallbackAuth::SharedSecret(secret) => {
             let url = req.url()?;
-            let token = url.query_pairs().find(|(k, _)| k == "token").map(|(_, v)| v.into_owned());
+            let token = url
+                .query_pairs()
+                .find(|(k, _)| k == "token")
+                .map(|(_, v)| v.into_owned());
             match token {
                 Some(t) if constant_time_eq(t.as_bytes(), secret.as_bytes()) => Ok(()),
                 Some(_) => Err(EdgeError::unauthorized("callback token does not match")),
                 None => Err(EdgeError::unauthorized("callback token missing")),
             }
         }
-        CallbackAuth::Jwt { issuer, audience, jwks_url } => {
+        CallbackAuth::Jwt {
+            issuer,
+            audience,
+            jwks_url,
+        } => {
             let header = req.headers().get("authorization")?;
             let verifier = JwtVerifier::new(audience.clone()).issuer(issuer.clone());
             let now = now_ms();
@@ -54,7 +61,10 @@ pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<()> {
                 Ok(_) => Ok(()),
                 Err(JwtError::UnknownKid) if may_refetch(now) => {
                     let jwks = jwks_refetch(jwks_url, now).await?;
-                    verifier.verify_authorization(header.as_deref(), &jwks, (now / 1000) as u64).map(|_| ()).map_err(jwt_error)
+                    verifier
+                        .verify_authorization(header.as_deref(), &jwks, (now / 1000) as u64)
+                        .map(|_| ())
+                        .map_err(jwt_error)
                 }
                 Err(e) => Err(jwt_error(e)),
             }
@@ -63,11 +73,18 @@ pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<()> {
 }
 
 fn jwt_error(e: JwtError) -> EdgeError {
-    EdgeError { code: format!("Unauthorized.{}", e.code()), ..EdgeError::unauthorized(format!("callback token refused: {e}")) }
+    EdgeError {
+        code: format!("Unauthorized.{}", e.code()),
+        ..EdgeError::unauthorized(format!("callback token refused: {e}"))
+    }
 }
 
 fn may_refetch(now: i64) -> bool {
-    JWKS_CACHE.with(|c| c.borrow().as_ref().is_none_or(|k| now - k.fetched_at_ms >= REFETCH_INTERVAL_MS))
+    JWKS_CACHE.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_none_or(|k| now - k.fetched_at_ms >= REFETCH_INTERVAL_MS)
+    })
 }
 
 async fn jwks_refetch(url: &str, now: i64) -> EdgeResult<Rc<Jwks>> {
@@ -77,12 +94,21 @@ async fn jwks_refetch(url: &str, now: i64) -> EdgeResult<Rc<Jwks>> {
 /// The cached key set for `url`, fetched when absent, expired or `force`d.
 async fn jwks(url: &str, now: i64, force: bool) -> EdgeResult<Rc<Jwks>> {
     let cached = JWKS_CACHE.with(|c| {
-        c.borrow().as_ref().filter(|k| k.url == url && k.expires_at_ms > now && !force).map(|k| k.jwks.clone())
+        c.borrow()
+            .as_ref()
+            .filter(|k| k.url == url && k.expires_at_ms > now && !force)
+            .map(|k| k.jwks.clone())
     });
     if let Some(jwks) = cached {
         return Ok(jwks);
     }
-    let fetch_err = |e: String| EdgeError::new(502, "JwksUnavailable", format!("cannot fetch JWKS from {url}: {e}"));
+    let fetch_err = |e: String| {
+        EdgeError::new(
+            502,
+            "JwksUnavailable",
+            format!("cannot fetch JWKS from {url}: {e}"),
+        )
+    };
     let parsed = worker::Url::parse(url).map_err(|e| fetch_err(e.to_string()))?;
     let mut resp = Fetch::Url(parsed)
         .send()
@@ -91,9 +117,19 @@ async fn jwks(url: &str, now: i64, force: bool) -> EdgeResult<Rc<Jwks>> {
     if resp.status_code() != 200 {
         return Err(fetch_err(format!("status {}", resp.status_code())));
     }
-    let ttl = resp.headers().get("cache-control")?.as_deref().and_then(max_age_ms).unwrap_or(DEFAULT_JWKS_TTL_MS);
+    let ttl = resp
+        .headers()
+        .get("cache-control")?
+        .as_deref()
+        .and_then(max_age_ms)
+        .unwrap_or(DEFAULT_JWKS_TTL_MS);
     let jwks = Rc::new(Jwks::from_json(&resp.bytes().await?)?);
-    let entry = CachedJwks { url: url.to_owned(), jwks: jwks.clone(), fetched_at_ms: now, expires_at_ms: now + ttl };
+    let entry = CachedJwks {
+        url: url.to_owned(),
+        jwks: jwks.clone(),
+        fetched_at_ms: now,
+        expires_at_ms: now + ttl,
+    };
     JWKS_CACHE.with(|c| *c.borrow_mut() = Some(entry));
     Ok(jwks)
 }
@@ -111,18 +147,35 @@ fn max_age_ms(cache_control: &str) -> Option<i64> {
 /// # Errors
 /// 401 when the header is missing or wrong; 503 when no admin token is configured.
 pub fn verify_admin(env: &worker::Env, req: &Request) -> EdgeResult<()> {
-    let expected = env.secret("ADMIN_TOKEN").map(|s| s.to_string()).unwrap_or_default();
+    let expected = env
+        .secret("ADMIN_TOKEN")
+        .map(|s| s.to_string())
+        .unwrap_or_default();
     if expected.is_empty() {
-        return Err(EdgeError::new(503, "AdminDisabled", "ADMIN_TOKEN secret is not set"));
+        return Err(EdgeError::new(
+            503,
+            "AdminDisabled",
+            "ADMIN_TOKEN secret is not set",
+        ));
     }
     let header = req.headers().get("authorization")?.unwrap_or_default();
     // Browsers cannot set headers on EventSource: the stream also accepts ?access_token=.
-    let query = req.url()?.query_pairs().find(|(k, _)| k == "access_token").map(|(_, v)| v.into_owned());
-    let given = header.strip_prefix("Bearer ").map(str::to_owned).or(query).unwrap_or_default();
+    let query = req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "access_token")
+        .map(|(_, v)| v.into_owned());
+    let given = header
+        .strip_prefix("Bearer ")
+        .map(str::to_owned)
+        .or(query)
+        .unwrap_or_default();
     if constant_time_eq(given.trim().as_bytes(), expected.as_bytes()) {
         Ok(())
     } else {
-        Err(EdgeError::unauthorized("admin bearer token missing or wrong"))
+        Err(EdgeError::unauthorized(
+            "admin bearer token missing or wrong",
+        ))
     }
 }
 

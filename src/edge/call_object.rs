@@ -60,9 +60,19 @@ pub struct CallObject {
     session: RefCell<Option<CallSession>>,
 }
 
+impl core::fmt::Debug for CallObject {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CallObject").finish_non_exhaustive()
+    }
+}
+
 impl DurableObject for CallObject {
     fn new(state: State, env: Env) -> Self {
-        CallObject { state, env, session: RefCell::new(None) }
+        CallObject {
+            state,
+            env,
+            session: RefCell::new(None),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -87,7 +97,11 @@ impl DurableObject for CallObject {
 
 impl CallObject {
     /// Loads the session (once per object lifetime) and runs `f` on it.
-    async fn with_session<T>(&self, id: &str, f: impl FnOnce(&mut CallSession) -> T) -> EdgeResult<T> {
+    async fn with_session<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut CallSession) -> T,
+    ) -> EdgeResult<T> {
         if self.session.borrow().is_none() {
             let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
             let session = match stored {
@@ -100,7 +114,9 @@ impl CallObject {
             }
         }
         let mut slot = self.session.borrow_mut();
-        let session = slot.as_mut().ok_or_else(|| EdgeError::new(500, "StateError", "session not loaded"))?;
+        let session = slot
+            .as_mut()
+            .ok_or_else(|| EdgeError::new(500, "StateError", "session not loaded"))?;
         if session.call_connection_id.is_empty() {
             session.call_connection_id = id.to_owned();
         }
@@ -111,8 +127,15 @@ impl CallObject {
     async fn persist(&self, status_before: &'static str) -> EdgeResult<()> {
         let (text, pending, status, summary) = {
             let slot = self.session.borrow();
-            let s = slot.as_ref().ok_or_else(|| EdgeError::new(500, "StateError", "session not loaded"))?;
-            (serde_json::to_string(s)?, !s.outbox().is_empty(), s.status(), summary(s))
+            let s = slot
+                .as_ref()
+                .ok_or_else(|| EdgeError::new(500, "StateError", "session not loaded"))?;
+            (
+                serde_json::to_string(s)?,
+                !s.outbox().is_empty(),
+                s.status(),
+                summary(s),
+            )
         };
         let storage = self.state.storage();
         storage.put(STORAGE_KEY, text).await?;
@@ -133,7 +156,9 @@ impl CallObject {
 
     async fn setup(&self, body: SetupBody) -> EdgeResult<Response> {
         let before = self.status(&body.call_connection_id).await?;
-        let applied = self.with_session(&body.call_connection_id, |s| s.handle_setup(body.setup)).await?;
+        let applied = self
+            .with_session(&body.call_connection_id, |s| s.handle_setup(body.setup))
+            .await?;
         self.persist(if applied { "" } else { before }).await?;
         Ok(json(&serde_json::json!({ "applied": applied }), 200)?)
     }
@@ -163,7 +188,9 @@ impl CallObject {
         let before = self.status(&body.call_connection_id).await?;
         let now = now_ms();
         let cmd = self
-            .with_session(&body.call_connection_id, |s| s.handle_admin(body.action, &body.request_id, now))
+            .with_session(&body.call_connection_id, |s| {
+                s.handle_admin(body.action, &body.request_id, now)
+            })
             .await??;
         self.persist(before).await?;
         Ok(json(&cmd, 202)?)
@@ -183,10 +210,18 @@ impl CallObject {
         let cfg = Config::from_env(&self.env)?;
         loop {
             let next = self.with_session("", |s| {
-                let callee = s.setup.as_ref().map(|x| x.callee.trim_start_matches("4:").to_owned());
-                s.outbox().first().cloned().map(|c| (c, s.call_connection_id.clone(), callee, s.status()))
+                let callee = s
+                    .setup
+                    .as_ref()
+                    .map(|x| x.callee.trim_start_matches("4:").to_owned());
+                s.outbox()
+                    .first()
+                    .cloned()
+                    .map(|c| (c, s.call_connection_id.clone(), callee, s.status()))
             });
-            let Some((cmd, id, callee, before)) = next.await? else { return Ok(()) };
+            let Some((cmd, id, callee, before)) = next.await? else {
+                return Ok(());
+            };
             let result = match command_request(&cmd, &id, callee.as_deref(), &cfg.api_version) {
                 Err(e) => Err(e.to_string()),
                 Ok(req) => match acs::send(&cfg, &req).await {
@@ -195,7 +230,8 @@ impl CallObject {
                     Err(e) => Err(e.message),
                 },
             };
-            self.with_session(&id, |s| s.handle_sent(&cmd.id, result)).await?;
+            self.with_session(&id, |s| s.handle_sent(&cmd.id, result))
+                .await?;
             self.persist(before).await?;
         }
     }
@@ -207,7 +243,10 @@ pub fn view_of(s: &mut CallSession) -> serde_json::Value {
     if let Some(obj) = v.as_object_mut() {
         obj.remove("seen");
         obj.insert("status".into(), s.status().into());
-        obj.insert("outbox".into(), serde_json::to_value(s.outbox()).unwrap_or_default());
+        obj.insert(
+            "outbox".into(),
+            serde_json::to_value(s.outbox()).unwrap_or_default(),
+        );
     }
     v
 }
@@ -230,7 +269,13 @@ fn summary(s: &CallSession) -> Option<(String, String)> {
 ///
 /// # Errors
 /// Worker errors from the binding or the stub.
-pub async fn call(env: &Env, id: &str, method: Method, path: &str, body: Option<String>) -> EdgeResult<Response> {
+pub async fn call(
+    env: &Env,
+    id: &str,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> EdgeResult<Response> {
     let stub = env.durable_object(CALLS)?.id_from_name(id)?.get_stub()?;
     let mut init = RequestInit::new();
     init.with_method(method);

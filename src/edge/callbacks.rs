@@ -21,20 +21,34 @@ pub async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let items = match body {
         Value::Array(items) => items,
         obj @ Value::Object(_) => vec![obj],
-        _ => return Err(EdgeError::bad_request("expected a JSON array of CloudEvents")),
+        _ => {
+            return Err(EdgeError::bad_request(
+                "expected a JSON array of CloudEvents",
+            ))
+        }
     };
     // Group by call, keeping each call's delivery order.
     let mut by_call: BTreeMap<String, Vec<CallEvent>> = BTreeMap::new();
     for item in &items {
         let ev = CallEvent::from_cloud_event(item)?;
-        by_call.entry(ev.call_connection_id.clone()).or_default().push(ev);
+        by_call
+            .entry(ev.call_connection_id.clone())
+            .or_default()
+            .push(ev);
     }
     let mut total = EventsOutcome::default();
     for (id, events) in by_call {
-        let body = serde_json::to_string(&EventsBody { call_connection_id: id.clone(), events })?;
+        let body = serde_json::to_string(&EventsBody {
+            call_connection_id: id.clone(),
+            events,
+        })?;
         let mut resp = call_object::call(env, &id, Method::Post, "/events", Some(body)).await?;
         if resp.status_code() != 200 {
-            return Err(EdgeError::new(resp.status_code(), "CallObjectError", resp.text().await?));
+            return Err(EdgeError::new(
+                resp.status_code(),
+                "CallObjectError",
+                resp.text().await?,
+            ));
         }
         let outcome: EventsOutcome = resp.json().await?;
         total.applied += outcome.applied;

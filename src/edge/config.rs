@@ -18,7 +18,11 @@ pub const CALLS: &str = "CALLS";
 #[derive(Clone, PartialEq, Eq)]
 pub enum CallbackAuth {
     /// RS256 JWT, keys from `jwks_url`, claims `iss` = `issuer`, `aud` = `audience`.
-    Jwt { issuer: String, audience: String, jwks_url: String },
+    Jwt {
+        issuer: String,
+        audience: String,
+        jwks_url: String,
+    },
     /// Local use only: `?token=<secret>` on the callback URI.
     SharedSecret(String),
 }
@@ -26,8 +30,15 @@ pub enum CallbackAuth {
 impl core::fmt::Debug for CallbackAuth {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            CallbackAuth::Jwt { issuer, audience, jwks_url } => {
-                write!(f, "Jwt {{ issuer: {issuer:?}, audience: {audience:?}, jwks_url: {jwks_url:?} }}")
+            CallbackAuth::Jwt {
+                issuer,
+                audience,
+                jwks_url,
+            } => {
+                write!(
+                    f,
+                    "Jwt {{ issuer: {issuer:?}, audience: {audience:?}, jwks_url: {jwks_url:?} }}"
+                )
             }
             CallbackAuth::SharedSecret(_) => f.write_str("SharedSecret(<redacted>)"),
         }
@@ -47,15 +58,24 @@ pub struct Config {
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
-    env.var(name).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
+    env.var(name)
+        .ok()
+        .map(|v| v.to_string())
+        .filter(|v| !v.trim().is_empty())
 }
 
 fn secret(env: &Env, name: &str) -> Option<String> {
-    env.secret(name).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
+    env.secret(name)
+        .ok()
+        .map(|v| v.to_string())
+        .filter(|v| !v.trim().is_empty())
 }
 
 fn config_error(name: &str, reason: impl core::fmt::Display) -> EdgeError {
-    EdgeError { field: Some(name.to_owned()), ..EdgeError::new(500, "ConfigError", format!("{name}: {reason}")) }
+    EdgeError {
+        field: Some(name.to_owned()),
+        ..EdgeError::new(500, "ConfigError", format!("{name}: {reason}"))
+    }
 }
 
 impl Config {
@@ -64,31 +84,48 @@ impl Config {
     /// # Errors
     /// 500 `ConfigError` naming the variable that is missing or malformed.
     pub fn from_env(env: &Env) -> EdgeResult<Config> {
-        let acs = var(env, "ACS_ENDPOINT").ok_or_else(|| config_error("ACS_ENDPOINT", "not set"))?;
+        let acs =
+            var(env, "ACS_ENDPOINT").ok_or_else(|| config_error("ACS_ENDPOINT", "not set"))?;
         let acs = Endpoint::parse(&acs).map_err(|e| config_error("ACS_ENDPOINT", e))?;
         let access_key = match secret(env, "ACS_ACCESS_KEY") {
-            Some(k) => Some(AccessKey::from_base64(k.trim()).map_err(|_| config_error("ACS_ACCESS_KEY", "not base64"))?),
+            Some(k) => Some(
+                AccessKey::from_base64(k.trim())
+                    .map_err(|_| config_error("ACS_ACCESS_KEY", "not base64"))?,
+            ),
             None => None,
         };
         let callback_auth = match var(env, "CALLBACK_AUTH").as_deref().unwrap_or("jwt") {
             "jwt" => {
-                let issuer = var(env, "JWT_ISSUER").ok_or_else(|| config_error("JWT_ISSUER", "not set"))?;
-                let audience = var(env, "JWT_AUDIENCE").ok_or_else(|| config_error("JWT_AUDIENCE", "not set"))?;
+                let issuer =
+                    var(env, "JWT_ISSUER").ok_or_else(|| config_error("JWT_ISSUER", "not set"))?;
+                let audience = var(env, "JWT_AUDIENCE")
+                    .ok_or_else(|| config_error("JWT_AUDIENCE", "not set"))?;
                 let jwks_url = var(env, "JWKS_URL")
                     .unwrap_or_else(|| format!("{}/calling/keys", issuer.trim_end_matches('/')));
-                CallbackAuth::Jwt { issuer, audience, jwks_url }
+                CallbackAuth::Jwt {
+                    issuer,
+                    audience,
+                    jwks_url,
+                }
             }
             "shared-secret" => CallbackAuth::SharedSecret(
-                secret(env, "CALLBACK_SECRET").ok_or_else(|| config_error("CALLBACK_SECRET", "not set"))?,
+                secret(env, "CALLBACK_SECRET")
+                    .ok_or_else(|| config_error("CALLBACK_SECRET", "not set"))?,
             ),
-            other => return Err(config_error("CALLBACK_AUTH", format!("must be jwt or shared-secret, got {other:?}"))),
+            other => {
+                return Err(config_error(
+                    "CALLBACK_AUTH",
+                    format!("must be jwt or shared-secret, got {other:?}"),
+                ))
+            }
         };
         Ok(Config {
             acs,
             access_key,
             callback_auth,
             public_url: var(env, "PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
-            api_version: var(env, "API_VERSION").unwrap_or_else(|| crate::DEFAULT_API_VERSION.to_owned()),
+            api_version: var(env, "API_VERSION")
+                .unwrap_or_else(|| crate::DEFAULT_API_VERSION.to_owned()),
         })
     }
 
@@ -120,7 +157,12 @@ thread_local! {
 /// # Errors
 /// 400 `InvalidInput` naming the rule and field.
 pub fn parse_rules(text: &str) -> EdgeResult<RoutingTable> {
-    let cached = RULES_CACHE.with(|c| c.borrow().as_ref().filter(|(t, _)| t == text).map(|(_, table)| table.clone()));
+    let cached = RULES_CACHE.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(t, _)| t == text)
+            .map(|(_, table)| table.clone())
+    });
     if let Some(table) = cached {
         return Ok(table);
     }
@@ -155,7 +197,8 @@ pub async fn routing_table(env: &Env) -> EdgeResult<(RoutingTable, RulesSource)>
         (Ok(t), s) => Ok((t, s)),
         (Err(e), RulesSource::Kv) => {
             worker::console_error!("rules override in KV refused: {}", e.message);
-            let text = var(env, "ROUTING_RULES").ok_or_else(|| config_error("ROUTING_RULES", "not set"))?;
+            let text = var(env, "ROUTING_RULES")
+                .ok_or_else(|| config_error("ROUTING_RULES", "not set"))?;
             Ok((parse_rules(&text)?, RulesSource::Vars))
         }
         (Err(e), RulesSource::Vars) => Err(e),

@@ -54,19 +54,39 @@ pub async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let events = match body {
         Value::Array(items) => items,
         obj @ Value::Object(_) => vec![obj],
-        _ => return Err(EdgeError::bad_request("expected a JSON array of events or one CloudEvent")),
+        _ => {
+            return Err(EdgeError::bad_request(
+                "expected a JSON array of events or one CloudEvent",
+            ))
+        }
     };
-    let kind = |e: &Value| e.get("eventType").or_else(|| e.get("type")).and_then(|t| t.as_str()).map(str::to_owned);
-    if let Some(v) = events.iter().find(|e| kind(e).as_deref() == Some(VALIDATION)) {
+    let kind = |e: &Value| {
+        e.get("eventType")
+            .or_else(|| e.get("type"))
+            .and_then(|t| t.as_str())
+            .map(str::to_owned)
+    };
+    if let Some(v) = events
+        .iter()
+        .find(|e| kind(e).as_deref() == Some(VALIDATION))
+    {
         let code = v.pointer("/data/validationCode").and_then(|c| c.as_str());
-        let code = code.ok_or_else(|| EdgeError::bad_request("validation event without data.validationCode"))?;
-        return Ok(json(&serde_json::json!({ "validationResponse": code }), 200)?);
+        let code = code.ok_or_else(|| {
+            EdgeError::bad_request("validation event without data.validationCode")
+        })?;
+        return Ok(json(
+            &serde_json::json!({ "validationResponse": code }),
+            200,
+        )?);
     }
     let cfg = Config::from_env(env)?;
     let origin = req.url()?.origin().ascii_serialization();
     let mut routed = Vec::new();
     let mut table: Option<RoutingTable> = None;
-    for ev in events.iter().filter(|e| kind(e).as_deref() == Some(INCOMING_CALL)) {
+    for ev in events
+        .iter()
+        .filter(|e| kind(e).as_deref() == Some(INCOMING_CALL))
+    {
         let table = match &table {
             Some(t) => t,
             None => table.insert(routing_table(env).await?.0),
@@ -76,29 +96,64 @@ pub async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> {
     Ok(json(&serde_json::json!({ "routed": routed }), 200)?)
 }
 
-async fn route_one(ev: &Value, table: &RoutingTable, cfg: &Config, origin: &str, env: &Env) -> EdgeResult<Routed> {
+async fn route_one(
+    ev: &Value,
+    table: &RoutingTable,
+    cfg: &Config,
+    origin: &str,
+    env: &Env,
+) -> EdgeResult<Routed> {
     let now = now_ms();
-    let event_id = ev.get("id").and_then(|i| i.as_str()).unwrap_or_default().to_owned();
+    let event_id = ev
+        .get("id")
+        .and_then(|i| i.as_str())
+        .unwrap_or_default()
+        .to_owned();
     if event_id.is_empty() {
         return Err(EdgeError::bad_request("IncomingCall event without id"));
     }
-    let time = ev.get("eventTime").or_else(|| ev.get("time")).and_then(|t| t.as_str());
+    let time = ev
+        .get("eventTime")
+        .or_else(|| ev.get("time"))
+        .and_then(|t| t.as_str());
     let event_ms = time.and_then(parse_rfc3339_ms).unwrap_or(now);
     let data = ev.get("data").cloned().unwrap_or(Value::Null);
     let call = IncomingCall::from_data(&data, now / 1000)?;
     let decision = table.route(&call.info);
     let callback = cfg.callback_uri(origin);
-    let req = decision_request(&decision.action, &call, &callback, &event_id, (event_ms / 1000) as u64, &cfg.api_version)?;
+    let req = decision_request(
+        &decision.action,
+        &call,
+        &callback,
+        &event_id,
+        (event_ms / 1000) as u64,
+        &cfg.api_version,
+    )?;
     let resp = acs::send(cfg, &req).await?;
     if !(200..300).contains(&resp.status) {
         let reason = acs::failure_reason(&resp);
-        return Err(EdgeError::new(502, "CallAutomationError", format!("{} refused: {reason}", action_name(&decision.action))));
+        return Err(EdgeError::new(
+            502,
+            "CallAutomationError",
+            format!("{} refused: {reason}", action_name(&decision.action)),
+        ));
     }
-    let mut routed = Routed { event_id, rule: decision.rule.clone(), action: action_name(&decision.action), call_connection_id: None };
+    let mut routed = Routed {
+        event_id,
+        rule: decision.rule.clone(),
+        action: action_name(&decision.action),
+        call_connection_id: None,
+    };
     if let Action::Answer { flow } = decision.action {
         let props: Value = serde_json::from_slice(&resp.body)?;
         let id = props.get("callConnectionId").and_then(|i| i.as_str());
-        let id = id.ok_or_else(|| EdgeError::new(502, "CallAutomationError", "answer response has no callConnectionId"))?;
+        let id = id.ok_or_else(|| {
+            EdgeError::new(
+                502,
+                "CallAutomationError",
+                "answer response has no callConnectionId",
+            )
+        })?;
         let setup = CallSetup {
             rule: decision.rule,
             flow,
@@ -108,7 +163,10 @@ async fn route_one(ev: &Value, table: &RoutingTable, cfg: &Config, origin: &str,
             incoming_event_id: routed.event_id.clone(),
             answered_at_ms: now,
         };
-        let body = serde_json::to_string(&SetupBody { call_connection_id: id.to_owned(), setup })?;
+        let body = serde_json::to_string(&SetupBody {
+            call_connection_id: id.to_owned(),
+            setup,
+        })?;
         call_object::call(env, id, Method::Post, "/setup", Some(body)).await?;
         routed.call_connection_id = Some(id.to_owned());
     }

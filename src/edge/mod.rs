@@ -48,7 +48,11 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 
 async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
     let path = req.path();
-    let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    let segments: Vec<&str> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     match (req.method(), segments.as_slice()) {
         (Method::Options, ["api", "incoming"]) => incoming::handshake(&req),
         (Method::Post, ["api", "incoming"]) => incoming::handle(req, env).await,

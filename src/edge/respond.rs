@@ -20,7 +20,12 @@ pub type EdgeResult<T> = Result<T, EdgeError>;
 impl EdgeError {
     /// An error with `status`, a stable `code` and a message.
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
-        EdgeError { status, code: code.to_owned(), field: None, message: message.into() }
+        EdgeError {
+            status,
+            code: code.to_owned(),
+            field: None,
+            message: message.into(),
+        }
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -53,7 +58,12 @@ impl EdgeError {
             message: &'a str,
         }
         let body = Body {
-            error: Inner { status: self.status, code: &self.code, field: self.field.as_deref(), message: &self.message },
+            error: Inner {
+                status: self.status,
+                code: &self.code,
+                field: self.field.as_deref(),
+                message: &self.message,
+            },
         };
         json(&body, self.status)
     }
@@ -65,13 +75,17 @@ impl From<Error> for EdgeError {
             Error::InvalidInput { .. } | Error::Decode { .. } => 400,
             Error::Unauthorized { .. } => 401,
             Error::Service(_) | Error::Transport { .. } => 502,
-            _ => 500,
         };
         let field = match &e {
             Error::InvalidInput { field, .. } => Some(field.clone()),
             _ => None,
         };
-        EdgeError { status, code: e.code().to_owned(), field, message: e.to_string() }
+        EdgeError {
+            status,
+            code: e.code().to_owned(),
+            field,
+            message: e.to_string(),
+        }
     }
 }
 
