@@ -46,3 +46,6 @@ pub const DEFAULT_API_VERSION: &str = "2026-03-12";
 
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(feature = "emulator")]
+pub mod emulator;

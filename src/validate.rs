@@ -31,7 +31,12 @@ pub fn e164(field: &str, value: &str) -> Result<(), Error> {
 /// # Errors
 /// [`Error::InvalidInput`] for `field`.
 pub fn callback_uri(field: &str, value: &str) -> Result<(), Error> {
-    let endpoint = Endpoint::parse(value).map_err(|e| match e {
+    if value.contains('#') {
+        return Err(Error::invalid(field, "must not contain a fragment (it is never sent to the server)"));
+    }
+    // A query is fine (the docs suggest a secret token there); only scheme and host matter here.
+    let without_query = value.split_once('?').map_or(value, |(before, _)| before);
+    let endpoint = Endpoint::parse(without_query).map_err(|e| match e {
         Error::InvalidInput { reason, .. } => Error::invalid(field, reason.replace("endpoint", "callback URI")),
         other => other,
     })?;
@@ -109,6 +114,9 @@ mod tests {
         assert!(callback_uri("callbackUri", "https://app.example/cb").is_ok());
         assert!(callback_uri("callbackUri", "http://127.0.0.1:8787/cb").is_ok());
         assert!(callback_uri("callbackUri", "http://localhost/cb").is_ok());
+        assert!(callback_uri("callbackUri", "https://app.example/cb?token=s3cret&x=1").is_ok());
+        assert!(reason(callback_uri("callbackUri", "http://app.example/cb?token=1")).contains("https"));
+        assert!(reason(callback_uri("callbackUri", "https://app.example/cb#frag")).contains("fragment"));
         assert!(reason(callback_uri("callbackUri", "http://app.example/cb")).contains("https"));
         assert!(reason(callback_uri("callbackUri", "app.example/cb")).contains("absolute URL"));
     }

@@ -126,6 +126,19 @@ fn play_body_reads_back_into_the_operation() {
 }
 
 #[test]
+fn play_to_all_body_of_the_official_package_is_accepted() {
+    // @azure/communication-call-automation 1.6.0 playToAll sends `"playTo": []`.
+    let body = json!({"playSources": [{"kind": "file", "file": {"uri": "https://x.example/a.wav"}}],
+        "playTo": [], "playOptions": {"loop": false}});
+    let mut op: Play = serde_json::from_value(body).unwrap();
+    assert_eq!(op.play_to, None, "an empty playTo means everyone");
+    op.call_connection_id = CALL.into();
+    op.validate().unwrap();
+    let resent = body_json(&op.to_request(API).unwrap());
+    assert_eq!(resent.get("playTo"), None);
+}
+
+#[test]
 fn call_connection_ids_are_percent_encoded() {
     let req = Play::new("a b/c:d", vec![PlaySource::file("https://x.example/a.wav")])
         .to_request(API)
@@ -167,7 +180,7 @@ fn play_validation() {
         ),
         (
             Play::new(CALL, vec![file()]).play_to(vec![alice(), CommunicationIdentifier::user("")]),
-            "playTo[1].rawId",
+            "playTo[1].communicationUser.id",
             "empty",
         ),
         (
@@ -253,7 +266,7 @@ fn hold_validation_and_decoding() {
     let bad_target = Hold::new(CALL, CommunicationIdentifier::user(""));
     assert_eq!(
         invalid(bad_target.to_request(API)).0,
-        "targetParticipant.rawId"
+        "targetParticipant.communicationUser.id"
     );
     let bad_music = Hold::new(CALL, alice()).play_source_info(PlaySource::file("/moh.wav"));
     assert_eq!(

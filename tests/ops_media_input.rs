@@ -175,7 +175,7 @@ fn recognize_validation() {
         ),
         (
             dtmf(RecognizeOptions::new(CommunicationIdentifier::user(""))),
-            "recognizeOptions.targetParticipant.rawId",
+            "recognizeOptions.targetParticipant.communicationUser.id",
             "empty",
         ),
         (
@@ -447,7 +447,10 @@ fn stop_continuous_dtmf_golden() {
 #[test]
 fn continuous_dtmf_validation_and_decoding() {
     let bad = StartContinuousDtmfRecognition::new(CALL, CommunicationIdentifier::user(" "));
-    assert_eq!(invalid(bad.to_request(API)).0, "targetParticipant.rawId");
+    assert_eq!(
+        invalid(bad.to_request(API)).0,
+        "targetParticipant.communicationUser.id"
+    );
     let bad_cb =
         StopContinuousDtmfRecognition::new(CALL, caller()).operation_callback_uri("mailto:x@y");
     assert_eq!(invalid(bad_cb.to_request(API)).0, "operationCallbackUri");

@@ -164,7 +164,7 @@ fn start_recording_validation() {
         ),
         (
             server().audio_channel_participant_ordering(vec![user("8:acs:a"), user("")]),
-            "audioChannelParticipantOrdering[1].rawId",
+            "audioChannelParticipantOrdering[1].communicationUser.id",
             "empty",
         ),
         (
@@ -195,7 +195,7 @@ fn start_recording_validation() {
         ),
         (
             affinity(vec![ChannelAffinity::new(user(""))]),
-            "channelAffinity[0].participant.rawId",
+            "channelAffinity[0].participant.communicationUser.id",
             "empty",
         ),
         (
@@ -375,4 +375,17 @@ fn body_less_recording_ops_decode_their_statuses() {
             .unwrap_err();
         assert_service_error(err, 500, "InternalError", "boom");
     }
+}
+
+#[test]
+fn start_recording_body_reads_back_into_the_request_model() {
+    let op = StartRecording::new(CallLocator::GroupCall("g-1".into()))
+        .channel_affinity(vec![ChannelAffinity::new(user("8:acs:a")).channel(2)])
+        .external_storage(ExternalStorage::AzureBlobStorage {
+            recording_destination_container_url: "https://acct.blob.core.windows.net/c".into(),
+        });
+    let body = body_json(&op.to_request(API).unwrap());
+    let back: callsteer::models::StartCallRecordingRequest = serde_json::from_value(body).unwrap();
+    assert_eq!(back, op.request);
+    back.validate().unwrap();
 }

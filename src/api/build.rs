@@ -63,6 +63,11 @@ pub(crate) fn identifier(field: &str, id: &CommunicationIdentifier) -> Result<()
         CommunicationUser { id } => {
             validate::non_empty(&format!("{field}.communicationUser.id"), id)
         }
+        // An anonymous caller (`4:anonymous`) is a real participant that can be removed,
+        // muted or moved; it has no number to check.
+        PhoneNumber {
+            is_anonymous: true, ..
+        } => Ok(()),
         PhoneNumber { value, .. } => validate::e164(&format!("{field}.phoneNumber.value"), value),
         MicrosoftTeamsUser { user_id, .. } => {
             validate::non_empty(&format!("{field}.microsoftTeamsUser.userId"), user_id)

@@ -47,12 +47,7 @@ impl SendDtmfTones {
             operation_callback_uri: None,
         }
     }
-    /// Sets the `Repeatability-Request-ID` / `Repeatability-First-Sent` headers.
-    #[must_use]
-    pub fn repeatability(mut self, r: Repeatability) -> Self {
-        self.repeatability = Some(r);
-        self
-    }
+    super::build::repeatability_setter!();
 
     /// # Errors
     /// [`Error::InvalidInput`] for a blank `callConnectionId`, an empty `tones`, an invalid

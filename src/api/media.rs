@@ -5,9 +5,10 @@
 //! (the emulator) deserializes back into the operation with an empty `call_connection_id`
 //! (a path parameter, filled in from the URL), ready for `validate()`.
 
+use super::build;
 use super::response::expect_status;
 use super::Operation;
-use crate::http::{encode_path_segment, Method, Request, Response};
+use crate::http::{Method, Request, Response};
 use crate::identifier::CommunicationIdentifier;
 use crate::models::{check_identifier, optional_callback, PlayOptions, PlaySource};
 use crate::validate::non_empty;
@@ -20,12 +21,12 @@ pub(crate) fn call_action(
     action: &str,
     api_version: &str,
 ) -> Result<Request, Error> {
-    non_empty("callConnectionId", call_connection_id)?;
+    build::call_connection_id(call_connection_id)?;
     let path = format!(
-        "/calling/callConnections/{}:{action}",
-        encode_path_segment(call_connection_id)
+        "{}:{action}",
+        build::call_connection_path(call_connection_id)
     );
-    Ok(Request::new(Method::Post, path).query("api-version", api_version))
+    build::request(Method::Post, path, api_version)
 }
 
 /// Builds the `POST …:{action}` request with `body` as JSON (callers validate first).
@@ -71,7 +72,13 @@ pub struct Play {
     pub call_connection_id: String,
     pub play_sources: Vec<PlaySource>,
     /// Who hears it; absent = everyone in the call (the JS package's `playToAll`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A received `"playTo": []` (what the official package sends for play-to-all) reads as
+    /// `None`, so bodies from the official SDK pass [`Play::validate`] in the emulator.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "empty_list_as_none"
+    )]
     pub play_to: Option<Vec<CommunicationIdentifier>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interrupt_call_media_operation: Option<bool>,
@@ -97,7 +104,12 @@ impl Play {
             operation_callback_uri: None,
         }
     }
-    /// Sets `playTo` (must not be empty: leave it unset to play to everyone).
+    /// Sets `playTo`. It must not be empty: leave it unset to play to everyone.
+    ///
+    /// Decision: the official JS package sends `playTo: []` for `playToAll`, which the
+    /// service treats as "everyone". Here an empty list is refused, because a target list
+    /// that was filtered down to nothing would otherwise broadcast to the whole call; the JS
+    /// face maps `playToAll` and `play(sources, [])` to an unset `playTo` (same effect).
     #[must_use]
     pub fn play_to(mut self, v: Vec<CommunicationIdentifier>) -> Self {
         self.play_to = Some(v);
@@ -141,6 +153,15 @@ impl Play {
     }
 }
 operation_setters!(Play);
+
+fn empty_list_as_none<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let list = Option::<Vec<T>>::deserialize(d)?;
+    Ok(list.filter(|l| !l.is_empty()))
+}
 
 /// A non-empty list of valid play sources at wire path `field`.
 pub(crate) fn play_sources(field: &str, sources: &[PlaySource]) -> Result<(), Error> {

@@ -110,8 +110,12 @@ impl ListParticipants {
         let path = if before_query.starts_with('/') {
             before_query.to_owned()
         } else {
-            let link =
-                Endpoint::parse(before_query).map_err(|_| bad("is not an absolute http(s) URL"))?;
+            let link = Endpoint::parse(before_query).map_err(|e| match e {
+                Error::InvalidInput { reason, .. } => {
+                    bad(&format!("is not a usable absolute URL: {reason}"))
+                }
+                other => other,
+            })?;
             if link.scheme() != endpoint.scheme() || link.authority() != endpoint.authority() {
                 return Err(bad(&format!(
                     "points at {}://{}, not the endpoint {endpoint}",

@@ -26,6 +26,28 @@ fn participants_path(call_connection_id: &str, action: &str) -> String {
 ///
 /// Output: [`AddParticipantResponse`] (202); the outcome arrives as
 /// `AddParticipantSucceeded`/`AddParticipantFailed`.
+///
+/// ```
+/// use callsteer::api::{AddParticipant, Operation};
+/// use callsteer::http::{Repeatability, Response};
+/// use callsteer::CommunicationIdentifier;
+///
+/// let op = AddParticipant::new("call-1", CommunicationIdentifier::phone("+14255550123"))
+///     .source_caller_id_number("+18005550100")
+///     .invitation_timeout_in_seconds(30)
+///     // Derived from the triggering event: a re-delivered webhook re-sends the same id.
+///     .repeatability(Repeatability::derive("event-42/add", 1_700_000_000));
+/// let req = op.to_request(callsteer::DEFAULT_API_VERSION)?;
+/// assert_eq!(
+///     req.path_and_query(),
+///     "/calling/callConnections/call-1/participants:add?api-version=2026-03-12"
+/// );
+/// // A face signs and sends `req`; the response goes back through the same value:
+/// let body = br#"{"invitationId":"inv-1","operationContext":"x"}"#;
+/// let out = op.decode(&Response { status: 202, headers: &[], body })?;
+/// assert_eq!(out.invitation_id.as_deref(), Some("inv-1"));
+/// # Ok::<(), callsteer::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddParticipant {
     call_connection_id: String,

@@ -1,5 +1,6 @@
 //! Call recording: start, get state, pause, resume, stop (`/calling/recordings…`).
 
+use super::build;
 use super::response::{decode_json, expect_status};
 use super::Operation;
 use crate::http::{encode_path_segment, Method, Repeatability, Request, Response};
@@ -45,12 +46,7 @@ impl StartRecording {
             repeatability: None,
         }
     }
-    /// Sets the `Repeatability-Request-ID` / `Repeatability-First-Sent` headers.
-    #[must_use]
-    pub fn repeatability(mut self, r: Repeatability) -> Self {
-        self.repeatability = Some(r);
-        self
-    }
+    super::build::repeatability_setter!();
     /// Sets `recordingStateCallbackUri` (https; http only for loopback).
     #[must_use]
     pub fn recording_state_callback_uri(mut self, v: impl Into<String>) -> Self {
@@ -107,13 +103,13 @@ impl Operation for StartRecording {
     /// See [`StartCallRecordingRequest::validate`].
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         self.request.validate()?;
-        let mut req = Request::new(Method::Post, "/calling/recordings")
-            .query("api-version", api_version)
-            .json(&self.request)?;
-        if let Some(r) = &self.repeatability {
-            r.apply(&mut req);
-        }
-        Ok(req)
+        let path = "/calling/recordings".to_owned();
+        build::post(
+            path,
+            api_version,
+            Some(&self.request),
+            self.repeatability.as_ref(),
+        )
     }
     fn decode(&self, response: &Response<'_>) -> Result<RecordingStateResponse, Error> {
         decode_json(response, &[200, 202], "RecordingStateResponse")
@@ -132,7 +128,7 @@ fn recording_request(
         "/calling/recordings/{}{suffix}",
         encode_path_segment(recording_id)
     );
-    Ok(Request::new(method, path).query("api-version", api_version))
+    build::request(method, path, api_version)
 }
 
 /// Declares a body-less operation on one recording.

@@ -8,11 +8,15 @@ use crate::validate::{callback_uri, non_empty};
 use crate::Error;
 
 /// A participant named in a request must carry a non-empty id; a phone number must
-/// look like E.164 (or be the anonymous number).
+/// look like E.164 (or be the anonymous number: an anonymous caller can still be held or
+/// sent tones). Error fields name the sub-field as `crate::api::build::identifier` does
+/// (`targetParticipant.communicationUser.id`); that one is private to `api` and refuses
+/// anonymous numbers (it checks numbers to dial), hence this sibling.
 pub(crate) fn identifier(field: &str, id: &CommunicationIdentifier) -> Result<(), Error> {
     use CommunicationIdentifier as C;
     match id {
-        C::CommunicationUser { id } | C::Unknown { id } => non_empty(&format!("{field}.rawId"), id),
+        C::CommunicationUser { id } => non_empty(&format!("{field}.communicationUser.id"), id),
+        C::Unknown { id } => non_empty(&format!("{field}.rawId"), id),
         C::PhoneNumber {
             value,
             is_anonymous: true,
@@ -68,8 +72,12 @@ mod tests {
         assert!(identifier("t", &CommunicationIdentifier::phone("+14255550123")).is_ok());
         assert_eq!(
             field_of(identifier("t", &CommunicationIdentifier::user(""))),
-            "t.rawId"
+            "t.communicationUser.id"
         );
+        let anonymous = CommunicationIdentifier::from_raw_id("4:anonymous");
+        assert!(identifier("t", &anonymous).is_ok());
+        let unknown = CommunicationIdentifier::Unknown { id: String::new() };
+        assert_eq!(field_of(identifier("t", &unknown)), "t.rawId");
         assert_eq!(
             field_of(identifier("t", &CommunicationIdentifier::phone("425"))),
             "t.phoneNumber.value"

@@ -264,3 +264,27 @@ pub fn invalid<T: std::fmt::Debug>(r: Result<T, Error>) -> (String, String) {
         other => panic!("expected InvalidInput, got {other:?}"),
     }
 }
+
+/// The headers of a JSON request sent with [`fixed_repeatability`].
+pub fn repeatable_json_headers() -> Vec<(String, String)> {
+    vec![
+        ("content-type".into(), "application/json".into()),
+        ("repeatability-request-id".into(), FIXED_REQUEST_ID.into()),
+        ("repeatability-first-sent".into(), FIXED_FIRST_SENT.into()),
+    ]
+}
+
+/// The headers of a JSON request without repeatability.
+pub fn json_headers() -> Vec<(String, String)> {
+    vec![("content-type".into(), "application/json".into())]
+}
+
+/// Wire JSON of an ACS user identifier.
+pub fn user_json(id: &str) -> Value {
+    serde_json::json!({"kind": "communicationUser", "rawId": id, "communicationUser": {"id": id}})
+}
+
+/// Wire JSON of a phone number identifier.
+pub fn phone_json(number: &str) -> Value {
+    serde_json::json!({"kind": "phoneNumber", "rawId": format!("4:{number}"), "phoneNumber": {"value": number}})
+}

@@ -1,0 +1,77 @@
+//! `callsteer-emulator --listen 127.0.0.1:PORT --access-key <base64> [--resource-id <guid>]`
+//!
+//! Serves the Call Automation REST API locally, prints its base URL and runs until
+//! stopped (Ctrl-C / SIGTERM). See `docs/emulator.md`.
+
+use callsteer::auth::AccessKey;
+use callsteer::emulator::{serve, Config};
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: callsteer-emulator --listen 127.0.0.1:PORT --access-key <base64> [--resource-id <guid>]";
+
+fn parse(args: &[String]) -> Result<Config, String> {
+    let (mut listen, mut key, mut resource) = (None, None, None);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--listen" => listen = Some(value.parse::<SocketAddr>().map_err(|_| format!("--listen: {value:?} is not HOST:PORT"))?),
+            "--access-key" => key = Some(AccessKey::from_base64(value).map_err(|_| "--access-key: is not valid base64".to_string())?),
+            "--resource-id" => resource = Some(value.clone()),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    let resource_id = resource.unwrap_or_else(|| "00000000-0000-4000-8000-00000000e1e1".to_owned());
+    Ok(Config {
+        listen: listen.ok_or("--listen is required")?,
+        access_key: key.ok_or("--access-key is required")?,
+        resource_id,
+    })
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let config = match parse(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("callsteer-emulator: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let resource_id = config.resource_id.clone();
+    let running = match serve(config).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("callsteer-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("callsteer-emulator listening on {}", running.base_url);
+    println!("resource id (callback token audience): {resource_id}");
+    let _ = std::io::stdout().flush();
+    wait_for_stop().await;
+    running.stop().await;
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,76 @@
+//! Background tasks: simulation timers and ordered event delivery.
+
+use super::App;
+use crate::emulator::delivery::{now_ms, Job};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Fires simulation timers at their deadlines.
+pub(super) async fn timer_loop(app: Arc<App>) {
+    loop {
+        let next = app.sim.lock().ok().and_then(|s| s.poll_timeout());
+        match next {
+            Some(at) => {
+                let wait = Duration::from_millis(at.saturating_sub(now_ms()));
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = app.wake.notified() => continue,
+                }
+            }
+            None => app.wake.notified().await,
+        }
+        let jobs = match app.sim.lock() {
+            Ok(mut sim) => {
+                sim.handle_timeout(now_ms());
+                app.drain(&mut sim)
+            }
+            Err(_) => return,
+        };
+        for j in jobs {
+            let _ = app.jobs.send(j);
+        }
+    }
+}
+
+/// Delivers jobs one at a time, in order, applying the duplicate / reorder faults.
+pub(super) async fn delivery_loop(app: Arc<App>, mut rx: mpsc::UnboundedReceiver<Job>) {
+    let mut held: Option<Job> = None;
+    loop {
+        let job = match &held {
+            // A held event waits briefly for a successor to swap with.
+            Some(_) => match tokio::time::timeout(Duration::from_millis(300), rx.recv()).await {
+                Ok(Some(j)) => Some(j),
+                Ok(None) => return,
+                Err(_) => None,
+            },
+            None => match rx.recv().await {
+                Some(j) => Some(j),
+                None => return,
+            },
+        };
+        let faults = app.faults.lock().map(|f| f.clone()).unwrap_or_default();
+        match (job, held.take()) {
+            (Some(j), None) if faults.reorder_events => held = Some(j),
+            (Some(j), Some(h)) => {
+                send(&app, &j, faults.duplicate_events).await;
+                send(&app, &h, faults.duplicate_events).await;
+            }
+            (Some(j), None) => send(&app, &j, faults.duplicate_events).await,
+            (None, Some(h)) => send(&app, &h, faults.duplicate_events).await,
+            (None, None) => {}
+        }
+    }
+}
+
+async fn send(app: &App, job: &Job, twice: bool) {
+    if let Some(t) = job.not_before {
+        tokio::time::sleep_until(t).await;
+    }
+    let times = if twice { 2 } else { 1 };
+    for _ in 0..times {
+        if let Err(e) = app.deliverer.deliver(job).await {
+            eprintln!("callsteer-emulator: delivery failed: {e}");
+        }
+    }
+}
