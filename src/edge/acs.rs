@@ -30,46 +30,78 @@ pub fn now_ms() -> i64 {
     worker::Date::now().as_millis() as i64
 }
 
-/// Signs and sends `req`, retrying 429/5xx/transport failures as [`send_outcome`] says.
-/// The same request (same repeatability headers) goes out on every attempt; only the
-/// signature's date is renewed.
+/// The result of one attempt and what the retry policy says about it.
+#[derive(Debug)]
+pub struct Attempt {
+    pub outcome: SendOutcome,
+    pub result: EdgeResult<AcsResponse>,
+}
+
+impl Attempt {
+    /// A one-line reason for a failed attempt (`429 TooManyRequests: …`, `transport: …`).
+    pub fn reason(&self) -> String {
+        match &self.result {
+            Ok(resp) => failure_reason(resp),
+            Err(e) => format!("transport: {}", e.message),
+        }
+    }
+}
+
+/// Signs and sends `req` once (attempt number `attempt`, 1-based) and applies the retry
+/// policy ([`send_outcome`]) to what came back.
 ///
 /// # Errors
-/// 500 `ConfigError` without an access key; 502 `TransportError` when every attempt failed
-/// at the transport level. Error statuses from the service are returned as responses.
+/// In `result`: 500 `ConfigError` without an access key (outcome `Fail`), 502
+/// `TransportError` when fetch itself failed.
+pub async fn send_once(cfg: &Config, req: &crate::http::Request, attempt: u32) -> Attempt {
+    let Some(key) = cfg.access_key.as_ref() else {
+        let e = EdgeError::new(500, "ConfigError", "ACS_ACCESS_KEY secret is not set");
+        return Attempt {
+            outcome: SendOutcome::Fail,
+            result: Err(e),
+        };
+    };
+    let mut signed = req.clone();
+    crate::auth::sign(
+        &mut signed,
+        key,
+        cfg.acs.authority(),
+        (now_ms() / 1000) as u64,
+    );
+    let result = fetch_once(&signed, &cfg.acs)
+        .await
+        .map_err(|e| EdgeError::new(502, "TransportError", e.to_string()));
+    let (status, retry_after) = match &result {
+        Ok(r) => (
+            Some(r.status),
+            r.headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("retry-after"))
+                .map(|(_, v)| v.clone()),
+        ),
+        Err(_) => (None, None),
+    };
+    Attempt {
+        outcome: send_outcome(status, retry_after.as_deref(), attempt),
+        result,
+    }
+}
+
+/// Sends `req` until the retry policy says done or fail. Every attempt carries the same
+/// request (same repeatability headers); only the signature's date is renewed.
+///
+/// # Errors
+/// As [`send_once`] for the last attempt. Error statuses from the service come back as responses.
 pub async fn send(cfg: &Config, req: &crate::http::Request) -> EdgeResult<AcsResponse> {
-    let key = cfg
-        .access_key
-        .as_ref()
-        .ok_or_else(|| EdgeError::new(500, "ConfigError", "ACS_ACCESS_KEY secret is not set"))?;
     let mut attempt = 1;
     loop {
-        let mut signed = req.clone();
-        crate::auth::sign(
-            &mut signed,
-            key,
-            cfg.acs.authority(),
-            (now_ms() / 1000) as u64,
-        );
-        let result = fetch_once(&signed, &cfg.acs).await;
-        let (status, retry_after) = match &result {
-            Ok(r) => (
-                Some(r.status),
-                r.headers
-                    .iter()
-                    .find(|(n, _)| n == "retry-after")
-                    .map(|(_, v)| v.clone()),
-            ),
-            Err(_) => (None, None),
-        };
-        match send_outcome(status, retry_after.as_deref(), attempt) {
+        let a = send_once(cfg, req, attempt).await;
+        match a.outcome {
             SendOutcome::RetryAfter(ms) => {
                 Delay::from(Duration::from_millis(ms)).await;
                 attempt += 1;
             }
-            SendOutcome::Done | SendOutcome::Fail => {
-                return result.map_err(|e| EdgeError::new(502, "TransportError", e.to_string()));
-            }
+            SendOutcome::Done | SendOutcome::Fail => return a.result,
         }
     }
 }

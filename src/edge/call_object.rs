@@ -9,12 +9,15 @@
 use super::acs::{self, now_ms};
 use super::config::{Config, CALLS, KV};
 use super::respond::{json, EdgeError, EdgeResult};
+use crate::routing::call::command::SendOutcome;
 use crate::routing::call::wire::command_request;
 use crate::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::time::Duration;
-use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, State};
+use worker::{
+    durable_object, Delay, DurableObject, Env, Method, Request, RequestInit, Response, State,
+};
 
 const STORAGE_KEY: &str = "session";
 
@@ -224,15 +227,41 @@ impl CallObject {
             };
             let result = match command_request(&cmd, &id, callee.as_deref(), &cfg.api_version) {
                 Err(e) => Err(e.to_string()),
-                Ok(req) => match acs::send(&cfg, &req).await {
-                    Ok(resp) if (200..300).contains(&resp.status) => Ok(()),
-                    Ok(resp) => Err(acs::failure_reason(&resp)),
-                    Err(e) => Err(e.message),
-                },
+                Ok(req) => {
+                    self.send_with_retries(&cfg, &req, &id, &cmd.id, before)
+                        .await?
+                }
             };
             self.with_session(&id, |s| s.handle_sent(&cmd.id, result))
                 .await?;
             self.persist(before).await?;
+        }
+    }
+
+    /// Sends one command, recording each retry in the timeline before waiting.
+    async fn send_with_retries(
+        &self,
+        cfg: &Config,
+        req: &crate::http::Request,
+        call_id: &str,
+        cmd_id: &str,
+        status: &'static str,
+    ) -> EdgeResult<Result<(), String>> {
+        let mut attempt = 1;
+        loop {
+            let a = acs::send_once(cfg, req, attempt).await;
+            match a.outcome {
+                SendOutcome::Done => return Ok(Ok(())),
+                SendOutcome::Fail => return Ok(Err(a.reason())),
+                SendOutcome::RetryAfter(ms) => {
+                    let reason = a.reason();
+                    self.with_session(call_id, |s| s.handle_retry(cmd_id, attempt, &reason))
+                        .await?;
+                    self.persist(status).await?;
+                    Delay::from(Duration::from_millis(ms)).await;
+                    attempt += 1;
+                }
+            }
         }
     }
 }

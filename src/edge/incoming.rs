@@ -3,14 +3,14 @@
 
 use super::acs::{self, now_ms};
 use super::call_object::{self, SetupBody};
-use super::config::{routing_table, Config};
+use super::config::{routing_table, Config, KV};
 use super::respond::{json, EdgeError, EdgeResult};
 use crate::routing::call::event::parse_rfc3339_ms;
 use crate::routing::call::wire::decision_request;
 use crate::routing::call::CallSetup;
 use crate::routing::incoming::IncomingCall;
 use crate::routing::rules::Action;
-use crate::routing::RoutingTable;
+use crate::routing::{Decision, RoutingTable};
 use serde::Serialize;
 use serde_json::Value;
 use worker::{Env, Method, Request, Response};
@@ -130,7 +130,9 @@ async fn route_one(
         &cfg.api_version,
     )?;
     let resp = acs::send(cfg, &req).await?;
-    if !(200..300).contains(&resp.status) {
+    let accepted = (200..300).contains(&resp.status);
+    record_decision(env, &call, &event_id, &decision, resp.status, now).await;
+    if !accepted {
         let reason = acs::failure_reason(&resp);
         return Err(EdgeError::new(
             502,
@@ -171,6 +173,40 @@ async fn route_one(
         routed.call_connection_id = Some(id.to_owned());
     }
     Ok(routed)
+}
+
+/// Keeps the decision for the admin API (`GET /admin/decisions/{serverCallId}`), a day long.
+/// Best effort: a KV failure is logged, never fails the webhook.
+async fn record_decision(
+    env: &Env,
+    call: &IncomingCall,
+    event_id: &str,
+    d: &Decision,
+    status: u16,
+    now: i64,
+) {
+    let key = call.server_call_id.as_deref().unwrap_or(event_id);
+    let value = serde_json::json!({
+        "eventId": event_id,
+        "serverCallId": call.server_call_id,
+        "from": call.info.from,
+        "to": call.info.to,
+        "rule": d.rule,
+        "action": d.action,
+        "serviceStatus": status,
+        "atMs": now,
+    });
+    let put = async {
+        env.kv(KV)?
+            .put(&format!("decision:{key}"), value.to_string())?
+            .expiration_ttl(86_400)
+            .execute()
+            .await?;
+        Ok::<(), EdgeError>(())
+    };
+    if let Err(e) = put.await {
+        worker::console_error!("recording decision failed: {}", e.message);
+    }
 }
 
 fn action_name(a: &Action) -> &'static str {

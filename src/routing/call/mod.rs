@@ -273,6 +273,18 @@ impl CallSession {
         }
     }
 
+    /// Reports a failed attempt that will be retried: the command stays queued and its
+    /// timeline entry says why (so operators, and tests, can see a retry in progress).
+    pub fn handle_retry(&mut self, id: &str, attempt: u32, reason: &str) {
+        if let Some(entry) = self
+            .timeline
+            .iter_mut()
+            .find(|e| e.source == Source::Command && e.id.as_deref() == Some(id))
+        {
+            entry.status = Some(format!("retrying after attempt {attempt}: {reason}"));
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push_entry(
         &mut self,
