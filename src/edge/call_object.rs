@@ -201,7 +201,7 @@ impl CallObject {
 
     async fn view(&self) -> EdgeResult<Response> {
         let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
-        if stored.is_none() && self.session.borrow().is_none() {
+        if stored.is_none() {
             return Err(EdgeError::not_found("call"));
         }
         let view = self.with_session("", view_of).await?;

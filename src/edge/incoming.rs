@@ -131,7 +131,9 @@ async fn route_one(
     )?;
     let resp = acs::send(cfg, &req).await?;
     let accepted = (200..300).contains(&resp.status);
-    record_decision(env, &call, &event_id, &decision, resp.status, now).await;
+    if !accepted {
+        record_decision(env, &call, &event_id, &decision, resp.status, None, now).await;
+    }
     if !accepted {
         let reason = acs::failure_reason(&resp);
         return Err(EdgeError::new(
@@ -140,6 +142,7 @@ async fn route_one(
             format!("{} refused: {reason}", action_name(&decision.action)),
         ));
     }
+    let decision_view = decision.clone();
     let mut routed = Routed {
         event_id,
         rule: decision.rule.clone(),
@@ -172,6 +175,8 @@ async fn route_one(
         call_object::call(env, id, Method::Post, "/setup", Some(body)).await?;
         routed.call_connection_id = Some(id.to_owned());
     }
+    let id = routed.call_connection_id.as_deref();
+    record_decision(env, &call, &routed.event_id, &decision_view, resp.status, id, now).await;
     Ok(routed)
 }
 
@@ -183,6 +188,7 @@ async fn record_decision(
     event_id: &str,
     d: &Decision,
     status: u16,
+    call_connection_id: Option<&str>,
     now: i64,
 ) {
     let key = call.server_call_id.as_deref().unwrap_or(event_id);
@@ -194,6 +200,7 @@ async fn record_decision(
         "rule": d.rule,
         "action": d.action,
         "serviceStatus": status,
+        "callConnectionId": call_connection_id,
         "atMs": now,
     });
     let put = async {
