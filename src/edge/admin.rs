@@ -6,7 +6,7 @@
 //! | GET | `/admin/calls/{id}` | one call: status, participants, pending operations, timeline |
 //! | POST | `/admin/calls/{id}/actions` | `{"action": "hangUp"}`, `{"action": "transfer", "target": …}`, … |
 //! | GET | `/admin/calls/{id}/events` | Server-Sent Events: each new timeline entry as it happens |
-//! | GET | `/admin/decisions/{serverCallId}` | how an incoming call was routed (kept a day) |
+//! | GET | `/admin/decisions/{serverCallId}` | how an incoming call was routed, `{"decisions": […]}` (a redirect adds one), kept a day |
 //! | GET/PUT/DELETE | `/admin/rules` | the rules in force; PUT validates and stores the KV override |
 //!
 //! Decision: the live stream is SSE fed by polling the call's object every 250 ms rather
@@ -60,7 +60,8 @@ pub async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeResult<Re
         (Method::Get, ["decisions", key]) => {
             let text = env.kv(KV)?.get(&format!("decision:{key}")).text().await?;
             let text = text.ok_or_else(|| EdgeError::not_found("decision"))?;
-            Ok(json(&serde_json::from_str::<Value>(&text)?, 200)?)
+            let decisions: Value = serde_json::from_str(&text)?;
+            Ok(json(&serde_json::json!({ "decisions": decisions }), 200)?)
         }
         (Method::Get, ["rules"]) => {
             let (text, source) = rules_text(env).await?;

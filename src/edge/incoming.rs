@@ -181,6 +181,7 @@ async fn route_one(
 }
 
 /// Keeps the decision for the admin API (`GET /admin/decisions/{serverCallId}`), a day long.
+/// A re-delivered IncomingCall (same event id) is recorded once.
 /// Best effort: a KV failure is logged, never fails the webhook.
 async fn record_decision(
     env: &Env,
@@ -203,12 +204,19 @@ async fn record_decision(
         "callConnectionId": call_connection_id,
         "atMs": now,
     });
+    // A redirected call comes back as a new IncomingCall with the same server call id:
+    // decisions for one server call are kept as a list, oldest first.
     let put = async {
-        env.kv(KV)?
-            .put(&format!("decision:{key}"), value.to_string())?
-            .expiration_ttl(86_400)
-            .execute()
-            .await?;
+        let kv = env.kv(KV)?;
+        let key = format!("decision:{key}");
+        let mut list: Vec<Value> = match kv.get(&key).text().await? {
+            Some(text) => serde_json::from_str(&text).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        if !list.iter().any(|d| d.get("eventId").and_then(|e| e.as_str()) == Some(event_id)) {
+            list.push(value);
+        }
+        kv.put(&key, serde_json::to_string(&list)?)?.expiration_ttl(86_400).execute().await?;
         Ok::<(), EdgeError>(())
     };
     if let Err(e) = put.await {

@@ -37,7 +37,7 @@ try {
   say(`inbound call ${CALLER} → ${NUMBER} (server call ${placed.body.serverCallId})`);
   const decision = await waitFor("the routing decision", async () => {
     const r = await adm(`/decisions/${encodeURIComponent(placed.body.serverCallId)}`);
-    return r.status === 200 && r.body;
+    return r.status === 200 && r.body.decisions[0];
   });
   say(`rule ${decision.rule ?? "(default)"} → ${Object.keys(decision.action)[0]}; call connection ${decision.callConnectionId}`);
   const id = decision.callConnectionId;

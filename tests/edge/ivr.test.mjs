@@ -25,7 +25,7 @@ async function placeCall() {
   assert.equal(placed.status, 201, JSON.stringify(placed.body));
   const decision = await waitFor("the routing decision", async () => {
     const r = await adm(`/decisions/${encodeURIComponent(placed.body.serverCallId)}`);
-    return r.status === 200 && r.body;
+    return r.status === 200 && r.body.decisions[0];
   });
   assert.equal(decision.rule, "ivr");
   assert.ok(decision.callConnectionId, "answered");
