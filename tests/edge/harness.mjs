@@ -79,7 +79,7 @@ async function stopGroup(g) {
  * Starts the emulator and the worker, and subscribes the worker to the emulator's
  * incoming calls. `vars` override wrangler vars (e.g. ROUTING_RULES).
  */
-export async function startStack({ vars = {} } = {}) {
+export async function startStack({ vars = {}, subscribe = true } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "callsteer-edge-"));
   const accessKey = randomBytes(32).toString("base64");
   const resourceId = randomUUID();
@@ -96,6 +96,10 @@ export async function startStack({ vars = {} } = {}) {
     async stop() {
       for (const g of groups.reverse()) await stopGroup(g);
       if (!process.env.KEEP_EDGE_LOGS) rmSync(dir, { recursive: true, force: true });
+    },
+    /** Process-group ids, for benchmarks that read CPU time from /proc. */
+    pgid(name) {
+      return groups.find((g) => g.log.endsWith(`${name}.log`))?.child.pid;
     },
     logs() {
       return groups.map((g) => `--- ${g.log}\n${readFileSync(g.log, "utf8").slice(-4000)}`).join("\n");
@@ -127,6 +131,7 @@ export async function startStack({ vars = {} } = {}) {
     groups.push(wrangler);
     await waitFor("wrangler dev", async () => (await fetch(`${worker}/healthz`)).ok, { timeoutMs: 600_000, intervalMs: 250 });
 
+    if (!subscribe) return stack;
     const sub = await fetch(`${emulator}/emulator/event-subscriptions`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -57,10 +57,37 @@ async function emulatorEvents(id) {
   return r.body.events.map((e) => e.type ?? e.kind ?? e).map((t) => String(t).replace("Microsoft.Communication.", ""));
 }
 
-test("answer → menu → DTMF → transfer completes, with a timeline", async () => {
+/** Reads a Server-Sent Events stream to its end: [{ event, data }]. */
+async function readEvents(resp) {
+  const out = [];
+  const decoder = new TextDecoder();
+  let buf = "";
+  for await (const chunk of resp.body) {
+    buf += decoder.decode(chunk, { stream: true });
+    let i;
+    while ((i = buf.indexOf("\n\n")) >= 0) {
+      const block = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      const event = block.match(/^event: (.*)$/m)?.[1];
+      const data = block.match(/^data: (.*)$/m)?.[1];
+      if (event) out.push({ event, data: JSON.parse(data) });
+    }
+  }
+  return out;
+}
+
+test("answer → menu → DTMF → transfer completes, with a timeline streamed live", async () => {
   const id = await placeCall();
   await menuOffered(id);
+  const live = await fetch(`${stack.worker}/admin/calls/${id}/events`, { headers: { authorization: `Bearer ${stack.adminToken}` } });
+  assert.equal(live.status, 200);
+  assert.equal(live.headers.get("content-type"), "text/event-stream");
+  const streamed = readEvents(live);
   const d = await pressAndAwaitTransfer(id);
+  const events = await streamed;
+  assert.equal(events.at(-1).event, "end");
+  const streamedKinds = events.filter((e) => e.event === "timeline").map((e) => e.data.kind);
+  assert.deepEqual(streamedKinds.toSorted(), d.timeline.map((e) => e.kind).toSorted(), "every entry streamed once");
   const kinds = d.timeline.map((e) => e.kind);
   for (const k of ["IncomingCall", "CallConnected", "recognize", "RecognizeCompleted", "transfer", "CallTransferAccepted", "CallDisconnected"]) {
     assert.ok(kinds.includes(k), `${k} in ${kinds}`);
@@ -70,8 +97,39 @@ test("answer → menu → DTMF → transfer completes, with a timeline", async (
   assert.equal(d.timeline.find((e) => e.kind === "RecognizeCompleted").detail, "tone 1");
   const list = await adm("/calls");
   assert.ok(list.body.calls.some((c) => c.callConnectionId === id && c.rule === "ivr"));
-  const events = await emulatorEvents(id);
-  assert.equal(events.filter((t) => t === "CallTransferAccepted").length, 1);
+  const atService = await emulatorEvents(id);
+  assert.equal(atService.filter((t) => t === "CallTransferAccepted").length, 1);
+});
+
+test("admin actions act on a live call; a refused one is marked failed", async () => {
+  const id = await placeCall();
+  await menuOffered(id);
+  const SUPERVISOR = "8:acs:00000000-0000-4000-8000-000000000042";
+  const act = async (body) => {
+    const r = await adm(`/calls/${id}/actions`, { method: "POST", body });
+    assert.equal(r.status, 202, `${body.action}: ${JSON.stringify(r.body)}`);
+    assert.match(r.body.id, /^admin:.+\//);
+    return r.body;
+  };
+  await act({ action: "addParticipant", target: SUPERVISOR });
+  await waitFor("the added participant", async () => (await detail(id)).participants.some((p) => p.rawId === SUPERVISOR));
+  await act({ action: "mute", target: SUPERVISOR });
+  await act({ action: "mute", target: `4:${CALLER}` }); // the service mutes ACS users only
+  await act({ action: "play", prompt: { text: "One moment please." } });
+  await act({ action: "record" });
+  const bad = await adm(`/calls/${id}/actions`, { method: "POST", body: { action: "transfer", target: "nobody" } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.field, "target");
+  await act({ action: "hangUp" });
+  const d = await waitFor("the hang-up", async () => {
+    const x = await detail(id);
+    return x.disconnected && x.outbox.length === 0 && x;
+  });
+  const sent = commands(d).filter((c) => c.id.startsWith("admin:"));
+  assert.deepEqual(sent.map((c) => c.kind), ["addParticipant", "mute", "mute", "play", "startRecording", "hangUp"]);
+  assert.deepEqual(sent.map((c) => c.status.split(":")[0]), ["sent", "sent", "failed", "sent", "sent", "sent"]);
+  assert.match(sent[2].status, /400.*ACS users/);
+  assert.equal(d.status, "disconnected");
 });
 
 test("duplicate and out-of-order deliveries are processed once and end in the right state", async () => {
