@@ -63,6 +63,7 @@ pub async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeResult<Re
             let decisions: Value = serde_json::from_str(&text)?;
             Ok(json(&serde_json::json!({ "decisions": decisions }), 200)?)
         }
+        (Method::Post, ["bench", kind]) => super::bench::handle(req, env, kind).await,
         (Method::Get, ["rules"]) => {
             let (text, source) = rules_text(env).await?;
             let document: Value = serde_json::from_str(&text)?;

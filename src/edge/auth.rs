@@ -92,7 +92,7 @@ async fn jwks_refetch(url: &str, now: i64) -> EdgeResult<Rc<Jwks>> {
 }
 
 /// The cached key set for `url`, fetched when absent, expired or `force`d.
-async fn jwks(url: &str, now: i64, force: bool) -> EdgeResult<Rc<Jwks>> {
+pub(super) async fn jwks(url: &str, now: i64, force: bool) -> EdgeResult<Rc<Jwks>> {
     let cached = JWKS_CACHE.with(|c| {
         c.borrow()
             .as_ref()
@@ -165,12 +165,9 @@ pub fn verify_admin(env: &worker::Env, req: &Request) -> EdgeResult<()> {
         .query_pairs()
         .find(|(k, _)| k == "access_token")
         .map(|(_, v)| v.into_owned());
-    let given = header
-        .strip_prefix("Bearer ")
-        .map(str::to_owned)
-        .or(query)
-        .unwrap_or_default();
-    if constant_time_eq(given.trim().as_bytes(), expected.as_bytes()) {
+    let matches = |t: &str| constant_time_eq(t.trim().as_bytes(), expected.as_bytes());
+    if header.strip_prefix("Bearer ").is_some_and(matches) || query.as_deref().is_some_and(matches)
+    {
         Ok(())
     } else {
         Err(EdgeError::unauthorized(

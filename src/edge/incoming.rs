@@ -176,7 +176,16 @@ async fn route_one(
         routed.call_connection_id = Some(id.to_owned());
     }
     let id = routed.call_connection_id.as_deref();
-    record_decision(env, &call, &routed.event_id, &decision_view, resp.status, id, now).await;
+    record_decision(
+        env,
+        &call,
+        &routed.event_id,
+        &decision_view,
+        resp.status,
+        id,
+        now,
+    )
+    .await;
     Ok(routed)
 }
 
@@ -213,10 +222,16 @@ async fn record_decision(
             Some(text) => serde_json::from_str(&text).unwrap_or_default(),
             None => Vec::new(),
         };
-        if !list.iter().any(|d| d.get("eventId").and_then(|e| e.as_str()) == Some(event_id)) {
+        if !list
+            .iter()
+            .any(|d| d.get("eventId").and_then(|e| e.as_str()) == Some(event_id))
+        {
             list.push(value);
         }
-        kv.put(&key, serde_json::to_string(&list)?)?.expiration_ttl(86_400).execute().await?;
+        kv.put(&key, serde_json::to_string(&list)?)?
+            .expiration_ttl(86_400)
+            .execute()
+            .await?;
         Ok::<(), EdgeError>(())
     };
     if let Err(e) = put.await {

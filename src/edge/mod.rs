@@ -20,6 +20,7 @@
 mod acs;
 mod admin;
 mod auth;
+mod bench;
 mod call_object;
 mod callbacks;
 mod config;

@@ -93,7 +93,7 @@ console.log(`cold start: wrangler dev launch → first 200 ${fmt(cold.startToFir
 
 // The emulator's own bearer tokens are signed with the same key as its callback tokens;
 // accepting their audience lets wrk replay one valid token (RS256 verified every request).
-const stack = await startStack({ subscribe: false, vars: { JWT_AUDIENCE: "https://communication.azure.com" } });
+const stack = await startStack({ subscribe: false, vars: { JWT_AUDIENCE: "https://communication.azure.com", BENCH_ROUTES: "1" } });
 try {
   const emu = emulator(stack);
   const pids = workerdPids(stack.pgid("wrangler"));
@@ -116,6 +116,27 @@ try {
     if (r.status !== 200 || !r.body.routed[0].callConnectionId) throw new Error(`answer failed: ${JSON.stringify(r.body)}`);
   }));
 
+  // In-workerd CPU of our code: K requests that each run the path `LOOP` times.
+  const K = Number(process.env.BENCH_K ?? 20), LOOP = Number(process.env.BENCH_LOOP ?? 1000);
+  const baseline = rows[0].cpuPerRequest;
+  const incomingBatch = [{ id: "ic", eventType: "Microsoft.Communication.IncomingCall", eventTime: new Date().toISOString(), subject: "", dataVersion: "1.0",
+    data: { to: { rawId: "4:+18005550100", phoneNumber: { value: "+18005550100" } }, from: { rawId: "4:+14255550111" }, serverCallId: "s",
+      callerDisplayName: "John Doe", incomingCallContext: "ctx", correlationId: "c", customContext: { sipHeaders: { "X-MS-Custom-Tier": "silver" } } } }];
+  const connected = [{ id: "cc", source: "calling/callConnections/bench", type: "Microsoft.Communication.CallConnected", time: new Date().toISOString(),
+    specversion: "1.0", data: { callConnectionId: "bench", serverCallId: "s", correlationId: "c", operationContext: "x" } }];
+  const inWorkerd = {};
+  for (const [kind, body] of [["incoming", incomingBatch], ["callback", connected]]) {
+    const per = [];
+    for (let k = 0; k < K; k++) {
+      const c0 = cpuMs(pids);
+      const r = await call(`${stack.worker}/admin/bench/${kind}?n=${LOOP}&access_token=${stack.adminToken}`, { method: "POST", body, headers: auth });
+      if (r.status !== 200) throw new Error(`bench ${kind}: ${r.status} ${JSON.stringify(r.body)}`);
+      per.push((cpuMs(pids) - c0 - baseline) / LOOP);
+    }
+    inWorkerd[kind] = { batches: K, perBatch: LOOP, p50: pct(per, 50), p99: pct(per, 99), max: Math.max(...per) };
+    console.log(`in workerd, ${kind}: CPU per operation p50 ${fmt(pct(per, 50))} ms, p99 ${fmt(pct(per, 99))} ms (${K} batches of ${LOOP})`);
+  }
+
   const lua = path.join(tmpdir(), "callsteer-wrk-callbacks.lua");
   writeFileSync(lua, `
 counter = 0
@@ -131,7 +152,7 @@ end
   const w2 = wrk(stack.worker, 10, lua);
   console.log(`wrk POST /api/callbacks: ${w2.rps} req/s, p99 ${w2.p99}, non-2xx ${w2.non2xx}, socket errors ${w2.sockErr}`);
   const machine = `${cpus().length} × ${cpus()[0].model}`;
-  console.log(JSON.stringify({ machine, cold, rows, wrk: { healthz: { ...w1, raw: undefined }, callbacks: { ...w2, raw: undefined } } }, null, 2));
+  console.log(JSON.stringify({ machine, cold, rows, inWorkerd, wrk: { healthz: { ...w1, raw: undefined }, callbacks: { ...w2, raw: undefined } } }, null, 2));
 } finally {
   await stack.stop();
 }
