@@ -10,16 +10,17 @@
 //! * the edge worker (`edge` feature, `src/edge/`) runs inside Cloudflare Workers;
 //! * the emulator (`emulator` feature, `src/emulator/`) serves the same contract locally.
 //!
-//! Time and randomness come in as arguments: [`auth::sign`] takes `now` (Unix seconds),
+//! Time and randomness come in as arguments: [`auth::sign_for_endpoint`] takes `now` (Unix seconds),
 //! [`http::Repeatability`] takes the request id bytes and the first-sent time.
 //!
 //! ```
-//! use callsteer::{auth::{ConnectionString, sign}, http::{Method, Request}};
+//! use callsteer::api::{GetCall, Operation};
+//! use callsteer::auth::{sign_for_endpoint, ConnectionString};
 //! let cs: ConnectionString = "endpoint=https://contoso.communication.azure.com/;accesskey=pw=="
 //!     .parse().unwrap();
-//! let mut req = Request::new(Method::Get, "/calling/callConnections/abc")
-//!     .query("api-version", callsteer::DEFAULT_API_VERSION);
-//! sign(&mut req, cs.access_key(), cs.endpoint().authority(), 1_649_873_352);
+//! let mut req = GetCall::new("abc").to_request(callsteer::DEFAULT_API_VERSION).unwrap();
+//! sign_for_endpoint(&mut req, cs.access_key(), cs.endpoint(), 1_649_873_352);
+//! assert_eq!(req.path_and_query(), "/calling/callConnections/abc?api-version=2026-03-12");
 //! assert!(req.get_header("authorization").unwrap().starts_with("HMAC-SHA256 SignedHeaders="));
 //! ```
 #![cfg_attr(not(any(feature = "js", feature = "edge")), forbid(unsafe_code))]

@@ -22,10 +22,12 @@ pub fn http_date(unix_seconds: u64) -> String {
     )
 }
 
-/// Parses an IMF-fixdate back to Unix seconds. Returns `None` for anything else.
+/// Parses an IMF-fixdate back to Unix seconds. Returns `None` for anything else,
+/// including a weekday that does not match the date and days past the month's end
+/// (strict: the result formats back to exactly `s`).
 pub fn parse_http_date(s: &str) -> Option<u64> {
-    let b = s.as_bytes();
-    if b.len() != 29 || &s[3..5] != ", " || !s.ends_with(" GMT") {
+    // `get`, not indexing: a multi-byte character must give `None`, not a panic.
+    if s.len() != 29 || s.get(3..5)? != ", " || !s.ends_with(" GMT") {
         return None;
     }
     let d: u32 = s.get(5..7)?.parse().ok()?;
@@ -39,7 +41,8 @@ pub fn parse_http_date(s: &str) -> Option<u64> {
         return None;
     }
     let days = days_from_civil(y, m, d);
-    Some(days as u64 * 86_400 + hh * 3600 + mm * 60 + ss)
+    let t = days as u64 * 86_400 + hh * 3600 + mm * 60 + ss;
+    (http_date(t) == s).then_some(t)
 }
 
 /// Formats Unix seconds as RFC 3339 UTC, e.g. `2022-04-13T18:09:12Z`.
@@ -97,6 +100,17 @@ mod tests {
         }
         assert_eq!(parse_http_date("Wed, 13 Apr 2022 18:09:12 UTC"), None);
         assert_eq!(parse_http_date("yesterday"), None);
+    }
+
+    #[test]
+    fn refuses_impossible_dates_and_never_panics() {
+        // Wrong weekday, 31 February, a leap second: well-formed but not a real instant.
+        assert_eq!(parse_http_date("Thu, 13 Apr 2022 18:09:12 GMT"), None);
+        assert_eq!(parse_http_date("Thu, 31 Feb 2022 18:09:12 GMT"), None);
+        assert_eq!(parse_http_date("Wed, 13 Apr 2022 18:09:60 GMT"), None);
+        // 29 bytes with a multi-byte character across a field boundary.
+        assert_eq!(parse_http_date("x\u{20ac} 13 Apr 2022 18:09:12 GMT"), None);
+        assert_eq!(parse_http_date("Wed, 13 Apr 2022 18:09:1\u{e9}GMT"), None);
     }
 
     #[test]

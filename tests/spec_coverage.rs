@@ -9,10 +9,6 @@ mod common;
 
 use std::collections::BTreeSet;
 
-/// Operations whose golden tests live on branch `core-media` (media and recording).
-/// Emptied on `core-media` after merging `core-call`: the test now demands all 34.
-const PENDING_IN_OTHER_BRANCH: &[&str] = &[];
-
 fn test_sources() -> String {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let mut all = String::new();
@@ -48,19 +44,9 @@ fn every_operation_has_a_golden_test() {
         .iter()
         .map(|(_, _, op)| op["operationId"].as_str().unwrap().to_owned())
         .collect();
-    for pending in PENDING_IN_OTHER_BRANCH {
-        assert!(
-            ids.contains(*pending),
-            "{pending} is not an operation of the spec"
-        );
-        assert!(
-            !covered(&sources, pending),
-            "{pending} is covered now: remove it from PENDING_IN_OTHER_BRANCH"
-        );
-    }
     let missing: Vec<&String> = ids
         .iter()
-        .filter(|id| !PENDING_IN_OTHER_BRANCH.contains(&id.as_str()) && !covered(&sources, id))
+        .filter(|id| !covered(&sources, id))
         .collect();
     assert!(
         missing.is_empty(),

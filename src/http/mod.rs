@@ -2,8 +2,13 @@
 //!
 //! A [`Request`] is what an operation produces: method, a path that is already
 //! percent-encoded exactly as it goes on the wire, query pairs, headers and an
-//! optional JSON body. The bytes signed by [`crate::auth::sign`] are exactly
-//! [`Request::path_and_query`], so what is signed is what is sent.
+//! optional JSON body. The bytes signed by [`crate::auth::sign_for_endpoint`] are exactly
+//! [`Request::wire_path_and_query`], the path and query of [`Request::url`], so what is
+//! signed is what is sent.
+
+mod endpoint;
+
+pub use endpoint::{is_loopback_host, Endpoint};
 
 use crate::Error;
 
@@ -43,7 +48,13 @@ pub struct Request {
 impl Request {
     /// A request with no query, headers or body. `path` must already be encoded.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None }
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        }
     }
 
     /// Appends a query pair.
@@ -72,7 +83,10 @@ impl Request {
 
     /// Looks a header up, case-insensitively.
     pub fn get_header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Serializes `body` as the JSON body and sets `content-type`.
@@ -80,20 +94,29 @@ impl Request {
     /// # Errors
     /// [`Error::InvalidInput`] if the value cannot be serialized (e.g. non-finite float).
     pub fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Error> {
-        let text = serde_json::to_string(body).map_err(|e| Error::invalid("body", e.to_string()))?;
+        let text =
+            serde_json::to_string(body).map_err(|e| Error::invalid("body", e.to_string()))?;
         self.body = Some(text);
         self.set_header("content-type", "application/json");
         Ok(self)
     }
 
-    /// The path and encoded query exactly as sent (and signed).
+    /// The path and encoded query exactly as sent (and signed), relative to the
+    /// endpoint's base path.
+    ///
+    /// The path is normalised the way a URL parser would send it: an empty path is `/`
+    /// and a missing leading `/` is added (WHATWG `URL.pathname`, which the JS SDK
+    /// signs). Query pairs are appended with `&` when `path` already carries a `?`.
     pub fn path_and_query(&self) -> String {
-        if self.query.is_empty() {
-            return self.path.clone();
+        let mut out = String::with_capacity(self.path.len() + 1);
+        if !self.path.starts_with('/') {
+            out.push('/');
         }
-        let mut out = self.path.clone();
-        for (i, (k, v)) in self.query.iter().enumerate() {
-            out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(&self.path);
+        let mut has_query = self.path.contains('?');
+        for (k, v) in &self.query {
+            out.push(if has_query { '&' } else { '?' });
+            has_query = true;
             encode_query_component(k, &mut out);
             out.push('=');
             encode_query_component(v, &mut out);
@@ -101,9 +124,20 @@ impl Request {
         out
     }
 
+    /// The path and query as they go on the wire to `endpoint`: its base path (usually
+    /// empty) followed by [`Request::path_and_query`]. This is what must be signed.
+    pub fn wire_path_and_query(&self, endpoint: &Endpoint) -> String {
+        format!("{}{}", endpoint.base_path(), self.path_and_query())
+    }
+
     /// The absolute URL of this request against `endpoint`.
     pub fn url(&self, endpoint: &Endpoint) -> String {
-        format!("{}://{}{}{}", endpoint.scheme(), endpoint.authority(), endpoint.base_path(), self.path_and_query())
+        format!(
+            "{}://{}{}",
+            endpoint.scheme(),
+            endpoint.authority(),
+            self.wire_path_and_query(endpoint)
+        )
     }
 }
 
@@ -142,113 +176,6 @@ fn push_pct(out: &mut String, b: u8) {
     out.push(HEX[usize::from(b & 15)] as char);
 }
 
-/// A service endpoint: scheme, authority and an optional base path.
-///
-/// The authority carries a port only when it is not the scheme's default, which is
-/// the `host` that goes into the HMAC string-to-sign.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
-    scheme: String,
-    authority: String,
-    host: String,
-    base_path: String,
-}
-
-impl Endpoint {
-    /// Parses `https://host[:port][/base]`. `http` is accepted (the emulator and
-    /// loopback development use it); other schemes, user info, query and fragment are refused.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] with field `endpoint` naming what is wrong.
-    pub fn parse(url: &str) -> Result<Self, Error> {
-        let bad = |reason: &str| Error::invalid("endpoint", reason);
-        let url = url.trim();
-        let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("is not an absolute URL (expected https://host)"))?;
-        let scheme = scheme.to_ascii_lowercase();
-        let default_port = match scheme.as_str() {
-            "https" => "443",
-            "http" => "80",
-            _ => return Err(bad("scheme must be https (or http for local development)")),
-        };
-        if rest.contains(['?', '#']) {
-            return Err(bad("must not contain a query or fragment"));
-        }
-        let (authority, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, ""),
-        };
-        if authority.is_empty() {
-            return Err(bad("has no host"));
-        }
-        if authority.contains('@') {
-            return Err(bad("must not contain user info"));
-        }
-        let (host, port) = split_host_port(authority).ok_or_else(|| bad("has an invalid port"))?;
-        if host.is_empty() || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-[]:".contains(&b)) {
-            return Err(bad("has an invalid host name"));
-        }
-        let host = host.to_ascii_lowercase();
-        let authority = match port {
-            Some(p) if p != default_port => format!("{host}:{p}"),
-            _ => host.clone(),
-        };
-        let base_path = path.trim_end_matches('/').to_owned();
-        Ok(Endpoint { scheme, authority, host, base_path })
-    }
-
-    /// `https` or `http`.
-    pub fn scheme(&self) -> &str {
-        &self.scheme
-    }
-    /// Host plus `:port` when the port is not the default: the signed `host`.
-    pub fn authority(&self) -> &str {
-        &self.authority
-    }
-    /// Host name alone (lower-case), without port.
-    pub fn host(&self) -> &str {
-        &self.host
-    }
-    /// Base path without trailing slash (usually empty).
-    pub fn base_path(&self) -> &str {
-        &self.base_path
-    }
-    /// True for `localhost`, `127.0.0.0/8` and `[::1]`.
-    pub fn is_loopback(&self) -> bool {
-        is_loopback_host(&self.host)
-    }
-}
-
-impl core::fmt::Display for Endpoint {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{}://{}{}/", self.scheme, self.authority, self.base_path)
-    }
-}
-
-/// True for `localhost`, `127.x.y.z` and `[::1]`/`::1`.
-pub fn is_loopback_host(host: &str) -> bool {
-    let h = host.trim_start_matches('[').trim_end_matches(']');
-    h.eq_ignore_ascii_case("localhost")
-        || h == "::1"
-        || (h.starts_with("127.") && h.split('.').count() == 4 && h.split('.').all(|p| p.parse::<u8>().is_ok()))
-}
-
-fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
-    let (host, port) = if let Some(end) = authority.strip_prefix('[').and_then(|_| authority.find(']')) {
-        let rest = &authority[end + 1..];
-        (&authority[..=end], rest.strip_prefix(':'))
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
-    };
-    match port {
-        Some(p) if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) => None,
-        Some(p) if p.parse::<u32>().ok()? > 65_535 => None,
-        _ => Some((host, port)),
-    }
-}
-
 /// A response as the core sees it: status, headers and body bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct Response<'a> {
@@ -261,7 +188,10 @@ pub struct Response<'a> {
 impl<'a> Response<'a> {
     /// Looks a header up, case-insensitively.
     pub fn header(&self, name: &str) -> Option<&'a str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     /// True for 2xx.
     pub fn is_success(&self) -> bool {
@@ -285,7 +215,10 @@ pub struct Repeatability {
 impl Repeatability {
     /// From 16 random bytes (formatted as a version-4 UUID) and the first-sent time.
     pub fn from_random(bytes: [u8; 16], first_sent_unix: u64) -> Self {
-        Repeatability { request_id: uuid_v4_from_bytes(bytes), first_sent: crate::time::http_date(first_sent_unix) }
+        Repeatability {
+            request_id: uuid_v4_from_bytes(bytes),
+            first_sent: crate::time::http_date(first_sent_unix),
+        }
     }
 
     /// Deterministically from a seed (e.g. `"{event id}/{command}"`): re-deriving after a
@@ -325,48 +258,38 @@ mod tests {
 
     #[test]
     fn encodes_raw_ids_in_paths() {
-        assert_eq!(encode_path_segment("8:acs:a_b-c.d~e"), "8%3Aacs%3Aa_b-c.d~e");
+        assert_eq!(
+            encode_path_segment("8:acs:a_b-c.d~e"),
+            "8%3Aacs%3Aa_b-c.d~e"
+        );
         assert_eq!(encode_path_segment("4:+14255550123"), "4%3A%2B14255550123");
         assert_eq!(encode_path_segment("a/b?c#d e"), "a%2Fb%3Fc%23d%20e");
     }
 
     #[test]
     fn query_is_form_encoded_like_url_search_params() {
-        let r = Request::new(Method::Get, "/p").query("api-version", "2026-03-12").query("q", "a b+c");
+        let r = Request::new(Method::Get, "/p")
+            .query("api-version", "2026-03-12")
+            .query("q", "a b+c");
         assert_eq!(r.path_and_query(), "/p?api-version=2026-03-12&q=a+b%2Bc");
     }
 
     #[test]
-    fn endpoint_drops_default_port_only() {
-        let e = Endpoint::parse("https://Contoso.communication.azure.com:443/").unwrap();
-        assert_eq!(e.authority(), "contoso.communication.azure.com");
-        let e = Endpoint::parse("http://127.0.0.1:8089").unwrap();
-        assert_eq!(e.authority(), "127.0.0.1:8089");
-        assert!(e.is_loopback());
-        let e = Endpoint::parse("https://h.example:8443/base/").unwrap();
-        assert_eq!(e.base_path(), "/base");
-        assert_eq!(Request::new(Method::Get, "/x").url(&e), "https://h.example:8443/base/x");
+    fn paths_are_normalised_like_a_url_parser() {
+        assert_eq!(Request::new(Method::Get, "").path_and_query(), "/");
+        assert_eq!(Request::new(Method::Get, "x/y").path_and_query(), "/x/y");
+        let r = Request::new(Method::Get, "/p?a=1").query("b", "2");
+        assert_eq!(r.path_and_query(), "/p?a=1&b=2");
     }
 
     #[test]
-    fn endpoint_errors_name_the_problem() {
-        for (url, needle) in [
-            ("contoso.communication.azure.com", "absolute URL"),
-            ("ftp://x", "scheme"),
-            ("https://", "no host"),
-            ("https://u:p@h", "user info"),
-            ("https://h:99999", "port"),
-            ("https://h?x=1", "query"),
-            ("https://h w", "host name"),
-        ] {
-            match Endpoint::parse(url) {
-                Err(Error::InvalidInput { field, reason }) => {
-                    assert_eq!(field, "endpoint");
-                    assert!(reason.contains(needle), "{url}: {reason}");
-                }
-                other => panic!("{url}: {other:?}"),
-            }
-        }
+    fn the_wire_path_includes_the_base_path() {
+        let e = Endpoint::parse("https://h.example/base/").unwrap();
+        let r = Request::new(Method::Get, "/x").query("api-version", "1");
+        assert_eq!(r.wire_path_and_query(&e), "/base/x?api-version=1");
+        assert_eq!(r.url(&e), "https://h.example/base/x?api-version=1");
+        assert!(Endpoint::parse("https://h.example/a b").is_err());
+        assert!(Endpoint::parse("https://h.example/a%20b").is_ok());
     }
 
     #[test]
