@@ -97,6 +97,31 @@ const fn expect(
 }
 
 impl Action {
+    /// Every action, in declaration order.
+    pub const ALL: &'static [Action] = &[
+        Action::CreateCall,
+        Action::AnswerCall,
+        Action::ConnectCall,
+        Action::HangUp,
+        Action::AddParticipant,
+        Action::RemoveParticipant,
+        Action::MoveParticipants,
+        Action::CancelAddParticipant,
+        Action::TransferCall,
+        Action::Play,
+        Action::Recognize,
+        Action::SendDtmfTones,
+        Action::StartContinuousDtmfRecognition,
+        Action::StopContinuousDtmfRecognition,
+        Action::Hold,
+        Action::StartRecording,
+        Action::StartTranscription,
+        Action::StopTranscription,
+        Action::UpdateTranscription,
+        Action::StartMediaStreaming,
+        Action::StopMediaStreaming,
+    ];
+
     fn expect(self) -> Expect {
         use Action::*;
         match self {

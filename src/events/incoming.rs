@@ -1,12 +1,11 @@
 //! `Microsoft.Communication.IncomingCall`: delivered by Event Grid, answered with
 //! `answerCall(incomingCallContext, …)`.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
+use crate::models::CustomCallingContext;
 use crate::CommunicationIdentifier;
 
 /// `IncomingCall` event data.
@@ -32,7 +31,7 @@ pub struct IncomingCall {
     pub incoming_call_context: Option<IncomingCallContext>,
     /// `customContext`: SIP and VoIP headers the caller attached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_context: Option<IncomingCustomContext>,
+    pub custom_context: Option<CustomCallingContext>,
     /// `onBehalfOfCallee`: the original callee when the call was forwarded (e.g. a Teams
     /// resource account), when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,22 +39,6 @@ pub struct IncomingCall {
     /// `correlationId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation_id: Option<String>,
-}
-
-/// `customContext` of an incoming call (spec `CustomCallingContext`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct IncomingCustomContext {
-    /// `sipHeaders`: header name → value (e.g. `User-To-User`, `X-MS-Custom-<key>`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub sip_headers: BTreeMap<String, String>,
-    /// `voipHeaders`: key → value.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub voip_headers: BTreeMap<String, String>,
-    /// `teamsPhoneCallDetails`, kept as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teams_phone_call_details: Option<Value>,
 }
 
 /// The `incomingCallContext` token. Whoever holds it can answer the call, so it never

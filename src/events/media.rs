@@ -1,7 +1,7 @@
 //! Media events: play, DTMF sending, continuous DTMF recognition and hold.
 
-use super::common::Tone;
 use super::define::call_event;
+use crate::models::Tone;
 
 call_event!(
     /// `PlayStarted`: playback began.

@@ -2,7 +2,7 @@
 //!
 //! The webhook flow, for a face that receives HTTP requests:
 //!
-//! 1. [`classify`] the request (method, headers, body). It answers the Event Grid
+//! 1. [`classify()`] the request (method, headers, body). It answers the Event Grid
 //!    subscription handshake and the CloudEvents `OPTIONS` preflight itself (the result
 //!    carries the exact response to write), verifies the callback JWT
 //!    ([`crate::webhook::JwtVerifier`]) and decodes the events, or says which HTTP status to
@@ -46,7 +46,7 @@ pub use callback::{
     EVENT_TYPE_PREFIX,
 };
 pub use classify::{classify, CallbackAuth, Inbound, Rejection, WebhookResponse};
-pub use common::{ResultInformation, SipDiagnosticInfo, Tone};
+pub use common::{ResultInformation, SipDiagnosticInfo};
 pub use connection::*;
 pub use correlate::{Action, Outcome, PendingAction};
 pub use define::CallEventData;
@@ -55,12 +55,16 @@ pub use eventgrid::{
     SubscriptionValidation, SUBSCRIPTION_VALIDATION_TYPE,
 };
 pub use eventgrid_calls::*;
-pub use incoming::{IncomingCall, IncomingCallContext, IncomingCustomContext};
+pub use incoming::{IncomingCall, IncomingCallContext};
 pub use media::*;
 pub use participants::*;
 pub use recognize::*;
 pub use recording::*;
 pub use streaming::*;
+// Shared models that events carry, re-exported so event code needs one import.
+pub use crate::models::{
+    CallParticipant, CustomCallingContext, RecordingKind, RecordingState, Tone,
+};
 
 use sha2::{Digest, Sha256};
 

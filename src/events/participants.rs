@@ -1,8 +1,7 @@
 //! Participant events: add, remove, move, cancel-add and the roster update.
 
-use serde::{Deserialize, Serialize};
-
 use super::define::call_event;
+use crate::models::CallParticipant;
 use crate::CommunicationIdentifier;
 
 call_event!(
@@ -75,19 +74,3 @@ call_event!(no_context
         participants: Vec<CallParticipant>,
     }
 );
-
-/// `CallParticipant`: one roster entry of `ParticipantsUpdated`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct CallParticipant {
-    /// `identifier`: who.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<CommunicationIdentifier>,
-    /// `isMuted`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_muted: Option<bool>,
-    /// `isOnHold`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_on_hold: Option<bool>,
-}

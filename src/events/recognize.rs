@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{open_enum, Tone};
 use super::define::call_event;
+use crate::models::{lenient_enum, Tone};
 
 call_event!(
     /// `RecognizeCompleted`: input was recognized; exactly one of the results is set,
@@ -31,9 +31,9 @@ call_event!(
     }
 );
 
-open_enum! {
+lenient_enum! {
     /// `RecognitionType`: which kind of input `RecognizeCompleted` carries.
-    RecognitionType { Dtmf = "dtmf", Speech = "speech", Choices = "choices" }
+    RecognitionType { Dtmf => "dtmf", Speech => "speech", Choices => "choices" }
 }
 
 /// `DtmfResult`.
@@ -47,9 +47,9 @@ pub struct DtmfResult {
 }
 
 impl DtmfResult {
-    /// The tones as keypad characters (`"12#"`); unknown tones are left out.
+    /// The tones as keypad characters (`"12#"`).
     pub fn to_digits(&self) -> String {
-        self.tones.iter().filter_map(Tone::to_char).collect()
+        self.tones.iter().map(|t| t.as_char()).collect()
     }
 }
 

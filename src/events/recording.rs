@@ -1,7 +1,7 @@
 //! Recording events.
 
-use super::common::open_enum;
 use super::define::call_event;
+use crate::models::{RecordingKind, RecordingState};
 
 call_event!(no_context
     /// `RecordingStateChanged`: a recording became active or inactive.
@@ -23,17 +23,3 @@ call_event!(
         recording_id: Option<String>,
     }
 );
-
-open_enum! {
-    /// `RecordingState`.
-    RecordingState { Active = "active", Inactive = "inactive" }
-}
-
-open_enum! {
-    /// `RecordingKind`: who records.
-    RecordingKind {
-        AzureCommunicationServices = "azureCommunicationServices",
-        Teams = "teams",
-        TeamsCompliance = "teamsCompliance",
-    }
-}

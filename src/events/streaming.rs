@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::open_enum;
 use super::define::call_event;
+use crate::models::lenient_enum;
 
 call_event!(
     /// `TranscriptionStarted`.
@@ -84,47 +84,47 @@ pub struct MediaStreamingUpdate {
     pub media_streaming_status_details: Option<StreamingStatusDetails>,
 }
 
-open_enum! {
+lenient_enum! {
     /// `TranscriptionStatus`.
     TranscriptionStatus {
-        TranscriptionStarted = "transcriptionStarted",
-        TranscriptionFailed = "transcriptionFailed",
-        TranscriptionResumed = "transcriptionResumed",
-        TranscriptionUpdated = "transcriptionUpdated",
-        TranscriptionStopped = "transcriptionStopped",
-        UnspecifiedError = "unspecifiedError",
+        TranscriptionStarted => "transcriptionStarted",
+        TranscriptionFailed => "transcriptionFailed",
+        TranscriptionResumed => "transcriptionResumed",
+        TranscriptionUpdated => "transcriptionUpdated",
+        TranscriptionStopped => "transcriptionStopped",
+        UnspecifiedError => "unspecifiedError",
     }
 }
 
-open_enum! {
+lenient_enum! {
     /// `MediaStreamingStatus`.
     MediaStreamingStatus {
-        MediaStreamingStarted = "mediaStreamingStarted",
-        MediaStreamingFailed = "mediaStreamingFailed",
-        MediaStreamingStopped = "mediaStreamingStopped",
-        UnspecifiedError = "unspecifiedError",
+        MediaStreamingStarted => "mediaStreamingStarted",
+        MediaStreamingFailed => "mediaStreamingFailed",
+        MediaStreamingStopped => "mediaStreamingStopped",
+        UnspecifiedError => "unspecifiedError",
     }
 }
 
-open_enum! {
+lenient_enum! {
     /// `TranscriptionStatusDetails` / `MediaStreamingStatusDetails`: the spec's two enums
     /// share all values but their last one, so one type serves both.
     StreamingStatusDetails {
-        SubscriptionStarted = "subscriptionStarted",
-        StreamConnectionReestablished = "streamConnectionReestablished",
-        StreamConnectionUnsuccessful = "streamConnectionUnsuccessful",
-        StreamUrlMissing = "streamUrlMissing",
-        ServiceShutdown = "serviceShutdown",
-        StreamConnectionInterrupted = "streamConnectionInterrupted",
-        SpeechServicesConnectionError = "speechServicesConnectionError",
-        SubscriptionStopped = "subscriptionStopped",
-        UnspecifiedError = "unspecifiedError",
-        AuthenticationFailure = "authenticationFailure",
-        BadRequest = "badRequest",
-        TooManyRequests = "tooManyRequests",
-        Forbidden = "forbidden",
-        ServiceTimeout = "serviceTimeout",
-        TranscriptionLocaleUpdated = "transcriptionLocaleUpdated",
-        InitialWebSocketConnectionFailed = "initialWebSocketConnectionFailed",
+        SubscriptionStarted => "subscriptionStarted",
+        StreamConnectionReestablished => "streamConnectionReestablished",
+        StreamConnectionUnsuccessful => "streamConnectionUnsuccessful",
+        StreamUrlMissing => "streamUrlMissing",
+        ServiceShutdown => "serviceShutdown",
+        StreamConnectionInterrupted => "streamConnectionInterrupted",
+        SpeechServicesConnectionError => "speechServicesConnectionError",
+        SubscriptionStopped => "subscriptionStopped",
+        UnspecifiedError => "unspecifiedError",
+        AuthenticationFailure => "authenticationFailure",
+        BadRequest => "badRequest",
+        TooManyRequests => "tooManyRequests",
+        Forbidden => "forbidden",
+        ServiceTimeout => "serviceTimeout",
+        TranscriptionLocaleUpdated => "transcriptionLocaleUpdated",
+        InitialWebSocketConnectionFailed => "initialWebSocketConnectionFailed",
     }
 }

@@ -6,6 +6,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
 use serde::Deserialize;
 
@@ -105,6 +106,13 @@ impl Jwks {
     /// The key with this `kid`.
     pub fn get(&self, kid: &str) -> Option<&RsaPublicKey> {
         self.keys.iter().find(|(k, _)| k == kid).map(|(_, key)| key)
+    }
+
+    /// A key's big-endian modulus and exponent, e.g. to import it into WebCrypto
+    /// (`{"kty":"RSA","n":…,"e":…}` with base64url values).
+    pub fn rsa_components(&self, kid: &str) -> Option<(Vec<u8>, Vec<u8>)> {
+        self.get(kid)
+            .map(|k| (k.n().to_bytes_be(), k.e().to_bytes_be()))
     }
 
     /// The `kid`s held.

@@ -10,12 +10,10 @@ use core::fmt;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use rsa::Pkcs1v15Sign;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
-use super::Jwks;
+use super::{Jwks, PreparedToken};
 use crate::Error;
 
 /// Issuer of Call Automation callback tokens.
@@ -121,15 +119,7 @@ pub struct JwtVerifier {
     leeway: u64,
 }
 
-const HEADER_ERRORS: (&str, &str) = ("header is not base64url", "header is not a JSON object");
 const PAYLOAD_ERRORS: (&str, &str) = ("payload is not base64url", "payload is not a JSON object");
-
-#[derive(Deserialize)]
-struct Header {
-    alg: Option<String>,
-    kid: Option<String>,
-    crit: Option<Value>,
-}
 
 impl JwtVerifier {
     /// A verifier expecting `aud` = `audience` (the ACS resource's immutable resource id),
@@ -178,7 +168,8 @@ impl JwtVerifier {
         self.verify(token.trim_start(), jwks, now_unix)
     }
 
-    /// Verifies a compact JWT at `now_unix` (seconds).
+    /// Verifies a compact JWT at `now_unix` (seconds), entirely in Rust: [`Self::prepare`],
+    /// [`PreparedToken::verify_signature`], then [`Self::finish`].
     ///
     /// # Errors
     /// The first check that fails, in this order: [`JwtError::Missing`] (empty),
@@ -191,37 +182,39 @@ impl JwtVerifier {
         jwks: &Jwks,
         now_unix: u64,
     ) -> Result<VerifiedClaims, JwtError> {
-        if token.is_empty() {
-            return Err(JwtError::Missing);
+        let prepared = self.prepare(token, jwks)?;
+        let valid = prepared.verify_signature(jwks).is_ok();
+        self.finish(prepared, valid, now_unix)
+    }
+
+    /// First half of a split verification, for a face that checks the RS256 signature with
+    /// a faster primitive (WebCrypto `crypto.subtle.verify` in a Worker, see BENCHMARKS.md):
+    /// checks the structure, pins the algorithm, picks the key by `kid`. Claims are not read.
+    ///
+    /// # Errors
+    /// [`JwtError::Missing`], [`JwtError::Malformed`], [`JwtError::Algorithm`],
+    /// [`JwtError::UnknownKid`].
+    pub fn prepare<'t>(&self, token: &'t str, jwks: &Jwks) -> Result<PreparedToken<'t>, JwtError> {
+        PreparedToken::parse(token, jwks)
+    }
+
+    /// Second half: `signature_valid` is the caller's RS256 check of
+    /// [`PreparedToken::signature`] over [`PreparedToken::signing_input`] with the key
+    /// [`PreparedToken::key_id`] names. Only then are the claims decoded and checked.
+    ///
+    /// # Errors
+    /// [`JwtError::Signature`] when `signature_valid` is false; then as [`Self::verify`].
+    pub fn finish(
+        &self,
+        prepared: PreparedToken<'_>,
+        signature_valid: bool,
+        now_unix: u64,
+    ) -> Result<VerifiedClaims, JwtError> {
+        if !signature_valid {
+            return Err(JwtError::Signature);
         }
-        if token.len() > MAX_TOKEN_BYTES {
-            return Err(JwtError::Malformed("token too long"));
-        }
-        let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(JwtError::Malformed("not three dot-separated parts"));
-        };
-        let header: Header = decode_json(h, HEADER_ERRORS)?;
-        if header.crit.is_some() {
-            return Err(JwtError::Malformed(
-                "critical header extensions are not supported",
-            ));
-        }
-        if header.alg.as_deref() != Some("RS256") {
-            return Err(JwtError::Algorithm);
-        }
-        let kid = header.kid.ok_or(JwtError::UnknownKid)?;
-        let key = jwks.get(&kid).ok_or(JwtError::UnknownKid)?;
-        let signature = URL_SAFE_NO_PAD
-            .decode(s)
-            .map_err(|_| JwtError::Malformed("signature is not base64url"))?;
-        let digest = Sha256::digest(&token.as_bytes()[..h.len() + 1 + p.len()]);
-        key.verify(Pkcs1v15Sign::new::<Sha256>(), &digest, &signature)
-            .map_err(|_| JwtError::Signature)?;
-        let claims: Value = decode_json(p, PAYLOAD_ERRORS)?;
-        self.check_claims(&claims, kid, now_unix)
+        let claims: Value = decode_json(prepared.payload(), PAYLOAD_ERRORS)?;
+        self.check_claims(&claims, prepared.key_id().to_owned(), now_unix)
     }
 
     fn check_claims(&self, c: &Value, kid: String, now: u64) -> Result<VerifiedClaims, JwtError> {
@@ -252,7 +245,7 @@ impl JwtVerifier {
 }
 
 /// Decodes one base64url JSON segment; the two messages name the segment in errors.
-fn decode_json<T: for<'de> Deserialize<'de>>(
+pub(super) fn decode_json<T: for<'de> Deserialize<'de>>(
     segment: &str,
     (not_base64, not_json): (&'static str, &'static str),
 ) -> Result<T, JwtError> {

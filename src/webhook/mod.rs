@@ -4,7 +4,10 @@
 //! [`ACS_CALLBACK_ISSUER`], audience = the ACS resource's immutable id, 5-minute lifetime).
 //! [`JwtVerifier::verify_authorization`] checks it against a [`Jwks`] and a `now` you pass,
 //! in pure Rust, so the same code runs natively, in the npm package and in the Worker
-//! (measurements in `BENCHMARKS.md`, "JWT verification (issue 3)").
+//! (measurements in `BENCHMARKS.md`, "JWT verification (issue 3)"). A face with a faster
+//! RSA primitive (WebCrypto in a Worker) can split the work: [`JwtVerifier::prepare`] does
+//! the parsing, algorithm pinning and key choice, the face checks the signature, and
+//! [`JwtVerifier::finish`] checks the claims.
 //!
 //! ```
 //! use callsteer::webhook::{Jwks, JwtError, JwtVerifier};
@@ -15,9 +18,11 @@
 
 mod jwks;
 mod jwt;
+mod token;
 
 pub use jwks::{Jwks, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use jwt::{
     JwtError, JwtVerifier, VerifiedClaims, ACS_CALLBACK_ISSUER, DEFAULT_LEEWAY_SECS,
     MAX_LEEWAY_SECS, MAX_TOKEN_BYTES,
 };
+pub use token::PreparedToken;
