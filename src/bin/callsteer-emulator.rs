@@ -17,8 +17,19 @@ fn parse(args: &[String]) -> Result<Config, String> {
     while let Some(flag) = it.next() {
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
-            "--listen" => listen = Some(value.parse::<SocketAddr>().map_err(|_| format!("--listen: {value:?} is not HOST:PORT"))?),
-            "--access-key" => key = Some(AccessKey::from_base64(value).map_err(|_| "--access-key: is not valid base64".to_string())?),
+            "--listen" => {
+                listen = Some(
+                    value
+                        .parse::<SocketAddr>()
+                        .map_err(|_| format!("--listen: {value:?} is not HOST:PORT"))?,
+                )
+            }
+            "--access-key" => {
+                key = Some(
+                    AccessKey::from_base64(value)
+                        .map_err(|_| "--access-key: is not valid base64".to_string())?,
+                )
+            }
             "--resource-id" => resource = Some(value.clone()),
             other => return Err(format!("unknown option {other}")),
         }
@@ -53,11 +64,14 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("callsteer-emulator listening on {}", running.base_url);
-    println!("resource id (callback token audience): {resource_id}");
-    let _ = std::io::stdout().flush();
+    // Write errors (a closed pipe) are ignored: the emulator keeps serving.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "callsteer-emulator listening on {}", running.base_url);
+    let _ = writeln!(out, "resource id (callback token audience): {resource_id}");
+    let _ = out.flush();
     wait_for_stop().await;
-    running.stop().await;
+    // Open keep-alive connections must not keep a stopped emulator alive.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), running.stop()).await;
     ExitCode::SUCCESS
 }
 

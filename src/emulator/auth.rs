@@ -35,7 +35,9 @@ pub struct SignedRequest<'a> {
 /// missing or malformed, the date is too far off, the body hash or the signature differs.
 pub fn verify_hmac(key: &AccessKey, r: &SignedRequest<'_>, now_s: u64) -> Result<(), String> {
     let auth = r.authorization.ok_or("missing Authorization header")?;
-    let params = auth.strip_prefix("HMAC-SHA256 ").ok_or("Authorization is neither HMAC-SHA256 nor Bearer")?;
+    let params = auth
+        .strip_prefix("HMAC-SHA256 ")
+        .ok_or("Authorization is neither HMAC-SHA256 nor Bearer")?;
     let (mut signed, mut signature) = (None, None);
     for part in params.trim().split('&') {
         match part.split_once('=') {
@@ -53,17 +55,22 @@ pub fn verify_hmac(key: &AccessKey, r: &SignedRequest<'_>, now_s: u64) -> Result
     if when.abs_diff(now_s) > MAX_CLOCK_SKEW_S {
         return Err("x-ms-date is more than 15 minutes from the server's clock".into());
     }
-    let hash = r.content_sha256.ok_or("missing x-ms-content-sha256 header")?;
+    let hash = r
+        .content_sha256
+        .ok_or("missing x-ms-content-sha256 header")?;
     if hash != content_hash(r.body) {
         return Err("x-ms-content-sha256 does not match the body".into());
     }
     let host = r.host.ok_or("missing Host header")?;
     let to_sign = string_to_sign(r.method, r.path_and_query, date, host, hash);
-    let provided = base64::engine::general_purpose::STANDARD.decode(signature).map_err(|_| "Signature is not base64")?;
+    let provided = base64::engine::general_purpose::STANDARD
+        .decode(signature)
+        .map_err(|_| "Signature is not base64")?;
     let mut mac = Hmac::<Sha256>::new_from_slice(key.bytes()).map_err(|_| "unusable key")?;
     mac.update(to_sign.as_bytes());
     // verify_slice compares in constant time.
-    mac.verify_slice(&provided).map_err(|_| "signature does not match".to_string())
+    mac.verify_slice(&provided)
+        .map_err(|_| "signature does not match".to_string())
 }
 
 #[cfg(test)]
@@ -73,7 +80,8 @@ mod tests {
 
     fn signed(body: &str, now: u64) -> Request {
         let key = AccessKey::from_base64("pw==").unwrap();
-        let mut req = Request::new(Method::Post, "/calling/callConnections").query("api-version", "2026-03-12");
+        let mut req = Request::new(Method::Post, "/calling/callConnections")
+            .query("api-version", "2026-03-12");
         req.body = Some(body.to_owned());
         crate::auth::sign(&mut req, &key, "127.0.0.1:8080", now);
         req
@@ -103,15 +111,25 @@ mod tests {
     #[test]
     fn refuses_tampering_and_stale_dates() {
         let req = signed("{}", 1_700_000_000);
-        assert!(check(&req, "{\"a\":1}", "127.0.0.1:8080", 1_700_000_000).unwrap_err().contains("body"));
-        assert!(check(&req, "{}", "127.0.0.1:9090", 1_700_000_000).unwrap_err().contains("signature"));
-        assert!(check(&req, "{}", "127.0.0.1:8080", 1_700_001_000).unwrap_err().contains("15 minutes"));
+        assert!(check(&req, "{\"a\":1}", "127.0.0.1:8080", 1_700_000_000)
+            .unwrap_err()
+            .contains("body"));
+        assert!(check(&req, "{}", "127.0.0.1:9090", 1_700_000_000)
+            .unwrap_err()
+            .contains("signature"));
+        assert!(check(&req, "{}", "127.0.0.1:8080", 1_700_001_000)
+            .unwrap_err()
+            .contains("15 minutes"));
         let other = AccessKey::from_base64("cXE=").unwrap();
         let pq = req.path_and_query();
         let r = SignedRequest {
-            method: "POST", path_and_query: &pq, authorization: req.get_header("authorization"),
-            date: req.get_header("x-ms-date"), host: Some("127.0.0.1:8080"),
-            content_sha256: req.get_header("x-ms-content-sha256"), body: b"{}",
+            method: "POST",
+            path_and_query: &pq,
+            authorization: req.get_header("authorization"),
+            date: req.get_header("x-ms-date"),
+            host: Some("127.0.0.1:8080"),
+            content_sha256: req.get_header("x-ms-content-sha256"),
+            body: b"{}",
         };
         assert!(verify_hmac(&other, &r, 1_700_000_000).is_err());
     }

@@ -1,8 +1,8 @@
 //! Event delivery over HTTP: callbacks with a fresh RS256 JWT each, Event Grid
 //! notifications, and the Event Grid `SubscriptionValidation` handshake.
 //!
-//! One worker delivers in order (so a receiver sees events in the order the service
-//! produced them), applying the duplicate / reorder faults.
+//! The server's delivery worker keeps one ordered queue per receiver (so a receiver sees
+//! events in the order the service produced them), applying the duplicate / reorder faults.
 
 use super::jwt::Signer;
 use axum::body::Bytes;
@@ -49,26 +49,49 @@ impl Deliverer {
     /// A client signing as `issuer` for `audience`.
     pub fn new(signer: Arc<Signer>, issuer: &str, audience: &str) -> Self {
         let client = Client::builder(TokioExecutor::new()).build_http();
-        Deliverer { client, signer, issuer: issuer.to_owned(), audience: audience.to_owned() }
+        Deliverer {
+            client,
+            signer,
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+        }
     }
 
     /// POSTs `body` with `headers`; returns the status and body.
     ///
     /// # Errors
     /// A reason for a bad URI, a connection failure or a timeout.
-    pub async fn post(&self, uri: &str, headers: &[(&str, String)], body: Vec<u8>) -> Result<(u16, Vec<u8>), String> {
+    pub async fn post(
+        &self,
+        uri: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> Result<(u16, Vec<u8>), String> {
         let mut req = hyper::Request::post(uri).header("content-type", "application/json");
         for (k, v) in headers {
             req = req.header(*k, v);
         }
-        let req = req.body(Full::new(Bytes::from(body))).map_err(|e| format!("bad request to {uri}: {e}"))?;
+        let req = req
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|e| format!("bad request to {uri}: {e}"))?;
         let send = async {
-            let resp = self.client.request(req).await.map_err(|e| format!("POST {uri} failed: {e}"))?;
+            let resp = self
+                .client
+                .request(req)
+                .await
+                .map_err(|e| format!("POST {uri} failed: {e}"))?;
             let status = resp.status().as_u16();
-            let body = resp.into_body().collect().await.map_err(|e| format!("reading reply from {uri}: {e}"))?.to_bytes();
+            let body = resp
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| format!("reading reply from {uri}: {e}"))?
+                .to_bytes();
             Ok::<_, String>((status, body.to_vec()))
         };
-        tokio::time::timeout(TIMEOUT, send).await.map_err(|_| format!("POST {uri} timed out"))?
+        tokio::time::timeout(TIMEOUT, send)
+            .await
+            .map_err(|_| format!("POST {uri} timed out"))?
     }
 
     /// Delivers one job; returns the receiver's status.
@@ -80,10 +103,15 @@ impl Deliverer {
         match &job.target {
             Target::Callback(uri) => {
                 let token = self.signer.token(&self.issuer, &self.audience, now_s());
-                self.post(uri, &[("authorization", format!("Bearer {token}"))], body).await.map(|r| r.0)
+                self.post(uri, &[("authorization", format!("Bearer {token}"))], body)
+                    .await
+                    .map(|r| r.0)
             }
             Target::EventGrid(uri) => {
-                let headers = [("aeg-event-type", "Notification".to_owned()), ("aeg-subscription-name", "EMULATOR".to_owned())];
+                let headers = [
+                    ("aeg-event-type", "Notification".to_owned()),
+                    ("aeg-subscription-name", "EMULATOR".to_owned()),
+                ];
                 self.post(uri, &headers, body).await.map(|r| r.0)
             }
         }
@@ -94,7 +122,12 @@ impl Deliverer {
     ///
     /// # Errors
     /// Why the endpoint is not accepted.
-    pub async fn validate_subscription(&self, endpoint: &str, id: &str, code: &str) -> Result<(), String> {
+    pub async fn validate_subscription(
+        &self,
+        endpoint: &str,
+        id: &str,
+        code: &str,
+    ) -> Result<(), String> {
         let event = json!([{
             "id": id,
             "topic": "/subscriptions/00000000-0000-0000-0000-000000000000",
@@ -105,14 +138,28 @@ impl Deliverer {
             "metadataVersion": "1",
             "dataVersion": "1",
         }]);
-        let headers = [("aeg-event-type", "SubscriptionValidation".to_owned()), ("aeg-subscription-name", "EMULATOR".to_owned())];
-        let (status, body) = self.post(endpoint, &headers, serde_json::to_vec(&event).unwrap_or_default()).await?;
+        let headers = [
+            ("aeg-event-type", "SubscriptionValidation".to_owned()),
+            ("aeg-subscription-name", "EMULATOR".to_owned()),
+        ];
+        let (status, body) = self
+            .post(
+                endpoint,
+                &headers,
+                serde_json::to_vec(&event).unwrap_or_default(),
+            )
+            .await?;
         if status != 200 {
-            return Err(format!("validation handshake answered HTTP {status}; Event Grid requires 200"));
+            return Err(format!(
+                "validation handshake answered HTTP {status}; Event Grid requires 200"
+            ));
         }
-        let reply: Value = serde_json::from_slice(&body).map_err(|_| "validation reply is not JSON".to_string())?;
+        let reply: Value = serde_json::from_slice(&body)
+            .map_err(|_| "validation reply is not JSON".to_string())?;
         if reply["validationResponse"] != code {
-            return Err("validation reply does not echo the validationCode as validationResponse".into());
+            return Err(
+                "validation reply does not echo the validationCode as validationResponse".into(),
+            );
         }
         Ok(())
     }
@@ -125,5 +172,8 @@ pub fn now_s() -> u64 {
 
 /// Unix milliseconds now.
 pub fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }

@@ -17,7 +17,11 @@ pub struct ApiError {
 impl ApiError {
     /// Any status and code.
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
-        ApiError { status, code: code.to_owned(), message: message.into() }
+        ApiError {
+            status,
+            code: code.to_owned(),
+            message: message.into(),
+        }
     }
     /// 400: the body breaks the schema or a service rule.
     pub fn bad_request(message: impl Into<String>) -> Self {

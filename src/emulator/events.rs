@@ -27,11 +27,19 @@ pub struct ResultInfo {
 impl ResultInfo {
     /// 200/0 with an empty message (what the service sends for plain success).
     pub fn ok() -> Self {
-        ResultInfo { code: 200, sub_code: 0, message: String::new() }
+        ResultInfo {
+            code: 200,
+            sub_code: 0,
+            message: String::new(),
+        }
     }
     /// Any code, sub-code and message; the message gets the service's `DiagCode` suffix.
     pub fn new(code: u16, sub_code: u32, message: &str) -> Self {
-        ResultInfo { code, sub_code, message: format!("{message} DiagCode: 0#{sub_code}.@") }
+        ResultInfo {
+            code,
+            sub_code,
+            message: format!("{message} DiagCode: 0#{sub_code}.@"),
+        }
     }
     /// The JSON object.
     pub fn to_json(&self) -> Value {
@@ -72,12 +80,14 @@ pub fn cloud_event(
     data.insert("serverCallId".into(), json!(call.server_call_id));
     data.insert("correlationId".into(), json!(call.correlation_id));
     data.insert("publicEventType".into(), json!(full_type));
+    let mut data = Value::Object(data);
+    strip_nulls(&mut data);
     let source = format!("calling/callConnections/{}", call.call_connection_id);
     json!({
         "id": id,
         "source": source,
         "type": full_type,
-        "data": Value::Object(data),
+        "data": data,
         "time": time,
         "specversion": "1.0",
         "datacontenttype": "application/json",
@@ -86,7 +96,14 @@ pub fn cloud_event(
 }
 
 /// An Event Grid-schema event (`eventType`, `eventTime`, `dataVersion`, `metadataVersion`).
-pub fn event_grid_event(event_type: &str, topic: &str, subject: &str, data: Value, id: &str, time: &str) -> Value {
+pub fn event_grid_event(
+    event_type: &str,
+    topic: &str,
+    subject: &str,
+    data: Value,
+    id: &str,
+    time: &str,
+) -> Value {
     json!({
         "id": id,
         "topic": topic,
@@ -97,6 +114,18 @@ pub fn event_grid_event(event_type: &str, topic: &str, subject: &str, data: Valu
         "dataVersion": "1.0",
         "metadataVersion": "1",
     })
+}
+
+/// Removes `null` members (recursively): the service omits absent fields.
+pub fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.retain(|_, x| !x.is_null());
+            map.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.fffffff+00:00` (the service's 7-digit fraction) from Unix ms.
@@ -111,13 +140,19 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Value {
-        let path = format!("{}/tests/fixtures/events/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/tests/fixtures/events/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let text = std::fs::read_to_string(path).unwrap_or_default();
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 
     fn keys(v: &Value) -> Vec<String> {
-        let mut k: Vec<String> = v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+        let mut k: Vec<String> = v
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
         k.sort();
         k
     }
@@ -125,31 +160,64 @@ mod tests {
     #[test]
     fn call_connected_has_the_recorded_shape() {
         let recorded = &fixture("call-connected.cloudevent.recorded.json")[0];
-        let call = CallRef { call_connection_id: "c1", server_call_id: "s1", correlation_id: "r1" };
-        let ours = cloud_event("CallConnected", call, Some("ctx"), Some(&ResultInfo::ok()), Map::new(), "e1", &event_time(0));
+        let call = CallRef {
+            call_connection_id: "c1",
+            server_call_id: "s1",
+            correlation_id: "r1",
+        };
+        let ours = cloud_event(
+            "CallConnected",
+            call,
+            Some("ctx"),
+            Some(&ResultInfo::ok()),
+            Map::new(),
+            "e1",
+            &event_time(0),
+        );
         assert_eq!(keys(&ours), keys(recorded));
         assert_eq!(keys(&ours["data"]), keys(&recorded["data"]));
         assert_eq!(ours["source"], "calling/callConnections/c1");
         assert_eq!(ours["subject"], ours["source"]);
         assert_eq!(ours["type"], recorded["type"]);
-        assert_eq!(ours["data"]["publicEventType"], recorded["data"]["publicEventType"]);
-        assert_eq!(keys(&ours["data"]["resultInformation"]), keys(&recorded["data"]["resultInformation"]));
+        assert_eq!(
+            ours["data"]["publicEventType"],
+            recorded["data"]["publicEventType"]
+        );
+        assert_eq!(
+            keys(&ours["data"]["resultInformation"]),
+            keys(&recorded["data"]["resultInformation"])
+        );
     }
 
     #[test]
     fn participants_updated_matches_recorded_keys() {
         let recorded = &fixture("participants-updated.cloudevent.recorded.json")[0];
-        let call = CallRef { call_connection_id: "c1", server_call_id: "s1", correlation_id: "r1" };
+        let call = CallRef {
+            call_connection_id: "c1",
+            server_call_id: "s1",
+            correlation_id: "r1",
+        };
         let mut fields = Map::new();
         fields.insert("participants".into(), json!([]));
         fields.insert("sequenceNumber".into(), json!(1));
-        let ours = cloud_event("ParticipantsUpdated", call, None, Some(&ResultInfo::ok()), fields, "e", "t");
+        let ours = cloud_event(
+            "ParticipantsUpdated",
+            call,
+            None,
+            Some(&ResultInfo::ok()),
+            fields,
+            "e",
+            "t",
+        );
         assert_eq!(keys(&ours["data"]), keys(&recorded["data"]));
     }
 
     #[test]
     fn event_time_has_seven_fraction_digits() {
-        assert_eq!(event_time(1_649_873_352_451), "2022-04-13T18:09:12.4510000+00:00");
+        assert_eq!(
+            event_time(1_649_873_352_451),
+            "2022-04-13T18:09:12.4510000+00:00"
+        );
     }
 
     #[test]

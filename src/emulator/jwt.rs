@@ -25,7 +25,9 @@ pub struct Signer {
 
 impl core::fmt::Debug for Signer {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Signer").field("kid", &self.kid).finish_non_exhaustive()
+        f.debug_struct("Signer")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
     }
 }
 
@@ -41,13 +43,23 @@ impl Signer {
         let kid = B64.encode(&Sha256::digest(format!("{n}.{e}"))[..12]);
         let signing = SigningKey::<Sha256>::new(key);
         let verifying = signing.verifying_key();
-        Ok(Signer { signing, verifying, kid, n, e })
+        Ok(Signer {
+            signing,
+            verifying,
+            kid,
+            n,
+            e,
+        })
     }
 
     /// Signs `claims` as a compact JWS.
     pub fn sign(&self, claims: &Value) -> String {
         let header = json!({ "alg": "RS256", "typ": "JWT", "kid": self.kid });
-        let input = format!("{}.{}", B64.encode(header.to_string()), B64.encode(claims.to_string()));
+        let input = format!(
+            "{}.{}",
+            B64.encode(header.to_string()),
+            B64.encode(claims.to_string())
+        );
         let sig = self.signing.sign(input.as_bytes());
         format!("{input}.{}", B64.encode(sig.to_bytes()))
     }
@@ -63,7 +75,9 @@ impl Signer {
     /// A reason when any check fails.
     pub fn verify(&self, token: &str, audience: &str, now_s: u64) -> Result<Value, String> {
         let mut parts = token.split('.');
-        let (Some(h), Some(c), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(h), Some(c), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err("token is not a compact JWS".into());
         };
         let header: Value = decode_part(h)?;
@@ -72,7 +86,9 @@ impl Signer {
         }
         let sig = B64.decode(s).map_err(|_| "signature is not base64url")?;
         let sig = Signature::try_from(sig.as_slice()).map_err(|_| "malformed signature")?;
-        self.verifying.verify(format!("{h}.{c}").as_bytes(), &sig).map_err(|_| "signature does not verify")?;
+        self.verifying
+            .verify(format!("{h}.{c}").as_bytes(), &sig)
+            .map_err(|_| "signature does not verify")?;
         let claims: Value = decode_part(c)?;
         if claims["aud"] != audience {
             return Err("wrong audience".into());

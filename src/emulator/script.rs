@@ -54,7 +54,9 @@ fn phone_behaviour(number: &str) -> Behaviour {
         "003" => Behaviour::Reject,
         "004" => Behaviour::Voicemail,
         c if c.len() == 3 && c.starts_with('1') => match c[1..].parse::<u64>() {
-            Ok(tenths) => Behaviour::Answer { after_ms: tenths * 100 },
+            Ok(tenths) => Behaviour::Answer {
+                after_ms: tenths * 100,
+            },
             Err(_) => Behaviour::Answer { after_ms: 0 },
         },
         _ => Behaviour::Answer { after_ms: 0 },
@@ -69,8 +71,13 @@ fn suffix_behaviour(raw_id: &str) -> Behaviour {
         "noanswer" => Behaviour::NoAnswer,
         "reject" => Behaviour::Reject,
         "voicemail" => Behaviour::Voicemail,
-        s => match s.strip_prefix("delay").and_then(|ms| ms.parse::<u64>().ok()) {
-            Some(ms) => Behaviour::Answer { after_ms: ms.min(600_000) },
+        s => match s
+            .strip_prefix("delay")
+            .and_then(|ms| ms.parse::<u64>().ok())
+        {
+            Some(ms) => Behaviour::Answer {
+                after_ms: ms.min(600_000),
+            },
             None => Behaviour::Answer { after_ms: 0 },
         },
     }
@@ -83,22 +90,52 @@ mod tests {
 
     #[test]
     fn phone_numbers_select_behaviour() {
-        assert_eq!(behaviour_of(&Id::phone("+15550001234")), Behaviour::Answer { after_ms: 0 });
+        assert_eq!(
+            behaviour_of(&Id::phone("+15550001234")),
+            Behaviour::Answer { after_ms: 0 }
+        );
         assert_eq!(behaviour_of(&Id::phone("+15550011234")), Behaviour::Busy);
-        assert_eq!(behaviour_of(&Id::phone("+15550021234")), Behaviour::NoAnswer);
+        assert_eq!(
+            behaviour_of(&Id::phone("+15550021234")),
+            Behaviour::NoAnswer
+        );
         assert_eq!(behaviour_of(&Id::phone("+15550031234")), Behaviour::Reject);
-        assert_eq!(behaviour_of(&Id::phone("+15550041234")), Behaviour::Voicemail);
-        assert_eq!(behaviour_of(&Id::phone("+15551151234")), Behaviour::Answer { after_ms: 1_500 });
-        assert_eq!(behaviour_of(&Id::phone("+442071234567")), Behaviour::Answer { after_ms: 0 });
+        assert_eq!(
+            behaviour_of(&Id::phone("+15550041234")),
+            Behaviour::Voicemail
+        );
+        assert_eq!(
+            behaviour_of(&Id::phone("+15551151234")),
+            Behaviour::Answer { after_ms: 1_500 }
+        );
+        assert_eq!(
+            behaviour_of(&Id::phone("+442071234567")),
+            Behaviour::Answer { after_ms: 0 }
+        );
     }
 
     #[test]
     fn acs_suffixes_select_behaviour() {
         assert_eq!(behaviour_of(&Id::user("8:acs:r_u1_busy")), Behaviour::Busy);
-        assert_eq!(behaviour_of(&Id::user("8:acs:r_u1_NoAnswer")), Behaviour::NoAnswer);
-        assert_eq!(behaviour_of(&Id::user("8:acs:r_u1_reject")), Behaviour::Reject);
-        assert_eq!(behaviour_of(&Id::user("8:acs:r_u1_voicemail")), Behaviour::Voicemail);
-        assert_eq!(behaviour_of(&Id::user("8:acs:r_u1_delay250")), Behaviour::Answer { after_ms: 250 });
-        assert_eq!(behaviour_of(&Id::user("8:acs:r_u1")), Behaviour::Answer { after_ms: 0 });
+        assert_eq!(
+            behaviour_of(&Id::user("8:acs:r_u1_NoAnswer")),
+            Behaviour::NoAnswer
+        );
+        assert_eq!(
+            behaviour_of(&Id::user("8:acs:r_u1_reject")),
+            Behaviour::Reject
+        );
+        assert_eq!(
+            behaviour_of(&Id::user("8:acs:r_u1_voicemail")),
+            Behaviour::Voicemail
+        );
+        assert_eq!(
+            behaviour_of(&Id::user("8:acs:r_u1_delay250")),
+            Behaviour::Answer { after_ms: 250 }
+        );
+        assert_eq!(
+            behaviour_of(&Id::user("8:acs:r_u1")),
+            Behaviour::Answer { after_ms: 0 }
+        );
     }
 }

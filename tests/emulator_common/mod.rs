@@ -46,13 +46,20 @@ pub struct Harness {
 }
 
 fn now_s() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 impl Harness {
     pub async fn start() -> Harness {
         let key = AccessKey::from_base64(KEY).unwrap();
-        let config = Config { listen: "127.0.0.1:0".parse().unwrap(), access_key: key.clone(), resource_id: RESOURCE.into() };
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            access_key: key.clone(),
+            resource_id: RESOURCE.into(),
+        };
         let emu = serve(config).await.unwrap();
         let base = emu.base_url.clone();
         let client = Client::builder(TokioExecutor::new()).build_http();
@@ -88,45 +95,99 @@ impl Harness {
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Output, callsteer::Error> {
         let mut req = op.to_request(callsteer::DEFAULT_API_VERSION)?;
         sign(&mut req, &self.key, self.endpoint.authority(), now_s());
-        let (status, headers, body) = self.exchange(req.method.as_str(), &req.url(&self.endpoint), &req.headers, req.body.clone()).await;
-        op.decode(&Response { status, headers: &headers, body: &body })
+        let (status, headers, body) = self
+            .exchange(
+                req.method.as_str(),
+                &req.url(&self.endpoint),
+                &req.headers,
+                req.body.clone(),
+            )
+            .await;
+        op.decode(&Response {
+            status,
+            headers: &headers,
+            body: &body,
+        })
     }
 
-    async fn exchange(&self, method: &str, url: &str, headers: &[(String, String)], body: Option<String>) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    async fn exchange(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: Option<String>,
+    ) -> (u16, Vec<(String, String)>, Vec<u8>) {
         let mut b = hyper::Request::builder().method(method).uri(url);
         for (k, v) in headers {
             b = b.header(k.as_str(), v.as_str());
         }
-        let req = b.body(Full::new(Bytes::from(body.unwrap_or_default()))).unwrap();
-        let resp = tokio::time::timeout(WAIT, self.client.request(req)).await.expect("emulator answered in time").unwrap();
+        let req = b
+            .body(Full::new(Bytes::from(body.unwrap_or_default())))
+            .unwrap();
+        let resp = tokio::time::timeout(WAIT, self.client.request(req))
+            .await
+            .expect("emulator answered in time")
+            .unwrap();
         let status = resp.status().as_u16();
-        let hs = resp.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned())).collect();
-        let body = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let hs = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
         (status, hs, body)
     }
 
     /// An unsigned request (control API, keys).
     pub async fn http(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         let headers = vec![("content-type".to_owned(), "application/json".to_owned())];
-        let (s, _, b) = self.exchange(method, &format!("{}{path}", self.base), &headers, body.map(|v| v.to_string())).await;
+        let (s, _, b) = self
+            .exchange(
+                method,
+                &format!("{}{path}", self.base),
+                &headers,
+                body.map(|v| v.to_string()),
+            )
+            .await;
         (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
     }
 
     /// A signed request with a raw JSON body (for requests the core would refuse to build).
-    pub async fn signed(&self, method: Method, path: &str, body: Option<Value>, extra: &[(&str, &str)]) -> (u16, Vec<(String, String)>, Value) {
-        let mut req = callsteer::http::Request::new(method, path).query("api-version", callsteer::DEFAULT_API_VERSION);
+    pub async fn signed(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        extra: &[(&str, &str)],
+    ) -> (u16, Vec<(String, String)>, Value) {
+        let mut req = callsteer::http::Request::new(method, path)
+            .query("api-version", callsteer::DEFAULT_API_VERSION);
         req.body = body.map(|b| b.to_string());
         for (k, v) in extra {
             req.set_header(k, *v);
         }
         sign(&mut req, &self.key, self.endpoint.authority(), now_s());
-        let (s, h, b) = self.exchange(method.as_str(), &req.url(&self.endpoint), &req.headers, req.body.clone()).await;
+        let (s, h, b) = self
+            .exchange(
+                method.as_str(),
+                &req.url(&self.endpoint),
+                &req.headers,
+                req.body.clone(),
+            )
+            .await;
         (s, h, serde_json::from_slice(&b).unwrap_or(Value::Null))
     }
 
     /// The next event about `call_id` (events of other calls stay buffered).
     pub async fn next_event(&self, call_id: &str) -> Received {
-        self.next_matching(|r| r.event["data"]["callConnectionId"] == call_id).await
+        self.next_matching(|r| r.event["data"]["callConnectionId"] == call_id)
+            .await
     }
 
     pub async fn next_matching(&self, pred: impl Fn(&Received) -> bool) -> Received {
@@ -138,7 +199,10 @@ impl Harness {
         }
         let mut rx = self.rx.lock().await;
         loop {
-            let r = tokio::time::timeout(WAIT, rx.recv()).await.expect("event arrived in time").expect("receiver open");
+            let r = tokio::time::timeout(WAIT, rx.recv())
+                .await
+                .expect("event arrived in time")
+                .expect("receiver open");
             if pred(&r) {
                 return r;
             }
@@ -152,7 +216,11 @@ impl Harness {
         let mut out = Vec::new();
         for t in types {
             let r = self.next_event(call_id).await;
-            assert_eq!(event_type(&r.event), *t, "event sequence for {call_id}; got so far {out:#?}");
+            assert_eq!(
+                event_type(&r.event),
+                *t,
+                "event sequence for {call_id}; got so far {out:#?}"
+            );
             assert_eq!(r.token_ok, Ok(()), "callback token of {t}");
             out.push(r.event);
         }
@@ -174,7 +242,10 @@ impl Harness {
         while let Ok(r) = rx.try_recv() {
             p.push(r);
         }
-        p.iter().filter(|r| r.event["data"]["callConnectionId"] == call_id).map(|r| event_type(&r.event).to_owned()).collect()
+        p.iter()
+            .filter(|r| r.event["data"]["callConnectionId"] == call_id)
+            .map(|r| event_type(&r.event).to_owned())
+            .collect()
     }
 
     pub async fn control(&self, path: &str, body: Value) -> (u16, Value) {
@@ -183,27 +254,42 @@ impl Harness {
 }
 
 pub fn event_type(e: &Value) -> &str {
-    e["type"].as_str().unwrap_or("").trim_start_matches("Microsoft.Communication.")
+    e["type"]
+        .as_str()
+        .unwrap_or("")
+        .trim_start_matches("Microsoft.Communication.")
 }
 
 /// Starts the receiver; returns its base URL and the stream of received events.
-async fn callback_server(jwks: Value, issuer: String) -> (String, mpsc::UnboundedReceiver<Received>) {
+async fn callback_server(
+    jwks: Value,
+    issuer: String,
+) -> (String, mpsc::UnboundedReceiver<Received>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let key = jwks_key(&jwks);
     let state = Arc::new((tx, key, issuer));
-    let app = axum::Router::new().fallback(move |uri: axum::http::Uri, headers: HeaderMap, body: Bytes| {
-        let state = state.clone();
-        async move {
-            let (tx, key, issuer) = &*state;
-            let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
-            let token_ok = verify(key, auth.strip_prefix("Bearer ").unwrap_or(""), issuer);
-            let events: Vec<Value> = serde_json::from_slice(&body).unwrap_or_default();
-            for event in events {
-                let _ = tx.send(Received { path: uri.path().to_owned(), event, token_ok: token_ok.clone() });
+    let app = axum::Router::new().fallback(
+        move |uri: axum::http::Uri, headers: HeaderMap, body: Bytes| {
+            let state = state.clone();
+            async move {
+                let (tx, key, issuer) = &*state;
+                let auth = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                let token_ok = verify(key, auth.strip_prefix("Bearer ").unwrap_or(""), issuer);
+                let events: Vec<Value> = serde_json::from_slice(&body).unwrap_or_default();
+                for event in events {
+                    let _ = tx.send(Received {
+                        path: uri.path().to_owned(),
+                        event,
+                        token_ok: token_ok.clone(),
+                    });
+                }
+                axum::http::StatusCode::OK
             }
-            axum::http::StatusCode::OK
-        }
-    });
+        },
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
@@ -214,9 +300,17 @@ async fn callback_server(jwks: Value, issuer: String) -> (String, mpsc::Unbounde
 
 fn jwks_key(jwks: &Value) -> VerifyingKey<sha2::Sha256> {
     use base64::Engine as _;
-    let d = |s: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s.as_str().unwrap()).unwrap();
+    let d = |s: &Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(s.as_str().unwrap())
+            .unwrap()
+    };
     let k = &jwks["keys"][0];
-    let pk = RsaPublicKey::new(BigUint::from_bytes_be(&d(&k["n"])), BigUint::from_bytes_be(&d(&k["e"]))).unwrap();
+    let pk = RsaPublicKey::new(
+        BigUint::from_bytes_be(&d(&k["n"])),
+        BigUint::from_bytes_be(&d(&k["e"])),
+    )
+    .unwrap();
     VerifyingKey::new(pk)
 }
 
@@ -228,17 +322,27 @@ fn verify(key: &VerifyingKey<sha2::Sha256>, token: &str, issuer: &str) -> Result
     if parts.len() != 3 {
         return Err("no bearer JWT".into());
     }
-    let header: Value = serde_json::from_slice(&b64.decode(parts[0]).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let header: Value = serde_json::from_slice(&b64.decode(parts[0]).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
     if header["alg"] != "RS256" {
         return Err("alg".into());
     }
-    let sig = Signature::try_from(b64.decode(parts[2]).map_err(|e| e.to_string())?.as_slice()).map_err(|e| e.to_string())?;
-    key.verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &sig).map_err(|e| e.to_string())?;
-    let c: Value = serde_json::from_slice(&b64.decode(parts[1]).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let sig = Signature::try_from(b64.decode(parts[2]).map_err(|e| e.to_string())?.as_slice())
+        .map_err(|e| e.to_string())?;
+    key.verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &sig)
+        .map_err(|e| e.to_string())?;
+    let c: Value = serde_json::from_slice(&b64.decode(parts[1]).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
     let now = now_s();
-    let ok = c["iss"] == issuer && c["aud"] == RESOURCE && c["exp"].as_u64().unwrap_or(0) > now
+    let ok = c["iss"] == issuer
+        && c["aud"] == RESOURCE
+        && c["exp"].as_u64().unwrap_or(0) > now
         && c["exp"].as_u64().unwrap_or(0) - c["iat"].as_u64().unwrap_or(0) == 300;
-    if ok { Ok(()) } else { Err(format!("claims {c}")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("claims {c}"))
+    }
 }
 
 pub fn acs(id: &str) -> callsteer::CommunicationIdentifier {
@@ -251,9 +355,17 @@ pub fn phone(n: &str) -> callsteer::CommunicationIdentifier {
 
 /// Creates a 1:1 call to `target` and waits until it is connected; returns its id.
 pub async fn connected_call(h: &Harness, target: callsteer::CommunicationIdentifier) -> String {
-    let props = h.send(&callsteer::api::CreateCall::new([target], h.cb("calls")).operation_context("setup").source_caller_id_number("+14255550100")).await.unwrap();
+    let props = h
+        .send(
+            &callsteer::api::CreateCall::new([target], h.cb("calls"))
+                .operation_context("setup")
+                .source_caller_id_number("+14255550100"),
+        )
+        .await
+        .unwrap();
     let id = props.call_connection_id.unwrap();
-    h.expect(&id, &["ParticipantsUpdated", "CallConnected"]).await;
+    h.expect(&id, &["ParticipantsUpdated", "CallConnected"])
+        .await;
     id
 }
 
@@ -268,13 +380,20 @@ pub async fn event_grid_receiver(echo: bool) -> (String, mpsc::UnboundedReceiver
     let app = axum::Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
         let tx = tx.clone();
         async move {
-            let kind = headers.get("aeg-event-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            let kind = headers
+                .get("aeg-event-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
             let events: Vec<Value> = serde_json::from_slice(&body).unwrap_or_default();
             let first = events.first().cloned().unwrap_or(Value::Null);
             let _ = tx.send((kind.clone(), first.clone()));
             if kind == "SubscriptionValidation" && echo {
                 let code = first["data"]["validationCode"].clone();
-                return (axum::http::StatusCode::OK, json!({ "validationResponse": code }).to_string());
+                return (
+                    axum::http::StatusCode::OK,
+                    json!({ "validationResponse": code }).to_string(),
+                );
             }
             if kind == "SubscriptionValidation" {
                 return (axum::http::StatusCode::ACCEPTED, String::new());
@@ -294,15 +413,80 @@ pub async fn event_grid_receiver(echo: bool) -> (String, mpsc::UnboundedReceiver
 /// returns the IncomingCall event's data.
 pub async fn incoming(h: &Harness, from: &str, to: &str) -> Value {
     let (url, mut rx) = event_grid_receiver(true).await;
-    assert_eq!(h.control("/emulator/event-subscriptions", json!({ "endpoint": url })).await.0, 201);
+    assert_eq!(
+        h.control("/emulator/event-subscriptions", json!({ "endpoint": url }))
+            .await
+            .0,
+        201
+    );
     let (kind, _) = rx.recv().await.unwrap();
     assert_eq!(kind, "SubscriptionValidation");
-    let (s, created) = h.control("/emulator/incoming-calls", json!({ "from": from, "to": to, "callerDisplayName": "Ada" })).await;
+    let (s, created) = h
+        .control(
+            "/emulator/incoming-calls",
+            json!({ "from": from, "to": to, "callerDisplayName": "Ada" }),
+        )
+        .await;
     assert_eq!(s, 201, "{created}");
-    let (kind, event) = tokio::time::timeout(WAIT, rx.recv()).await.unwrap().unwrap();
+    let (kind, event) = tokio::time::timeout(WAIT, rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(kind, "Notification");
     assert_eq!(event["eventType"], "Microsoft.Communication.IncomingCall");
-    assert_eq!(event["data"]["incomingCallContext"], created["incomingCallContext"]);
+    assert_eq!(
+        event["data"]["incomingCallContext"],
+        created["incomingCallContext"]
+    );
     assert_eq!(event["data"]["serverCallId"], created["serverCallId"]);
     event["data"].clone()
+}
+
+/// A hand-made request (no signing) for negative tests.
+pub async fn raw(
+    method: &str,
+    url: &str,
+    headers: Vec<(&str, String)>,
+    body: &str,
+) -> (u16, Value) {
+    let mut b = hyper::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("content-type", "application/json");
+    for (k, v) in headers {
+        b = b.header(k, v);
+    }
+    let req = b.body(Full::new(Bytes::from(body.to_owned()))).unwrap();
+    let c: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let resp = c.request(req).await.unwrap();
+    let s = resp.status().as_u16();
+    let b = resp.into_body().collect().await.unwrap().to_bytes();
+    (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+}
+
+impl Harness {
+    /// Sends `op` signed, returning the raw status and JSON body (Null when empty).
+    pub async fn send_raw<O: Operation>(&self, op: &O) -> (u16, Value) {
+        let mut req = op.to_request(callsteer::DEFAULT_API_VERSION).unwrap();
+        sign(&mut req, &self.key, self.endpoint.authority(), now_s());
+        let url = req.url(&self.endpoint);
+        let (s, _, b) = self
+            .exchange(req.method.as_str(), &url, &req.headers, req.body.clone())
+            .await;
+        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+    }
+
+    /// Every event the emulator has sent, from its own event logs.
+    pub async fn all_events(&self) -> Vec<Value> {
+        let (_, list) = self.http("GET", "/emulator/calls", None).await;
+        let mut out = Vec::new();
+        for c in list["value"].as_array().unwrap() {
+            let id = c["callConnectionId"].as_str().unwrap();
+            let (_, detail) = self
+                .http("GET", &format!("/emulator/calls/{id}"), None)
+                .await;
+            out.extend(detail["events"].as_array().unwrap().iter().cloned());
+        }
+        out
+    }
 }

@@ -21,7 +21,8 @@ type St = State<Arc<App>>;
 
 fn body<T: DeserializeOwned>(b: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(b);
-    serde_path_to_error::deserialize(de).map_err(|e| ApiError::bad_request(format!("Invalid body at {}: {}", e.path(), e.inner())))
+    serde_path_to_error::deserialize(de)
+        .map_err(|e| ApiError::bad_request(format!("Invalid body at {}: {}", e.path(), e.inner())))
 }
 
 fn ok(status: u16, v: Value) -> Response {
@@ -48,14 +49,17 @@ pub(super) async fn subscribe(State(app): St, b: Bytes) -> Response {
         Err(e) => return error(&e),
     };
     if crate::http::Endpoint::parse(&s.endpoint).is_err() {
-        return error(&ApiError::field("endpoint", "must be an absolute http(s) URL"));
+        return error(&ApiError::field(
+            "endpoint",
+            "must be an absolute http(s) URL",
+        ));
     }
-    let (id, code) = {
-        let mut sim = app.sim.lock().ok();
-        let _ = sim.as_mut();
-        (uuid(&app), uuid(&app))
-    };
-    match app.deliverer.validate_subscription(&s.endpoint, &id, &code).await {
+    let (id, code) = (uuid(&app), uuid(&app));
+    match app
+        .deliverer
+        .validate_subscription(&s.endpoint, &id, &code)
+        .await
+    {
         Ok(()) => {
             if let Ok(mut subs) = app.subscriptions.lock() {
                 if !subs.contains(&s.endpoint) {
@@ -64,7 +68,9 @@ pub(super) async fn subscribe(State(app): St, b: Bytes) -> Response {
             }
             ok(201, json!({ "endpoint": s.endpoint, "validated": true }))
         }
-        Err(reason) => error(&ApiError::bad_request(format!("Subscription validation failed: {reason}"))),
+        Err(reason) => error(&ApiError::bad_request(format!(
+            "Subscription validation failed: {reason}"
+        ))),
     }
 }
 
@@ -90,18 +96,31 @@ pub(super) async fn incoming_call(State(app): St, b: Bytes) -> Response {
         let c: IncomingCall = body(&b)?;
         let from = parse_party("from", &c.from)?;
         let to = parse_party("to", &c.to)?;
-        let mut sim = app.sim.lock().map_err(|_| ApiError::new(500, "InternalError", "state poisoned"))?;
-        let created = sim.handle_incoming_call(from, to, c.caller_display_name, c.custom_context, now_ms());
+        if c.custom_context.as_ref().is_some_and(|v| !v.is_object()) {
+            return Err(ApiError::field(
+                "customContext",
+                "must be an object (voipHeaders, sipHeaders)",
+            ));
+        }
+        let mut sim = app
+            .sim
+            .lock()
+            .map_err(|_| ApiError::new(500, "InternalError", "state poisoned"))?;
+        let created =
+            sim.handle_incoming_call(from, to, c.caller_display_name, c.custom_context, now_ms());
         Ok::<_, ApiError>((created, app.drain(&mut sim)))
     })();
     match r {
         Ok((created, jobs)) => {
             app.enqueue(jobs);
-            ok(201, json!({
-                "serverCallId": created.server_call_id,
-                "incomingCallContext": created.incoming_call_context,
-                "correlationId": created.correlation_id,
-            }))
+            ok(
+                201,
+                json!({
+                    "serverCallId": created.server_call_id,
+                    "incomingCallContext": created.incoming_call_context,
+                    "correlationId": created.correlation_id,
+                }),
+            )
         }
         Err(e) => error(&e),
     }
@@ -117,10 +136,17 @@ struct PartyInput {
 }
 
 /// Runs one remote-party input against the simulation and queues its events.
-fn party_input(app: &App, b: &[u8], f: impl FnOnce(&mut crate::emulator::Simulation, &PartyInput, u64) -> Result<Consumer, ApiError>) -> Response {
+fn party_input(
+    app: &App,
+    b: &[u8],
+    f: impl FnOnce(&mut crate::emulator::Simulation, &PartyInput, u64) -> Result<Consumer, ApiError>,
+) -> Response {
     let r = (|| {
         let input: PartyInput = body(b)?;
-        let mut sim = app.sim.lock().map_err(|_| ApiError::new(500, "InternalError", "state poisoned"))?;
+        let mut sim = app
+            .sim
+            .lock()
+            .map_err(|_| ApiError::new(500, "InternalError", "state poisoned"))?;
         let consumer = f(&mut sim, &input, now_ms())?;
         Ok::<_, ApiError>((consumer, app.drain(&mut sim)))
     })();
@@ -135,20 +161,29 @@ fn party_input(app: &App, b: &[u8], f: impl FnOnce(&mut crate::emulator::Simulat
 
 pub(super) async fn dtmf(State(app): St, b: Bytes) -> Response {
     party_input(&app, &b, |sim, i, now| {
-        let tones = i.tones.as_deref().ok_or_else(|| ApiError::field("tones", "is required"))?;
+        let tones = i
+            .tones
+            .as_deref()
+            .ok_or_else(|| ApiError::field("tones", "is required"))?;
         sim.handle_dtmf(&i.call_connection_id, &i.participant, tones, now)
     })
 }
 
 pub(super) async fn speech(State(app): St, b: Bytes) -> Response {
     party_input(&app, &b, |sim, i, now| {
-        let text = i.text.as_deref().ok_or_else(|| ApiError::field("text", "is required"))?;
+        let text = i
+            .text
+            .as_deref()
+            .ok_or_else(|| ApiError::field("text", "is required"))?;
         sim.handle_speech(&i.call_connection_id, &i.participant, text, now)
     })
 }
 
 pub(super) async fn hangup(State(app): St, b: Bytes) -> Response {
-    party_input(&app, &b, |sim, i, now| sim.handle_remote_hangup(&i.call_connection_id, &i.participant, now).map(|_| Consumer::Nobody))
+    party_input(&app, &b, |sim, i, now| {
+        sim.handle_remote_hangup(&i.call_connection_id, &i.participant, now)
+            .map(|_| Consumer::Nobody)
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -159,11 +194,18 @@ struct NewRoom {
 }
 
 pub(super) async fn room(State(app): St, b: Bytes) -> Response {
-    let r: Result<NewRoom, _> = if b.is_empty() { Ok(NewRoom::default()) } else { body(&b) };
+    let r: Result<NewRoom, _> = if b.is_empty() {
+        Ok(NewRoom::default())
+    } else {
+        body(&b)
+    };
     match (r, app.sim.lock()) {
         (Ok(r), Ok(mut sim)) => {
             let id = sim.create_room(r.room_id, r.pstn_dial_out_enabled);
-            ok(201, json!({ "roomId": id, "pstnDialOutEnabled": r.pstn_dial_out_enabled }))
+            ok(
+                201,
+                json!({ "roomId": id, "pstnDialOutEnabled": r.pstn_dial_out_enabled }),
+            )
         }
         (Err(e), _) => error(&e),
         (_, Err(_)) => error(&ApiError::new(500, "InternalError", "state poisoned")),
@@ -173,7 +215,10 @@ pub(super) async fn room(State(app): St, b: Bytes) -> Response {
 /// Mints a bearer token the service API accepts (the emulator's stand-in for Entra ID).
 pub(super) async fn token(State(app): St) -> Response {
     let t = app.signer.token(&app.base_url, BEARER_AUDIENCE, now_s());
-    ok(201, json!({ "token": t, "expiresInSeconds": crate::emulator::jwt::TOKEN_LIFETIME_S }))
+    ok(
+        201,
+        json!({ "token": t, "expiresInSeconds": crate::emulator::jwt::TOKEN_LIFETIME_S }),
+    )
 }
 
 pub(super) async fn calls(State(app): St) -> Response {
@@ -186,7 +231,9 @@ pub(super) async fn calls(State(app): St) -> Response {
 pub(super) async fn call(State(app): St, Path(id): Path<String>) -> Response {
     match app.sim.lock().ok().and_then(|s| s.call_detail(&id)) {
         Some(v) => ok(200, v),
-        None => error(&ApiError::not_found(format!("Call connection {id} was not found."))),
+        None => error(&ApiError::not_found(format!(
+            "Call connection {id} was not found."
+        ))),
     }
 }
 

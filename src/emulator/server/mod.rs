@@ -1,6 +1,6 @@
 //! The HTTP face of the emulator: the service API, keys, and the control API.
 //!
-//! The [`Simulation`](super::Simulation) sits behind a mutex that is never held across
+//! The [`Simulation`] sits behind a mutex that is never held across
 //! an `.await`. After every input its outputs are queued for the delivery worker;
 //! a timer task sleeps until the simulation's next deadline.
 
@@ -81,7 +81,9 @@ impl Running {
 /// # Errors
 /// A reason when the address cannot be bound or the signing key cannot be made.
 pub async fn serve(config: Config) -> Result<Running, String> {
-    let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let base_url = format!("http://{addr}");
     let mut rng = StdRng::from_entropy();
@@ -106,17 +108,29 @@ pub async fn serve(config: Config) -> Result<Running, String> {
     let delivery = tokio::spawn(worker::delivery_loop(app.clone(), rx));
     let router = router(app);
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).with_graceful_shutdown(async { let _ = stopped.await; }).await;
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
         timers.abort();
         delivery.abort();
     });
-    Ok(Running { base_url, addr, stop, task })
+    Ok(Running {
+        base_url,
+        addr,
+        stop,
+        task,
+    })
 }
 
 fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/calling/keys", get(control::keys))
-        .route("/calling/.well-known/acsopenidconfiguration", get(control::openid))
+        .route(
+            "/calling/.well-known/acsopenidconfiguration",
+            get(control::openid),
+        )
         .route("/emulator/event-subscriptions", post(control::subscribe))
         .route("/emulator/incoming-calls", post(control::incoming_call))
         .route("/emulator/dtmf", post(control::dtmf))
@@ -126,7 +140,12 @@ fn router(app: Arc<App>) -> Router {
         .route("/emulator/tokens", post(control::token))
         .route("/emulator/calls", get(control::calls))
         .route("/emulator/calls/{id}", get(control::call))
-        .route("/emulator/faults", post(control::set_faults).delete(control::clear_faults).get(control::get_faults))
+        .route(
+            "/emulator/faults",
+            post(control::set_faults)
+                .delete(control::clear_faults)
+                .get(control::get_faults),
+        )
         .fallback(service::handle)
         .with_state(app)
 }
@@ -134,14 +153,26 @@ fn router(app: Arc<App>) -> Router {
 impl App {
     /// Queues the simulation's outputs for delivery; returns them too.
     pub(crate) fn drain(&self, sim: &mut Simulation) -> Vec<Job> {
-        let subs = self.subscriptions.lock().map(|s| s.clone()).unwrap_or_default();
+        let subs = self
+            .subscriptions
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default();
         let mut out = Vec::new();
         let not_before = Some(tokio::time::Instant::now() + super::delivery::REACTION);
         while let Some(o) = sim.poll_output() {
             match o {
-                super::sim::Output::Callback { uri, event } => out.push(Job { target: super::delivery::Target::Callback(uri), event, not_before }),
+                super::sim::Output::Callback { uri, event } => out.push(Job {
+                    target: super::delivery::Target::Callback(uri),
+                    event,
+                    not_before,
+                }),
                 super::sim::Output::IncomingCall { event } => {
-                    out.extend(subs.iter().map(|s| Job { target: super::delivery::Target::EventGrid(s.clone()), event: event.clone(), not_before }));
+                    out.extend(subs.iter().map(|s| Job {
+                        target: super::delivery::Target::EventGrid(s.clone()),
+                        event: event.clone(),
+                        not_before,
+                    }));
                 }
             }
         }

@@ -18,7 +18,10 @@ fn decode_segment(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (bytes[i], hex) {
             (b'%', Some(b)) => {
                 out.push(b);
@@ -45,10 +48,24 @@ fn split_action(seg: &str) -> (&str, Option<&str>) {
 /// # Errors
 /// 404 when nothing matches (like the service's "No HTTP resource was found").
 pub fn route(method: &str, path: &str) -> Result<Route, ApiError> {
-    let segs: Vec<String> = path.trim_matches('/').split('/').map(decode_segment).collect();
+    let segs: Vec<String> = path
+        .trim_matches('/')
+        .split('/')
+        .map(decode_segment)
+        .collect();
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-    let none = || ApiError::not_found(format!("No HTTP resource was found that matches the request URI {method} {path}."));
-    let r = |op: &'static str, id: Option<&str>, raw: Option<&str>| Ok(Route { op, id: id.map(str::to_owned), raw_id: raw.map(str::to_owned) });
+    let none = || {
+        ApiError::not_found(format!(
+            "No HTTP resource was found that matches the request URI {method} {path}."
+        ))
+    };
+    let r = |op: &'static str, id: Option<&str>, raw: Option<&str>| {
+        Ok(Route {
+            op,
+            id: id.map(str::to_owned),
+            raw_id: raw.map(str::to_owned),
+        })
+    };
     match (method, segs.as_slice()) {
         ("POST", ["calling", s]) => match split_action(s) {
             ("callConnections", None) => r("CreateCall", None, None),
@@ -83,7 +100,9 @@ pub fn route(method: &str, path: &str) -> Result<Route, ApiError> {
             };
             r(op, Some(id), None)
         }
-        ("GET", ["calling", "callConnections", id, "participants"]) => r("GetParticipants", Some(id), None),
+        ("GET", ["calling", "callConnections", id, "participants"]) => {
+            r("GetParticipants", Some(id), None)
+        }
         ("POST", ["calling", "callConnections", id, s]) => {
             let op = match split_action(s) {
                 ("participants", Some("add")) => "AddParticipant",
@@ -95,7 +114,9 @@ pub fn route(method: &str, path: &str) -> Result<Route, ApiError> {
             };
             r(op, Some(id), None)
         }
-        ("GET", ["calling", "callConnections", id, "participants", raw]) => r("GetParticipant", Some(id), Some(raw)),
+        ("GET", ["calling", "callConnections", id, "participants", raw]) => {
+            r("GetParticipant", Some(id), Some(raw))
+        }
         ("GET", ["calling", "recordings", id]) => r("GetRecording", Some(id), None),
         ("DELETE", ["calling", "recordings", id]) => r("StopRecording", Some(id), None),
         ("POST", ["calling", "recordings", s]) => match split_action(s) {
@@ -111,8 +132,20 @@ pub fn route(method: &str, path: &str) -> Result<Route, ApiError> {
 pub fn repeatable(op: &str) -> bool {
     matches!(
         op,
-        "CreateCall" | "AnswerCall" | "RedirectCall" | "RejectCall" | "Connect" | "Terminate" | "Transfer" | "SendDtmf"
-            | "AddParticipant" | "RemoveParticipant" | "Mute" | "CancelAddParticipant" | "MoveParticipants" | "StartRecording"
+        "CreateCall"
+            | "AnswerCall"
+            | "RedirectCall"
+            | "RejectCall"
+            | "Connect"
+            | "Terminate"
+            | "Transfer"
+            | "SendDtmf"
+            | "AddParticipant"
+            | "RemoveParticipant"
+            | "Mute"
+            | "CancelAddParticipant"
+            | "MoveParticipants"
+            | "StartRecording"
     )
 }
 
@@ -156,27 +189,84 @@ pub fn decode(route: &Route, body: &[u8]) -> Result<Request, ApiError> {
         "GetCall" => R::GetCall { call },
         "HangUp" => R::HangUp { call },
         "Terminate" => R::Terminate { call },
-        "Transfer" => R::Transfer { call, body: json(body)? },
-        "Play" => R::Play { call, body: json(body)? },
-        "StartTranscription" => R::StartTranscription { call, body: json_or_default(body)? },
-        "StopTranscription" => R::StopTranscription { call, body: json_or_default(body)? },
-        "UpdateTranscription" => R::UpdateTranscription { call, body: json_or_default(body)? },
+        "Transfer" => R::Transfer {
+            call,
+            body: json(body)?,
+        },
+        "Play" => R::Play {
+            call,
+            body: json(body)?,
+        },
+        "StartTranscription" => R::StartTranscription {
+            call,
+            body: json_or_default(body)?,
+        },
+        "StopTranscription" => R::StopTranscription {
+            call,
+            body: json_or_default(body)?,
+        },
+        "UpdateTranscription" => R::UpdateTranscription {
+            call,
+            body: json_or_default(body)?,
+        },
         "CancelAllMedia" => R::CancelAllMedia { call },
-        "Recognize" => R::Recognize { call, body: json(body)? },
-        "StartContinuousDtmf" => R::StartContinuousDtmf { call, body: json(body)? },
-        "StopContinuousDtmf" => R::StopContinuousDtmf { call, body: json(body)? },
-        "SendDtmf" => R::SendDtmf { call, body: json(body)? },
-        "Hold" => R::Hold { call, body: json(body)? },
-        "Unhold" => R::Unhold { call, body: json::<wire::Hold>(body)? },
-        "StartMediaStreaming" => R::StartMediaStreaming { call, body: json_or_default(body)? },
-        "StopMediaStreaming" => R::StopMediaStreaming { call, body: json_or_default(body)? },
+        "Recognize" => R::Recognize {
+            call,
+            body: json(body)?,
+        },
+        "StartContinuousDtmf" => R::StartContinuousDtmf {
+            call,
+            body: json(body)?,
+        },
+        "StopContinuousDtmf" => R::StopContinuousDtmf {
+            call,
+            body: json(body)?,
+        },
+        "SendDtmf" => R::SendDtmf {
+            call,
+            body: json(body)?,
+        },
+        "Hold" => R::Hold {
+            call,
+            body: json(body)?,
+        },
+        "Unhold" => R::Unhold {
+            call,
+            body: json::<wire::Hold>(body)?,
+        },
+        "StartMediaStreaming" => R::StartMediaStreaming {
+            call,
+            body: json_or_default(body)?,
+        },
+        "StopMediaStreaming" => R::StopMediaStreaming {
+            call,
+            body: json_or_default(body)?,
+        },
         "GetParticipants" => R::GetParticipants { call },
-        "AddParticipant" => R::AddParticipant { call, body: json(body)? },
-        "RemoveParticipant" => R::RemoveParticipant { call, body: json(body)? },
-        "Mute" => R::Mute { call, body: json(body)? },
-        "CancelAddParticipant" => R::CancelAddParticipant { call, body: json(body)? },
-        "MoveParticipants" => R::MoveParticipants { call, body: json(body)? },
-        "GetParticipant" => R::GetParticipant { call, raw_id: route.raw_id.clone().unwrap_or_default() },
+        "AddParticipant" => R::AddParticipant {
+            call,
+            body: json(body)?,
+        },
+        "RemoveParticipant" => R::RemoveParticipant {
+            call,
+            body: json(body)?,
+        },
+        "Mute" => R::Mute {
+            call,
+            body: json(body)?,
+        },
+        "CancelAddParticipant" => R::CancelAddParticipant {
+            call,
+            body: json(body)?,
+        },
+        "MoveParticipants" => R::MoveParticipants {
+            call,
+            body: json(body)?,
+        },
+        "GetParticipant" => R::GetParticipant {
+            call,
+            raw_id: route.raw_id.clone().unwrap_or_default(),
+        },
         "StartRecording" => R::StartRecording(json(body)?),
         "GetRecording" => R::GetRecording { id: call },
         "StopRecording" => R::StopRecording { id: call },
@@ -192,30 +282,76 @@ mod tests {
     #[test]
     fn all_34_operations_route() {
         let cases = [
-            ("POST", "/calling/callConnections"), ("POST", "/calling/callConnections:answer"),
-            ("POST", "/calling/callConnections:redirect"), ("POST", "/calling/callConnections:reject"),
-            ("POST", "/calling/callConnections:connect"), ("GET", "/calling/callConnections/c1"),
-            ("DELETE", "/calling/callConnections/c1"), ("POST", "/calling/callConnections/c1:terminate"),
-            ("POST", "/calling/callConnections/c1:transferToParticipant"), ("POST", "/calling/callConnections/c1:play"),
-            ("POST", "/calling/callConnections/c1:startTranscription"), ("POST", "/calling/callConnections/c1:stopTranscription"),
-            ("POST", "/calling/callConnections/c1:updateTranscription"), ("POST", "/calling/callConnections/c1:cancelAllMediaOperations"),
-            ("POST", "/calling/callConnections/c1:recognize"), ("POST", "/calling/callConnections/c1:startContinuousDtmfRecognition"),
-            ("POST", "/calling/callConnections/c1:stopContinuousDtmfRecognition"), ("POST", "/calling/callConnections/c1:sendDtmfTones"),
-            ("POST", "/calling/callConnections/c1:hold"), ("POST", "/calling/callConnections/c1:unhold"),
-            ("POST", "/calling/callConnections/c1:startMediaStreaming"), ("POST", "/calling/callConnections/c1:stopMediaStreaming"),
-            ("GET", "/calling/callConnections/c1/participants"), ("POST", "/calling/callConnections/c1/participants:add"),
-            ("POST", "/calling/callConnections/c1/participants:remove"), ("POST", "/calling/callConnections/c1/participants:mute"),
-            ("POST", "/calling/callConnections/c1/participants:cancelAddParticipant"), ("POST", "/calling/callConnections/c1/participants:moveHere"),
-            ("GET", "/calling/callConnections/c1/participants/8%3Aacs%3Ax"), ("POST", "/calling/recordings"),
-            ("GET", "/calling/recordings/r1"), ("DELETE", "/calling/recordings/r1"),
-            ("POST", "/calling/recordings/r1:pause"), ("POST", "/calling/recordings/r1:resume"),
+            ("POST", "/calling/callConnections"),
+            ("POST", "/calling/callConnections:answer"),
+            ("POST", "/calling/callConnections:redirect"),
+            ("POST", "/calling/callConnections:reject"),
+            ("POST", "/calling/callConnections:connect"),
+            ("GET", "/calling/callConnections/c1"),
+            ("DELETE", "/calling/callConnections/c1"),
+            ("POST", "/calling/callConnections/c1:terminate"),
+            ("POST", "/calling/callConnections/c1:transferToParticipant"),
+            ("POST", "/calling/callConnections/c1:play"),
+            ("POST", "/calling/callConnections/c1:startTranscription"),
+            ("POST", "/calling/callConnections/c1:stopTranscription"),
+            ("POST", "/calling/callConnections/c1:updateTranscription"),
+            (
+                "POST",
+                "/calling/callConnections/c1:cancelAllMediaOperations",
+            ),
+            ("POST", "/calling/callConnections/c1:recognize"),
+            (
+                "POST",
+                "/calling/callConnections/c1:startContinuousDtmfRecognition",
+            ),
+            (
+                "POST",
+                "/calling/callConnections/c1:stopContinuousDtmfRecognition",
+            ),
+            ("POST", "/calling/callConnections/c1:sendDtmfTones"),
+            ("POST", "/calling/callConnections/c1:hold"),
+            ("POST", "/calling/callConnections/c1:unhold"),
+            ("POST", "/calling/callConnections/c1:startMediaStreaming"),
+            ("POST", "/calling/callConnections/c1:stopMediaStreaming"),
+            ("GET", "/calling/callConnections/c1/participants"),
+            ("POST", "/calling/callConnections/c1/participants:add"),
+            ("POST", "/calling/callConnections/c1/participants:remove"),
+            ("POST", "/calling/callConnections/c1/participants:mute"),
+            (
+                "POST",
+                "/calling/callConnections/c1/participants:cancelAddParticipant",
+            ),
+            ("POST", "/calling/callConnections/c1/participants:moveHere"),
+            (
+                "GET",
+                "/calling/callConnections/c1/participants/8%3Aacs%3Ax",
+            ),
+            ("POST", "/calling/recordings"),
+            ("GET", "/calling/recordings/r1"),
+            ("DELETE", "/calling/recordings/r1"),
+            ("POST", "/calling/recordings/r1:pause"),
+            ("POST", "/calling/recordings/r1:resume"),
         ];
         let mut ops: Vec<&str> = cases.iter().map(|(m, p)| route(m, p).unwrap().op).collect();
         ops.sort_unstable();
         ops.dedup();
         assert_eq!(ops.len(), 34);
-        assert_eq!(route("GET", "/calling/callConnections/c1/participants/8%3Aacs%3Ax").unwrap().raw_id.as_deref(), Some("8:acs:x"));
-        assert_eq!(route("POST", "/calling/callConnections/c1:fly").unwrap_err().status, 404);
+        assert_eq!(
+            route(
+                "GET",
+                "/calling/callConnections/c1/participants/8%3Aacs%3Ax"
+            )
+            .unwrap()
+            .raw_id
+            .as_deref(),
+            Some("8:acs:x")
+        );
+        assert_eq!(
+            route("POST", "/calling/callConnections/c1:fly")
+                .unwrap_err()
+                .status,
+            404
+        );
     }
 
     #[test]

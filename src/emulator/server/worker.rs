@@ -1,7 +1,9 @@
 //! Background tasks: simulation timers and ordered event delivery.
 
 use super::App;
-use crate::emulator::delivery::{now_ms, Job};
+use crate::emulator::delivery::{now_ms, Job, Target};
+use std::collections::HashMap;
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -33,8 +35,34 @@ pub(super) async fn timer_loop(app: Arc<App>) {
     }
 }
 
-/// Delivers jobs one at a time, in order, applying the duplicate / reorder faults.
+/// Fans jobs out to one ordered queue per receiver (scheme + authority), so a slow or
+/// hung receiver delays only its own events.
 pub(super) async fn delivery_loop(app: Arc<App>, mut rx: mpsc::UnboundedReceiver<Job>) {
+    let mut queues: HashMap<String, mpsc::UnboundedSender<Job>> = HashMap::new();
+    while let Some(job) = rx.recv().await {
+        let key = origin(&job.target);
+        let queue = queues.entry(key).or_insert_with(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(receiver_queue(app.clone(), rx));
+            tx
+        });
+        let _ = queue.send(job);
+    }
+}
+
+/// `scheme://authority` of a delivery target.
+fn origin(target: &Target) -> String {
+    let (Target::Callback(uri) | Target::EventGrid(uri)) = target;
+    let after_scheme = uri.find("://").map_or(0, |i| i + 3);
+    let end = uri[after_scheme..]
+        .find('/')
+        .map_or(uri.len(), |i| after_scheme + i);
+    uri[..end].to_ascii_lowercase()
+}
+
+/// Delivers one receiver's jobs one at a time, in order, applying the duplicate /
+/// reorder faults.
+async fn receiver_queue(app: Arc<App>, mut rx: mpsc::UnboundedReceiver<Job>) {
     let mut held: Option<Job> = None;
     loop {
         let job = match &held {
@@ -70,7 +98,24 @@ async fn send(app: &App, job: &Job, twice: bool) {
     let times = if twice { 2 } else { 1 };
     for _ in 0..times {
         if let Err(e) = app.deliverer.deliver(job).await {
-            eprintln!("callsteer-emulator: delivery failed: {e}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "callsteer-emulator: delivery failed: {e}"
+            );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_group_by_receiver() {
+        let o = |u: &str| origin(&Target::Callback(u.into()));
+        assert_eq!(o("http://127.0.0.1:9/a/b?x=1"), "http://127.0.0.1:9");
+        assert_eq!(o("http://127.0.0.1:9"), "http://127.0.0.1:9");
+        assert_eq!(o("HTTPS://Host.Example/cb"), "https://host.example");
+        assert_eq!(origin(&Target::EventGrid("nonsense".into())), "nonsense");
     }
 }

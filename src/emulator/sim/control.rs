@@ -3,6 +3,7 @@
 
 use super::media::TONES;
 use super::model::{CallState, Incoming, MediaKind, Participant, Room, Shape, Timer};
+use super::To;
 use super::{Output, Simulation};
 use crate::emulator::error::ApiError;
 use crate::emulator::events::{self, ResultInfo};
@@ -47,23 +48,55 @@ pub fn parse_party(field: &str, s: &str) -> Result<CommunicationIdentifier, ApiE
         return Ok(CommunicationIdentifier::phone(s));
     }
     Ok(match CommunicationIdentifier::from_raw_id(s) {
-        CommunicationIdentifier::TeamsExtensionUser { .. } if s.starts_with("8:acs:") => CommunicationIdentifier::user(s),
+        CommunicationIdentifier::TeamsExtensionUser { .. } if s.starts_with("8:acs:") => {
+            CommunicationIdentifier::user(s)
+        }
         id => id,
     })
 }
 
 impl Simulation {
     /// A new call from `from` to `to`, announced to Event Grid subscribers.
-    pub fn handle_incoming_call(&mut self, from: CommunicationIdentifier, to: CommunicationIdentifier, display: Option<String>, custom: Option<Value>, now: u64) -> IncomingCreated {
-        let server_call_id = self.new_server(Shape::OneToOne, None, vec![Participant { id: from.clone(), muted: false, on_hold: false }]);
+    pub fn handle_incoming_call(
+        &mut self,
+        from: CommunicationIdentifier,
+        to: CommunicationIdentifier,
+        display: Option<String>,
+        custom: Option<Value>,
+        now: u64,
+    ) -> IncomingCreated {
+        let server_call_id = self.new_server(
+            Shape::OneToOne,
+            None,
+            vec![Participant {
+                id: from.clone(),
+                muted: false,
+                on_hold: false,
+            }],
+        );
         let correlation_id = self.new_uuid();
-        let incoming = Incoming { server_call_id: server_call_id.clone(), correlation_id: correlation_id.clone(), from, to };
+        let incoming = Incoming {
+            server_call_id: server_call_id.clone(),
+            correlation_id: correlation_id.clone(),
+            from,
+            to,
+        };
         let context = self.announce_incoming(incoming, display, custom, now);
-        IncomingCreated { server_call_id, incoming_call_context: context, correlation_id }
+        IncomingCreated {
+            server_call_id,
+            incoming_call_context: context,
+            correlation_id,
+        }
     }
 
     /// Registers an incoming call and emits `Microsoft.Communication.IncomingCall`.
-    pub(super) fn announce_incoming(&mut self, inc: Incoming, display: Option<String>, custom: Option<Value>, now: u64) -> String {
+    pub(super) fn announce_incoming(
+        &mut self,
+        inc: Incoming,
+        display: Option<String>,
+        custom: Option<Value>,
+        now: u64,
+    ) -> String {
         let context = format!("emu1.{}", self.random_token(48));
         let mut data = json!({
             "to": inc.to.to_model(),
@@ -76,10 +109,21 @@ impl Simulation {
         if let Some(c) = custom {
             data["customContext"] = c;
         }
-        let subject = format!("/caller/{}/recipient/{}", inc.from.raw_id(), inc.to.raw_id());
+        let subject = format!(
+            "/caller/{}/recipient/{}",
+            inc.from.raw_id(),
+            inc.to.raw_id()
+        );
         let topic = format!("/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/emulator/providers/microsoft.communication/communicationservices/{}", self.resource_id);
         let id = self.new_uuid();
-        let event = events::event_grid_event("Microsoft.Communication.IncomingCall", &topic, &subject, data, &id, &events::event_time(now));
+        let event = events::event_grid_event(
+            "Microsoft.Communication.IncomingCall",
+            &topic,
+            &subject,
+            data,
+            &id,
+            &events::event_time(now),
+        );
         self.incoming.insert(context.clone(), inc);
         self.outbox.push_back(Output::IncomingCall { event });
         context
@@ -89,13 +133,25 @@ impl Simulation {
     ///
     /// # Errors
     /// 404 for an unknown call or participant, 400 for a character that is not a key.
-    pub fn handle_dtmf(&mut self, call_id: &str, party: &str, tones: &str, now: u64) -> Result<Consumer, ApiError> {
+    pub fn handle_dtmf(
+        &mut self,
+        call_id: &str,
+        party: &str,
+        tones: &str,
+        now: u64,
+    ) -> Result<Consumer, ApiError> {
         let server_id = self.connected_call(call_id)?.server_call_id.clone();
         let raw = parse_party("participant", party)?.raw_id();
         self.require_participant(&server_id, &raw)?;
         let names = tones
             .chars()
-            .map(|c| TONES.iter().find(|(_, k)| *k == c.to_ascii_uppercase()).map(|(n, _)| *n).ok_or_else(|| ApiError::field("tones", format!("{c:?} is not a DTMF key"))))
+            .map(|c| {
+                TONES
+                    .iter()
+                    .find(|(_, k)| *k == c.to_ascii_uppercase())
+                    .map(|(n, _)| *n)
+                    .ok_or_else(|| ApiError::field("tones", format!("{c:?} is not a DTMF key")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if names.is_empty() {
             return Err(ApiError::field("tones", "must not be empty"));
@@ -114,33 +170,49 @@ impl Simulation {
         if self.recognize_tone(call_id, raw, tone, now) {
             return Consumer::Recognize;
         }
-        let Some(call) = self.calls.get_mut(call_id) else { return Consumer::Nobody };
-        let Some((ctx, uri, seq)) = call.media.continuous.get_mut(raw) else { return Consumer::Nobody };
+        let Some(call) = self.calls.get_mut(call_id) else {
+            return Consumer::Nobody;
+        };
+        let Some((ctx, uri, seq)) = call.media.continuous.get_mut(raw) else {
+            return Consumer::Nobody;
+        };
         let (ctx, uri, id) = (ctx.clone(), uri.clone(), *seq);
         *seq += 1;
         let f = super::fields([("sequenceId", json!(id)), ("tone", json!(tone))]);
-        self.emit(call_id, uri.as_deref(), "ContinuousDtmfRecognitionToneReceived", ctx.as_deref(), Some(&ResultInfo::ok()), f, now);
+        self.emit(
+            call_id,
+            To::new(uri.as_deref(), ctx.as_deref()),
+            "ContinuousDtmfRecognitionToneReceived",
+            Some(&ResultInfo::ok()),
+            f,
+            now,
+        );
         Consumer::ContinuousDtmf
     }
 
     /// Feeds one tone to a running recognize aimed at `raw`; false if none takes it.
     fn recognize_tone(&mut self, call_id: &str, raw: &str, tone: &str, now: u64) -> bool {
-        let Some(mut op) = self.calls.get(call_id).and_then(|c| c.media.current.clone()) else { return false };
-        let MediaKind::Recognize(r) = &mut op.kind else { return false };
+        let Some(mut op) = self
+            .calls
+            .get(call_id)
+            .and_then(|c| c.media.current.clone())
+        else {
+            return false;
+        };
+        let MediaKind::Recognize(r) = &mut op.kind else {
+            return false;
+        };
         if r.target != raw || r.input == "speech" {
             return false;
         }
         r.input_seen = true;
         if r.input == "choices" {
-            let choice = r.choices.iter().find(|c| c.tone.as_deref() == Some(tone)).cloned();
-            match choice {
-                Some(c) => {
-                    let res = ResultInfo::new(200, 8545, "Action completed, recognized a choice.");
-                    let result = json!({ "label": c.label, "recognizedPhrase": tone, "confidence": 1.0 });
-                    self.recognized(call_id, &op, "choices", result, res, now);
-                }
-                None => self.recognize_failed(call_id, &op, now),
-            }
+            let label = r
+                .choices
+                .iter()
+                .find(|c| c.tone.as_deref() == Some(tone))
+                .map(|c| c.label.clone());
+            self.choice_outcome(call_id, &op, label, tone, now);
             return true;
         }
         let stop = r.stop_tones.iter().any(|s| s == tone);
@@ -148,7 +220,11 @@ impl Simulation {
             r.tones.push(tone.to_owned());
             r.last_tone_ms = now;
         }
-        let (tones, full, inter) = (r.tones.clone(), r.tones.len() >= r.max_tones, r.inter_tone_ms);
+        let (tones, full, inter) = (
+            r.tones.clone(),
+            r.tones.len() >= r.max_tones,
+            r.inter_tone_ms,
+        );
         if stop {
             let res = ResultInfo::new(200, 8514, "Action completed, stop tone detected.");
             self.recognized(call_id, &op, "dtmf", json!({ "tones": tones }), res, now);
@@ -161,14 +237,52 @@ impl Simulation {
                 c.media.current = Some(op);
             }
             let what = super::model::MediaTimer::InterTone;
-            self.schedule(now + inter, Timer::Media { call_id: call_id.to_owned(), op_id, what });
+            self.schedule(
+                now + inter,
+                Timer::Media {
+                    call_id: call_id.to_owned(),
+                    op_id,
+                    what,
+                },
+            );
         }
         true
     }
 
+    /// `RecognizeCompleted` with the matched choice, or `RecognizeFailed` (no match).
+    fn choice_outcome(
+        &mut self,
+        call_id: &str,
+        op: &super::model::MediaOp,
+        label: Option<String>,
+        phrase: &str,
+        now: u64,
+    ) {
+        match label {
+            Some(label) => {
+                let res = ResultInfo::new(200, 8545, "Action completed, recognized a choice.");
+                let result =
+                    json!({ "label": label, "recognizedPhrase": phrase, "confidence": 1.0 });
+                self.recognized(call_id, op, "choices", result, res, now);
+            }
+            None => self.recognize_failed(call_id, op, now),
+        }
+    }
+
     fn recognize_failed(&mut self, call_id: &str, op: &super::model::MediaOp, now: u64) {
-        let res = ResultInfo::new(400, 8547, "Action failed, the input did not match any choice.");
-        self.emit(call_id, op.uri.as_deref(), "RecognizeFailed", op.context.as_deref(), Some(&res), super::fields([]), now);
+        let res = ResultInfo::new(
+            400,
+            8547,
+            "Action failed, the input did not match any choice.",
+        );
+        self.emit(
+            call_id,
+            To::new(op.uri.as_deref(), op.context.as_deref()),
+            "RecognizeFailed",
+            Some(&res),
+            super::fields([]),
+            now,
+        );
         self.finish_op(call_id, now);
     }
 
@@ -176,32 +290,53 @@ impl Simulation {
     ///
     /// # Errors
     /// 404 for an unknown call or participant, 400 for empty text.
-    pub fn handle_speech(&mut self, call_id: &str, party: &str, text: &str, now: u64) -> Result<Consumer, ApiError> {
+    pub fn handle_speech(
+        &mut self,
+        call_id: &str,
+        party: &str,
+        text: &str,
+        now: u64,
+    ) -> Result<Consumer, ApiError> {
         let server_id = self.connected_call(call_id)?.server_call_id.clone();
         let raw = parse_party("participant", party)?.raw_id();
         self.require_participant(&server_id, &raw)?;
         if text.trim().is_empty() {
             return Err(ApiError::field("text", "must not be empty"));
         }
-        let Some(op) = self.calls.get(call_id).and_then(|c| c.media.current.clone()) else { return Ok(Consumer::Nobody) };
-        let MediaKind::Recognize(r) = &op.kind else { return Ok(Consumer::Nobody) };
+        let Some(op) = self
+            .calls
+            .get(call_id)
+            .and_then(|c| c.media.current.clone())
+        else {
+            return Ok(Consumer::Nobody);
+        };
+        let MediaKind::Recognize(r) = &op.kind else {
+            return Ok(Consumer::Nobody);
+        };
         if r.target != raw || r.input == "dtmf" {
             return Ok(Consumer::Nobody);
         }
         if r.input == "choices" {
             let said = text.trim().to_lowercase();
-            let hit = r.choices.iter().find(|c| c.label.to_lowercase() == said || c.phrases.iter().any(|p| p.to_lowercase() == said));
-            match hit {
-                Some(c) => {
-                    let res = ResultInfo::new(200, 8545, "Action completed, recognized a choice.");
-                    let result = json!({ "label": c.label, "recognizedPhrase": text, "confidence": 1.0 });
-                    self.recognized(call_id, &op, "choices", result, res, now);
-                }
-                None => self.recognize_failed(call_id, &op, now),
-            }
+            let label = r
+                .choices
+                .iter()
+                .find(|c| {
+                    c.label.to_lowercase() == said
+                        || c.phrases.iter().any(|p| p.to_lowercase() == said)
+                })
+                .map(|c| c.label.clone());
+            self.choice_outcome(call_id, &op, label, text, now);
         } else {
             let res = ResultInfo::new(200, 8533, "Action completed, speech recognized.");
-            self.recognized(call_id, &op, "speech", json!({ "speech": text, "confidence": 1.0 }), res, now);
+            self.recognized(
+                call_id,
+                &op,
+                "speech",
+                json!({ "speech": text, "confidence": 1.0 }),
+                res,
+                now,
+            );
         }
         Ok(Consumer::Recognize)
     }
@@ -210,7 +345,12 @@ impl Simulation {
     ///
     /// # Errors
     /// 404 for an unknown call or participant.
-    pub fn handle_remote_hangup(&mut self, call_id: &str, party: &str, now: u64) -> Result<(), ApiError> {
+    pub fn handle_remote_hangup(
+        &mut self,
+        call_id: &str,
+        party: &str,
+        now: u64,
+    ) -> Result<(), ApiError> {
         let server_id = self.live_call(call_id)?.server_call_id.clone();
         let raw = parse_party("participant", party)?.raw_id();
         self.require_participant(&server_id, &raw)?;
@@ -236,8 +376,22 @@ impl Simulation {
     /// One call connection with participants and its event log.
     pub fn call_detail(&self, call_id: &str) -> Option<Value> {
         let c = self.calls.get(call_id)?;
-        let participants: Vec<Value> = self.servers.get(&c.server_call_id).map(|s| s.participants.iter().map(super::legs::participant_json).collect()).unwrap_or_default();
-        let pending: Vec<Value> = self.legs.iter().filter(|(_, l)| l.call_id == call_id).map(|(id, l)| json!({ "invitationId": id, "target": l.target.raw_id() })).collect();
+        let participants: Vec<Value> = self
+            .servers
+            .get(&c.server_call_id)
+            .map(|s| {
+                s.participants
+                    .iter()
+                    .map(super::legs::participant_json)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let pending: Vec<Value> = self
+            .legs
+            .iter()
+            .filter(|(_, l)| l.call_id == call_id)
+            .map(|(id, l)| json!({ "invitationId": id, "target": l.target.raw_id() }))
+            .collect();
         let mut props = self.properties(c);
         props["participants"] = json!(participants);
         props["pendingInvitations"] = json!(pending);

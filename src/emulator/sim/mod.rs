@@ -15,12 +15,14 @@
 
 mod calls;
 pub mod control;
+mod dtmf;
 mod legs;
 mod media;
 mod model;
 mod participants;
 mod recording;
 mod requests;
+mod streams;
 
 pub use model::{CallState, Request};
 
@@ -48,16 +50,19 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn json(status: u16, body: Value) -> Self {
-        Reply { status, body: Some(body) }
+    fn json(status: u16, mut body: Value) -> Self {
+        events::strip_nulls(&mut body);
+        Reply {
+            status,
+            body: Some(body),
+        }
     }
     fn empty(status: u16) -> Self {
         Reply { status, body: None }
     }
 }
 
-/// The emulated service state.
-#[derive(Debug)]
+/// The emulated service state. `Debug` shows counts only: incoming call contexts are secrets.
 pub struct Simulation {
     rng: StdRng,
     resource_id: String,
@@ -72,6 +77,18 @@ pub struct Simulation {
     timers: BTreeMap<(u64, u64), Timer>,
     timer_seq: u64,
     outbox: VecDeque<Output>,
+}
+
+impl core::fmt::Debug for Simulation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Simulation")
+            .field("calls", &self.calls.len())
+            .field("incoming", &self.incoming.len())
+            .field("pending_invitations", &self.legs.len())
+            .field("recordings", &self.recordings.len())
+            .field("timers", &self.timers.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Simulation {
@@ -121,8 +138,16 @@ impl Simulation {
             Timer::Leg { leg_id } => self.leg_outcome(&leg_id, now),
             Timer::Connect { call_id } => self.connect_now(&call_id, now),
             Timer::LegTimeout { leg_id } => self.leg_timed_out(&leg_id, now),
-            Timer::Media { call_id, op_id, what } => self.media_timer(&call_id, op_id, what, now),
-            Timer::SendDtmfDone { call_id, context, uri } => self.send_dtmf_done(&call_id, context, uri, now),
+            Timer::Media {
+                call_id,
+                op_id,
+                what,
+            } => self.media_timer(&call_id, op_id, what, now),
+            Timer::SendDtmfDone {
+                call_id,
+                context,
+                uri,
+            } => self.send_dtmf_done(&call_id, context, uri, now),
         }
     }
 
@@ -145,31 +170,68 @@ impl Simulation {
     }
 
     fn call(&self, id: &str) -> Result<&Call, ApiError> {
-        self.calls.get(id).ok_or_else(|| ApiError::not_found(format!("Call connection {id} was not found.")))
+        self.calls
+            .get(id)
+            .ok_or_else(|| ApiError::not_found(format!("Call connection {id} was not found.")))
     }
 
     /// A live (not disconnected) call connection, else 404 like the service.
     fn live_call(&self, id: &str) -> Result<&Call, ApiError> {
         let call = self.call(id)?;
         if call.state == CallState::Disconnected {
-            return Err(ApiError::not_found(format!("Call connection {id} has ended.")));
+            return Err(ApiError::not_found(format!(
+                "Call connection {id} has ended."
+            )));
         }
         Ok(call)
     }
 
     /// Emits event `kind` about call `call_id` to `uri` (or the call's callback URI).
-    fn emit(&mut self, call_id: &str, uri: Option<&str>, kind: &str, ctx: Option<&str>, result: Option<&ResultInfo>, fields: Map<String, Value>, now: u64) {
+    fn emit(
+        &mut self,
+        call_id: &str,
+        to: To<'_>,
+        kind: &str,
+        result: Option<&ResultInfo>,
+        fields: Map<String, Value>,
+        now: u64,
+    ) {
+        let (uri, ctx) = (to.uri, to.ctx);
         let id = self.new_uuid();
-        let Some(call) = self.calls.get_mut(call_id) else { return };
+        let Some(call) = self.calls.get_mut(call_id) else {
+            return;
+        };
         let call_ref = CallRef {
             call_connection_id: &call.id,
             server_call_id: &call.server_call_id,
             correlation_id: &call.correlation_id,
         };
-        let event = events::cloud_event(kind, call_ref, ctx, result, fields, &id, &events::event_time(now));
+        let event = events::cloud_event(
+            kind,
+            call_ref,
+            ctx,
+            result,
+            fields,
+            &id,
+            &events::event_time(now),
+        );
         call.event_log.push(event.clone());
         let uri = uri.unwrap_or(&call.callback_uri).to_owned();
         self.outbox.push_back(Output::Callback { uri, event });
+    }
+}
+
+/// Where an event goes and the `operationContext` it echoes.
+#[derive(Debug, Clone, Copy, Default)]
+struct To<'a> {
+    /// `operationCallbackUri` override; `None` → the call's callback URI.
+    uri: Option<&'a str>,
+    ctx: Option<&'a str>,
+}
+
+impl<'a> To<'a> {
+    fn new(uri: Option<&'a str>, ctx: Option<&'a str>) -> Self {
+        To { uri, ctx }
     }
 }
 

@@ -38,35 +38,110 @@ pub enum Request {
     RedirectCall(wire::RedirectCall),
     RejectCall(wire::RejectCall),
     Connect(wire::Connect),
-    GetCall { call: String },
-    HangUp { call: String },
-    Terminate { call: String },
-    Transfer { call: String, body: wire::Transfer },
-    Play { call: String, body: wire::Play },
-    StartTranscription { call: String, body: wire::MediaControl },
-    StopTranscription { call: String, body: wire::MediaControl },
-    UpdateTranscription { call: String, body: wire::MediaControl },
-    CancelAllMedia { call: String },
-    Recognize { call: String, body: wire::Recognize },
-    StartContinuousDtmf { call: String, body: wire::ContinuousDtmf },
-    StopContinuousDtmf { call: String, body: wire::ContinuousDtmf },
-    SendDtmf { call: String, body: wire::SendDtmf },
-    Hold { call: String, body: wire::Hold },
-    Unhold { call: String, body: wire::Hold },
-    StartMediaStreaming { call: String, body: wire::MediaControl },
-    StopMediaStreaming { call: String, body: wire::MediaControl },
-    GetParticipants { call: String },
-    AddParticipant { call: String, body: wire::AddParticipant },
-    RemoveParticipant { call: String, body: wire::RemoveParticipant },
-    Mute { call: String, body: wire::Mute },
-    CancelAddParticipant { call: String, body: wire::CancelAddParticipant },
-    MoveParticipants { call: String, body: wire::MoveParticipants },
-    GetParticipant { call: String, raw_id: String },
+    GetCall {
+        call: String,
+    },
+    HangUp {
+        call: String,
+    },
+    Terminate {
+        call: String,
+    },
+    Transfer {
+        call: String,
+        body: wire::Transfer,
+    },
+    Play {
+        call: String,
+        body: wire::Play,
+    },
+    StartTranscription {
+        call: String,
+        body: wire::MediaControl,
+    },
+    StopTranscription {
+        call: String,
+        body: wire::MediaControl,
+    },
+    UpdateTranscription {
+        call: String,
+        body: wire::MediaControl,
+    },
+    CancelAllMedia {
+        call: String,
+    },
+    Recognize {
+        call: String,
+        body: wire::Recognize,
+    },
+    StartContinuousDtmf {
+        call: String,
+        body: wire::ContinuousDtmf,
+    },
+    StopContinuousDtmf {
+        call: String,
+        body: wire::ContinuousDtmf,
+    },
+    SendDtmf {
+        call: String,
+        body: wire::SendDtmf,
+    },
+    Hold {
+        call: String,
+        body: wire::Hold,
+    },
+    Unhold {
+        call: String,
+        body: wire::Hold,
+    },
+    StartMediaStreaming {
+        call: String,
+        body: wire::MediaControl,
+    },
+    StopMediaStreaming {
+        call: String,
+        body: wire::MediaControl,
+    },
+    GetParticipants {
+        call: String,
+    },
+    AddParticipant {
+        call: String,
+        body: wire::AddParticipant,
+    },
+    RemoveParticipant {
+        call: String,
+        body: wire::RemoveParticipant,
+    },
+    Mute {
+        call: String,
+        body: wire::Mute,
+    },
+    CancelAddParticipant {
+        call: String,
+        body: wire::CancelAddParticipant,
+    },
+    MoveParticipants {
+        call: String,
+        body: wire::MoveParticipants,
+    },
+    GetParticipant {
+        call: String,
+        raw_id: String,
+    },
     StartRecording(wire::StartRecording),
-    GetRecording { id: String },
-    StopRecording { id: String },
-    PauseRecording { id: String },
-    ResumeRecording { id: String },
+    GetRecording {
+        id: String,
+    },
+    StopRecording {
+        id: String,
+    },
+    PauseRecording {
+        id: String,
+    },
+    ResumeRecording {
+        id: String,
+    },
 }
 
 /// A participant of a server call.
@@ -149,7 +224,12 @@ pub struct MediaOp {
 /// What a media operation does.
 #[derive(Debug, Clone)]
 pub enum MediaKind {
-    Play { duration_ms: u64, looped: bool },
+    Play {
+        duration_ms: u64,
+        looped: bool,
+        /// Index of a source that cannot be fetched (its URI contains `notfound`).
+        failed_source: Option<usize>,
+    },
     Recognize(Box<Recognizer>),
 }
 
@@ -193,9 +273,16 @@ pub enum LegPurpose {
     /// A target of CreateCall.
     CreateTarget,
     /// AddParticipant.
-    Add { context: Option<String>, uri: Option<String> },
+    Add {
+        context: Option<String>,
+        uri: Option<String>,
+    },
     /// TransferToParticipant, optionally replacing `transferee`.
-    Transfer { context: Option<String>, uri: Option<String>, transferee: Option<CommunicationIdentifier> },
+    Transfer {
+        context: Option<String>,
+        uri: Option<String>,
+        transferee: Option<CommunicationIdentifier>,
+    },
 }
 
 /// An outstanding invitation of one party into a call.
@@ -225,9 +312,23 @@ pub struct Recording {
 /// Something scheduled for later.
 #[derive(Debug, Clone)]
 pub enum Timer {
-    Connect { call_id: String },
-    Leg { leg_id: String },
-    LegTimeout { leg_id: String },
-    Media { call_id: String, op_id: u64, what: MediaTimer },
-    SendDtmfDone { call_id: String, context: Option<String>, uri: Option<String> },
+    Connect {
+        call_id: String,
+    },
+    Leg {
+        leg_id: String,
+    },
+    LegTimeout {
+        leg_id: String,
+    },
+    Media {
+        call_id: String,
+        op_id: u64,
+        what: MediaTimer,
+    },
+    SendDtmfDone {
+        call_id: String,
+        context: Option<String>,
+        uri: Option<String>,
+    },
 }

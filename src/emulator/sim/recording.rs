@@ -2,6 +2,7 @@
 
 use super::model::Recording;
 use super::requests::callback;
+use super::To;
 use super::{fields, Reply, Simulation};
 use crate::emulator::error::ApiError;
 use crate::emulator::events::{self, ResultInfo};
@@ -9,35 +10,64 @@ use crate::emulator::wire;
 use serde_json::json;
 
 impl Simulation {
-    pub(super) fn start_recording(&mut self, b: wire::StartRecording, now: u64) -> Result<Reply, ApiError> {
-        if let Some(uri) = &b.recording_state_callback_uri {
-            callback("recordingStateCallbackUri", uri)?;
-        }
-        check_enum("recordingContentType", &b.recording_content_type, &["audio", "audioVideo"])?;
-        check_enum("recordingChannelType", &b.recording_channel_type, &["mixed", "unmixed"])?;
-        check_enum("recordingFormatType", &b.recording_format_type, &["wav", "mp3", "mp4"])?;
-        let server_id = match (&b.call_locator, &b.call_connection_id) {
-            (Some(_), Some(_)) | (None, None) => return Err(ApiError::bad_request("Exactly one of callLocator or callConnectionId must be given.")),
-            (None, Some(id)) => self.connected_call(id)?.server_call_id.clone(),
-            (Some(loc), None) => {
-                if loc.room_id.is_some() {
-                    return Err(ApiError::field("callLocator", "room locators are not supported for recording"));
-                }
-                let id = loc.server_call_id.clone().ok_or_else(|| ApiError::field("callLocator.serverCallId", "is required"))?;
-                match self.servers.get(&id) {
-                    Some(s) if !s.ended => id,
-                    _ => return Err(ApiError::not_found(format!("Server call {id} was not found or has ended."))),
-                }
-            }
-        };
-        if self.recordings.values().any(|r| r.server_call_id == server_id) {
-            return Err(ApiError::bad_request("A recording is already in progress for this call."));
+    pub(super) fn start_recording(
+        &mut self,
+        b: wire::StartRecording,
+        now: u64,
+    ) -> Result<Reply, ApiError> {
+        check_recording_options(&b)?;
+        let server_id = self.recording_target(&b)?;
+        if self
+            .recordings
+            .values()
+            .any(|r| r.server_call_id == server_id)
+        {
+            return Err(ApiError::bad_request(
+                "A recording is already in progress for this call.",
+            ));
         }
         let id = self.new_uuid();
         let active = !b.pause_on_start.unwrap_or(false);
-        self.recordings.insert(id.clone(), Recording { server_call_id: server_id, active, started_ms: now, uri: b.recording_state_callback_uri });
+        self.recordings.insert(
+            id.clone(),
+            Recording {
+                server_call_id: server_id,
+                active,
+                started_ms: now,
+                uri: b.recording_state_callback_uri,
+            },
+        );
         self.recording_changed(&id, now);
         Ok(Reply::json(200, recording_json(&id, active)))
+    }
+
+    /// The server call a start-recording request names: a connected call connection, or
+    /// a live server call (rooms are refused, as by the service).
+    fn recording_target(&self, b: &wire::StartRecording) -> Result<String, ApiError> {
+        match (&b.call_locator, &b.call_connection_id) {
+            (Some(_), Some(_)) | (None, None) => Err(ApiError::bad_request(
+                "Exactly one of callLocator or callConnectionId must be given.",
+            )),
+            (None, Some(id)) => Ok(self.connected_call(id)?.server_call_id.clone()),
+            (Some(loc), None) => {
+                if loc.room_id.is_some() {
+                    return Err(ApiError::field(
+                        "callLocator",
+                        "room locators are not supported for recording",
+                    ));
+                }
+                let id = loc
+                    .server_call_id
+                    .clone()
+                    .ok_or_else(|| ApiError::field("callLocator.serverCallId", "is required"))?;
+                match self.servers.get(&id) {
+                    Some(s) if !s.ended => Ok(id),
+                    _ => Err(ApiError::not_found(format!(
+                        "Server call {id} was not found or has ended."
+                    ))),
+                }
+            }
+        }
     }
 
     pub(super) fn get_recording(&self, id: &str) -> Result<Reply, ApiError> {
@@ -45,7 +75,12 @@ impl Simulation {
         Ok(Reply::json(200, recording_json(id, r.active)))
     }
 
-    pub(super) fn set_recording(&mut self, id: &str, active: bool, now: u64) -> Result<Reply, ApiError> {
+    pub(super) fn set_recording(
+        &mut self,
+        id: &str,
+        active: bool,
+        now: u64,
+    ) -> Result<Reply, ApiError> {
         let r = self.recordings.get_mut(id).ok_or_else(|| not_found(id))?;
         if r.active != active {
             r.active = active;
@@ -70,7 +105,9 @@ impl Simulation {
 
     /// `RecordingStateChanged` to the recording's callback, else to the connections' callbacks.
     fn recording_changed(&mut self, id: &str, now: u64) {
-        let Some(r) = self.recordings.get(id).cloned() else { return };
+        let Some(r) = self.recordings.get(id).cloned() else {
+            return;
+        };
         let state = if r.active { "active" } else { "inactive" };
         let f = || {
             fields([
@@ -80,12 +117,30 @@ impl Simulation {
                 ("recordingKind", json!("azureCommunicationServices")),
             ])
         };
-        let conns = self.servers.get(&r.server_call_id).map(|s| s.connections.clone()).unwrap_or_default();
+        let conns = self
+            .servers
+            .get(&r.server_call_id)
+            .map(|s| s.connections.clone())
+            .unwrap_or_default();
         match (&r.uri, conns.first()) {
-            (Some(uri), Some(first)) => self.emit(first, Some(uri), "RecordingStateChanged", None, Some(&ResultInfo::ok()), f(), now),
+            (Some(uri), Some(first)) => self.emit(
+                first,
+                To::new(Some(uri), None),
+                "RecordingStateChanged",
+                Some(&ResultInfo::ok()),
+                f(),
+                now,
+            ),
             (None, _) => {
                 for c in conns {
-                    self.emit(&c, None, "RecordingStateChanged", None, Some(&ResultInfo::ok()), f(), now);
+                    self.emit(
+                        &c,
+                        To::new(None, None),
+                        "RecordingStateChanged",
+                        Some(&ResultInfo::ok()),
+                        f(),
+                        now,
+                    );
                 }
             }
             (Some(_), None) => {}
@@ -103,7 +158,31 @@ fn not_found(id: &str) -> ApiError {
 
 fn check_enum(field: &str, v: &Option<String>, allowed: &[&str]) -> Result<(), ApiError> {
     match v {
-        Some(x) if !allowed.contains(&x.as_str()) => Err(ApiError::field(field, format!("must be one of {}", allowed.join(", ")))),
+        Some(x) if !allowed.contains(&x.as_str()) => Err(ApiError::field(
+            field,
+            format!("must be one of {}", allowed.join(", ")),
+        )),
         _ => Ok(()),
     }
+}
+
+fn check_recording_options(b: &wire::StartRecording) -> Result<(), ApiError> {
+    if let Some(uri) = &b.recording_state_callback_uri {
+        callback("recordingStateCallbackUri", uri)?;
+    }
+    check_enum(
+        "recordingContentType",
+        &b.recording_content_type,
+        &["audio", "audioVideo"],
+    )?;
+    check_enum(
+        "recordingChannelType",
+        &b.recording_channel_type,
+        &["mixed", "unmixed"],
+    )?;
+    check_enum(
+        "recordingFormatType",
+        &b.recording_format_type,
+        &["wav", "mp3", "mp4"],
+    )
 }

@@ -55,9 +55,18 @@ impl Simulation {
 }
 
 /// A wire identifier as a typed one; 400 naming `field` when it has no id at all.
-pub(super) fn ident(field: &str, m: &CommunicationIdentifierModel) -> Result<CommunicationIdentifier, ApiError> {
-    let id = CommunicationIdentifier::from_model(m).map_err(|_| ApiError::field(field, "must have a rawId or a typed identifier"))?;
-    if let CommunicationIdentifier::PhoneNumber { value, is_anonymous: false, .. } = &id {
+pub(super) fn ident(
+    field: &str,
+    m: &CommunicationIdentifierModel,
+) -> Result<CommunicationIdentifier, ApiError> {
+    let id = CommunicationIdentifier::from_model(m)
+        .map_err(|_| ApiError::field(field, "must have a rawId or a typed identifier"))?;
+    if let CommunicationIdentifier::PhoneNumber {
+        value,
+        is_anonymous: false,
+        ..
+    } = &id
+    {
         crate::validate::e164(field, value)?;
     }
     if id.raw_id().trim().is_empty() {
@@ -68,7 +77,8 @@ pub(super) fn ident(field: &str, m: &CommunicationIdentifierModel) -> Result<Com
 
 /// A callback URI must be absolute http(s).
 pub(super) fn callback(field: &str, uri: &str) -> Result<(), ApiError> {
-    let e = crate::http::Endpoint::parse(uri).map_err(|_| ApiError::field(field, "must be an absolute http or https URL"))?;
+    let e = crate::http::Endpoint::parse(uri)
+        .map_err(|_| ApiError::field(field, "must be an absolute http or https URL"))?;
     if e.host().is_empty() {
         return Err(ApiError::field(field, "must name a host"));
     }
@@ -86,7 +96,10 @@ pub(super) fn op_callback(uri: &Option<String>) -> Result<(), ApiError> {
 /// Service limit on `operationContext` length.
 pub(super) fn context(ctx: &Option<String>) -> Result<(), ApiError> {
     match ctx {
-        Some(c) if c.chars().count() > 5_000 => Err(ApiError::field("operationContext", "must be at most 5000 characters")),
+        Some(c) if c.chars().count() > 5_000 => Err(ApiError::field(
+            "operationContext",
+            "must be at most 5000 characters",
+        )),
         _ => Ok(()),
     }
 }

@@ -20,7 +20,13 @@ fn run_until(s: &mut Simulation, until: u64) -> Vec<String> {
     let mut out = Vec::new();
     while let Some(o) = s.poll_output() {
         match o {
-            Output::Callback { event, .. } => out.push(event["type"].as_str().unwrap().trim_start_matches("Microsoft.Communication.").to_owned()),
+            Output::Callback { event, .. } => out.push(
+                event["type"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("Microsoft.Communication.")
+                    .to_owned(),
+            ),
             Output::IncomingCall { .. } => out.push("IncomingCall".into()),
         }
     }
@@ -47,27 +53,51 @@ fn a_one_to_one_call_connects_when_the_target_answers() {
     let mut s = sim();
     let id = create(&mut s, json!([user("8:acs:r_u1_delay1500")]));
     assert!(run_until(&mut s, T0 + 1_499).is_empty());
-    assert_eq!(run_until(&mut s, T0 + 1_500), ["ParticipantsUpdated", "CallConnected"]);
-    let r = s.handle_request(Request::GetCall { call: id.clone() }, T0 + 2_000).unwrap();
+    assert_eq!(
+        run_until(&mut s, T0 + 1_500),
+        ["ParticipantsUpdated", "CallConnected"]
+    );
+    let r = s
+        .handle_request(Request::GetCall { call: id.clone() }, T0 + 2_000)
+        .unwrap();
     assert_eq!(r.body.unwrap()["callConnectionState"], "connected");
-    s.handle_request(Request::HangUp { call: id.clone() }, T0 + 3_000).unwrap();
+    s.handle_request(Request::HangUp { call: id.clone() }, T0 + 3_000)
+        .unwrap();
     assert_eq!(run_until(&mut s, T0 + 3_000), ["CallDisconnected"]);
-    let e = s.handle_request(Request::GetParticipants { call: id }, T0 + 3_001).unwrap_err();
+    let e = s
+        .handle_request(Request::GetParticipants { call: id }, T0 + 3_001)
+        .unwrap_err();
     assert_eq!(e.status, 404);
 }
 
 #[test]
 fn a_busy_target_fails_the_call() {
     let mut s = sim();
-    create(&mut s, json!([{ "phoneNumber": { "value": "+15550011234" } }]));
-    assert_eq!(run_until(&mut s, T0 + 200), ["CreateCallFailed", "CallDisconnected"]);
+    create(
+        &mut s,
+        json!([{ "phoneNumber": { "value": "+15550011234" } }]),
+    );
+    assert_eq!(
+        run_until(&mut s, T0 + 200),
+        ["CreateCallFailed", "CallDisconnected"]
+    );
 }
 
 #[test]
 fn a_group_call_connects_on_the_first_answer_and_ignores_failures() {
     let mut s = sim();
-    create(&mut s, json!([user("8:acs:r_a_reject"), user("8:acs:r_b_delay100"), user("8:acs:r_c_delay300")]));
-    assert_eq!(run_until(&mut s, T0 + 100), ["ParticipantsUpdated", "CallConnected"]);
+    create(
+        &mut s,
+        json!([
+            user("8:acs:r_a_reject"),
+            user("8:acs:r_b_delay100"),
+            user("8:acs:r_c_delay300")
+        ]),
+    );
+    assert_eq!(
+        run_until(&mut s, T0 + 100),
+        ["ParticipantsUpdated", "CallConnected"]
+    );
     assert_eq!(run_until(&mut s, T0 + 1_000), ["ParticipantsUpdated"]);
 }
 
@@ -76,8 +106,12 @@ fn an_unanswered_invitation_times_out_at_the_requested_time() {
     let mut s = sim();
     let id = create(&mut s, json!([user("8:acs:r_u1")]));
     run_until(&mut s, T0);
-    let body: wire::AddParticipant = decode(json!({ "participantToAdd": user("8:acs:r_u2_noanswer"), "invitationTimeoutInSeconds": 3 }));
-    let r = s.handle_request(Request::AddParticipant { call: id, body }, T0 + 10).unwrap();
+    let body: wire::AddParticipant = decode(
+        json!({ "participantToAdd": user("8:acs:r_u2_noanswer"), "invitationTimeoutInSeconds": 3 }),
+    );
+    let r = s
+        .handle_request(Request::AddParticipant { call: id, body }, T0 + 10)
+        .unwrap();
     assert_eq!(r.status, 202);
     assert!(r.body.unwrap()["invitationId"].is_string());
     assert!(run_until(&mut s, T0 + 3_009).is_empty());
@@ -93,8 +127,18 @@ fn recognize_collects_dtmf_until_max_tones() {
         "recognizeInputType": "dtmf",
         "recognizeOptions": { "targetParticipant": user("8:acs:r_u1"), "dtmfOptions": { "maxTonesToCollect": 3 } }
     }));
-    s.handle_request(Request::Recognize { call: id.clone(), body }, T0 + 10).unwrap();
-    assert_eq!(s.handle_dtmf(&id, "8:acs:r_u1", "12", T0 + 20).unwrap(), control::Consumer::Recognize);
+    s.handle_request(
+        Request::Recognize {
+            call: id.clone(),
+            body,
+        },
+        T0 + 10,
+    )
+    .unwrap();
+    assert_eq!(
+        s.handle_dtmf(&id, "8:acs:r_u1", "12", T0 + 20).unwrap(),
+        control::Consumer::Recognize
+    );
     // The inter-tone timer of the first tone must not end the recognition early.
     assert!(run_until(&mut s, T0 + 2_015).is_empty());
     s.handle_dtmf(&id, "8:acs:r_u1", "#", T0 + 2_016).unwrap();
@@ -104,7 +148,10 @@ fn recognize_collects_dtmf_until_max_tones() {
     }
     let e = last.unwrap();
     assert_eq!(e["type"], "Microsoft.Communication.RecognizeCompleted");
-    assert_eq!(e["data"]["dtmfResult"]["tones"], json!(["one", "two", "pound"]));
+    assert_eq!(
+        e["data"]["dtmfResult"]["tones"],
+        json!(["one", "two", "pound"])
+    );
     assert_eq!(e["data"]["resultInformation"]["subCode"], 8531);
 }
 
@@ -117,7 +164,8 @@ fn recognize_fails_after_initial_silence() {
         "recognizeInputType": "speech", "playPrompt": { "kind": "text", "text": { "text": "0123456789" } },
         "recognizeOptions": { "targetParticipant": user("8:acs:r_u1"), "initialSilenceTimeoutInSeconds": 2 }
     }));
-    s.handle_request(Request::Recognize { call: id, body }, T0).unwrap();
+    s.handle_request(Request::Recognize { call: id, body }, T0)
+        .unwrap();
     // 10 characters → 600 ms prompt, then 2 s of silence.
     assert!(run_until(&mut s, T0 + 2_599).is_empty());
     assert_eq!(run_until(&mut s, T0 + 2_600), ["RecognizeFailed"]);
@@ -128,11 +176,32 @@ fn plays_queue_and_complete_after_their_duration() {
     let mut s = sim();
     let id = create(&mut s, json!([user("8:acs:r_u1")]));
     run_until(&mut s, T0);
-    let play = |ms: u64| -> wire::Play { decode(json!({ "playSources": [{ "kind": "file", "file": { "uri": format!("https://x.test/a.wav?durationMs={ms}") } }] })) };
-    s.handle_request(Request::Play { call: id.clone(), body: play(1000) }, T0).unwrap();
-    s.handle_request(Request::Play { call: id.clone(), body: play(500) }, T0).unwrap();
+    let play = |ms: u64| -> wire::Play {
+        decode(
+            json!({ "playSources": [{ "kind": "file", "file": { "uri": format!("https://x.test/a.wav?durationMs={ms}") } }] }),
+        )
+    };
+    s.handle_request(
+        Request::Play {
+            call: id.clone(),
+            body: play(1000),
+        },
+        T0,
+    )
+    .unwrap();
+    s.handle_request(
+        Request::Play {
+            call: id.clone(),
+            body: play(500),
+        },
+        T0,
+    )
+    .unwrap();
     assert_eq!(run_until(&mut s, T0), ["PlayStarted"]);
-    assert_eq!(run_until(&mut s, T0 + 1_000), ["PlayCompleted", "PlayStarted"]);
+    assert_eq!(
+        run_until(&mut s, T0 + 1_000),
+        ["PlayCompleted", "PlayStarted"]
+    );
     assert_eq!(run_until(&mut s, T0 + 1_500), ["PlayCompleted"]);
 }
 
@@ -143,16 +212,60 @@ fn answering_an_incoming_call_consumes_its_context() {
     let to = crate::CommunicationIdentifier::user("8:acs:r_bot");
     let created = s.handle_incoming_call(from, to, None, None, T0);
     assert_eq!(run_until(&mut s, T0), ["IncomingCall"]);
-    let answer = |ctx: &str| -> wire::AnswerCall { decode(json!({ "incomingCallContext": ctx, "callbackUri": "http://127.0.0.1:9/cb" })) };
-    let r = s.handle_request(Request::AnswerCall(answer(&created.incoming_call_context)), T0).unwrap();
+    let answer = |ctx: &str| -> wire::AnswerCall {
+        decode(json!({ "incomingCallContext": ctx, "callbackUri": "http://127.0.0.1:9/cb" }))
+    };
+    let r = s
+        .handle_request(
+            Request::AnswerCall(answer(&created.incoming_call_context)),
+            T0,
+        )
+        .unwrap();
     assert_eq!(r.body.unwrap()["serverCallId"], created.server_call_id);
-    assert_eq!(run_until(&mut s, T0), ["ParticipantsUpdated", "CallConnected"]);
-    let e = s.handle_request(Request::AnswerCall(answer(&created.incoming_call_context)), T0).unwrap_err();
+    assert_eq!(
+        run_until(&mut s, T0),
+        ["ParticipantsUpdated", "CallConnected"]
+    );
+    let e = s
+        .handle_request(
+            Request::AnswerCall(answer(&created.incoming_call_context)),
+            T0,
+        )
+        .unwrap_err();
     assert_eq!(e.status, 400);
 }
 
 #[test]
 fn same_seed_same_ids() {
     let (mut a, mut b) = (sim(), sim());
-    assert_eq!(create(&mut a, json!([user("8:acs:r_u1")])), create(&mut b, json!([user("8:acs:r_u1")])));
+    assert_eq!(
+        create(&mut a, json!([user("8:acs:r_u1")])),
+        create(&mut b, json!([user("8:acs:r_u1")]))
+    );
+}
+
+#[test]
+fn debug_output_never_shows_incoming_call_contexts() {
+    let mut s = sim();
+    let from = crate::CommunicationIdentifier::phone("+14255550123");
+    let created = s.handle_incoming_call(from.clone(), from, None, None, T0);
+    let debug = format!("{s:?}");
+    assert!(!debug.contains(&created.incoming_call_context), "{debug}");
+    assert!(debug.contains("incoming: 1"));
+}
+
+#[test]
+fn absurd_media_durations_are_capped_not_overflowed() {
+    let mut s = sim();
+    let id = create(&mut s, json!([user("8:acs:r_u1")]));
+    run_until(&mut s, T0);
+    let body: wire::Play = decode(json!({ "playSources": [
+        { "kind": "file", "file": { "uri": "https://x.test/a.wav?durationMs=99999999999999999999" } },
+        { "kind": "file", "file": { "uri": "https://x.test/b.wav?durationMs=18446744073709551615" } }
+    ] }));
+    s.handle_request(Request::Play { call: id, body }, T0)
+        .unwrap();
+    assert_eq!(run_until(&mut s, T0), ["PlayStarted"]);
+    assert!(run_until(&mut s, T0 + 86_399_999).is_empty());
+    assert_eq!(run_until(&mut s, T0 + 86_400_000), ["PlayCompleted"]);
 }
