@@ -4,6 +4,8 @@
 //! divided by N is the cost of our code, without the local runtime's per-request overhead
 //! (its proxy worker, simulated KV and Durable Objects), which production does not bill.
 //!
+//! `POST /admin/bench/panic` panics on purpose (the panic test).
+//!
 //! Off unless the `BENCH_ROUTES` var is `"1"`; behind the admin token like all of `/admin`.
 
 use super::acs::now_ms;
@@ -70,6 +72,7 @@ pub async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResult<Respo
                 callback_once(&cfg, &rules, &body, i)?;
             }
         }
+        "panic" => panic_now(),
         _ => return Err(EdgeError::not_found("benchmark")),
     }
     Ok(json(&serde_json::json!({ "kind": kind, "n": n }), 200)?)
@@ -132,6 +135,13 @@ fn callback_once(cfg: &Config, rules: &str, body: &str, i: u32) -> EdgeResult<()
         sign(cfg, &mut req);
     }
     Ok(())
+}
+
+/// Proves that a panic cannot hang a request (tests/edge/security.test.mjs): the wasm traps,
+/// worker-build's shim marks the instance for reset, the runtime answers 500.
+#[allow(clippy::panic)]
+fn panic_now() -> ! {
+    panic!("deliberate panic from the benchmark route")
 }
 
 fn sign(cfg: &Config, req: &mut crate::http::Request) {

@@ -11,7 +11,7 @@ import { admin, call, emulator, root, startStack } from "./harness.mjs";
 let stack, adm, emu;
 
 before(async () => {
-  stack = await startStack();
+  stack = await startStack({ vars: { BENCH_ROUTES: "1" } });
   adm = admin(stack);
   emu = emulator(stack);
 });
@@ -102,4 +102,27 @@ test("the admin API needs the bearer token; errors are JSON with a status", asyn
   const action = await adm("/calls/nope/actions", { method: "POST", body: { action: "hangUp" } });
   assert.equal(action.status, 400, "a call that never connected refuses actions");
   assert.equal(action.body.error.field, "call");
+});
+
+test("a panic answers 500 instead of hanging, and the worker recovers", async () => {
+  const resp = await fetch(`${stack.worker}/admin/bench/panic`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.adminToken}` },
+    signal: AbortSignal.timeout(20_000),
+  });
+  assert.equal(resp.status, 500);
+  await resp.arrayBuffer();
+  const health = await call(`${stack.worker}/healthz`);
+  assert.equal(health.status, 200);
+  const calls = await adm("/calls");
+  assert.equal(calls.status, 200, "the reset instance serves the next request");
+});
+
+test("the admin page is served at / and reads the admin API", async () => {
+  const resp = await fetch(`${stack.worker}/`);
+  assert.equal(resp.status, 200);
+  assert.match(resp.headers.get("content-type"), /text\/html/);
+  const html = await resp.text();
+  assert.match(html, /fetch\(`\/admin\$\{path\}`/);
+  assert.match(html, /new EventSource\(`\/admin\/calls\//);
 });
