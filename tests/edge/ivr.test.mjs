@@ -105,8 +105,8 @@ test("admin actions act on a live call; a refused one is marked failed", async (
   const id = await placeCall();
   await menuOffered(id);
   const SUPERVISOR = "8:acs:00000000-0000-4000-8000-000000000042";
-  const act = async (body) => {
-    const r = await adm(`/calls/${id}/actions`, { method: "POST", body });
+  const act = async (body, headers = {}) => {
+    const r = await adm(`/calls/${id}/actions`, { method: "POST", body, headers });
     assert.equal(r.status, 202, `${body.action}: ${JSON.stringify(r.body)}`);
     assert.match(r.body.id, /^admin:.+\//);
     return r.body;
@@ -115,7 +115,10 @@ test("admin actions act on a live call; a refused one is marked failed", async (
   await waitFor("the added participant", async () => (await detail(id)).participants.some((p) => p.rawId === SUPERVISOR));
   await act({ action: "mute", target: SUPERVISOR });
   await act({ action: "mute", target: `4:${CALLER}` }); // the service mutes ACS users only
-  await act({ action: "play", prompt: { text: "One moment please." } });
+  const play = { action: "play", prompt: { text: "One moment please." } };
+  const first = await act(play, { "idempotency-key": `play-${id}` });
+  const repeated = await act(play, { "idempotency-key": `play-${id}` }); // a client retry
+  assert.equal(repeated.id, first.id, "same request id → same command, queued once");
   await act({ action: "record" });
   const bad = await adm(`/calls/${id}/actions`, { method: "POST", body: { action: "transfer", target: "nobody" } });
   assert.equal(bad.status, 400);

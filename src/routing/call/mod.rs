@@ -194,7 +194,7 @@ impl CallSession {
     }
 
     /// Queues the command for an admin action; `request_id` must be unique per admin
-    /// request (it seeds the repeatability id).
+    /// request (it seeds the repeatability id). Repeating a request id queues nothing new.
     ///
     /// # Errors
     /// [`Error::InvalidInput`]: `call` when the call is not live, `target` for a bad target,
@@ -325,6 +325,15 @@ impl CallSession {
             operation_context: ctx.clone(),
             first_sent: u64::try_from(at_ms / 1000).unwrap_or(0),
         };
+        // The same trigger never queues the same command twice (an admin request repeated
+        // with its Idempotency-Key, a setup replayed after a crash).
+        if self
+            .timeline
+            .iter()
+            .any(|e| e.source == Source::Command && e.id.as_deref() == Some(cmd.id.as_str()))
+        {
+            return cmd;
+        }
         if let Some(ctx) = &ctx {
             if driver::completes_with_event(&cmd.kind) {
                 let op = PendingOperation {
