@@ -27,6 +27,8 @@
 
 pub mod api;
 pub mod auth;
+#[cfg(feature = "edge")]
+pub mod edge;
 pub mod error;
 pub mod events;
 pub mod http;
@@ -35,6 +37,7 @@ pub mod identifier;
 pub mod js;
 pub mod models;
 pub mod retry;
+pub mod routing;
 pub mod time;
 pub mod validate;
 pub mod webhook;

@@ -1,0 +1,151 @@
+//! CPU benchmark routes, inside workerd: `POST /admin/bench/{incoming|callback}?n=N` runs
+//! the CPU-side work of one IncomingCall→answer or one callback event N times in a single
+//! request, so the workerd process's CPU time (read from /proc by `tests/edge/bench.mjs`)
+//! divided by N is the cost of our code, without the local runtime's per-request overhead
+//! (its proxy worker, simulated KV and Durable Objects), which production does not bill.
+//!
+//! `POST /admin/bench/panic` panics on purpose (the panic test).
+//!
+//! Off unless the `BENCH_ROUTES` var is `"1"`; behind the admin token like all of `/admin`.
+
+use super::acs::now_ms;
+use super::auth::jwks;
+use super::config::{parse_rules, rules_text, CallbackAuth, Config};
+use super::respond::{json, EdgeError, EdgeResult};
+use crate::routing::call::wire::{command_request, decision_request};
+use crate::routing::call::{CallEvent, CallSession, CallSetup};
+use crate::routing::incoming::IncomingCall;
+use crate::routing::rules::Action;
+use crate::webhook::JwtVerifier;
+use serde_json::Value;
+use worker::{Env, Request, Response};
+
+/// Runs benchmark `kind` `n` times on the request body (an Event Grid batch for
+/// `incoming`, a CloudEvents batch for `callback` with its token in `Authorization`).
+///
+/// # Errors
+/// 404 when benchmarks are off; errors of the benchmarked code.
+pub async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResult<Response> {
+    if env
+        .var("BENCH_ROUTES")
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+        != "1"
+    {
+        return Err(EdgeError::not_found("admin route"));
+    }
+    let n: u32 = req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "n")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(100);
+    let n = n.clamp(1, 10_000);
+    let cfg = Config::from_env(env)?;
+    let body = req.text().await?;
+    let (rules, _) = rules_text(env).await?;
+    match kind {
+        "incoming" => {
+            for i in 0..n {
+                incoming_once(&cfg, &rules, &body, i)?;
+            }
+        }
+        "callback" => {
+            let CallbackAuth::Jwt {
+                issuer,
+                audience,
+                jwks_url,
+            } = &cfg.callback_auth
+            else {
+                return Err(EdgeError::bad_request(
+                    "callback benchmark needs CALLBACK_AUTH = jwt",
+                ));
+            };
+            let keys = jwks(jwks_url, now_ms(), false).await?;
+            let verifier = JwtVerifier::new(audience.clone()).issuer(issuer.clone());
+            let header = req.headers().get("authorization")?;
+            for i in 0..n {
+                let now = (now_ms() / 1000) as u64;
+                verifier
+                    .verify_authorization(header.as_deref(), &keys, now)
+                    .map_err(|e| EdgeError::unauthorized(e.to_string()))?;
+                callback_once(&cfg, &rules, &body, i)?;
+            }
+        }
+        "panic" => panic_now(),
+        _ => return Err(EdgeError::not_found("benchmark")),
+    }
+    Ok(json(&serde_json::json!({ "kind": kind, "n": n }), 200)?)
+}
+
+/// Parse the batch, read the IncomingCall, route it, build and sign the answer.
+fn incoming_once(cfg: &Config, rules: &str, body: &str, i: u32) -> EdgeResult<()> {
+    let batch: Vec<Value> = serde_json::from_str(body)?;
+    let ev = batch
+        .first()
+        .ok_or_else(|| EdgeError::bad_request("empty batch"))?;
+    let call = IncomingCall::from_data(&ev["data"], now_ms() / 1000)?;
+    let decision = parse_rules(rules)?.route(&call.info);
+    let mut req = decision_request(
+        &decision.action,
+        &call,
+        "https://w.example/api/callbacks",
+        &format!("e{i}"),
+        1,
+        &cfg.api_version,
+    )?;
+    sign(cfg, &mut req);
+    Ok(())
+}
+
+/// What the worker and the call object do for one event, minus storage and fetch: decode,
+/// hand over (serialize + parse), load the session, apply, persist (serialize), build and
+/// sign the resulting command.
+fn callback_once(cfg: &Config, rules: &str, body: &str, i: u32) -> EdgeResult<()> {
+    let batch: Vec<Value> = serde_json::from_str(body)?;
+    let mut events = Vec::with_capacity(batch.len());
+    for item in &batch {
+        let mut ev = CallEvent::from_cloud_event(item)?;
+        ev.id = format!("{}-{i}", ev.id);
+        events.push(ev);
+    }
+    let handed: Vec<CallEvent> = serde_json::from_str(&serde_json::to_string(&events)?)?;
+    let flow = match parse_rules(rules)?.rule("ivr").map(|r| r.action.clone()) {
+        Some(Action::Answer { flow }) => flow,
+        _ => Default::default(),
+    };
+    let mut session = CallSession::new("bench");
+    session.handle_setup(CallSetup {
+        rule: Some("ivr".into()),
+        flow,
+        caller: "4:+14255550111".into(),
+        callee: "4:+18005550100".into(),
+        caller_display_name: None,
+        incoming_event_id: format!("incoming-{i}"),
+        answered_at_ms: 0,
+    });
+    let stored = serde_json::to_string(&session)?;
+    let mut session: CallSession = serde_json::from_str(&stored)?;
+    for ev in &handed {
+        session.handle_event(ev);
+    }
+    let _persisted = serde_json::to_string(&session)?;
+    for cmd in session.outbox() {
+        let mut req = command_request(cmd, "bench", Some("+18005550100"), &cfg.api_version)?;
+        sign(cfg, &mut req);
+    }
+    Ok(())
+}
+
+/// Proves that a panic cannot hang a request (tests/edge/security.test.mjs): the wasm traps,
+/// worker-build's shim marks the instance for reset, the runtime answers 500.
+#[allow(clippy::panic)]
+fn panic_now() -> ! {
+    panic!("deliberate panic from the benchmark route")
+}
+
+fn sign(cfg: &Config, req: &mut crate::http::Request) {
+    if let Some(key) = &cfg.access_key {
+        crate::auth::sign(req, key, cfg.acs.authority(), (now_ms() / 1000) as u64);
+    }
+}

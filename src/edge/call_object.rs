@@ -1,0 +1,316 @@
+//! The Durable Object that owns one call: it persists a [`CallSession`] and sends the
+//! commands the session queues.
+//!
+//! Inputs (`fetch`) only change state and persist it, then schedule an alarm; the alarm
+//! sends the outbox in order. So a callback is acknowledged as soon as its events are
+//! durably logged, and a command that was sent but not yet marked is re-sent after a
+//! restart with the same repeatability id, which the service applies once.
+
+use super::acs::{self, now_ms};
+use super::config::{Config, CALLS, KV};
+use super::respond::{json, EdgeError, EdgeResult};
+use crate::routing::call::command::SendOutcome;
+use crate::routing::call::wire::command_request;
+use crate::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::time::Duration;
+use worker::{
+    durable_object, Delay, DurableObject, Env, Method, Request, RequestInit, Response, State,
+};
+
+const STORAGE_KEY: &str = "session";
+
+/// Body of `POST /setup`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupBody {
+    pub call_connection_id: String,
+    pub setup: CallSetup,
+}
+
+/// Body of `POST /events`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventsBody {
+    pub call_connection_id: String,
+    pub events: Vec<CallEvent>,
+}
+
+/// Body of `POST /admin`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminBody {
+    pub call_connection_id: String,
+    pub request_id: String,
+    pub action: AdminAction,
+}
+
+/// What `POST /events` reports back.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventsOutcome {
+    pub applied: u32,
+    pub duplicates: u32,
+    pub commands: u32,
+}
+
+/// One call connection's state and outbox.
+#[durable_object]
+pub struct CallObject {
+    state: State,
+    env: Env,
+    session: RefCell<Option<CallSession>>,
+}
+
+impl core::fmt::Debug for CallObject {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CallObject").finish_non_exhaustive()
+    }
+}
+
+impl DurableObject for CallObject {
+    fn new(state: State, env: Env) -> Self {
+        CallObject {
+            state,
+            env,
+            session: RefCell::new(None),
+        }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let result = match (req.method(), req.path().as_str()) {
+            (Method::Post, "/setup") => self.setup(req.json().await?).await,
+            (Method::Post, "/events") => self.events(req.json().await?).await,
+            (Method::Post, "/admin") => self.admin(req.json().await?).await,
+            (Method::Get, "/state") => self.view().await,
+            _ => Err(EdgeError::not_found("call object route")),
+        };
+        result.or_else(|e| e.to_response())
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        match self.flush_outbox().await {
+            Ok(()) => Response::ok("sent"),
+            // An error here (e.g. storage) makes workerd retry the alarm with backoff.
+            Err(e) => Err(worker::Error::RustError(e.message)),
+        }
+    }
+}
+
+impl CallObject {
+    /// Loads the session (once per object lifetime) and runs `f` on it.
+    async fn with_session<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut CallSession) -> T,
+    ) -> EdgeResult<T> {
+        if self.session.borrow().is_none() {
+            let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
+            let session = match stored {
+                Some(text) => serde_json::from_str(&text)?,
+                None => CallSession::new(id),
+            };
+            let mut slot = self.session.borrow_mut();
+            if slot.is_none() {
+                *slot = Some(session);
+            }
+        }
+        let mut slot = self.session.borrow_mut();
+        let session = slot
+            .as_mut()
+            .ok_or_else(|| EdgeError::new(500, "StateError", "session not loaded"))?;
+        if session.call_connection_id.is_empty() {
+            session.call_connection_id = id.to_owned();
+        }
+        Ok(f(session))
+    }
+
+    /// Persists the session and schedules the alarm when commands are waiting.
+    async fn persist(&self, status_before: &'static str) -> EdgeResult<()> {
+        let (text, pending, status, summary) = {
+            let slot = self.session.borrow();
+            let s = slot
+                .as_ref()
+                .ok_or_else(|| EdgeError::new(500, "StateError", "session not loaded"))?;
+            (
+                serde_json::to_string(s)?,
+                !s.outbox().is_empty(),
+                s.status(),
+                summary(s),
+            )
+        };
+        let storage = self.state.storage();
+        storage.put(STORAGE_KEY, text).await?;
+        if pending {
+            storage.set_alarm(Duration::from_millis(1)).await?;
+        }
+        if status != status_before {
+            if let (Ok(kv), Some((key, value))) = (self.env.kv(KV), summary) {
+                kv.put(&key, value)?.execute().await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn status(&self, id: &str) -> EdgeResult<&'static str> {
+        self.with_session(id, |s| s.status()).await
+    }
+
+    async fn setup(&self, body: SetupBody) -> EdgeResult<Response> {
+        let before = self.status(&body.call_connection_id).await?;
+        let applied = self
+            .with_session(&body.call_connection_id, |s| s.handle_setup(body.setup))
+            .await?;
+        self.persist(if applied { "" } else { before }).await?;
+        Ok(json(&serde_json::json!({ "applied": applied }), 200)?)
+    }
+
+    async fn events(&self, body: EventsBody) -> EdgeResult<Response> {
+        let before = self.status(&body.call_connection_id).await?;
+        let outcome = self
+            .with_session(&body.call_connection_id, |s| {
+                let mut out = EventsOutcome::default();
+                for ev in &body.events {
+                    match s.handle_event(ev) {
+                        Handled::Duplicate => out.duplicates += 1,
+                        Handled::Applied { commands } => {
+                            out.applied += 1;
+                            out.commands += commands as u32;
+                        }
+                    }
+                }
+                out
+            })
+            .await?;
+        self.persist(before).await?;
+        Ok(json(&outcome, 200)?)
+    }
+
+    async fn admin(&self, body: AdminBody) -> EdgeResult<Response> {
+        let before = self.status(&body.call_connection_id).await?;
+        let now = now_ms();
+        let cmd = self
+            .with_session(&body.call_connection_id, |s| {
+                s.handle_admin(body.action, &body.request_id, now)
+            })
+            .await??;
+        self.persist(before).await?;
+        Ok(json(&cmd, 202)?)
+    }
+
+    async fn view(&self) -> EdgeResult<Response> {
+        let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
+        if stored.is_none() {
+            return Err(EdgeError::not_found("call"));
+        }
+        let view = self.with_session("", view_of).await?;
+        Ok(json(&view, 200)?)
+    }
+
+    /// Sends queued commands in order until the outbox is empty.
+    async fn flush_outbox(&self) -> EdgeResult<()> {
+        let cfg = Config::from_env(&self.env)?;
+        loop {
+            let next = self.with_session("", |s| {
+                let callee = s
+                    .setup
+                    .as_ref()
+                    .map(|x| x.callee.trim_start_matches("4:").to_owned());
+                s.outbox()
+                    .first()
+                    .cloned()
+                    .map(|c| (c, s.call_connection_id.clone(), callee, s.status()))
+            });
+            let Some((cmd, id, callee, before)) = next.await? else {
+                return Ok(());
+            };
+            let result = match command_request(&cmd, &id, callee.as_deref(), &cfg.api_version) {
+                Err(e) => Err(e.to_string()),
+                Ok(req) => {
+                    self.send_with_retries(&cfg, &req, &id, &cmd.id, before)
+                        .await?
+                }
+            };
+            self.with_session(&id, |s| s.handle_sent(&cmd.id, result))
+                .await?;
+            self.persist(before).await?;
+        }
+    }
+
+    /// Sends one command, recording each retry in the timeline before waiting.
+    async fn send_with_retries(
+        &self,
+        cfg: &Config,
+        req: &crate::http::Request,
+        call_id: &str,
+        cmd_id: &str,
+        status: &'static str,
+    ) -> EdgeResult<Result<(), String>> {
+        let mut attempt = 1;
+        loop {
+            let a = acs::send_once(cfg, req, attempt).await;
+            match a.outcome {
+                SendOutcome::Done => return Ok(Ok(())),
+                SendOutcome::Fail => return Ok(Err(a.reason())),
+                SendOutcome::RetryAfter(ms) => {
+                    let reason = a.reason();
+                    self.with_session(call_id, |s| s.handle_retry(cmd_id, attempt, &reason))
+                        .await?;
+                    self.persist(status).await?;
+                    Delay::from(Duration::from_millis(ms)).await;
+                    attempt += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The admin view of a call: the session without its dedup set, plus the derived status.
+pub fn view_of(s: &mut CallSession) -> serde_json::Value {
+    let mut v = serde_json::to_value(&*s).unwrap_or_default();
+    if let Some(obj) = v.as_object_mut() {
+        obj.remove("seen");
+        obj.insert("status".into(), s.status().into());
+        obj.insert(
+            "outbox".into(),
+            serde_json::to_value(s.outbox()).unwrap_or_default(),
+        );
+    }
+    v
+}
+
+/// The call index entry (`call:<id>` in KV) for the admin list.
+fn summary(s: &CallSession) -> Option<(String, String)> {
+    let setup = s.setup.as_ref();
+    let value = serde_json::json!({
+        "callConnectionId": s.call_connection_id,
+        "status": s.status(),
+        "rule": setup.and_then(|x| x.rule.clone()),
+        "caller": setup.map(|x| x.caller.clone()),
+        "callee": setup.map(|x| x.callee.clone()),
+        "answeredAtMs": setup.map(|x| x.answered_at_ms),
+    });
+    Some((format!("call:{}", s.call_connection_id), value.to_string()))
+}
+
+/// Sends `body` to the object of call `id` at `path`.
+///
+/// # Errors
+/// Worker errors from the binding or the stub.
+pub async fn call(
+    env: &Env,
+    id: &str,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> EdgeResult<Response> {
+    let stub = env.durable_object(CALLS)?.id_from_name(id)?.get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(method);
+    if let Some(b) = body {
+        init.with_body(Some(b.into()));
+    }
+    let req = Request::new_with_init(&format!("https://call.internal{path}"), &init)?;
+    Ok(stub.fetch_with_request(req).await?)
+}

@@ -1,0 +1,206 @@
+//! Configuration from wrangler vars and secrets, and the routing rules (vars, overridable in KV).
+
+use super::respond::{EdgeError, EdgeResult};
+use crate::auth::AccessKey;
+use crate::http::Endpoint;
+use crate::routing::RoutingTable;
+use std::cell::RefCell;
+use worker::Env;
+
+/// KV binding for rule overrides and the call index.
+pub const KV: &str = "CALLSTEER_KV";
+/// KV key of the rules override.
+pub const RULES_KEY: &str = "rules";
+/// Durable Object binding of the per-call objects.
+pub const CALLS: &str = "CALLS";
+
+/// How callback requests are authenticated.
+#[derive(Clone, PartialEq, Eq)]
+pub enum CallbackAuth {
+    /// RS256 JWT, keys from `jwks_url`, claims `iss` = `issuer`, `aud` = `audience`.
+    Jwt {
+        issuer: String,
+        audience: String,
+        jwks_url: String,
+    },
+    /// Local use only: `?token=<secret>` on the callback URI.
+    SharedSecret(String),
+}
+
+impl core::fmt::Debug for CallbackAuth {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            CallbackAuth::Jwt {
+                issuer,
+                audience,
+                jwks_url,
+            } => {
+                write!(
+                    f,
+                    "Jwt {{ issuer: {issuer:?}, audience: {audience:?}, jwks_url: {jwks_url:?} }}"
+                )
+            }
+            CallbackAuth::SharedSecret(_) => f.write_str("SharedSecret(<redacted>)"),
+        }
+    }
+}
+
+/// Everything the handlers need from the environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub acs: Endpoint,
+    /// `None` when the `ACS_ACCESS_KEY` secret is not set (commands then fail with 500).
+    pub access_key: Option<AccessKey>,
+    pub callback_auth: CallbackAuth,
+    /// Base URL for callbacks; `None` = the origin the request came in on.
+    pub public_url: Option<String>,
+    pub api_version: String,
+}
+
+fn var(env: &Env, name: &str) -> Option<String> {
+    env.var(name)
+        .ok()
+        .map(|v| v.to_string())
+        .filter(|v| !v.trim().is_empty())
+}
+
+fn secret(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .ok()
+        .map(|v| v.to_string())
+        .filter(|v| !v.trim().is_empty())
+}
+
+fn config_error(name: &str, reason: impl core::fmt::Display) -> EdgeError {
+    EdgeError {
+        field: Some(name.to_owned()),
+        ..EdgeError::new(500, "ConfigError", format!("{name}: {reason}"))
+    }
+}
+
+impl Config {
+    /// Reads vars and secrets.
+    ///
+    /// # Errors
+    /// 500 `ConfigError` naming the variable that is missing or malformed.
+    pub fn from_env(env: &Env) -> EdgeResult<Config> {
+        let acs =
+            var(env, "ACS_ENDPOINT").ok_or_else(|| config_error("ACS_ENDPOINT", "not set"))?;
+        let acs = Endpoint::parse(&acs).map_err(|e| config_error("ACS_ENDPOINT", e))?;
+        let access_key = match secret(env, "ACS_ACCESS_KEY") {
+            Some(k) => Some(
+                AccessKey::from_base64(k.trim())
+                    .map_err(|_| config_error("ACS_ACCESS_KEY", "not base64"))?,
+            ),
+            None => None,
+        };
+        let callback_auth = match var(env, "CALLBACK_AUTH").as_deref().unwrap_or("jwt") {
+            "jwt" => {
+                let issuer =
+                    var(env, "JWT_ISSUER").ok_or_else(|| config_error("JWT_ISSUER", "not set"))?;
+                let audience = var(env, "JWT_AUDIENCE")
+                    .ok_or_else(|| config_error("JWT_AUDIENCE", "not set"))?;
+                let jwks_url = var(env, "JWKS_URL")
+                    .unwrap_or_else(|| format!("{}/calling/keys", issuer.trim_end_matches('/')));
+                CallbackAuth::Jwt {
+                    issuer,
+                    audience,
+                    jwks_url,
+                }
+            }
+            "shared-secret" => CallbackAuth::SharedSecret(
+                secret(env, "CALLBACK_SECRET")
+                    .ok_or_else(|| config_error("CALLBACK_SECRET", "not set"))?,
+            ),
+            other => {
+                return Err(config_error(
+                    "CALLBACK_AUTH",
+                    format!("must be jwt or shared-secret, got {other:?}"),
+                ))
+            }
+        };
+        Ok(Config {
+            acs,
+            access_key,
+            callback_auth,
+            public_url: var(env, "PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            api_version: var(env, "API_VERSION")
+                .unwrap_or_else(|| crate::DEFAULT_API_VERSION.to_owned()),
+        })
+    }
+
+    /// The callback URI given to Call Automation when answering.
+    pub fn callback_uri(&self, request_origin: &str) -> String {
+        let base = self.public_url.as_deref().unwrap_or(request_origin);
+        match &self.callback_auth {
+            CallbackAuth::SharedSecret(s) => format!("{base}/api/callbacks?token={s}"),
+            CallbackAuth::Jwt { .. } => format!("{base}/api/callbacks"),
+        }
+    }
+}
+
+/// Where the active rules came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RulesSource {
+    Kv,
+    Vars,
+}
+
+thread_local! {
+    // The last parsed document: re-parsed only when its text changes.
+    static RULES_CACHE: RefCell<Option<(String, RoutingTable)>> = const { RefCell::new(None) };
+}
+
+/// Parses `text`, reusing the cached table when the text is unchanged.
+///
+/// # Errors
+/// 400 `InvalidInput` naming the rule and field.
+pub fn parse_rules(text: &str) -> EdgeResult<RoutingTable> {
+    let cached = RULES_CACHE.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(t, _)| t == text)
+            .map(|(_, table)| table.clone())
+    });
+    if let Some(table) = cached {
+        return Ok(table);
+    }
+    let table = RoutingTable::from_json(text)?;
+    RULES_CACHE.with(|c| *c.borrow_mut() = Some((text.to_owned(), table.clone())));
+    Ok(table)
+}
+
+/// The rules text in force: the KV override when present, else the `ROUTING_RULES` var.
+///
+/// # Errors
+/// 500 `ConfigError` when neither exists; KV errors.
+pub async fn rules_text(env: &Env) -> EdgeResult<(String, RulesSource)> {
+    if let Ok(kv) = env.kv(KV) {
+        if let Some(text) = kv.get(RULES_KEY).text().await? {
+            return Ok((text, RulesSource::Kv));
+        }
+    }
+    let text = var(env, "ROUTING_RULES").ok_or_else(|| config_error("ROUTING_RULES", "not set"))?;
+    Ok((text, RulesSource::Vars))
+}
+
+/// The routing table in force. A KV override that fails validation is refused: its
+/// error is logged and the vars document is used instead (PUT /admin/rules never stores
+/// an invalid one, so this only happens when KV was written by other means).
+///
+/// # Errors
+/// 500 `ConfigError`/400 `InvalidInput` when the vars document itself is missing or invalid.
+pub async fn routing_table(env: &Env) -> EdgeResult<(RoutingTable, RulesSource)> {
+    let (text, source) = rules_text(env).await?;
+    match (parse_rules(&text), source) {
+        (Ok(t), s) => Ok((t, s)),
+        (Err(e), RulesSource::Kv) => {
+            worker::console_error!("rules override in KV refused: {}", e.message);
+            let text = var(env, "ROUTING_RULES")
+                .ok_or_else(|| config_error("ROUTING_RULES", "not set"))?;
+            Ok((parse_rules(&text)?, RulesSource::Vars))
+        }
+        (Err(e), RulesSource::Vars) => Err(e),
+    }
+}

@@ -1,0 +1,69 @@
+//! The edge face: a Cloudflare Worker (workers-rs) that is the app's webhook endpoint.
+//!
+//! | route | what |
+//! |---|---|
+//! | `OPTIONS /api/incoming` | CloudEvents webhook validation handshake |
+//! | `POST /api/incoming` | Event Grid: subscription validation, `IncomingCall` → rules → answer/redirect/reject |
+//! | `POST /api/callbacks` | Call Automation callbacks: JWT check, then the call's Durable Object |
+//! | `/admin/...` | admin API, see [`admin`] |
+//! | `GET /` | the admin page (`www/index.html`) |
+//! | `GET /healthz` | liveness |
+//!
+//! Everything that decides something is pure code in [`crate::routing`] (rules) and
+//! [`crate::routing::call`] (the per-call state machine); this module reads the
+//! environment, verifies requests, talks to Durable Objects and sends HTTP.
+//!
+//! Errors become JSON responses with a status ([`respond::EdgeError`]). A panic cannot
+//! hang a request either: worker-build's shim resets the instance after a trap, and the
+//! runtime answers that request with a 500; the code avoids panicking paths (no unwraps).
+
+mod acs;
+mod admin;
+mod auth;
+mod bench;
+mod call_object;
+mod callbacks;
+mod config;
+mod incoming;
+mod respond;
+
+pub use call_object::CallObject;
+use respond::{json, EdgeError, EdgeResult};
+use worker::{event, Context, Env, Method, Request, Response};
+
+/// The admin page, served at `/`.
+const INDEX_HTML: &str = include_str!("../../www/index.html");
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    match route(req, &env).await {
+        Ok(resp) => Ok(resp),
+        Err(e) => {
+            if e.status >= 500 {
+                worker::console_error!("{} {}: {}", e.status, e.code, e.message);
+            }
+            e.to_response()
+        }
+    }
+}
+
+async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
+    let path = req.path();
+    let segments: Vec<&str> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    match (req.method(), segments.as_slice()) {
+        (Method::Options, ["api", "incoming"]) => incoming::handshake(&req),
+        (Method::Post, ["api", "incoming"]) => incoming::handle(req, env).await,
+        (Method::Post, ["api", "callbacks"]) => callbacks::handle(req, env).await,
+        (_, ["admin", rest @ ..]) => {
+            auth::verify_admin(env, &req)?;
+            admin::handle(req, env, rest).await
+        }
+        (Method::Get, []) => Ok(Response::from_html(INDEX_HTML)?),
+        (Method::Get, ["healthz"]) => Ok(json(&serde_json::json!({ "ok": true }), 200)?),
+        _ => Err(EdgeError::not_found(&format!("route {path}"))),
+    }
+}

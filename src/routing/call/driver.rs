@@ -1,0 +1,298 @@
+//! How events change the call's facts, and how the flow reacts.
+
+use super::command::CommandKind;
+use super::event::CallEvent;
+use super::timeline::participants_of;
+use super::{CallSession, Stage};
+use crate::routing::flow::{Menu, Step};
+
+/// Operation context of the menu's `attempt`-th offer.
+fn menu_ctx(attempt: u32) -> String {
+    format!("menu-{attempt}")
+}
+
+impl CallSession {
+    /// Updates facts (connected, participants, pending operations) from one event.
+    pub(super) fn apply(&mut self, ev: &CallEvent) {
+        if self.server_call_id.is_none() {
+            self.server_call_id = ev
+                .data
+                .get("serverCallId")
+                .and_then(|s| s.as_str())
+                .map(str::to_owned);
+        }
+        if let Some(ctx) = &ev.operation_context {
+            if is_outcome(&ev.kind) {
+                self.pending.remove(ctx);
+            }
+        }
+        match ev.kind.as_str() {
+            "CallConnected" => self.connected = true,
+            "CallDisconnected" => {
+                self.disconnected = true;
+                self.stage = Stage::Done;
+                self.pending.clear();
+            }
+            "CallTransferAccepted" => {
+                self.transferred = true;
+                self.stage = Stage::Done;
+            }
+            "ParticipantsUpdated" => {
+                let seq = ev
+                    .data
+                    .get("sequenceNumber")
+                    .and_then(|s| s.as_i64())
+                    .unwrap_or(0);
+                if self.participants_seq.is_none_or(|last| seq > last) {
+                    self.participants_seq = Some(seq);
+                    self.participants = participants_of(&ev.data);
+                }
+            }
+            _ => {}
+        }
+        self.react(ev);
+    }
+
+    fn live(&self) -> bool {
+        self.connected && !self.disconnected && !self.transferred
+    }
+
+    /// Starts the flow once both the setup and CallConnected are known (either order).
+    pub(super) fn drive(&mut self, trigger: &str, at_ms: i64) {
+        if self.stage != Stage::Waiting || !self.live() {
+            return;
+        }
+        let Some(setup) = self.setup.clone() else {
+            return;
+        };
+        let flow = setup.flow;
+        if let Some(menu) = &flow.menu {
+            let prompts = flow
+                .greeting
+                .iter()
+                .chain([&menu.prompt])
+                .cloned()
+                .collect();
+            let kind = CommandKind::RecognizeDtmf {
+                prompts,
+                target: setup.caller,
+                timeout_seconds: menu.timeout_seconds,
+            };
+            self.stage = Stage::Menu { attempt: 1 };
+            self.emit(trigger, at_ms, kind, Some(menu_ctx(1)));
+        } else if let Some(greeting) = flow.greeting {
+            self.stage = Stage::Greeting;
+            self.emit(
+                trigger,
+                at_ms,
+                CommandKind::Play {
+                    prompts: vec![greeting],
+                },
+                Some("greeting".into()),
+            );
+        } else {
+            self.stage = Stage::Done;
+        }
+    }
+
+    /// The flow's reaction to an outcome event that belongs to its current stage.
+    fn react(&mut self, ev: &CallEvent) {
+        if !self.live() {
+            return;
+        }
+        let ctx = ev.operation_context.as_deref().unwrap_or("");
+        match (self.stage, ev.kind.as_str()) {
+            (Stage::Menu { attempt }, "RecognizeCompleted" | "RecognizeFailed")
+                if ctx == menu_ctx(attempt) =>
+            {
+                let Some(menu) = self.setup.as_ref().and_then(|s| s.flow.menu.clone()) else {
+                    return;
+                };
+                match ev
+                    .first_tone()
+                    .and_then(|t| menu.choices.get(&t.to_string()))
+                {
+                    Some(step) if ev.kind == "RecognizeCompleted" => {
+                        self.run_step(step, &ev.id, ev.time_ms)
+                    }
+                    _ => self.retry_menu(&menu, attempt, ev),
+                }
+            }
+            (Stage::Farewell, "PlayCompleted" | "PlayFailed" | "PlayCanceled")
+                if ctx == "farewell" =>
+            {
+                self.stage = Stage::Done;
+                self.emit(
+                    &ev.id,
+                    ev.time_ms,
+                    CommandKind::HangUp { for_everyone: true },
+                    None,
+                );
+            }
+            (Stage::Greeting, "PlayCompleted" | "PlayFailed") if ctx == "greeting" => {
+                self.stage = Stage::Done
+            }
+            (_, "CallTransferFailed") if ctx == "transfer" => {
+                self.stage = Stage::Done;
+                self.emit(
+                    &ev.id,
+                    ev.time_ms,
+                    CommandKind::HangUp { for_everyone: true },
+                    None,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn retry_menu(&mut self, menu: &Menu, attempt: u32, ev: &CallEvent) {
+        if attempt < menu.attempts {
+            let caller = self
+                .setup
+                .as_ref()
+                .map(|s| s.caller.clone())
+                .unwrap_or_default();
+            let kind = CommandKind::RecognizeDtmf {
+                prompts: vec![menu.prompt.clone()],
+                target: caller,
+                timeout_seconds: menu.timeout_seconds,
+            };
+            self.stage = Stage::Menu {
+                attempt: attempt + 1,
+            };
+            self.emit(&ev.id, ev.time_ms, kind, Some(menu_ctx(attempt + 1)));
+        } else {
+            let step = menu
+                .on_failure
+                .as_deref()
+                .cloned()
+                .unwrap_or(Step::HangUp {});
+            self.run_step(&step, &ev.id, ev.time_ms);
+        }
+    }
+
+    fn run_step(&mut self, step: &Step, trigger: &str, at_ms: i64) {
+        let (kind, ctx, stage) = match step {
+            Step::Transfer { target } => (
+                CommandKind::TransferToParticipant {
+                    target: target.clone(),
+                },
+                Some("transfer"),
+                Stage::Done,
+            ),
+            Step::AddParticipant { target } => (
+                CommandKind::AddParticipant {
+                    target: target.clone(),
+                },
+                Some("add-participant"),
+                Stage::Done,
+            ),
+            Step::PlayAndHangUp { prompt } => (
+                CommandKind::Play {
+                    prompts: vec![prompt.clone()],
+                },
+                Some("farewell"),
+                Stage::Farewell,
+            ),
+            Step::HangUp {} => (
+                CommandKind::HangUp { for_everyone: true },
+                None,
+                Stage::Done,
+            ),
+        };
+        self.stage = stage;
+        self.emit(trigger, at_ms, kind, ctx.map(str::to_owned));
+    }
+}
+
+/// Event types that end the operation named by their operationContext.
+fn is_outcome(kind: &str) -> bool {
+    [
+        "Completed",
+        "Failed",
+        "Succeeded",
+        "Accepted",
+        "Canceled",
+        "Cancelled",
+    ]
+    .iter()
+    .any(|s| kind.ends_with(s))
+}
+
+/// Commands whose outcome arrives as an event carrying their operationContext.
+pub(super) fn completes_with_event(kind: &CommandKind) -> bool {
+    matches!(
+        kind,
+        CommandKind::Play { .. }
+            | CommandKind::RecognizeDtmf { .. }
+            | CommandKind::TransferToParticipant { .. }
+            | CommandKind::AddParticipant { .. }
+            | CommandKind::RemoveParticipant { .. }
+    )
+}
+
+/// A one-line summary of an event for the timeline.
+pub(super) fn describe(ev: &CallEvent) -> String {
+    let d = &ev.data;
+    let raw = |p: &str| {
+        d.pointer(p)
+            .and_then(|v| v.as_str())
+            .unwrap_or("?")
+            .to_owned()
+    };
+    match ev.kind.as_str() {
+        "RecognizeCompleted" => match ev.first_tone() {
+            Some(t) => format!("tone {t}"),
+            None => "no tone".into(),
+        },
+        "ParticipantsUpdated" => format!(
+            "{} participant(s), sequence {}",
+            participants_of(d).len(),
+            d.get("sequenceNumber")
+                .and_then(|s| s.as_i64())
+                .unwrap_or(0)
+        ),
+        "CallTransferAccepted" => format!("to {}", raw("/transferTarget/rawId")),
+        "AddParticipantSucceeded" | "AddParticipantFailed" => raw("/participant/rawId"),
+        k if k.ends_with("Failed") || k == "CallDisconnected" => {
+            let code = d
+                .pointer("/resultInformation/code")
+                .and_then(|c| c.as_i64())
+                .unwrap_or(0);
+            format!(
+                "{code}/{}: {}",
+                ev.sub_code().unwrap_or(0),
+                raw("/resultInformation/message")
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+/// A one-line summary of a command for the timeline.
+pub(super) fn describe_command(kind: &CommandKind) -> String {
+    match kind {
+        CommandKind::Play { prompts } => format!("{} prompt(s) to everyone", prompts.len()),
+        CommandKind::RecognizeDtmf {
+            prompts,
+            target,
+            timeout_seconds,
+        } => {
+            format!(
+                "menu ({} prompt(s)) for {target}, {timeout_seconds}s timeout",
+                prompts.len()
+            )
+        }
+        CommandKind::TransferToParticipant { target } => format!("to {target}"),
+        CommandKind::AddParticipant { target }
+        | CommandKind::RemoveParticipant { target }
+        | CommandKind::Mute { target } => target.clone(),
+        CommandKind::HangUp { for_everyone } => if *for_everyone {
+            "for everyone"
+        } else {
+            "leave"
+        }
+        .into(),
+        CommandKind::StartRecording { server_call_id } => format!("server call {server_call_id}"),
+    }
+}

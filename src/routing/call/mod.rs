@@ -1,0 +1,360 @@
+//! The state of one answered call, as a sans-IO state machine.
+//!
+//! The edge worker keeps one [`CallSession`] per call connection in a Durable Object and
+//! persists it after every input. Inputs are [`CallSession::handle_setup`] (the routing
+//! decision, sent once the answer succeeded), [`CallSession::handle_event`] (a callback
+//! event) and [`CallSession::handle_admin`] (an admin API action). Outputs are the
+//! commands in [`CallSession::outbox`]; the worker sends them and reports back with
+//! [`CallSession::handle_sent`].
+//!
+//! Guarantees, all order-independent:
+//! * each event id is applied once (re-deliveries are counted in `duplicates` and dropped);
+//! * the timeline is sorted by event time, so a late delivery lands where it happened;
+//! * call status is derived from facts (connected / transferred / disconnected seen), and
+//!   participants only move forward in `sequenceNumber`;
+//! * every command's id, and so its repeatability id, is derived from the id of the event
+//!   that triggered it: a re-delivered webhook cannot produce a second command.
+
+pub mod command;
+mod driver;
+pub mod event;
+pub mod timeline;
+pub mod wire;
+
+use crate::routing::flow::{check_target, Flow, Prompt};
+use crate::Error;
+use command::{Command, CommandKind};
+pub use event::CallEvent;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use timeline::{insert_ordered, Participant, Source, TimelineEntry};
+
+/// What the worker knew when it answered the call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallSetup {
+    /// Matching rule, `None` for the default action.
+    pub rule: Option<String>,
+    pub flow: Flow,
+    /// The caller's raw id (the menu listens to this participant).
+    pub caller: String,
+    pub callee: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_display_name: Option<String>,
+    /// Id of the IncomingCall event (seeds commands triggered by the setup itself).
+    pub incoming_event_id: String,
+    /// Unix ms when the answer was accepted.
+    pub answered_at_ms: i64,
+}
+
+/// A command sent and awaiting its completion event, keyed by operationContext.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingOperation {
+    pub command: String,
+    pub command_id: String,
+    pub issued_at_ms: i64,
+}
+
+/// Where the flow is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "stage")]
+pub enum Stage {
+    /// Not started (waiting for both the setup and CallConnected).
+    #[default]
+    Waiting,
+    /// Greeting playing (flows without a menu).
+    Greeting,
+    /// Menu offered, attempt `attempt` (1-based).
+    Menu { attempt: u32 },
+    /// Final message playing before hang-up.
+    Farewell,
+    /// The flow has nothing more to do.
+    Done,
+}
+
+/// An admin API action on a live call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "action", deny_unknown_fields)]
+pub enum AdminAction {
+    AddParticipant { target: String },
+    RemoveParticipant { target: String },
+    Transfer { target: String },
+    Mute { target: String },
+    HangUp {},
+    Play { prompt: Prompt },
+    Record {},
+}
+
+/// The per-call state machine. Serialize it to persist it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallSession {
+    pub call_connection_id: String,
+    pub setup: Option<CallSetup>,
+    pub server_call_id: Option<String>,
+    pub connected: bool,
+    pub transferred: bool,
+    pub disconnected: bool,
+    pub stage: Stage,
+    pub participants: Vec<Participant>,
+    participants_seq: Option<i64>,
+    pub pending: BTreeMap<String, PendingOperation>,
+    pub timeline: Vec<TimelineEntry>,
+    /// Re-delivered events dropped so far.
+    pub duplicates: u32,
+    seen: BTreeSet<String>,
+    outbox: Vec<Command>,
+    arrivals: u64,
+}
+
+/// What handling one event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// Already seen: nothing changed except the duplicate counter.
+    Duplicate,
+    /// Applied; this many new commands were queued.
+    Applied { commands: usize },
+}
+
+impl CallSession {
+    /// A fresh session for `call_connection_id`.
+    pub fn new(call_connection_id: impl Into<String>) -> Self {
+        CallSession {
+            call_connection_id: call_connection_id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// `ringing`…: `transferred`, `disconnected`, `connected` or `answered`, from facts seen.
+    pub fn status(&self) -> &'static str {
+        match (self.transferred, self.disconnected, self.connected) {
+            (true, _, _) => "transferred",
+            (_, true, _) => "disconnected",
+            (_, _, true) => "connected",
+            _ => "answered",
+        }
+    }
+
+    /// Commands queued and not yet reported sent.
+    pub fn outbox(&self) -> &[Command] {
+        &self.outbox
+    }
+
+    /// Records the routing decision. Idempotent: a second setup is ignored (returns false).
+    pub fn handle_setup(&mut self, setup: CallSetup) -> bool {
+        if self.setup.is_some() {
+            return false;
+        }
+        let detail = match &setup.rule {
+            Some(rule) => format!(
+                "answered by rule {rule}: {} → {}",
+                setup.caller, setup.callee
+            ),
+            None => format!("answered by default: {} → {}", setup.caller, setup.callee),
+        };
+        let (at_ms, trigger) = (setup.answered_at_ms, setup.incoming_event_id.clone());
+        self.push_entry(
+            at_ms,
+            Source::Setup,
+            "IncomingCall",
+            detail,
+            Some(trigger.clone()),
+            None,
+            None,
+        );
+        self.setup = Some(setup);
+        self.drive(&trigger, at_ms);
+        true
+    }
+
+    /// Applies one callback event.
+    pub fn handle_event(&mut self, ev: &CallEvent) -> Handled {
+        if !self.seen.insert(ev.id.clone()) {
+            self.duplicates += 1;
+            return Handled::Duplicate;
+        }
+        let before = self.outbox.len();
+        let detail = driver::describe(ev);
+        let ctx = ev.operation_context.clone();
+        self.push_entry(
+            ev.time_ms,
+            Source::Event,
+            &ev.kind,
+            detail,
+            Some(ev.id.clone()),
+            ctx,
+            None,
+        );
+        self.apply(ev);
+        self.drive(&ev.id, ev.time_ms);
+        Handled::Applied {
+            commands: self.outbox.len() - before,
+        }
+    }
+
+    /// Queues the command for an admin action; `request_id` must be unique per admin
+    /// request (it seeds the repeatability id). Repeating a request id queues nothing new.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`]: `call` when the call is not live, `target` for a bad target,
+    /// `prompt.…` for a bad prompt, `action` for recording without a server call id.
+    pub fn handle_admin(
+        &mut self,
+        action: AdminAction,
+        request_id: &str,
+        now_ms: i64,
+    ) -> Result<Command, Error> {
+        if !self.connected || self.disconnected || self.transferred {
+            return Err(Error::invalid(
+                "call",
+                format!("call is {}, not connected", self.status()),
+            ));
+        }
+        let target_ok = |t: &str| check_target(t).map_err(|r| Error::invalid("target", r));
+        let kind = match action {
+            AdminAction::AddParticipant { target } => {
+                target_ok(&target).map(|_| CommandKind::AddParticipant { target })?
+            }
+            AdminAction::RemoveParticipant { target } => {
+                target_ok(&target).map(|_| CommandKind::RemoveParticipant { target })?
+            }
+            AdminAction::Transfer { target } => {
+                target_ok(&target).map(|_| CommandKind::TransferToParticipant { target })?
+            }
+            AdminAction::Mute { target } => {
+                target_ok(&target).map(|_| CommandKind::Mute { target })?
+            }
+            AdminAction::HangUp {} => CommandKind::HangUp { for_everyone: true },
+            AdminAction::Play { prompt } => {
+                prompt
+                    .check()
+                    .map_err(|(f, r)| Error::invalid(format!("prompt.{f}"), r))?;
+                CommandKind::Play {
+                    prompts: vec![prompt],
+                }
+            }
+            AdminAction::Record {} => {
+                let id = self.server_call_id.clone().ok_or_else(|| {
+                    Error::invalid(
+                        "action",
+                        "recording needs the server call id (not seen in any event yet)",
+                    )
+                })?;
+                CommandKind::StartRecording { server_call_id: id }
+            }
+        };
+        let ctx = format!("admin-{}-{request_id}", kind.name());
+        Ok(self.emit(&format!("admin:{request_id}"), now_ms, kind, Some(ctx)))
+    }
+
+    /// Reports the result of sending command `id`: removes it from the outbox and marks
+    /// its timeline entry. A failed command will never complete, so its pending entry goes.
+    pub fn handle_sent(&mut self, id: &str, result: Result<(), String>) {
+        let Some(pos) = self.outbox.iter().position(|c| c.id == id) else {
+            return;
+        };
+        let cmd = self.outbox.remove(pos);
+        let status = match &result {
+            Ok(()) => "sent".to_owned(),
+            Err(reason) => format!("failed: {reason}"),
+        };
+        if let Some(entry) = self
+            .timeline
+            .iter_mut()
+            .find(|e| e.source == Source::Command && e.id.as_deref() == Some(id))
+        {
+            entry.status = Some(status);
+        }
+        if result.is_err() {
+            if let Some(ctx) = &cmd.operation_context {
+                self.pending.remove(ctx);
+            }
+        }
+    }
+
+    /// Reports a failed attempt that will be retried: the command stays queued and its
+    /// timeline entry says why (so operators, and tests, can see a retry in progress).
+    pub fn handle_retry(&mut self, id: &str, attempt: u32, reason: &str) {
+        if let Some(entry) = self
+            .timeline
+            .iter_mut()
+            .find(|e| e.source == Source::Command && e.id.as_deref() == Some(id))
+        {
+            entry.status = Some(format!("retrying after attempt {attempt}: {reason}"));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_entry(
+        &mut self,
+        at_ms: i64,
+        source: Source,
+        kind: &str,
+        detail: String,
+        id: Option<String>,
+        operation_context: Option<String>,
+        status: Option<String>,
+    ) {
+        self.arrivals += 1;
+        let entry = TimelineEntry {
+            at_ms,
+            seq: self.arrivals,
+            source,
+            kind: kind.to_owned(),
+            detail,
+            id,
+            operation_context,
+            status,
+        };
+        insert_ordered(&mut self.timeline, entry);
+    }
+
+    /// Queues a command triggered by `trigger` (an event id, or `admin:<request>`).
+    fn emit(
+        &mut self,
+        trigger: &str,
+        at_ms: i64,
+        kind: CommandKind,
+        ctx: Option<String>,
+    ) -> Command {
+        let name = kind.name();
+        let cmd = Command {
+            id: format!("{trigger}/{name}"),
+            kind,
+            operation_context: ctx.clone(),
+            first_sent: u64::try_from(at_ms / 1000).unwrap_or(0),
+        };
+        // The same trigger never queues the same command twice (an admin request repeated
+        // with its Idempotency-Key, a setup replayed after a crash).
+        if self
+            .timeline
+            .iter()
+            .any(|e| e.source == Source::Command && e.id.as_deref() == Some(cmd.id.as_str()))
+        {
+            return cmd;
+        }
+        if let Some(ctx) = &ctx {
+            if driver::completes_with_event(&cmd.kind) {
+                let op = PendingOperation {
+                    command: name.to_owned(),
+                    command_id: cmd.id.clone(),
+                    issued_at_ms: at_ms,
+                };
+                self.pending.insert(ctx.clone(), op);
+            }
+        }
+        let detail = driver::describe_command(&cmd.kind);
+        self.push_entry(
+            at_ms,
+            Source::Command,
+            name,
+            detail,
+            Some(cmd.id.clone()),
+            ctx,
+            Some("queued".into()),
+        );
+        self.outbox.push(cmd.clone());
+        cmd
+    }
+}

@@ -1,0 +1,228 @@
+//! Declarative routing of incoming calls, as pure code.
+//!
+//! A [`RoutingTable`] is loaded from a JSON rules document ([`rules::RulesDocument`]);
+//! every rule is checked when the document is loaded, and the first problem is reported
+//! as [`Error::InvalidInput`] whose `field` names the rule and the field, e.g.
+//! `rules[1](after-hours).match.time[0].timeZone`. [`RoutingTable::route`] then maps a
+//! [`CallInfo`] (what an `IncomingCall` event says, plus the current time passed in) to
+//! a [`Decision`]: answer with a [`flow::Flow`], redirect, or reject.
+//!
+//! Decision: this module is compiled in every build (no feature). It only uses serde,
+//! has no I/O, and the edge worker, the emulator's tests and native `cargo test` all use
+//! it; in the npm build nothing references it and the linker drops it.
+//!
+//! [`call`] holds the per-call state machine that the edge worker's Durable Object persists.
+
+pub mod call;
+pub mod flow;
+pub mod incoming;
+pub mod rules;
+pub mod text;
+pub mod tz;
+pub mod window;
+
+use crate::Error;
+use rules::{Action, Match, Rule, RulesDocument};
+use std::collections::BTreeMap;
+use window::CompiledWindow;
+
+/// What routing needs to know about an incoming call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallInfo {
+    /// The callee: E.164 number for phone numbers, raw id otherwise.
+    pub to: String,
+    /// The caller: E.164 number for phone numbers, raw id otherwise.
+    pub from: String,
+    pub caller_display_name: Option<String>,
+    pub sip_headers: BTreeMap<String, String>,
+    pub voip_headers: BTreeMap<String, String>,
+    /// When the call arrived, Unix seconds (the face reads the clock, not this module).
+    pub arrived_at: i64,
+}
+
+/// The outcome of routing one call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The matching rule's name; `None` when the document's default applied.
+    pub rule: Option<String>,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone)]
+struct CompiledRule {
+    rule: Rule,
+    windows: Vec<CompiledWindow>,
+}
+
+/// A validated rules document, ready to route calls.
+#[derive(Debug, Clone)]
+pub struct RoutingTable {
+    rules: Vec<CompiledRule>,
+    default: Action,
+}
+
+impl RoutingTable {
+    /// Parses and validates a rules document.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for the first problem: `field` is `document` (not JSON),
+    /// `version`, `default.…`, or `rules[i](name).path.to.field`; `reason` says what is wrong.
+    pub fn from_json(json: &str) -> Result<RoutingTable, Error> {
+        let value: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| Error::invalid("document", format!("not valid JSON: {e}")))?;
+        let doc = parse_document(value)?;
+        Self::from_document(doc)
+    }
+
+    /// Validates an already-parsed document.
+    ///
+    /// # Errors
+    /// As [`RoutingTable::from_json`].
+    pub fn from_document(doc: RulesDocument) -> Result<RoutingTable, Error> {
+        if doc.version != 1 {
+            return Err(Error::invalid(
+                "version",
+                format!("only version 1 is supported, got {}", doc.version),
+            ));
+        }
+        doc.default
+            .check()
+            .map_err(|(f, r)| Error::invalid(format!("default.{f}"), r))?;
+        let mut rules = Vec::with_capacity(doc.rules.len());
+        for (i, rule) in doc.rules.into_iter().enumerate() {
+            let here = |f: &str| format!("rules[{i}]({}).{f}", rule.name);
+            if rule.name.trim().is_empty() {
+                return Err(Error::invalid(
+                    format!("rules[{i}].name"),
+                    "must not be empty",
+                ));
+            }
+            if rules
+                .iter()
+                .any(|r: &CompiledRule| r.rule.name == rule.name)
+            {
+                return Err(Error::invalid(here("name"), "duplicate rule name"));
+            }
+            rule.when
+                .check()
+                .map_err(|(f, r)| Error::invalid(here(&format!("match.{f}")), r))?;
+            rule.action
+                .check()
+                .map_err(|(f, r)| Error::invalid(here(&format!("action.{f}")), r))?;
+            let windows = rule
+                .when
+                .time
+                .iter()
+                .filter_map(|w| w.compile().ok())
+                .collect();
+            rules.push(CompiledRule { rule, windows });
+        }
+        Ok(RoutingTable {
+            rules,
+            default: doc.default,
+        })
+    }
+
+    /// The first matching rule's action, or the default.
+    pub fn route(&self, call: &CallInfo) -> Decision {
+        for r in &self.rules {
+            if matches(&r.rule.when, &r.windows, call) {
+                return Decision {
+                    rule: Some(r.rule.name.clone()),
+                    action: r.rule.action.clone(),
+                };
+            }
+        }
+        Decision {
+            rule: None,
+            action: self.default.clone(),
+        }
+    }
+
+    /// The rule called `name`, if any.
+    pub fn rule(&self, name: &str) -> Option<&Rule> {
+        self.rules.iter().map(|r| &r.rule).find(|r| r.name == name)
+    }
+
+    /// Number of rules (the default not counted).
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// True when the document has no rules (every call gets the default).
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}
+
+/// Top level and each rule are decoded separately so that a serde error can name the
+/// rule (by index and name) and the path inside it.
+fn parse_document(value: serde_json::Value) -> Result<RulesDocument, Error> {
+    let serde_json::Value::Object(mut top) = value else {
+        return Err(Error::invalid("document", "must be a JSON object"));
+    };
+    let rules = match top.remove("rules") {
+        Some(serde_json::Value::Array(rules)) => rules,
+        Some(_) => return Err(Error::invalid("rules", "must be an array")),
+        None => {
+            return Err(Error::invalid(
+                "rules",
+                "missing (an empty list is allowed)",
+            ))
+        }
+    };
+    top.insert("rules".into(), serde_json::Value::Array(Vec::new()));
+    let mut doc: RulesDocument = decode_at(serde_json::Value::Object(top), "")?;
+    for (i, rule) in rules.into_iter().enumerate() {
+        let name = rule
+            .get("name")
+            .and_then(|n| n.as_str())
+            .unwrap_or("")
+            .to_owned();
+        doc.rules
+            .push(decode_at(rule, &format!("rules[{i}]({name})"))?);
+    }
+    Ok(doc)
+}
+
+fn decode_at<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = match (prefix.is_empty(), path == ".") {
+            (true, true) => "document".to_owned(),
+            (true, false) => path,
+            (false, true) => prefix.to_owned(),
+            (false, false) => format!("{prefix}.{path}"),
+        };
+        Error::invalid(field, e.into_inner().to_string())
+    })
+}
+
+fn matches(m: &Match, windows: &[CompiledWindow], call: &CallInfo) -> bool {
+    let text = |cond: &Option<text::TextMatch>, value: &str| {
+        cond.as_ref().is_none_or(|c| c.matches(value))
+    };
+    text(&m.to, &call.to)
+        && text(&m.from, &call.from)
+        && text(
+            &m.caller_display_name,
+            call.caller_display_name.as_deref().unwrap_or(""),
+        )
+        && headers_match(&m.sip_headers, &call.sip_headers)
+        && headers_match(&m.voip_headers, &call.voip_headers)
+        && (windows.is_empty() || windows.iter().any(|w| w.contains(call.arrived_at)))
+}
+
+fn headers_match(
+    conds: &BTreeMap<String, text::TextMatch>,
+    headers: &BTreeMap<String, String>,
+) -> bool {
+    conds.iter().all(|(name, cond)| {
+        headers
+            .iter()
+            .any(|(h, v)| h.eq_ignore_ascii_case(name) && cond.matches(v))
+    })
+}

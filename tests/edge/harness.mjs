@@ -1,0 +1,173 @@
+// A real local stack for the edge tests and the demo: the emulator binary and the worker
+// in workerd through `wrangler dev`, each started as its own process group on a free
+// loopback port, and stopped (whole group) by stop(). Nothing leaves 127.0.0.1.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, "../..");
+
+/** A free TCP port on 127.0.0.1 (the OS picks; the socket is closed before use). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `probe` until it returns a truthy value; throws with `what` after `timeoutMs`. */
+export async function waitFor(what, probe, { timeoutMs = 30_000, intervalMs = 100 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+function emulatorBinary() {
+  const bin = process.env.CALLSTEER_EMULATOR_BIN ?? path.join(root, "target/debug/callsteer-emulator");
+  if (!existsSync(bin)) {
+    const r = spawnSync("cargo", ["build", "--features", "emulator", "--bin", "callsteer-emulator"], {
+      cwd: root,
+      stdio: "inherit",
+    });
+    if (r.status !== 0) throw new Error("building the emulator failed");
+  }
+  return bin;
+}
+
+function startGroup(cmd, args, { cwd, env, log }) {
+  const fd = openSync(log, "a");
+  const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ["ignore", fd, fd] });
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return { child, exited, log };
+}
+
+async function stopGroup(g) {
+  if (!g || g.child.exitCode !== null || g.child.signalCode !== null) return;
+  try {
+    process.kill(-g.child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-g.child.pid, "SIGKILL");
+    } catch {}
+  }, 5_000);
+  await g.exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Starts the emulator and the worker, and subscribes the worker to the emulator's
+ * incoming calls. `vars` override wrangler vars (e.g. ROUTING_RULES).
+ */
+export async function startStack({ vars = {}, subscribe = true } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), "callsteer-edge-"));
+  const accessKey = randomBytes(32).toString("base64");
+  const resourceId = randomUUID();
+  const adminToken = randomBytes(18).toString("hex");
+  const [emuPort, workerPort, inspectorPort] = [await freePort(), await freePort(), await freePort()];
+  const emulator = `http://127.0.0.1:${emuPort}`;
+  const worker = `http://127.0.0.1:${workerPort}`;
+  const groups = [];
+  const stack = {
+    emulator,
+    worker,
+    adminToken,
+    dir,
+    async stop() {
+      for (const g of groups.reverse()) await stopGroup(g);
+      if (!process.env.KEEP_EDGE_LOGS) rmSync(dir, { recursive: true, force: true });
+    },
+    /** Process-group ids, for benchmarks that read CPU time from /proc. */
+    pgid(name) {
+      return groups.find((g) => g.log.endsWith(`${name}.log`))?.child.pid;
+    },
+    logs() {
+      return groups.map((g) => `--- ${g.log}\n${readFileSync(g.log, "utf8").slice(-4000)}`).join("\n");
+    },
+  };
+  try {
+    const emu = startGroup(emulatorBinary(), ["--listen", `127.0.0.1:${emuPort}`, "--access-key", accessKey, "--resource-id", resourceId], {
+      cwd: root,
+      env: process.env,
+      log: path.join(dir, "emulator.log"),
+    });
+    groups.push(emu);
+    await waitFor("the emulator", async () => (await fetch(`${emulator}/calling/keys`)).ok);
+
+    const allVars = {
+      ACS_ENDPOINT: emulator,
+      JWT_ISSUER: emulator,
+      JWT_AUDIENCE: resourceId,
+      ACS_ACCESS_KEY: accessKey,
+      ADMIN_TOKEN: adminToken,
+      ...vars,
+    };
+    const args = ["dev", "--config", path.join(root, "wrangler.toml"), "--local", "--ip", "127.0.0.1", "--port", String(workerPort),
+      "--inspector-port", String(inspectorPort), "--persist-to", path.join(dir, "state"), "--show-interactive-dev-session=false",
+      "--log-level", "warn"];
+    for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);
+    const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
+    const wrangler = startGroup(path.join(here, "node_modules/.bin/wrangler"), args, { cwd: root, env, log: path.join(dir, "wrangler.log") });
+    groups.push(wrangler);
+    await waitFor("wrangler dev", async () => (await fetch(`${worker}/healthz`)).ok, { timeoutMs: 600_000, intervalMs: 250 });
+
+    if (!subscribe) return stack;
+    const sub = await fetch(`${emulator}/emulator/event-subscriptions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ endpoint: `${worker}/api/incoming` }),
+    });
+    if (sub.status !== 201) throw new Error(`subscription failed: ${sub.status} ${await sub.text()}`);
+    return stack;
+  } catch (e) {
+    const logs = stack.logs();
+    await stack.stop();
+    throw new Error(`${e.message}\n${logs}`);
+  }
+}
+
+/** JSON request helper: returns { status, body }. */
+export async function call(url, { method = "GET", body, headers = {} } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+    init.headers["content-type"] = "application/json";
+  }
+  const resp = await fetch(url, init);
+  const text = await resp.text();
+  let parsed = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {}
+  return { status: resp.status, body: parsed, headers: resp.headers };
+}
+
+/** Admin API helper bound to a stack. */
+export function admin(stack) {
+  return (p, opts = {}) => call(`${stack.worker}/admin${p}`, { ...opts, headers: { authorization: `Bearer ${stack.adminToken}`, ...opts.headers } });
+}
+
+/** Emulator control API helper bound to a stack. */
+export function emulator(stack) {
+  return (p, opts = {}) => call(`${stack.emulator}${p}`, opts);
+}

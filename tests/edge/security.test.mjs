@@ -1,0 +1,128 @@
+// Webhook and admin security in workerd: forged or missing callback tokens get 401 and
+// nothing is processed; the Event Grid and CloudEvents validation handshakes; the admin
+// bearer token; errors are JSON with a status.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { generateKeyPairSync, createSign } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { admin, call, emulator, root, startStack } from "./harness.mjs";
+
+let stack, adm, emu;
+
+before(async () => {
+  stack = await startStack({ vars: { BENCH_ROUTES: "1" } });
+  adm = admin(stack);
+  emu = emulator(stack);
+});
+
+after(async () => {
+  await stack?.stop();
+});
+
+const b64url = (x) => Buffer.from(typeof x === "string" ? x : JSON.stringify(x)).toString("base64url");
+
+function forgedToken({ kid, alg = "RS256", claims }) {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const head = `${b64url({ alg, kid, typ: "JWT" })}.${b64url(claims)}`;
+  const sig = createSign("RSA-SHA256").update(head).sign(privateKey).toString("base64url");
+  return `${head}.${sig}`;
+}
+
+function callbackBody(id) {
+  return [{
+    id: `evt-${id}`,
+    source: `calling/callConnections/${id}`,
+    type: "Microsoft.Communication.CallConnected",
+    time: new Date().toISOString(),
+    specversion: "1.0",
+    data: { callConnectionId: id, serverCallId: "x", correlationId: "y" },
+  }];
+}
+
+const postCallback = (id, authorization) =>
+  call(`${stack.worker}/api/callbacks`, { method: "POST", body: callbackBody(id), headers: authorization ? { authorization } : {} });
+
+test("missing, forged and misdirected callback tokens get 401 and nothing is processed", async () => {
+  const keys = await emu("/calling/keys");
+  const kid = keys.body.keys[0].kid;
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: stack.emulator, aud: "not-checked-before-the-signature", exp: now + 300, nbf: now - 5 };
+  const emulatorSigned = (await emu("/emulator/tokens", { method: "POST" })).body.token; // real key, wrong audience
+  const cases = [
+    ["missing", undefined],
+    ["not bearer", "Basic abc"],
+    ["forged signature", `Bearer ${forgedToken({ kid, claims })}`],
+    ["alg none", `Bearer ${b64url({ alg: "none", kid })}.${b64url(claims)}.`],
+    ["unknown kid", `Bearer ${forgedToken({ kid: "not-a-kid", claims })}`],
+    ["wrong audience", `Bearer ${emulatorSigned}`],
+  ];
+  for (const [name, header] of cases) {
+    const id = `forged-${name.replace(/\s/g, "-")}`;
+    const r = await postCallback(id, header);
+    assert.equal(r.status, 401, `${name}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.error.status, 401, name);
+    assert.match(r.body.error.code, /^Unauthorized/, name);
+    const stored = await adm(`/calls/${id}`);
+    assert.equal(stored.status, 404, `${name}: nothing stored for the call`);
+  }
+});
+
+test("Event Grid subscription validation echoes the code", async () => {
+  const fixture = JSON.parse(readFileSync(path.join(root, "tests/fixtures/events/eventgrid-subscription-validation-event.json"), "utf8"));
+  const r = await call(`${stack.worker}/api/incoming`, { method: "POST", body: fixture, headers: { "aeg-event-type": "SubscriptionValidation" } });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, { validationResponse: fixture[0].data.validationCode });
+});
+
+test("CloudEvents webhook validation answers the OPTIONS handshake", async () => {
+  const resp = await fetch(`${stack.worker}/api/incoming`, { method: "OPTIONS", headers: { "WebHook-Request-Origin": "eventgrid.azure.net" } });
+  assert.equal(resp.status, 200);
+  assert.equal(resp.headers.get("webhook-allowed-origin"), "eventgrid.azure.net");
+  const missing = await call(`${stack.worker}/api/incoming`, { method: "OPTIONS" });
+  assert.equal(missing.status, 400);
+  assert.equal(missing.body.error.status, 400);
+});
+
+test("the admin API needs the bearer token; errors are JSON with a status", async () => {
+  for (const headers of [{}, { authorization: "Bearer wrong" }]) {
+    const r = await call(`${stack.worker}/admin/calls`, { headers });
+    assert.equal(r.status, 401);
+    assert.equal(r.body.error.code, "Unauthorized");
+  }
+  const ok = await adm("/calls");
+  assert.equal(ok.status, 200);
+  assert.ok(Array.isArray(ok.body.calls));
+  const nf = await call(`${stack.worker}/no/such/route`);
+  assert.equal(nf.status, 404);
+  assert.equal(nf.body.error.code, "NotFound");
+  const bad = await call(`${stack.worker}/api/incoming`, { method: "POST", body: "{not json" });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, "DecodeError");
+  const action = await adm("/calls/nope/actions", { method: "POST", body: { action: "hangUp" } });
+  assert.equal(action.status, 400, "a call that never connected refuses actions");
+  assert.equal(action.body.error.field, "call");
+});
+
+test("a panic answers 500 instead of hanging, and the worker recovers", async () => {
+  const resp = await fetch(`${stack.worker}/admin/bench/panic`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.adminToken}` },
+    signal: AbortSignal.timeout(20_000),
+  });
+  assert.equal(resp.status, 500);
+  await resp.arrayBuffer();
+  const health = await call(`${stack.worker}/healthz`);
+  assert.equal(health.status, 200);
+  const calls = await adm("/calls");
+  assert.equal(calls.status, 200, "the reset instance serves the next request");
+});
+
+test("the admin page is served at / and reads the admin API", async () => {
+  const resp = await fetch(`${stack.worker}/`);
+  assert.equal(resp.status, 200);
+  assert.match(resp.headers.get("content-type"), /text\/html/);
+  const html = await resp.text();
+  assert.match(html, /fetch\(`\/admin\$\{path\}`/);
+  assert.match(html, /new EventSource\(`\/admin\/calls\//);
+});

@@ -1,0 +1,309 @@
+//! The per-call state machine: a full IVR flow, re-deliveries, out-of-order deliveries,
+//! retries of the menu, admin actions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use callsteer::routing::call::command::{Command, CommandKind};
+use callsteer::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled, Stage};
+use callsteer::routing::flow::Flow;
+use serde_json::json;
+
+const CALL: &str = "call-1";
+const CALLER: &str = "4:+14255550111";
+
+fn ivr_flow() -> Flow {
+    serde_json::from_value(json!({
+        "greeting": {"text": "Welcome"},
+        "menu": {"prompt": {"text": "Press 1 or 3"}, "attempts": 2,
+                 "choices": {"1": {"transfer": {"target": "+14255550101"}},
+                             "3": {"playAndHangUp": {"prompt": {"text": "Bye"}}}}}
+    }))
+    .unwrap()
+}
+
+fn setup(flow: Flow) -> CallSetup {
+    CallSetup {
+        rule: Some("ivr".into()),
+        flow,
+        caller: CALLER.into(),
+        callee: "4:+18005550100".into(),
+        caller_display_name: None,
+        incoming_event_id: "incoming-1".into(),
+        answered_at_ms: 1_000,
+    }
+}
+
+fn ev(id: &str, kind: &str, t_ms: i64, data: serde_json::Value) -> CallEvent {
+    let mut data = data;
+    data["callConnectionId"] = json!(CALL);
+    data["serverCallId"] = json!("server-1");
+    let t = callsteer::time::rfc3339((t_ms / 1000) as u64)
+        .replace('Z', &format!(".{:03}Z", t_ms % 1000));
+    CallEvent::from_cloud_event(&json!({
+        "id": id, "type": format!("Microsoft.Communication.{kind}"), "time": t, "data": data
+    }))
+    .unwrap()
+}
+
+fn tone(id: &str, ctx: &str, t_ms: i64, tone: &str) -> CallEvent {
+    ev(
+        id,
+        "RecognizeCompleted",
+        t_ms,
+        json!({"operationContext": ctx, "recognitionType": "dtmf",
+        "dtmfResult": {"tones": [tone]}, "resultInformation": {"code": 200, "subCode": 8514}}),
+    )
+}
+
+/// Sends every queued command successfully and returns them.
+fn flush(s: &mut CallSession) -> Vec<Command> {
+    let out = s.outbox().to_vec();
+    for c in &out {
+        s.handle_sent(&c.id, Ok(()));
+    }
+    out
+}
+
+#[test]
+fn full_ivr_answer_menu_dtmf_transfer() {
+    let mut s = CallSession::new(CALL);
+    assert!(s.handle_setup(setup(ivr_flow())));
+    assert!(s.outbox().is_empty(), "nothing before CallConnected");
+    s.handle_event(&ev("e1", "CallConnected", 2_000, json!({})));
+    let cmds = flush(&mut s);
+    assert_eq!(cmds.len(), 1);
+    match &cmds[0].kind {
+        CommandKind::RecognizeDtmf {
+            prompts, target, ..
+        } => {
+            assert_eq!(prompts.len(), 2, "greeting + menu prompt");
+            assert_eq!(target, CALLER);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(cmds[0].id, "e1/recognize");
+    assert!(s.pending.contains_key("menu-1"));
+
+    s.handle_event(&tone("e2", "menu-1", 5_000, "one"));
+    let cmds = flush(&mut s);
+    assert_eq!(
+        cmds[0].kind,
+        CommandKind::TransferToParticipant {
+            target: "+14255550101".into()
+        }
+    );
+    assert_eq!(cmds[0].id, "e2/transfer");
+    assert_eq!(cmds[0].first_sent, 5);
+    assert!(!s.pending.contains_key("menu-1"));
+
+    s.handle_event(&ev(
+        "e3",
+        "CallTransferAccepted",
+        6_000,
+        json!({"operationContext": "transfer",
+        "transferTarget": {"rawId": "4:+14255550101"}}),
+    ));
+    s.handle_event(&ev("e4", "CallDisconnected", 7_000, json!({})));
+    assert_eq!(s.status(), "transferred");
+    assert!(s.pending.is_empty());
+    let kinds: Vec<_> = s.timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "IncomingCall",
+            "CallConnected",
+            "recognize",
+            "RecognizeCompleted",
+            "transfer",
+            "CallTransferAccepted",
+            "CallDisconnected"
+        ]
+    );
+    assert!(s
+        .timeline
+        .iter()
+        .filter(|e| e.status.is_some())
+        .all(|e| e.status.as_deref() == Some("sent")));
+}
+
+#[test]
+fn redelivered_events_are_applied_once_and_issue_no_second_command() {
+    let mut s = CallSession::new(CALL);
+    s.handle_setup(setup(ivr_flow()));
+    let connected = ev("e1", "CallConnected", 2_000, json!({}));
+    assert_eq!(s.handle_event(&connected), Handled::Applied { commands: 1 });
+    flush(&mut s);
+    let pressed = tone("e2", "menu-1", 3_000, "one");
+    assert_eq!(s.handle_event(&pressed), Handled::Applied { commands: 1 });
+    for _ in 0..3 {
+        assert_eq!(s.handle_event(&pressed), Handled::Duplicate);
+        assert_eq!(s.handle_event(&connected), Handled::Duplicate);
+    }
+    assert_eq!(s.outbox().len(), 1, "only the transfer, once");
+    assert_eq!(s.duplicates, 6);
+    assert_eq!(s.timeline.len(), 5);
+}
+
+#[test]
+fn setup_after_connected_still_starts_the_flow_once() {
+    let mut s = CallSession::new(CALL);
+    s.handle_event(&ev("e1", "CallConnected", 2_000, json!({})));
+    assert!(s.outbox().is_empty());
+    assert!(s.handle_setup(setup(ivr_flow())));
+    assert!(!s.handle_setup(setup(ivr_flow())), "setup is idempotent");
+    let cmds = flush(&mut s);
+    assert_eq!(cmds.len(), 1);
+    assert_eq!(
+        cmds[0].id, "incoming-1/recognize",
+        "seeded by the IncomingCall event id"
+    );
+}
+
+#[test]
+fn out_of_order_deliveries_end_in_the_right_state() {
+    let mut s = CallSession::new(CALL);
+    s.handle_setup(setup(ivr_flow()));
+    let p = |seq: i64, ids: &[&str]| {
+        let parts: Vec<_> = ids
+            .iter()
+            .map(|r| json!({"identifier": {"rawId": r}, "isMuted": false}))
+            .collect();
+        json!({"sequenceNumber": seq, "participants": parts})
+    };
+    // Delivered newest first: participants seq 2 before seq 1, disconnect before the transfer.
+    s.handle_event(&ev("e1", "CallConnected", 2_000, json!({})));
+    flush(&mut s);
+    s.handle_event(&ev(
+        "p2",
+        "ParticipantsUpdated",
+        4_000,
+        p(2, &[CALLER, "4:+14255550101"]),
+    ));
+    s.handle_event(&ev("p1", "ParticipantsUpdated", 3_000, p(1, &[CALLER])));
+    s.handle_event(&tone("e2", "menu-1", 3_500, "one"));
+    flush(&mut s);
+    s.handle_event(&ev("e4", "CallDisconnected", 7_000, json!({})));
+    s.handle_event(&ev(
+        "e3",
+        "CallTransferAccepted",
+        6_000,
+        json!({"operationContext": "transfer"}),
+    ));
+    assert_eq!(s.participants.len(), 2, "older sequence number ignored");
+    assert_eq!(s.status(), "transferred");
+    assert_eq!(s.stage, Stage::Done);
+    assert!(s.outbox().is_empty(), "nothing after the call ended");
+    let times: Vec<_> = s.timeline.iter().map(|e| e.at_ms).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted, "timeline in event-time order");
+}
+
+#[test]
+fn unknown_tone_and_silence_retry_then_fail() {
+    let mut s = CallSession::new(CALL);
+    s.handle_setup(setup(ivr_flow()));
+    s.handle_event(&ev("e1", "CallConnected", 2_000, json!({})));
+    flush(&mut s);
+    s.handle_event(&tone("e2", "menu-1", 3_000, "nine"));
+    let retry = flush(&mut s);
+    assert!(
+        matches!(&retry[0].kind, CommandKind::RecognizeDtmf { prompts, .. } if prompts.len() == 1)
+    );
+    assert_eq!(retry[0].operation_context.as_deref(), Some("menu-2"));
+    // A late event for the old attempt changes nothing.
+    s.handle_event(&tone("e2b", "menu-1", 3_100, "one"));
+    assert!(s.outbox().is_empty());
+    s.handle_event(&ev(
+        "e3",
+        "RecognizeFailed",
+        9_000,
+        json!({"operationContext": "menu-2",
+        "resultInformation": {"code": 400, "subCode": 8510, "message": "silence"}}),
+    ));
+    let last = flush(&mut s);
+    assert_eq!(
+        last[0].kind,
+        CommandKind::HangUp { for_everyone: true },
+        "default onFailure"
+    );
+}
+
+#[test]
+fn play_and_hang_up_choice() {
+    let mut s = CallSession::new(CALL);
+    s.handle_setup(setup(ivr_flow()));
+    s.handle_event(&ev("e1", "CallConnected", 2_000, json!({})));
+    flush(&mut s);
+    s.handle_event(&tone("e2", "menu-1", 3_000, "three"));
+    let play = flush(&mut s);
+    assert!(matches!(&play[0].kind, CommandKind::Play { .. }));
+    assert_eq!(s.stage, Stage::Farewell);
+    s.handle_event(&ev(
+        "e3",
+        "PlayCompleted",
+        4_000,
+        json!({"operationContext": "farewell"}),
+    ));
+    assert_eq!(
+        flush(&mut s)[0].kind,
+        CommandKind::HangUp { for_everyone: true }
+    );
+}
+
+#[test]
+fn failed_send_is_marked_and_clears_pending() {
+    let mut s = CallSession::new(CALL);
+    s.handle_setup(setup(ivr_flow()));
+    s.handle_event(&ev("e1", "CallConnected", 2_000, json!({})));
+    let id = s.outbox()[0].id.clone();
+    s.handle_sent(&id, Err("service error 400".into()));
+    assert!(s.outbox().is_empty());
+    assert!(s.pending.is_empty());
+    let entry = s
+        .timeline
+        .iter()
+        .find(|e| e.id.as_deref() == Some(id.as_str()))
+        .unwrap();
+    assert_eq!(entry.status.as_deref(), Some("failed: service error 400"));
+}
+
+#[test]
+fn admin_actions_need_a_live_call_and_valid_targets() {
+    let mut s = CallSession::new(CALL);
+    let err = s.handle_admin(AdminAction::HangUp {}, "r1", 0).unwrap_err();
+    assert!(err.to_string().contains("not connected"));
+    s.handle_setup(setup(Flow::default()));
+    s.handle_event(&ev("e1", "CallConnected", 2_000, json!({})));
+    let err = s
+        .handle_admin(
+            AdminAction::AddParticipant {
+                target: "bob".into(),
+            },
+            "r2",
+            0,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("invalid target"));
+    let cmd = s
+        .handle_admin(
+            AdminAction::Mute {
+                target: CALLER.into(),
+            },
+            "r3",
+            10_000,
+        )
+        .unwrap();
+    assert_eq!(cmd.id, "admin:r3/mute");
+    let rec = s
+        .handle_admin(AdminAction::Record {}, "r4", 10_000)
+        .unwrap();
+    assert_eq!(
+        rec.kind,
+        CommandKind::StartRecording {
+            server_call_id: "server-1".into()
+        }
+    );
+    let round_trip: CallSession =
+        serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(round_trip, s, "the session persists losslessly");
+}
