@@ -1,6 +1,6 @@
 // The shared-secret callback mode (local use only, when configured): the answer's callback
-// URI carries ?token=<CALLBACK_SECRET>, the emulator's callbacks with it drive the flow, and
-// a callback with a wrong or missing token gets 401.
+// URI ends in /<CALLBACK_SECRET>, the emulator's callbacks to it drive the flow, and a
+// callback with a wrong or missing secret gets 401.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { admin, call, emulator, startStack, waitFor } from "./harness.mjs";
@@ -29,13 +29,13 @@ test("callbacks with the secret drive the flow; others get 401", async () => {
   await waitFor("the menu", async () => (await adm(`/calls/${id}`)).body?.pending?.["menu-1"]);
   const body = [{ id: "x1", source: "s", type: "Microsoft.Communication.PlayCompleted", specversion: "1.0",
     time: new Date().toISOString(), data: { callConnectionId: id, operationContext: "x" } }];
-  for (const q of ["", "?token=wrong", `?token=${SECRET}x`]) {
+  for (const q of ["", "/wrong", `/${SECRET}x`, "?token=wrong"]) {
     const r = await call(`${stack.worker}/api/callbacks${q}`, { method: "POST", body });
     assert.equal(r.status, 401, q);
   }
   const d = (await adm(`/calls/${id}`)).body;
   assert.ok(!d.timeline.some((e) => e.id === "x1"), "refused callbacks are not processed");
-  const ok = await call(`${stack.worker}/api/callbacks?token=${SECRET}`, { method: "POST", body });
+  const ok = await call(`${stack.worker}/api/callbacks/${SECRET}`, { method: "POST", body });
   assert.equal(ok.status, 200);
   assert.equal(ok.body.applied, 1);
 });
