@@ -18,3 +18,15 @@ export CHROMIUM_BIN=/usr/bin/chromium
 # wrangler/miniflare: no telemetry, no Request.cf download.
 export WRANGLER_SEND_METRICS=false
 export CLOUDFLARE_CF_FETCH_ENABLED=false
+
+# npm_deps DIR: install DIR's devDependencies from its committed lockfile, only when the
+# lockfile changed since the last install. Not `npm ci`: our registry lacks the darwin/windows
+# workerd builds that lockfiles list, which `npm ci` refuses (docs/toolchain.md).
+npm_deps() {
+  local dir=$1
+  if [[ -f $dir/node_modules/.lock-stamp ]] && cmp -s "$dir/package-lock.json" "$dir/node_modules/.lock-stamp"; then
+    return 0
+  fi
+  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null) &&
+    cp "$dir/package-lock.json" "$dir/node_modules/.lock-stamp"
+}

@@ -33,7 +33,10 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod identifier;
+#[cfg(feature = "js")]
+pub mod js;
 pub mod models;
+pub mod retry;
 pub mod routing;
 pub mod time;
 pub mod validate;

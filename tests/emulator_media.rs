@@ -298,3 +298,54 @@ async fn an_unreachable_file_fails_the_play_and_the_queue_moves_on() {
     assert_eq!(ev[2]["data"]["operationContext"], "next");
     h.stop().await;
 }
+
+#[tokio::test]
+async fn speech_or_dtmf_takes_either_and_cancel_stops_a_recognize() {
+    let h = Harness::start().await;
+    let id = connected_call(&h, acs("alice")).await;
+    let who = acs("alice").raw_id();
+    let opts = RecognizeOptions::new(acs("alice"))
+        .dtmf_options(DtmfOptions::new().max_tones_to_collect(1));
+    h.send(&Recognize::new(
+        &id,
+        RecognizeInputType::SpeechOrDtmf,
+        opts.clone(),
+    ))
+    .await
+    .unwrap();
+    h.control(
+        "/emulator/dtmf",
+        json!({ "callConnectionId": id, "participant": who, "tones": "4" }),
+    )
+    .await;
+    let ev = h.expect(&id, &["RecognizeCompleted"]).await;
+    assert_eq!(ev[0]["data"]["recognitionType"], "dtmf");
+    h.send(&Recognize::new(
+        &id,
+        RecognizeInputType::SpeechOrDtmf,
+        opts.clone(),
+    ))
+    .await
+    .unwrap();
+    h.control(
+        "/emulator/speech",
+        json!({ "callConnectionId": id, "participant": who, "text": "four" }),
+    )
+    .await;
+    let ev = h.expect(&id, &["RecognizeCompleted"]).await;
+    assert_eq!(ev[0]["data"]["recognitionType"], "speech");
+    h.send(&Recognize::new(&id, RecognizeInputType::SpeechOrDtmf, opts).operation_context("gone"))
+        .await
+        .unwrap();
+    h.send(&CancelAllMediaOperations::new(&id)).await.unwrap();
+    let ev = h.expect(&id, &["RecognizeCanceled"]).await;
+    assert_eq!(ev[0]["data"]["operationContext"], "gone");
+    let (_, r) = h
+        .control(
+            "/emulator/dtmf",
+            json!({ "callConnectionId": id, "participant": who, "tones": "4" }),
+        )
+        .await;
+    assert_eq!(r["consumedBy"], "none", "nothing listens after the cancel");
+    h.stop().await;
+}

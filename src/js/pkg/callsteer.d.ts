@@ -1,0 +1,312 @@
+// Type declarations of callsteer: the public API of @azure/communication-call-automation 1.6.0
+// (call control), with the same names, argument orders, option bags and result shapes.
+
+// ---------- identifiers ----------
+export type CommunicationCloudEnvironment = "public" | "dod" | "gcch";
+export interface CommunicationUserIdentifier { communicationUserId: string; }
+export interface PhoneNumberIdentifier { phoneNumber: string; rawId?: string; isAnonymous?: boolean; assertedId?: string; }
+export interface MicrosoftTeamsUserIdentifier { microsoftTeamsUserId: string; rawId?: string; isAnonymous?: boolean; cloud?: CommunicationCloudEnvironment; }
+export interface MicrosoftTeamsAppIdentifier { teamsAppId: string; rawId?: string; cloud?: CommunicationCloudEnvironment; }
+export interface TeamsExtensionUserIdentifier { userId: string; tenantId: string; resourceId: string; rawId?: string; cloud?: CommunicationCloudEnvironment; }
+export interface UnknownIdentifier { id: string; }
+export type CommunicationIdentifier =
+  | CommunicationUserIdentifier | PhoneNumberIdentifier | MicrosoftTeamsUserIdentifier
+  | MicrosoftTeamsAppIdentifier | TeamsExtensionUserIdentifier | UnknownIdentifier;
+
+// ---------- credentials and client options ----------
+export interface KeyCredential { readonly key: string; }
+export interface AccessToken { token: string; expiresOnTimestamp: number; }
+export interface TokenCredential { getToken(scopes: string | string[], options?: object): Promise<AccessToken | null>; }
+export interface AbortSignalLike { readonly aborted: boolean; addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void; removeEventListener(type: "abort", listener: () => void): void; }
+export interface OperationOptions { abortSignal?: AbortSignalLike; }
+export interface RetryOptions { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number; }
+export interface CallAutomationClientOptions {
+  /** api-version sent with every request (default "2026-03-12"). */
+  apiVersion?: string;
+  sourceIdentity?: CommunicationUserIdentifier;
+  retryOptions?: RetryOptions;
+  /** Accepted for compatibility; plain http endpoints are always allowed. */
+  allowInsecureConnection?: boolean;
+}
+
+// ---------- models ----------
+export type CallLocatorType = "serverCallLocator" | "groupCallLocator" | "roomCallLocator";
+export interface CallLocator { id: string; kind: CallLocatorType; }
+export type DtmfTone = "zero" | "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "a" | "b" | "c" | "d" | "pound" | "asterisk";
+export type Tone = DtmfTone;
+export type VoiceKind = "male" | "female";
+export interface FileSource { kind: "fileSource"; url: string; playSourceCacheId?: string; }
+export interface TextSource { kind: "textSource"; text: string; sourceLocale?: string; voiceKind?: VoiceKind; voiceName?: string; customVoiceEndpointId?: string; playSourceCacheId?: string; }
+export interface SsmlSource { kind: "ssmlSource"; ssmlText: string; customVoiceEndpointId?: string; playSourceCacheId?: string; }
+export type PlaySource = FileSource | TextSource | SsmlSource;
+export interface VoipHeader { kind: "voip"; key: string; value: string; }
+export interface SipUserToUserHeader { kind: "sipuui"; key: string; value: string; }
+export interface SipCustomHeader { kind: "sipx"; key: string; value: string; sipHeaderPrefix?: "X-" | "X-MS-Custom-"; }
+export interface TeamsPhoneCallerDetails { caller: CommunicationIdentifier; name: string; phoneNumber: string; recordId?: string; screenPopUrl?: string; isAuthenticated?: boolean; additionalCallerInformation?: Record<string, string>; }
+export interface TeamsPhoneSourceDetails { source: CommunicationIdentifier; language: string; status: string; intendedTargets?: Record<string, CommunicationIdentifier>; }
+export interface TeamsPhoneCallDetails { kind: "TeamsPhoneCallDetails"; teamsPhoneCallerDetails?: TeamsPhoneCallerDetails; teamsPhoneSourceDetails?: TeamsPhoneSourceDetails; sessionId?: string; intent?: string; callTopic?: string; callContext?: string; transcriptUrl?: string; callSentiment?: string; suggestedActions?: string; }
+export type CustomCallingContext = (VoipHeader | SipUserToUserHeader | SipCustomHeader | TeamsPhoneCallDetails)[];
+export interface CallInvite {
+  readonly targetParticipant: PhoneNumberIdentifier | CommunicationUserIdentifier | MicrosoftTeamsUserIdentifier | MicrosoftTeamsAppIdentifier | TeamsExtensionUserIdentifier;
+  readonly sourceCallIdNumber?: PhoneNumberIdentifier;
+  sourceDisplayName?: string;
+  customCallingContext?: CustomCallingContext;
+}
+export interface CallIntelligenceOptions { cognitiveServicesEndpoint?: string; }
+export interface MediaStreamingOptions { transportUrl?: string; transportType: "websocket"; contentType?: "audio"; audioChannelType: "mixed" | "unmixed"; startMediaStreaming?: boolean; enableBidirectional?: boolean; audioFormat?: "pcm16KMono" | "pcm24KMono"; enableDtmfTones?: boolean; }
+export interface TranscriptionOptions { transportUrl?: string; transportType: "websocket"; locale: string; speechModelEndpointId?: string; startTranscription?: boolean; enableIntermediateResults?: boolean; }
+export type CallConnectionStateModel = "unknown" | "connecting" | "connected" | "transferring" | "transferAccepted" | "disconnecting" | "disconnected";
+export interface MediaStreamingSubscription { id?: string; state?: string; subscribedContentTypes?: string[]; }
+export interface TranscriptionSubscription { id?: string; state?: string; subscribedResultTypes?: string[]; locale?: string; }
+export interface CallConnectionProperties {
+  callConnectionId?: string; serverCallId?: string; targetParticipants?: CommunicationIdentifier[];
+  callConnectionState?: CallConnectionStateModel;
+  /** The callback URL; set under both names (the official runtime only fills `callbackUri`). */
+  callbackUrl?: string; callbackUri?: string;
+  sourceCallerIdNumber?: PhoneNumberIdentifier; sourceDisplayName?: string; source?: CommunicationIdentifier;
+  correlationId?: string; answeredby?: CommunicationUserIdentifier; answeredFor?: PhoneNumberIdentifier;
+  mediaStreamingSubscription?: MediaStreamingSubscription; transcriptionSubscription?: TranscriptionSubscription;
+}
+export interface CallParticipant { identifier?: CommunicationIdentifier; isMuted?: boolean; isOnHold?: boolean; }
+export interface RecognitionChoice { label: string; phrases: string[]; tone?: DtmfTone; }
+export type RecordingContent = "audio" | "audioVideo";
+export type RecordingChannel = "mixed" | "unmixed";
+export type RecordingFormat = "mp3" | "mp4" | "wav";
+export interface RecordingStorage { recordingStorageKind: "azureCommunicationServices" | "azureBlobStorage"; recordingDestinationContainerUrl?: string; }
+export interface ChannelAffinity { channel?: number; targetParticipant: CommunicationIdentifier; }
+
+// ---------- option bags ----------
+export interface CreateCallOptions extends OperationOptions { sourceCallIdNumber?: PhoneNumberIdentifier; sourceDisplayName?: string; operationContext?: string; callIntelligenceOptions?: CallIntelligenceOptions; mediaStreamingOptions?: MediaStreamingOptions; transcriptionOptions?: TranscriptionOptions; teamsAppSource?: MicrosoftTeamsAppIdentifier; }
+export interface AnswerCallOptions extends OperationOptions { callIntelligenceOptions?: CallIntelligenceOptions; mediaStreamingOptions?: MediaStreamingOptions; transcriptionOptions?: TranscriptionOptions; operationContext?: string; }
+export interface ConnectCallOptions extends OperationOptions { operationContext?: string; callIntelligenceOptions?: CallIntelligenceOptions; mediaStreamingOptions?: MediaStreamingOptions; transcriptionOptions?: TranscriptionOptions; }
+export type RedirectCallOptions = OperationOptions;
+export interface RejectCallOptions extends OperationOptions { callRejectReason?: "none" | "busy" | "forbidden"; }
+export type GetCallConnectionPropertiesOptions = OperationOptions;
+export type HangUpOptions = OperationOptions;
+export type GetParticipantOptions = OperationOptions;
+export type ListParticipantsOptions = OperationOptions;
+export interface OperationContextOptions extends OperationOptions { operationContext?: string; operationCallbackUrl?: string; }
+export interface AddParticipantOptions extends OperationContextOptions { invitationTimeoutInSeconds?: number; }
+export interface TransferCallToParticipantOptions extends OperationContextOptions { transferee?: CommunicationIdentifier; customCallingContext?: CustomCallingContext; sourceCallIdNumber?: PhoneNumberIdentifier; }
+export type RemoveParticipantsOption = OperationContextOptions;
+export interface MuteParticipantOption extends OperationOptions { operationContext?: string; }
+export type CancelAddParticipantOperationOptions = OperationContextOptions;
+export type MoveParticipantsOptions = OperationContextOptions;
+export interface PlayOptions extends OperationContextOptions { loop?: boolean; }
+export interface PlayToAllOptions extends PlayOptions { interruptCallMediaOperation?: boolean; }
+export interface CallMediaRecognizeOptions extends OperationContextOptions { playPrompt?: PlaySource; playPrompts?: PlaySource[]; interruptCallMediaOperation?: boolean; stopCurrentOperations?: boolean; interruptPrompt?: boolean; initialSilenceTimeoutInSeconds?: number; }
+export interface CallMediaRecognizeDtmfOptions extends CallMediaRecognizeOptions { readonly kind: "callMediaRecognizeDtmfOptions"; interToneTimeoutInSeconds?: number; stopDtmfTones?: DtmfTone[]; maxTonesToCollect?: number; }
+export interface CallMediaRecognizeChoiceOptions extends CallMediaRecognizeOptions { readonly kind: "callMediaRecognizeChoiceOptions"; choices: RecognitionChoice[]; speechLanguage?: string; speechRecognitionModelEndpointId?: string; }
+export interface CallMediaRecognizeSpeechOptions extends CallMediaRecognizeOptions { readonly kind: "callMediaRecognizeSpeechOptions"; endSilenceTimeoutInSeconds?: number; speechLanguage?: string; speechRecognitionModelEndpointId?: string; }
+export interface CallMediaRecognizeSpeechOrDtmfOptions extends CallMediaRecognizeOptions { readonly kind: "callMediaRecognizeSpeechOrDtmfOptions"; endSilenceTimeoutInSeconds?: number; interToneTimeoutInSeconds?: number; stopDtmfTones?: DtmfTone[]; maxTonesToCollect?: number; speechLanguage?: string; speechRecognitionModelEndpointId?: string; }
+export type ContinuousDtmfRecognitionOptions = OperationContextOptions;
+export type SendDtmfTonesOptions = OperationContextOptions;
+export interface HoldOptions extends OperationContextOptions { playSource?: PlaySource; }
+export type UnholdOptions = OperationContextOptions;
+export interface StartTranscriptionOptions extends OperationContextOptions { locale?: string; speechRecognitionModelEndpointId?: string; }
+export type StopTranscriptionOptions = OperationContextOptions;
+export interface UpdateTranscriptionOptions extends OperationContextOptions { speechRecognitionModelEndpointId?: string; }
+export type StartMediaStreamingOptions = OperationContextOptions;
+export type StopMediaStreamingOptions = OperationContextOptions;
+export interface StartRecordingOptions extends OperationOptions { callLocator?: CallLocator; callConnectionId?: string; recordingStateCallbackEndpointUrl?: string; recordingContent?: RecordingContent; recordingChannel?: RecordingChannel; recordingFormat?: RecordingFormat; recordingStorage?: RecordingStorage; pauseOnStart?: boolean; audioChannelParticipantOrdering?: CommunicationIdentifier[]; channelAffinity?: ChannelAffinity[]; }
+export interface DownloadRecordingOptions extends OperationOptions { offset?: number; length?: number; }
+export type DeleteRecordingOptions = OperationOptions;
+
+// ---------- results ----------
+export interface CallResult { callConnectionProperties: CallConnectionProperties; callConnection: CallConnection; }
+export type CreateCallResult = CallResult;
+export type AnswerCallResult = CallResult;
+export type ConnectCallResult = CallResult;
+export interface ListParticipantsResult { values?: CallParticipant[]; nextLink?: string; }
+export interface AddParticipantResult { participant?: CallParticipant; operationContext?: string; invitationId?: string; }
+export interface TransferCallResult { operationContext?: string; }
+export interface RemoveParticipantResult { operationContext?: string; }
+export interface MuteParticipantResult { operationContext?: string; }
+export interface CancelAddParticipantOperationResult { invitationId?: string; operationContext?: string; }
+export interface MoveParticipantsResult { participants?: CallParticipant[]; operationContext?: string; fromCall?: string; }
+export interface SendDtmfTonesResult { operationContext?: string; }
+export interface RecordingStateResult { recordingId: string; recordingKind: "azureCommunicationServices" | "teams" | "teamsCompliance"; recordingState: "active" | "inactive"; }
+
+/** Thrown errors: always `Error` instances. */
+export interface CallAutomationError extends Error {
+  name: "RestError" | "AbortError" | "InvalidInputError" | "DecodeError" | "AuthenticationError";
+  code: string;
+  statusCode?: number;
+  subCode?: number;
+  requestId?: string;
+  /** For InvalidInputError: the offending argument path, e.g. "playSources[0].url". */
+  field?: string;
+}
+
+// ---------- classes ----------
+export declare class CallAutomationClient {
+  constructor(connectionString: string, options?: CallAutomationClientOptions);
+  constructor(endpoint: string, credential: TokenCredential | KeyCredential, options?: CallAutomationClientOptions);
+  getCallConnection(callConnectionId: string): CallConnection;
+  getCallRecording(): CallRecording;
+  getSourceIdentity(): CommunicationUserIdentifier | undefined;
+  createCall(targetParticipant: CallInvite, callbackUrl: string, options?: CreateCallOptions): Promise<CreateCallResult>;
+  createGroupCall(targetParticipants: CommunicationIdentifier[], callbackUrl: string, options?: CreateCallOptions): Promise<CreateCallResult>;
+  answerCall(incomingCallContext: string, callbackUrl: string, options?: AnswerCallOptions): Promise<AnswerCallResult>;
+  redirectCall(incomingCallContext: string, targetParticipant: CallInvite, options?: RedirectCallOptions): Promise<void>;
+  rejectCall(incomingCallContext: string, options?: RejectCallOptions): Promise<void>;
+  connectCall(callLocator: CallLocator, callbackUrl: string, options?: ConnectCallOptions): Promise<ConnectCallResult>;
+}
+
+export declare class CallConnection {
+  private constructor();
+  getCallMedia(): CallMedia;
+  getCallConnectionProperties(options?: GetCallConnectionPropertiesOptions): Promise<CallConnectionProperties>;
+  hangUp(isForEveryone: boolean, options?: HangUpOptions): Promise<void>;
+  getParticipant(targetParticipant: CommunicationIdentifier, options?: GetParticipantOptions): Promise<CallParticipant>;
+  listParticipants(options?: ListParticipantsOptions): Promise<ListParticipantsResult>;
+  addParticipant(targetParticipant: CallInvite, options?: AddParticipantOptions): Promise<AddParticipantResult>;
+  transferCallToParticipant(targetParticipant: CommunicationIdentifier, options?: TransferCallToParticipantOptions): Promise<TransferCallResult>;
+  removeParticipant(participant: CommunicationIdentifier, options?: RemoveParticipantsOption): Promise<RemoveParticipantResult>;
+  muteParticipant(participant: CommunicationIdentifier, options?: MuteParticipantOption): Promise<MuteParticipantResult>;
+  cancelAddParticipantOperation(invitationId: string, options?: CancelAddParticipantOperationOptions): Promise<CancelAddParticipantOperationResult>;
+  moveParticipants(targetParticipants: CommunicationIdentifier[], fromCall: string, options?: MoveParticipantsOptions): Promise<MoveParticipantsResult>;
+}
+
+export declare class CallMedia {
+  private constructor();
+  play(playSources: PlaySource[], playTo: CommunicationIdentifier[], options?: PlayOptions): Promise<void>;
+  playToAll(playSources: PlaySource[], options?: PlayToAllOptions): Promise<void>;
+  /** @deprecated Set maxTonesToCollect in the options instead. */
+  startRecognizing(targetParticipant: CommunicationIdentifier, maxTonesToCollect: number, options: CallMediaRecognizeDtmfOptions): Promise<void>;
+  startRecognizing(targetParticipant: CommunicationIdentifier, options: CallMediaRecognizeDtmfOptions | CallMediaRecognizeChoiceOptions | CallMediaRecognizeSpeechOptions | CallMediaRecognizeSpeechOrDtmfOptions): Promise<void>;
+  cancelAllOperations(options?: OperationOptions): Promise<void>;
+  startContinuousDtmfRecognition(targetParticipant: CommunicationIdentifier, options?: ContinuousDtmfRecognitionOptions): Promise<void>;
+  stopContinuousDtmfRecognition(targetParticipant: CommunicationIdentifier, options?: ContinuousDtmfRecognitionOptions): Promise<void>;
+  sendDtmfTones(tones: Tone[] | DtmfTone[], targetParticipant: CommunicationIdentifier, options?: SendDtmfTonesOptions): Promise<SendDtmfTonesResult>;
+  hold(targetParticipant: CommunicationIdentifier, options?: HoldOptions): Promise<void>;
+  unhold(targetParticipant: CommunicationIdentifier, options?: UnholdOptions): Promise<void>;
+  startTranscription(options?: StartTranscriptionOptions): Promise<void>;
+  stopTranscription(options?: StopTranscriptionOptions): Promise<void>;
+  updateTranscription(locale: string, options?: UpdateTranscriptionOptions): Promise<void>;
+  startMediaStreaming(options?: StartMediaStreamingOptions): Promise<void>;
+  stopMediaStreaming(options?: StopMediaStreamingOptions): Promise<void>;
+}
+
+/** Anything with write/once/end, such as a Node `Writable`. */
+export interface NodeWritableLike { write(chunk: Uint8Array): boolean; once(event: string, listener: (...args: unknown[]) => void): unknown; end(callback?: () => void): unknown; }
+
+export declare class CallRecording {
+  private constructor();
+  start(options: StartRecordingOptions): Promise<RecordingStateResult>;
+  getState(recordingId: string, options?: OperationOptions): Promise<RecordingStateResult>;
+  stop(recordingId: string, options?: OperationOptions): Promise<void>;
+  pause(recordingId: string, options?: OperationOptions): Promise<void>;
+  resume(recordingId: string, options?: OperationOptions): Promise<void>;
+  delete(recordingLocationUrl: string, options?: DeleteRecordingOptions): Promise<void>;
+  /** A web ReadableStream (in Node: `Readable.fromWeb(stream)` gives a Node stream). */
+  downloadStreaming(sourceLocationUrl: string, options?: DownloadRecordingOptions): Promise<ReadableStream<Uint8Array>>;
+  /** The recording (or the requested range) as bytes; works in browsers. */
+  downloadToBuffer(sourceLocationUrl: string, options?: DownloadRecordingOptions): Promise<Uint8Array>;
+  downloadToStream(sourceLocationUrl: string, destinationStream: WritableStream<Uint8Array> | NodeWritableLike, options?: DownloadRecordingOptions): Promise<void>;
+  /** Node only. */
+  downloadToPath(sourceLocationUrl: string, destinationPath: string, options?: DownloadRecordingOptions): Promise<void>;
+}
+
+// ---------- events ----------
+export interface ResultInformation { code: number; subCode: number; message: string; sipDetails?: { code?: number; message?: string }; q850Details?: { code?: number; message?: string }; }
+interface EventBase<K extends string> {
+  kind: K;
+  callConnectionId: string;
+  serverCallId: string;
+  correlationId: string;
+  operationContext?: string;
+  resultInformation?: ResultInformation;
+}
+interface ParticipantEvent<K extends string> extends EventBase<K> { participant?: CommunicationIdentifier; }
+export interface DtmfResult { tones?: Tone[]; }
+export interface ChoiceResult { label?: string; recognizedPhrase?: string; confidence?: number; }
+export interface SpeechResult { speech?: string; confidence?: number; }
+export type AddParticipantSucceeded = ParticipantEvent<"AddParticipantSucceeded">;
+export type AddParticipantFailed = ParticipantEvent<"AddParticipantFailed">;
+export type RemoveParticipantSucceeded = ParticipantEvent<"RemoveParticipantSucceeded">;
+export type RemoveParticipantFailed = ParticipantEvent<"RemoveParticipantFailed">;
+export interface MoveParticipantSucceeded extends ParticipantEvent<"MoveParticipantSucceeded"> { fromCall?: string; }
+export interface MoveParticipantFailed extends ParticipantEvent<"MoveParticipantFailed"> { fromCall?: string; }
+export type CallConnected = EventBase<"CallConnected">;
+export type CallDisconnected = EventBase<"CallDisconnected">;
+export interface CallTransferAccepted extends EventBase<"CallTransferAccepted"> { transferee?: CommunicationIdentifier; transferTarget?: CommunicationIdentifier; }
+export type CallTransferFailed = EventBase<"CallTransferFailed">;
+export interface ParticipantsUpdated extends EventBase<"ParticipantsUpdated"> { sequenceNumber?: number; participants: CallParticipant[]; }
+export interface RecordingStateChanged extends EventBase<"RecordingStateChanged"> { recordingId?: string; state?: "active" | "inactive"; startDateTime?: string; recordingKind?: string; }
+export interface StartRecordingFailed extends EventBase<"StartRecordingFailed"> { recordingId?: string; }
+export type PlayStarted = EventBase<"PlayStarted">;
+export type PlayCompleted = EventBase<"PlayCompleted">;
+export interface PlayFailed extends EventBase<"PlayFailed"> { failedPlaySourceIndex?: number; }
+export type PlayCanceled = EventBase<"PlayCanceled">;
+export interface RecognizeCompleted extends EventBase<"RecognizeCompleted"> { recognitionType: "dtmf" | "speech" | "choices"; dtmfResult?: DtmfResult; choiceResult?: ChoiceResult; speechResult?: SpeechResult; }
+export type RecognizeCanceled = EventBase<"RecognizeCanceled">;
+export interface RecognizeFailed extends EventBase<"RecognizeFailed"> { failedPlaySourceIndex?: number; }
+export interface ContinuousDtmfRecognitionToneReceived extends EventBase<"ContinuousDtmfRecognitionToneReceived"> { tone?: Tone; sequenceId?: number; }
+export type ContinuousDtmfRecognitionToneFailed = EventBase<"ContinuousDtmfRecognitionToneFailed">;
+export type ContinuousDtmfRecognitionStopped = EventBase<"ContinuousDtmfRecognitionStopped">;
+export type SendDtmfTonesCompleted = EventBase<"SendDtmfTonesCompleted">;
+export type SendDtmfTonesFailed = EventBase<"SendDtmfTonesFailed">;
+export interface CancelAddParticipantSucceeded extends EventBase<"CancelAddParticipantSucceeded"> { invitationId?: string; }
+export interface CancelAddParticipantFailed extends EventBase<"CancelAddParticipantFailed"> { invitationId?: string; }
+export interface TranscriptionUpdate { transcriptionStatus?: string; transcriptionStatusDetails?: string; }
+export interface TranscriptionStarted extends EventBase<"TranscriptionStarted"> { transcriptionUpdate?: TranscriptionUpdate; }
+export interface TranscriptionStopped extends EventBase<"TranscriptionStopped"> { transcriptionUpdate?: TranscriptionUpdate; }
+export interface TranscriptionUpdated extends EventBase<"TranscriptionUpdated"> { transcriptionUpdate?: TranscriptionUpdate; }
+export interface TranscriptionFailed extends EventBase<"TranscriptionFailed"> { transcriptionUpdate?: TranscriptionUpdate; }
+export type CreateCallFailed = EventBase<"CreateCallFailed">;
+export type AnswerFailed = EventBase<"AnswerFailed">;
+export type HoldFailed = EventBase<"HoldFailed">;
+export type ConnectFailed = EventBase<"ConnectFailed">;
+export interface MediaStreamingUpdate { contentType?: string; mediaStreamingStatus?: string; mediaStreamingStatusDetails?: string; }
+export interface MediaStreamingStarted extends EventBase<"MediaStreamingStarted"> { mediaStreamingUpdate?: MediaStreamingUpdate; }
+export interface MediaStreamingStopped extends EventBase<"MediaStreamingStopped"> { mediaStreamingUpdate?: MediaStreamingUpdate; }
+export interface MediaStreamingFailed extends EventBase<"MediaStreamingFailed"> { mediaStreamingUpdate?: MediaStreamingUpdate; }
+export type CallAutomationEvent =
+  | AddParticipantSucceeded | AddParticipantFailed | RemoveParticipantSucceeded | RemoveParticipantFailed
+  | MoveParticipantSucceeded | MoveParticipantFailed | CallConnected | CallDisconnected | CallTransferAccepted
+  | CallTransferFailed | ParticipantsUpdated | RecordingStateChanged | StartRecordingFailed | PlayStarted
+  | PlayCompleted | PlayFailed | PlayCanceled | RecognizeCompleted | RecognizeCanceled | RecognizeFailed
+  | ContinuousDtmfRecognitionToneReceived | ContinuousDtmfRecognitionToneFailed | ContinuousDtmfRecognitionStopped
+  | SendDtmfTonesCompleted | SendDtmfTonesFailed | CancelAddParticipantSucceeded | CancelAddParticipantFailed
+  | TranscriptionStarted | TranscriptionStopped | TranscriptionUpdated | TranscriptionFailed | CreateCallFailed
+  | AnswerFailed | HoldFailed | ConnectFailed | MediaStreamingStarted | MediaStreamingStopped | MediaStreamingFailed;
+/** An event type this version does not know (only from parseCallAutomationEvents). */
+export interface UnknownCallAutomationEvent { kind: "Unknown"; type: string | undefined; data: Record<string, unknown>; }
+/** A CloudEvent as posted to the callback URL. */
+export interface CallAutomationCloudEvent { id?: string; source?: string; type: string; data: Record<string, unknown>; time?: string; specversion?: string; datacontenttype?: string; subject?: string; }
+
+/** The first event of a JSON string, object or array; throws a TypeError for unknown types (as the official function). */
+export declare function parseCallAutomationEvent(encodedEvents: string | CallAutomationCloudEvent | CallAutomationCloudEvent[] | Record<string, unknown>): CallAutomationEvent;
+/** Every event of a batch; unknown types come back as {kind: "Unknown", type, data}. */
+export declare function parseCallAutomationEvents(encodedEvents: string | CallAutomationCloudEvent | CallAutomationCloudEvent[]): (CallAutomationEvent | UnknownCallAutomationEvent)[];
+/** Wire identifier model → identifier. */
+export declare function identifierFromModel(model: { rawId?: string; kind?: string; [typed: string]: unknown }): CommunicationIdentifier;
+
+// ---------- runtime enums (same members and values as the official package) ----------
+export declare const DtmfTone: { readonly Zero: "zero"; readonly One: "one"; readonly Two: "two"; readonly Three: "three"; readonly Four: "four"; readonly Five: "five"; readonly Six: "six"; readonly Seven: "seven"; readonly Eight: "eight"; readonly Nine: "nine"; readonly A: "a"; readonly B: "b"; readonly C: "c"; readonly D: "d"; readonly Pound: "pound"; readonly Asterisk: "asterisk" };
+export declare const VoiceKind: { readonly Male: "male"; readonly Female: "female" };
+export declare const RecognizeInputType: { readonly Dtmf: "dtmf" };
+export declare const KnownCallRejectReason: { readonly None: "none"; readonly Busy: "busy"; readonly Forbidden: "forbidden" };
+export declare const KnownMediaStreamingAudioChannelType: { readonly Mixed: "mixed"; readonly Unmixed: "unmixed" };
+export declare const KnownMediaStreamingContentType: { readonly Audio: "audio" };
+export declare const KnownStreamingTransportType: { readonly Websocket: "websocket" };
+export declare const Channel: { readonly Unknown: 0; readonly Mono: 1; readonly 0: "Unknown"; readonly 1: "Mono" };
+
+// ---------- media streaming / transcription payloads ----------
+export type StreamingDataKind = "AudioData" | "AudioMetadata" | "TranscriptionData" | "TranscriptionMetadata" | "DtmfData";
+export interface AudioMetadata { subscriptionId: string; encoding: string; sampleRate: number; channels: 0 | 1; }
+export interface AudioData { data: string; timestamp: string; participant?: CommunicationIdentifier; isSilent: boolean; }
+export interface TranscriptionMetadata { subscriptionId: string; locale: string; callConnectionId: string; correlationId: string; speechRecognitionModelEndpointId?: string; }
+export interface WordData { text: string; offsetInTicks: number; durationInTicks: number; }
+export interface TranscriptionData { text: string; format: string; confidence: number; offsetInTicks: number; durationInTicks: number; words: WordData[]; participant: CommunicationIdentifier; resultState: string; }
+export interface DtmfData { data: string; }
+export type StreamingDataResult = AudioData | AudioMetadata | TranscriptionData | TranscriptionMetadata | DtmfData;
+export declare class StreamingData {
+  static parse(data: string | ArrayBuffer): StreamingDataResult;
+  static getStreamingKind(): StreamingDataKind | undefined;
+}
+export declare function createOutboundAudioData(data: string): string;
+export declare function createOutboundStopAudioData(): string;
+/** Raw id (`8:acs:…`, `4:+1…`, …) → identifier, as communication-common's function. */
+export declare function createIdentifierFromRawId(rawId: string): CommunicationIdentifier & { kind: string };

@@ -1,0 +1,47 @@
+// In workerd (Miniflare 4): the package loads through its `workerd` export (wasm imported as a
+// module, no fetch of its own URL), signs requests and reaches the loopback server.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { Miniflare } from "miniflare";
+import { startServer } from "../lib/server.mjs";
+
+let server;
+let mf;
+before(async () => {
+  server = await startServer();
+  // Modules are listed explicitly (as wrangler's bundler would resolve them): Miniflare's own
+  // import tracer refuses the non-literal `import("node:fs")` of the Node-only downloadToPath.
+  const root = fileURLToPath(new URL("../../../../", import.meta.url));
+  const pkgFiles = readdirSync(join(root, "pkg"), { recursive: true }).map((f) => join("pkg", f));
+  const modules = [{ type: "ESModule", path: join(root, "tests/js/package/workers/worker.mjs") }];
+  for (const f of pkgFiles) {
+    if (/\.(mjs|js)$/.test(f)) modules.push({ type: "ESModule", path: join(root, f) });
+    if (f.endsWith(".wasm")) modules.push({ type: "CompiledWasm", path: join(root, f) });
+  }
+  mf = new Miniflare({ modules, modulesRoot: root, compatibilityDate: "2025-01-01" });
+});
+after(async () => {
+  await mf?.dispose();
+  await server?.close();
+});
+
+test("a Worker calls the service through callsteer", async () => {
+  server.take();
+  const res = await mf.dispatchFetch(`http://worker/?cs=${encodeURIComponent(server.connectionString)}`);
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  assert.equal(body.callConnectionId, "conn-1");
+  assert.deepEqual(body.answeredby, { communicationUserId: "8:acs:bot" });
+  const [sent] = server.take();
+  assert.equal(sent.path, "/calling/callConnections/conn-1");
+  assert.ok(sent.authOk, "HMAC signature verified");
+});
+
+test("a Worker parses a callback batch", async () => {
+  const batch = [{ type: "Microsoft.Communication.CallConnected", data: {} }, { type: "Microsoft.Communication.Nope", data: {} }];
+  const res = await mf.dispatchFetch("http://worker/events", { method: "POST", body: JSON.stringify(batch) });
+  assert.deepEqual(await res.json(), ["CallConnected", "Unknown"]);
+});

@@ -1,0 +1,70 @@
+// Type-checked (tsc --noEmit) usage of callsteer, written as a user of the official package
+// would: only the import line differs. @ts-expect-error lines prove the types are not `any`.
+import {
+  CallAutomationClient, parseCallAutomationEvent, parseCallAutomationEvents,
+  type CallAutomationEvent, type CallInvite, type CallAutomationError, type TokenCredential,
+} from "callsteer";
+
+async function main(): Promise<void> {
+  const client = new CallAutomationClient("endpoint=https://x.communication.azure.com/;accesskey=pw==", {
+    sourceIdentity: { communicationUserId: "8:acs:bot" },
+  });
+  const credential: TokenCredential = { getToken: async () => ({ token: "t", expiresOnTimestamp: 0 }) };
+  const viaToken = new CallAutomationClient("https://x.communication.azure.com", credential, { apiVersion: "2026-03-12" });
+  const viaKey = new CallAutomationClient("https://x.communication.azure.com", { key: "pw==" });
+  void viaToken; void viaKey;
+
+  const invite: CallInvite = { targetParticipant: { phoneNumber: "+14255550123" }, sourceCallIdNumber: { phoneNumber: "+14255550100" } };
+  const { callConnection, callConnectionProperties } = await client.createCall(invite, "https://app.example/cb", { operationContext: "x" });
+  const id: string | undefined = callConnectionProperties.callConnectionId;
+  void id;
+  const media = callConnection.getCallMedia();
+  await media.play([{ kind: "fileSource", url: "https://a/b.wav" }], [{ communicationUserId: "8:acs:u" }], { loop: true });
+  await media.startRecognizing({ phoneNumber: "+1" }, { kind: "callMediaRecognizeDtmfOptions", maxTonesToCollect: 4, stopDtmfTones: ["pound"] });
+  const dtmf = await media.sendDtmfTones(["one", "two"], { phoneNumber: "+1" });
+  const ctx: string | undefined = dtmf.operationContext;
+  void ctx;
+  const { values } = await callConnection.listParticipants();
+  for (const p of values ?? []) if (p.isMuted) await callConnection.muteParticipant(p.identifier!);
+  await callConnection.transferCallToParticipant({ phoneNumber: "+1" }, { customCallingContext: [{ kind: "sipx", key: "k", value: "v", sipHeaderPrefix: "X-" }] });
+  const rec = client.getCallRecording();
+  const state = await rec.start({ callLocator: { id: "srv", kind: "serverCallLocator" }, recordingFormat: "wav" });
+  const s: "active" | "inactive" = state.recordingState;
+  void s;
+  const bytes: Uint8Array = await rec.downloadToBuffer("https://x.asm.skype.com/r", { offset: 0, length: 10 });
+  void bytes;
+  await callConnection.hangUp(true, { abortSignal: new AbortController().signal });
+
+  const event: CallAutomationEvent = parseCallAutomationEvent("{}");
+  if (event.kind === "RecognizeCompleted") {
+    const tones = event.dtmfResult?.tones;
+    void tones;
+  }
+  for (const e of parseCallAutomationEvents("[]")) if (e.kind === "Unknown") console.log(e.type);
+
+  try {
+    await client.rejectCall("ctx", { callRejectReason: "busy" });
+  } catch (err) {
+    const e = err as CallAutomationError;
+    console.log(e.statusCode, e.code, e.subCode, e.requestId);
+  }
+
+  // @ts-expect-error: unknown play source kind
+  await media.play([{ kind: "midi", url: "x" }], []);
+  // @ts-expect-error: reject reasons are a closed set
+  await client.rejectCall("ctx", { callRejectReason: "maybe" });
+  // @ts-expect-error: hangUp needs isForEveryone
+  await callConnection.hangUp();
+  // @ts-expect-error: results are typed, not any
+  const n: number = callConnectionProperties.callConnectionState;
+  void n;
+}
+void main;
+
+import { DtmfTone, StreamingData, createOutboundAudioData, type AudioData } from "callsteer";
+export function streaming(message: string): string {
+  const tone: "pound" = DtmfTone.Pound;
+  const parsed = StreamingData.parse(message);
+  if (StreamingData.getStreamingKind() === "AudioData") return (parsed as AudioData).data + tone;
+  return createOutboundAudioData("AAAA");
+}
