@@ -38,10 +38,16 @@ pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<()> {
     match &cfg.callback_auth {
         CallbackAuth::SharedSecret(secret) => {
             let url = req.url()?;
-            let token = url
+            // `/api/callbacks/<secret>` (what callback_uri builds) or `?token=<secret>`.
+            let from_path = url
+                .path_segments()
+                .and_then(|mut s| s.nth(2))
+                .map(str::to_owned);
+            let from_query = url
                 .query_pairs()
                 .find(|(k, _)| k == "token")
                 .map(|(_, v)| v.into_owned());
+            let token = from_path.map(|t| decode_segment(&t)).or(from_query);
             match token {
                 Some(t) if constant_time_eq(t.as_bytes(), secret.as_bytes()) => Ok(()),
                 Some(_) => Err(EdgeError::unauthorized("callback token does not match")),
@@ -174,6 +180,31 @@ pub fn verify_admin(env: &worker::Env, req: &Request) -> EdgeResult<()> {
             "admin bearer token missing or wrong",
         ))
     }
+}
+
+/// Percent-decodes a path segment (the secret may contain reserved characters).
+fn decode_segment(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

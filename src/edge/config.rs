@@ -23,7 +23,9 @@ pub enum CallbackAuth {
         audience: String,
         jwks_url: String,
     },
-    /// Local use only: `?token=<secret>` on the callback URI.
+    /// Local use only: the secret as the last path segment of the callback URI
+    /// (`/api/callbacks/<secret>`; a path segment rather than `?token=` because callback
+    /// URI validators — the core's and the emulator's — refuse query strings).
     SharedSecret(String),
 }
 
@@ -133,7 +135,12 @@ impl Config {
     pub fn callback_uri(&self, request_origin: &str) -> String {
         let base = self.public_url.as_deref().unwrap_or(request_origin);
         match &self.callback_auth {
-            CallbackAuth::SharedSecret(s) => format!("{base}/api/callbacks?token={s}"),
+            CallbackAuth::SharedSecret(s) => {
+                format!(
+                    "{base}/api/callbacks/{}",
+                    crate::http::encode_path_segment(s)
+                )
+            }
             CallbackAuth::Jwt { .. } => format!("{base}/api/callbacks"),
         }
     }

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `OPTIONS /api/incoming` | CloudEvents webhook validation handshake |
 //! | `POST /api/incoming` | Event Grid: subscription validation, `IncomingCall` → rules → answer/redirect/reject |
-//! | `POST /api/callbacks` | Call Automation callbacks: JWT check, then the call's Durable Object |
+//! | `POST /api/callbacks[/<secret>]` | Call Automation callbacks: JWT (or shared secret) check, then the call's Durable Object |
 //! | `/admin/...` | admin API, see [`admin`] |
 //! | `GET /` | the admin page (`www/index.html`) |
 //! | `GET /healthz` | liveness |
@@ -57,7 +57,9 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
     match (req.method(), segments.as_slice()) {
         (Method::Options, ["api", "incoming"]) => incoming::handshake(&req),
         (Method::Post, ["api", "incoming"]) => incoming::handle(req, env).await,
-        (Method::Post, ["api", "callbacks"]) => callbacks::handle(req, env).await,
+        (Method::Post, ["api", "callbacks"] | ["api", "callbacks", _]) => {
+            callbacks::handle(req, env).await
+        }
         (_, ["admin", rest @ ..]) => {
             auth::verify_admin(env, &req)?;
             admin::handle(req, env, rest).await

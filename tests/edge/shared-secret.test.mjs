@@ -1,0 +1,41 @@
+// The shared-secret callback mode (local use only, when configured): the answer's callback
+// URI ends in /<CALLBACK_SECRET>, the emulator's callbacks to it drive the flow, and a
+// callback with a wrong or missing secret gets 401.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { admin, call, emulator, startStack, waitFor } from "./harness.mjs";
+
+const SECRET = "local-only-shared-secret-0123456789";
+let stack, adm, emu;
+
+before(async () => {
+  stack = await startStack({ vars: { CALLBACK_AUTH: "shared-secret", CALLBACK_SECRET: SECRET } });
+  adm = admin(stack);
+  emu = emulator(stack);
+});
+
+after(async () => {
+  await stack?.stop();
+});
+
+test("callbacks with the secret drive the flow; others get 401", async () => {
+  const placed = await emu("/emulator/incoming-calls", { method: "POST", body: { from: "+14255550111", to: "+18005550100" } });
+  assert.equal(placed.status, 201);
+  const decision = await waitFor("the routing decision", async () => {
+    const r = await adm(`/decisions/${encodeURIComponent(placed.body.serverCallId)}`);
+    return r.status === 200 && r.body.decisions[0];
+  });
+  const id = decision.callConnectionId;
+  await waitFor("the menu", async () => (await adm(`/calls/${id}`)).body?.pending?.["menu-1"]);
+  const body = [{ id: "x1", source: "s", type: "Microsoft.Communication.PlayCompleted", specversion: "1.0",
+    time: new Date().toISOString(), data: { callConnectionId: id, operationContext: "x" } }];
+  for (const q of ["", "/wrong", `/${SECRET}x`, "?token=wrong"]) {
+    const r = await call(`${stack.worker}/api/callbacks${q}`, { method: "POST", body });
+    assert.equal(r.status, 401, q);
+  }
+  const d = (await adm(`/calls/${id}`)).body;
+  assert.ok(!d.timeline.some((e) => e.id === "x1"), "refused callbacks are not processed");
+  const ok = await call(`${stack.worker}/api/callbacks/${SECRET}`, { method: "POST", body });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.body.applied, 1);
+});
