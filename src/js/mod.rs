@@ -67,9 +67,8 @@ fn js_err(e: Error) -> JsValue {
 
 fn client_options(json: Option<String>) -> Result<(String, Option<Value>, RetryPolicy), Error> {
     let v: Value = match json {
-        Some(j) => {
-            serde_json::from_str(&j).map_err(|e| Error::invalid("options", e.to_string()))?
-        }
+        Some(j) => serde_json::from_slice(j.as_bytes())
+            .map_err(|e| Error::invalid("options", e.to_string()))?,
         None => Value::Null,
     };
     let api = v
@@ -216,8 +215,13 @@ async fn run(
     args_json: &str,
     signal: &JsValue,
 ) -> Result<Option<Value>, Failure> {
-    let args: Vec<Value> =
-        serde_json::from_str(args_json).map_err(|e| Error::invalid("arguments", e.to_string()))?;
+    // Parsed as a `Value`, never a typed `Vec`: any typed deserialization links serde's
+    // type-error formatting (incl. f64 `Display`) into the wasm.
+    let args = match serde_json::from_slice(args_json.as_bytes()) {
+        Ok(Value::Array(args)) => args,
+        Ok(_) => return Err(Error::invalid("arguments", "must be a JSON array").into()),
+        Err(e) => return Err(Error::invalid("arguments", e.to_string()).into()),
+    };
     let mut uuid = transport::uuid;
     let Plan {
         request,
