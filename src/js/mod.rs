@@ -82,7 +82,7 @@ fn client_options(json: Option<String>) -> Result<(String, Option<Value>, RetryP
         .and_then(Value::as_str);
     let source = source
         .filter(|s| !s.is_empty())
-        .map(|id| serde_json::json!({ "id": id }));
+        .map(|id| shapes::object([("id", shapes::s(id))]));
     let mut policy = RetryPolicy::default();
     if let Some(n) = v
         .pointer("/retryOptions/maxRetries")
@@ -176,7 +176,10 @@ impl Client {
         let inner = Rc::clone(&self.inner);
         wasm_bindgen_futures::future_to_promise(async move {
             match run(&inner, &op, &args_json, &signal).await {
-                Ok(Some(v)) => Ok(JsValue::from(v.to_string())),
+                // `serde_json::to_string`, not `Value`'s `Display`: that one goes through
+                // `core::fmt` and an io adapter, both extra code in the wasm. Serializing a
+                // `Value` cannot fail (its keys are strings).
+                Ok(Some(v)) => Ok(JsValue::from(serde_json::to_string(&v).unwrap_or_default())),
                 Ok(None) => Ok(JsValue::UNDEFINED),
                 Err(f) => Err(error::to_js(&f)),
             }
@@ -289,7 +292,7 @@ async fn list_all(inner: &Inner, first: Received, signal: &JsValue) -> Result<Va
         page = serde_json::from_slice(&r.body)
             .map_err(|e| Error::decode("participants", e.to_string()))?;
     }
-    Ok(serde_json::json!({ "values": values }))
+    Ok(shapes::object([("values", Value::Array(values))]))
 }
 
 // A nextLink is followed only on the client's own endpoint: the signature must never be sent elsewhere.

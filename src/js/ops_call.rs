@@ -195,7 +195,7 @@ fn create_call(args: &[Value], ctx: &Ctx, group: bool) -> Result<Plan, Error> {
     put(
         &mut b,
         "teamsAppSource",
-        app.map(|id| serde_json::json!({ "appId": id })),
+        app.map(|id| super::shapes::object([("appId", id)])),
     );
     Ok(plan_of(
         with_body(Method::Post, "/calling/callConnections", ctx, b)?,

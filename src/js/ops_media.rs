@@ -249,7 +249,10 @@ fn play(args: &[Value], ctx: &Ctx, to_all: bool, uuid: Uuid<'_>) -> Result<Plan,
         Some(Value::Bool(l)) => *l,
         Some(_) => return Err(Error::invalid("options.loop", "must be a boolean")),
     };
-    b.insert("playOptions".into(), serde_json::json!({ "loop": looped }));
+    b.insert(
+        "playOptions".into(),
+        super::shapes::object([("loop", Value::Bool(looped))]),
+    );
     let context = if to_all {
         Some(context_or_uuid(o, uuid))
     } else {

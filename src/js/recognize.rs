@@ -81,7 +81,7 @@ fn speech_options(o: &Obj) -> Value {
         },
         _ => Value::from(2000),
     };
-    serde_json::json!({ "endSilenceTimeoutInMs": ms })
+    super::shapes::object([("endSilenceTimeoutInMs", ms)])
 }
 
 fn request_body(target: Value, o: &Obj) -> Result<Obj, Error> {

@@ -1,7 +1,7 @@
 //! Wire response bodies → the official package's result shapes.
 
 use super::ops::Decode;
-use super::shapes::{identifier_from_model, put, Obj};
+use super::shapes::{identifier_from_model, object, put, Obj};
 use crate::Error;
 use serde_json::Value;
 
@@ -34,7 +34,7 @@ pub(crate) fn decode(decode: &Decode, body: &[u8]) -> Result<Option<Value>, Erro
             put(&mut o, "isOnHold", v.get("isOnHold").cloned());
             Value::Object(o)
         }
-        Decode::Participants => serde_json::json!({ "values": participants(v.get("value")) }),
+        Decode::Participants => object([("values", participants(v.get("value")))]),
         Decode::AddParticipant => {
             let mut o = v.as_object().cloned().unwrap_or_default();
             let mut p = v
@@ -123,7 +123,7 @@ pub(crate) fn properties(v: &Value) -> Value {
     put(
         &mut o,
         "answeredby",
-        user.map(|id| serde_json::json!({ "communicationUserId": id })),
+        user.map(|id| object([("communicationUserId", Value::String(id))])),
     );
     put(&mut o, "answeredFor", answered_for.as_ref().and_then(phone));
     put(
@@ -150,5 +150,5 @@ pub(crate) fn properties(v: &Value) -> Value {
 // `phoneNumberIdentifierConverter`: `{value}` → `{phoneNumber}`.
 fn phone(v: &Value) -> Option<Value> {
     let value = v.get("value").filter(|x| !x.is_null())?;
-    Some(serde_json::json!({ "phoneNumber": value }))
+    Some(object([("phoneNumber", value.clone())]))
 }

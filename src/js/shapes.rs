@@ -69,7 +69,13 @@ pub(crate) fn put(out: &mut Obj, key: &str, value: Option<Value>) {
     }
 }
 
-fn s(v: &str) -> Value {
+/// A JSON object from `(key, value)` pairs. Used instead of `json!`, whose non-literal values go
+/// through `serde_json::to_value` (a second serializer in the wasm).
+pub(crate) fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+pub(crate) fn s(v: &str) -> Value {
     Value::String(v.to_owned())
 }
 
@@ -93,7 +99,7 @@ pub(crate) fn identifier_model(v: &Value, field: &str, with_kind: bool) -> Resul
     if let Some(id) = text("communicationUserId") {
         kind = "communicationUser";
         m.insert("rawId".into(), s(id));
-        m.insert("communicationUser".into(), serde_json::json!({ "id": id }));
+        m.insert("communicationUser".into(), object([("id", s(id))]));
     } else if let Some(number) = text("phoneNumber") {
         kind = "phoneNumber";
         m.insert(
@@ -131,7 +137,11 @@ pub(crate) fn identifier_model(v: &Value, field: &str, with_kind: bool) -> Resul
         m.insert("rawId".into(), s(&raw));
         m.insert(
             "microsoftTeamsUser".into(),
-            serde_json::json!({ "userId": user, "isAnonymous": anonymous, "cloud": cloud() }),
+            object([
+                ("userId", s(user)),
+                ("isAnonymous", Value::Bool(anonymous)),
+                ("cloud", cloud()),
+            ]),
         );
     } else if let Some(app) = text("teamsAppId") {
         kind = "microsoftTeamsApp";
@@ -145,7 +155,7 @@ pub(crate) fn identifier_model(v: &Value, field: &str, with_kind: bool) -> Resul
         m.insert("rawId".into(), s(&raw));
         m.insert(
             "microsoftTeamsApp".into(),
-            serde_json::json!({ "appId": app, "cloud": cloud() }),
+            object([("appId", s(app)), ("cloud", cloud())]),
         );
     } else if let (Some(user), Some(tenant), Some(resource)) =
         (text("userId"), text("tenantId"), text("resourceId"))
@@ -163,7 +173,12 @@ pub(crate) fn identifier_model(v: &Value, field: &str, with_kind: bool) -> Resul
         m.insert("rawId".into(), s(&raw));
         m.insert(
             "teamsExtensionUser".into(),
-            serde_json::json!({ "userId": user, "tenantId": tenant, "resourceId": resource, "cloud": cloud() }),
+            object([
+                ("userId", s(user)),
+                ("tenantId", s(tenant)),
+                ("resourceId", s(resource)),
+                ("cloud", cloud()),
+            ]),
         );
     } else if let Some(id) = text("id") {
         kind = "unknown";
@@ -317,7 +332,7 @@ pub(crate) fn locator(v: &Value, field: &str) -> Result<Value, Error> {
         Some("roomCallLocator") => ("roomId", "roomCallLocator"),
         _ => ("serverCallId", "serverCallLocator"),
     };
-    Ok(serde_json::json!({ key: id, "kind": kind }))
+    Ok(object([(key, s(id)), ("kind", s(kind))]))
 }
 
 /// `CustomCallingContext` (array of voip/sipuui/sipx/TeamsPhoneCallDetails entries) →
