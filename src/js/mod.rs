@@ -84,20 +84,22 @@ fn client_options(json: Option<String>) -> Result<(String, Option<Value>, RetryP
         .filter(|s| !s.is_empty())
         .map(|id| shapes::object([("id", shapes::s(id))]));
     let mut policy = RetryPolicy::default();
-    if let Some(n) = v
-        .pointer("/retryOptions/maxRetries")
+    // `get` chains, not `Value::pointer` (its JSON-pointer unescaping is extra wasm).
+    let retry = v.get("retryOptions");
+    if let Some(n) = retry
+        .and_then(|r| r.get("maxRetries"))
         .and_then(Value::as_u64)
     {
         policy.max_retries = u32::try_from(n).unwrap_or(u32::MAX);
     }
-    if let Some(ms) = v
-        .pointer("/retryOptions/retryDelayInMs")
+    if let Some(ms) = retry
+        .and_then(|r| r.get("retryDelayInMs"))
         .and_then(Value::as_u64)
     {
         policy.base_delay_ms = ms;
     }
-    if let Some(ms) = v
-        .pointer("/retryOptions/maxRetryDelayInMs")
+    if let Some(ms) = retry
+        .and_then(|r| r.get("maxRetryDelayInMs"))
         .and_then(Value::as_u64)
     {
         policy.max_delay_ms = ms;

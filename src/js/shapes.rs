@@ -72,7 +72,12 @@ pub(crate) fn put(out: &mut Obj, key: &str, value: Option<Value>) {
 /// A JSON object from `(key, value)` pairs. Used instead of `json!`, whose non-literal values go
 /// through `serde_json::to_value` (a second serializer in the wasm).
 pub(crate) fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
-    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    // Inserts, not `collect()`: `Map: FromIterator` sorts first (a merge sort in the wasm).
+    let mut m = Obj::new();
+    for (k, v) in pairs {
+        m.insert(k.to_owned(), v);
+    }
+    Value::Object(m)
 }
 
 pub(crate) fn s(v: &str) -> Value {
