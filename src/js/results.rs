@@ -1,7 +1,7 @@
 //! Wire response bodies → the official package's result shapes.
 
 use super::ops::Decode;
-use super::shapes::{identifier_from_model, object, put, Obj};
+use super::shapes::{identifier_from_model, object, put, set, Obj};
 use crate::Error;
 use serde_json::Value;
 
@@ -47,19 +47,19 @@ pub(crate) fn decode(decode: &Decode, body: &[u8]) -> Result<Option<Value>, Erro
                 .filter(|i| !i.is_null())
                 .map(identifier_from_model)
             {
-                Some(id) => p.insert("identifier".into(), id),
-                None => p.remove("identifier"),
+                Some(id) => set(&mut p, "identifier", id),
+                None => drop(p.remove("identifier")),
             };
-            o.insert("participant".into(), Value::Object(p));
+            set(&mut o, "participant", Value::Object(p));
             Value::Object(o)
         }
         Decode::Move(from) => {
             let mut o = v.as_object().cloned().unwrap_or_default();
             match v.get("participants").filter(|p| p.is_array()) {
-                Some(list) => o.insert("participants".into(), participants(Some(list))),
-                None => o.remove("participants"),
+                Some(list) => set(&mut o, "participants", participants(Some(list))),
+                None => drop(o.remove("participants")),
             };
-            o.insert("fromCall".into(), Value::String(from.clone()));
+            set(&mut o, "fromCall", Value::String(from.clone()));
             Value::Object(o)
         }
         Decode::RecordingState => {
@@ -90,8 +90,8 @@ pub(crate) fn participants(list: Option<&Value>) -> Value {
                     .filter(|i| !i.is_null())
                     .map(identifier_from_model)
                 {
-                    Some(id) => o.insert("identifier".into(), id),
-                    None => o.remove("identifier"),
+                    Some(id) => set(&mut o, "identifier", id),
+                    None => drop(o.remove("identifier")),
                 };
                 Value::Object(o)
             })
@@ -142,7 +142,7 @@ pub(crate) fn properties(v: &Value) -> Value {
     // The official runtime returns `callbackUri` while its typings declare `callbackUrl`:
     // both are set, so code written against either keeps working.
     if let Some(uri) = o.get("callbackUri").cloned() {
-        o.insert("callbackUrl".into(), uri);
+        set(&mut o, "callbackUrl", uri);
     }
     Value::Object(o)
 }
