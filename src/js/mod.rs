@@ -2,7 +2,7 @@
 //!
 //! The wasm module exports one class, [`Client`], with one generic entry point
 //! ([`Client::call`]: method name + JSON arguments → Promise of a JSON result). The
-//! package's small ESM wrapper (`js/callsteer.mjs`) gives it the official shape —
+//! package's small ESM wrapper (`src/js/pkg/client.mjs`) gives it the official shape —
 //! `CallAutomationClient`, `CallConnection`, `CallMedia`, `CallRecording` with the
 //! official method names and argument orders — and handles what JS does best
 //! (overloaded constructors, `ReadableStream` downloads, event parsing on top of the
@@ -17,6 +17,22 @@
 //! callback-URL validation — which the core's stricter, spec-first builders rightly do not
 //! reproduce. The face shares the core's endpoint parsing, signing, repeatability headers,
 //! retry policy and service-error decoding.
+//!
+//! Where things live: the JS wrapper (`src/js/pkg/client.mjs`) only reshapes arguments into
+//! the JSON array `call` takes and turns results into the official classes; everything with
+//! logic worth testing in Rust — argument checks, request bodies, signing, repeatability,
+//! retries, error decoding — stays here. No mapping was moved to JS for size: the bytes were
+//! in how the Rust code used `serde_json`, not in what it computes.
+//!
+//! Size rules for this face (each one measured, BENCHMARKS.md "npm package … Size"):
+//! * JSON is only ever parsed into a `Value` (`from_slice`), never into a typed `Deserialize`:
+//!   a single typed deserialization links serde's type-error messages and with them the
+//!   `f64` formatting machinery (≈ 13 kB gzip together with the second `from_str` reader).
+//! * Objects are built with [`shapes::object`]/[`shapes::set`]/[`shapes::put`], not `json!`
+//!   (which re-serializes each value through `to_value`) and not `collect()` into a `Map`
+//!   (which sorts); results copy objects without keys instead of calling `Map::remove`
+//!   (B-tree rebalancing code). `Value`s become text with `serde_json::to_string`, not
+//!   `Display`, and no `{:?}` is used (it formats nothing under `-Zfmt-debug=none` anyway).
 
 mod download;
 mod error;
