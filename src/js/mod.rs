@@ -28,7 +28,7 @@
 //! * JSON is only ever parsed into a `Value` (`from_slice`), never into a typed `Deserialize`:
 //!   a single typed deserialization links serde's type-error messages and with them the
 //!   `f64` formatting machinery (≈ 13 kB gzip together with the second `from_str` reader).
-//! * Objects are built with [`shapes::object`]/[`shapes::set`]/[`shapes::put`], not `json!`
+//! * Objects are built with `shapes::object`/`shapes::set`/`shapes::put`, not `json!`
 //!   (which re-serializes each value through `to_value`) and not `collect()` into a `Map`
 //!   (which sorts); results copy objects without keys instead of calling `Map::remove`
 //!   (B-tree rebalancing code). `Value`s become text with `serde_json::to_string`, not
