@@ -4,7 +4,6 @@ use crate::error::{ErrorDetail, ServiceError};
 use crate::http::Response;
 use crate::Error;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 /// Returns `Ok(())` when `response.status` is one of `expected`, otherwise the
 /// structured service error decoded from the body.
@@ -28,28 +27,52 @@ pub fn decode_json<T: DeserializeOwned>(response: &Response<'_>, expected: &[u16
     serde_json::from_slice(response.body).map_err(|e| Error::decode(what, e.to_string()))
 }
 
-#[derive(Deserialize)]
-struct ErrorEnvelope {
-    error: Option<WireError>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+// The error body is walked as a `Value` instead of a derived `Deserialize`: a typed
+// deserialization here was the only one the npm face linked, and it pulled serde's type-error
+// formatting (with f64 `Display`) into the wasm (BENCHMARKS.md, npm size). It accepts what the
+// derived version accepted: every field a string, null or absent; anything else means "no
+// `CommunicationErrorResponse`".
 struct WireError {
     code: Option<String>,
     message: Option<String>,
     target: Option<String>,
-    #[serde(default)]
     details: Vec<WireError>,
-    #[serde(alias = "innerError")]
     innererror: Option<Box<WireError>>,
+}
+
+/// `body.error`; `None` when absent or not a `CommunicationErrorResponse`.
+fn error_of(body: &[u8]) -> Option<WireError> {
+    match serde_json::from_slice::<serde_json::Value>(body).ok()?.as_object()?.get("error") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(e) => wire_error(e),
+    }
+}
+
+fn wire_error(v: &serde_json::Value) -> Option<WireError> {
+    use serde_json::Value;
+    let o = v.as_object()?;
+    let text = |k: &str| match o.get(k) {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => Some(Some(s.clone())),
+        Some(_) => None,
+    };
+    let details = match o.get("details") {
+        None => Vec::new(),
+        Some(Value::Array(list)) => list.iter().map(wire_error).collect::<Option<Vec<_>>>()?,
+        Some(_) => return None,
+    };
+    let innererror = match o.get("innererror").or_else(|| o.get("innerError")) {
+        None | Some(Value::Null) => None,
+        Some(inner) => Some(Box::new(wire_error(inner)?)),
+    };
+    Some(WireError { code: text("code")?, message: text("message")?, target: text("target")?, details, innererror })
 }
 
 /// Builds the [`Error::Service`] for an error response. Never fails: a body that is
 /// not a `CommunicationErrorResponse` still yields status and request id.
 pub fn service_error(response: &Response<'_>) -> Error {
     let request_id = response.header("x-ms-request-id").or_else(|| response.header("x-ms-client-request-id")).map(str::to_owned);
-    let wire = serde_json::from_slice::<ErrorEnvelope>(response.body).ok().and_then(|e| e.error);
+    let wire = error_of(response.body);
     let mut err = ServiceError { status: response.status, request_id, ..Default::default() };
     match wire {
         Some(w) => {
@@ -93,6 +116,27 @@ mod tests {
                 assert_eq!(e.sub_code, Some(8523));
                 assert_eq!(e.request_id.as_deref(), Some("req-1"));
             }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn mistyped_error_body_is_no_error_response() {
+        // As a derived `Deserialize` would: one field of the wrong type voids the whole body.
+        for body in [&br#"{"error":{"code":5,"message":"m"}}"#[..], br#"{"error":{"message":"m","details":[{"code":[]}]}}"#, br#"{"error":"x"}"#] {
+            let r = Response { status: 400, headers: &[], body };
+            match service_error(&r) {
+                Error::Service(e) => assert_eq!((e.code, e.message.as_str()), (None, "HTTP 400 with no CommunicationErrorResponse body")),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn inner_error_alias_gives_sub_code() {
+        let body = br#"{"error":{"code":"C","message":"m","innerError":{"code":"7"}}}"#;
+        match service_error(&Response { status: 400, headers: &[], body }) {
+            Error::Service(e) => assert_eq!(e.sub_code, Some(7)),
             other => panic!("{other:?}"),
         }
     }

@@ -2,7 +2,7 @@
 //!
 //! The wasm module exports one class, [`Client`], with one generic entry point
 //! ([`Client::call`]: method name + JSON arguments → Promise of a JSON result). The
-//! package's small ESM wrapper (`js/callsteer.mjs`) gives it the official shape —
+//! package's small ESM wrapper (`src/js/pkg/client.mjs`) gives it the official shape —
 //! `CallAutomationClient`, `CallConnection`, `CallMedia`, `CallRecording` with the
 //! official method names and argument orders — and handles what JS does best
 //! (overloaded constructors, `ReadableStream` downloads, event parsing on top of the
@@ -17,6 +17,22 @@
 //! callback-URL validation — which the core's stricter, spec-first builders rightly do not
 //! reproduce. The face shares the core's endpoint parsing, signing, repeatability headers,
 //! retry policy and service-error decoding.
+//!
+//! Where things live: the JS wrapper (`src/js/pkg/client.mjs`) only reshapes arguments into
+//! the JSON array `call` takes and turns results into the official classes; everything with
+//! logic worth testing in Rust — argument checks, request bodies, signing, repeatability,
+//! retries, error decoding — stays here. No mapping was moved to JS for size: the bytes were
+//! in how the Rust code used `serde_json`, not in what it computes.
+//!
+//! Size rules for this face (each one measured, BENCHMARKS.md "npm package … Size"):
+//! * JSON is only ever parsed into a `Value` (`from_slice`), never into a typed `Deserialize`:
+//!   a single typed deserialization links serde's type-error messages and with them the
+//!   `f64` formatting machinery (≈ 13 kB gzip together with the second `from_str` reader).
+//! * Objects are built with `shapes::object`/`shapes::set`/`shapes::put`, not `json!`
+//!   (which re-serializes each value through `to_value`) and not `collect()` into a `Map`
+//!   (which sorts); results copy objects without keys instead of calling `Map::remove`
+//!   (B-tree rebalancing code). `Value`s become text with `serde_json::to_string`, not
+//!   `Display`, and no `{:?}` is used (it formats nothing under `-Zfmt-debug=none` anyway).
 
 mod download;
 mod error;
@@ -67,9 +83,8 @@ fn js_err(e: Error) -> JsValue {
 
 fn client_options(json: Option<String>) -> Result<(String, Option<Value>, RetryPolicy), Error> {
     let v: Value = match json {
-        Some(j) => {
-            serde_json::from_str(&j).map_err(|e| Error::invalid("options", e.to_string()))?
-        }
+        Some(j) => serde_json::from_slice(j.as_bytes())
+            .map_err(|e| Error::invalid("options", e.to_string()))?,
         None => Value::Null,
     };
     let api = v
@@ -83,22 +98,24 @@ fn client_options(json: Option<String>) -> Result<(String, Option<Value>, RetryP
         .and_then(Value::as_str);
     let source = source
         .filter(|s| !s.is_empty())
-        .map(|id| serde_json::json!({ "id": id }));
+        .map(|id| shapes::object([("id", shapes::s(id))]));
     let mut policy = RetryPolicy::default();
-    if let Some(n) = v
-        .pointer("/retryOptions/maxRetries")
+    // `get` chains, not `Value::pointer` (its JSON-pointer unescaping is extra wasm).
+    let retry = v.get("retryOptions");
+    if let Some(n) = retry
+        .and_then(|r| r.get("maxRetries"))
         .and_then(Value::as_u64)
     {
         policy.max_retries = u32::try_from(n).unwrap_or(u32::MAX);
     }
-    if let Some(ms) = v
-        .pointer("/retryOptions/retryDelayInMs")
+    if let Some(ms) = retry
+        .and_then(|r| r.get("retryDelayInMs"))
         .and_then(Value::as_u64)
     {
         policy.base_delay_ms = ms;
     }
-    if let Some(ms) = v
-        .pointer("/retryOptions/maxRetryDelayInMs")
+    if let Some(ms) = retry
+        .and_then(|r| r.get("maxRetryDelayInMs"))
         .and_then(Value::as_u64)
     {
         policy.max_delay_ms = ms;
@@ -177,7 +194,10 @@ impl Client {
         let inner = Rc::clone(&self.inner);
         wasm_bindgen_futures::future_to_promise(async move {
             match run(&inner, &op, &args_json, &signal).await {
-                Ok(Some(v)) => Ok(JsValue::from(v.to_string())),
+                // `serde_json::to_string`, not `Value`'s `Display`: that one goes through
+                // `core::fmt` and an io adapter, both extra code in the wasm. Serializing a
+                // `Value` cannot fail (its keys are strings).
+                Ok(Some(v)) => Ok(JsValue::from(serde_json::to_string(&v).unwrap_or_default())),
                 Ok(None) => Ok(JsValue::UNDEFINED),
                 Err(f) => Err(error::to_js(&f)),
             }
@@ -216,8 +236,13 @@ async fn run(
     args_json: &str,
     signal: &JsValue,
 ) -> Result<Option<Value>, Failure> {
-    let args: Vec<Value> =
-        serde_json::from_str(args_json).map_err(|e| Error::invalid("arguments", e.to_string()))?;
+    // Parsed as a `Value`, never a typed `Vec`: any typed deserialization links serde's
+    // type-error formatting (incl. f64 `Display`) into the wasm.
+    let args = match serde_json::from_slice(args_json.as_bytes()) {
+        Ok(Value::Array(args)) => args,
+        Ok(_) => return Err(Error::invalid("arguments", "must be a JSON array").into()),
+        Err(e) => return Err(Error::invalid("arguments", e.to_string()).into()),
+    };
     let mut uuid = transport::uuid;
     let Plan {
         request,
@@ -285,7 +310,7 @@ async fn list_all(inner: &Inner, first: Received, signal: &JsValue) -> Result<Va
         page = serde_json::from_slice(&r.body)
             .map_err(|e| Error::decode("participants", e.to_string()))?;
     }
-    Ok(serde_json::json!({ "values": values }))
+    Ok(shapes::object([("values", Value::Array(values))]))
 }
 
 // A nextLink is followed only on the client's own endpoint: the signature must never be sent elsewhere.

@@ -61,7 +61,7 @@ pub(crate) fn plan(op: &str, args: &[Value], ctx: &Ctx, uuid: Uuid<'_>) -> Resul
     if let Some(p) = super::ops_media::plan(op, args, ctx, uuid)? {
         return Ok(p);
     }
-    Err(Error::invalid("method", format!("unknown method {op:?}")))
+    Err(Error::invalid("method", format!("unknown method \"{op}\"")))
 }
 
 /// A request for `path` (already encoded) with `api-version`.

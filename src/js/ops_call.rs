@@ -5,7 +5,7 @@ use super::ops::{
 };
 use super::shapes::{
     custom_calling_context, get, identifier_model, identifier_models, locator, phone_model, put,
-    raw_id, req_str, truthy, Obj,
+    raw_id, req_str, set, truthy, Obj,
 };
 use crate::http::{encode_path_segment, Method};
 use crate::Error;
@@ -68,8 +68,9 @@ pub(crate) fn plan(
         "conn.muteParticipant" => {
             let o = options(args, 2)?;
             let mut b = Obj::new();
-            b.insert(
-                "targetParticipants".into(),
+            set(
+                &mut b,
+                "targetParticipants",
                 Value::Array(vec![identifier_model(arg(args, 1), "participant", true)?]),
             );
             put(&mut b, "operationContext", get(o, "operationContext"));
@@ -78,8 +79,9 @@ pub(crate) fn plan(
         "conn.cancelAddParticipantOperation" => {
             let o = options(args, 2)?;
             let mut b = Obj::new();
-            b.insert(
-                "invitationId".into(),
+            set(
+                &mut b,
+                "invitationId",
                 Value::String(req_str(args.get(1), "invitationId")?.to_owned()),
             );
             put(&mut b, "operationContext", Some(context_or_uuid(o, uuid)));
@@ -100,11 +102,12 @@ pub(crate) fn plan(
             let o = options(args, 3)?;
             let from = req_str(args.get(2), "fromCall")?.to_owned();
             let mut b = Obj::new();
-            b.insert(
-                "targetParticipants".into(),
+            set(
+                &mut b,
+                "targetParticipants",
                 identifier_models(args.get(1), "targetParticipants", true)?,
             );
-            b.insert("fromCall".into(), Value::String(from.clone()));
+            set(&mut b, "fromCall", Value::String(from.clone()));
             put(&mut b, "operationContext", Some(context_or_uuid(o, uuid)));
             put(
                 &mut b,
@@ -157,8 +160,9 @@ fn create_call(args: &[Value], ctx: &Ctx, group: bool) -> Result<Plan, Error> {
     let mut b = Obj::new();
     put(&mut b, "source", ctx.source_identity.clone());
     let (caller_id, display_name) = if group {
-        b.insert(
-            "targets".into(),
+        set(
+            &mut b,
+            "targets",
             identifier_models(args.first(), "targetParticipants", true)?,
         );
         (get(o, "sourceCallIdNumber"), get(o, "sourceDisplayName"))
@@ -167,8 +171,9 @@ fn create_call(args: &[Value], ctx: &Ctx, group: bool) -> Result<Plan, Error> {
         let target = invite
             .and_then(|i| i.get("targetParticipant"))
             .unwrap_or(&Value::Null);
-        b.insert(
-            "targets".into(),
+        set(
+            &mut b,
+            "targets",
             Value::Array(vec![identifier_model(
                 target,
                 "targetParticipant.targetParticipant",
@@ -180,7 +185,7 @@ fn create_call(args: &[Value], ctx: &Ctx, group: bool) -> Result<Plan, Error> {
             get(invite, "sourceDisplayName"),
         )
     };
-    b.insert("callbackUri".into(), callback(args, 1)?);
+    set(&mut b, "callbackUri", callback(args, 1)?);
     put(&mut b, "operationContext", get(o, "operationContext"));
     intelligence_and_streaming(&mut b, o);
     put(
@@ -195,7 +200,7 @@ fn create_call(args: &[Value], ctx: &Ctx, group: bool) -> Result<Plan, Error> {
     put(
         &mut b,
         "teamsAppSource",
-        app.map(|id| serde_json::json!({ "appId": id })),
+        app.map(|id| super::shapes::object([("appId", id)])),
     );
     Ok(plan_of(
         with_body(Method::Post, "/calling/callConnections", ctx, b)?,
@@ -207,13 +212,14 @@ fn create_call(args: &[Value], ctx: &Ctx, group: bool) -> Result<Plan, Error> {
 fn answer_call(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
     let o = options(args, 2)?;
     let mut b = Obj::new();
-    b.insert(
-        "incomingCallContext".into(),
+    set(
+        &mut b,
+        "incomingCallContext",
         Value::String(req_str(args.first(), "incomingCallContext")?.to_owned()),
     );
     intelligence_and_streaming(&mut b, o);
     put(&mut b, "operationContext", get(o, "operationContext"));
-    b.insert("callbackUri".into(), callback(args, 1)?);
+    set(&mut b, "callbackUri", callback(args, 1)?);
     put(&mut b, "answeredBy", ctx.source_identity.clone());
     Ok(plan_of(
         with_body(Method::Post, "/calling/callConnections:answer", ctx, b)?,
@@ -224,14 +230,16 @@ fn answer_call(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
 
 fn redirect_call(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
     let mut b = Obj::new();
-    b.insert(
-        "incomingCallContext".into(),
+    set(
+        &mut b,
+        "incomingCallContext",
         Value::String(req_str(args.first(), "incomingCallContext")?.to_owned()),
     );
     let invite = arg_obj(args, 1, "targetParticipant")?;
     let target = invite.get("targetParticipant").unwrap_or(&Value::Null);
-    b.insert(
-        "target".into(),
+    set(
+        &mut b,
+        "target",
         identifier_model(target, "targetParticipant.targetParticipant", true)?,
     );
     Ok(plan_of(
@@ -244,8 +252,9 @@ fn redirect_call(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
 fn reject_call(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
     let o = options(args, 1)?;
     let mut b = Obj::new();
-    b.insert(
-        "incomingCallContext".into(),
+    set(
+        &mut b,
+        "incomingCallContext",
         Value::String(req_str(args.first(), "incomingCallContext")?.to_owned()),
     );
     put(&mut b, "callRejectReason", get(o, "callRejectReason"));
@@ -259,8 +268,8 @@ fn reject_call(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
 fn connect_call(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
     let o = options(args, 2)?;
     let mut b = Obj::new();
-    b.insert("callLocator".into(), locator(arg(args, 0), "callLocator")?);
-    b.insert("callbackUri".into(), callback(args, 1)?);
+    set(&mut b, "callLocator", locator(arg(args, 0), "callLocator")?);
+    set(&mut b, "callbackUri", callback(args, 1)?);
     put(&mut b, "operationContext", get(o, "operationContext"));
     intelligence_and_streaming(&mut b, o);
     Ok(plan_of(
@@ -294,8 +303,9 @@ fn add_participant(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
         .and_then(|i| i.get("targetParticipant"))
         .unwrap_or(&Value::Null);
     let mut b = Obj::new();
-    b.insert(
-        "participantToAdd".into(),
+    set(
+        &mut b,
+        "participantToAdd",
         identifier_model(target, "targetParticipant.targetParticipant", true)?,
     );
     put(
@@ -320,8 +330,9 @@ fn add_participant(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
         get(o, "operationCallbackUrl"),
     );
     let context = invite.and_then(|i| i.get("customCallingContext"));
-    b.insert(
-        "customCallingContext".into(),
+    set(
+        &mut b,
+        "customCallingContext",
         custom_calling_context(context, "targetParticipant.customCallingContext")?,
     );
     post(args, ctx, "/participants:add", b, Decode::AddParticipant)
@@ -330,8 +341,9 @@ fn add_participant(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
 fn transfer(args: &[Value], ctx: &Ctx, uuid: Uuid<'_>) -> Result<Plan, Error> {
     let o = options(args, 2)?;
     let mut b = Obj::new();
-    b.insert(
-        "targetParticipant".into(),
+    set(
+        &mut b,
+        "targetParticipant",
         identifier_model(arg(args, 1), "targetParticipant", true)?,
     );
     put(&mut b, "operationContext", Some(context_or_uuid(o, uuid)));
@@ -341,14 +353,16 @@ fn transfer(args: &[Value], ctx: &Ctx, uuid: Uuid<'_>) -> Result<Plan, Error> {
         get(o, "operationCallbackUrl"),
     );
     if let Some(t) = truthy(o, "transferee") {
-        b.insert(
-            "transferee".into(),
+        set(
+            &mut b,
+            "transferee",
             identifier_model(&t, "options.transferee", true)?,
         );
     }
     let context = o.and_then(|o| o.get("customCallingContext"));
-    b.insert(
-        "customCallingContext".into(),
+    set(
+        &mut b,
+        "customCallingContext",
         custom_calling_context(context, "options.customCallingContext")?,
     );
     put(

@@ -4,7 +4,7 @@ use super::ops::{connection_path, options, plan_of, request, with_body, Ctx, Dec
 use super::ops_call::context_or_uuid;
 use super::shapes::{
     get, identifier_model, identifier_models, locator, obj, play_source, play_sources, put,
-    req_str, truthy, Obj,
+    req_str, set, truthy, Obj,
 };
 use crate::http::{encode_path_segment, Method};
 use crate::Error;
@@ -58,7 +58,7 @@ pub(crate) fn plan(
         "media.sendDtmfTones" => {
             let mut b = Obj::new();
             match args.get(1) {
-                Some(t @ Value::Array(_)) => b.insert("tones".into(), t.clone()),
+                Some(t @ Value::Array(_)) => set(&mut b, "tones", t.clone()),
                 _ => return Err(Error::invalid("tones", "must be an array of DTMF tones")),
             };
             let rest = target_body(args.get(1..).unwrap_or(&[]), 2, true)?;
@@ -68,13 +68,15 @@ pub(crate) fn plan(
         "media.hold" => {
             let o = options(args, 2)?;
             let mut b = Obj::new();
-            b.insert(
-                "targetParticipant".into(),
+            set(
+                &mut b,
+                "targetParticipant",
                 identifier_model(arg(args, 1), "targetParticipant", false)?,
             );
             if let Some(p) = get(o, "playSource") {
-                b.insert(
-                    "playSourceInfo".into(),
+                set(
+                    &mut b,
+                    "playSourceInfo",
                     play_source(&p, "options.playSource")?,
                 );
             }
@@ -114,8 +116,9 @@ pub(crate) fn plan(
         "media.updateTranscription" => {
             let o = options(args, 2)?;
             let mut b = Obj::new();
-            b.insert(
-                "locale".into(),
+            set(
+                &mut b,
+                "locale",
                 Value::String(req_str(args.get(1), "locale")?.to_owned()),
             );
             put(
@@ -204,8 +207,9 @@ fn media_post(
 fn target_body(args: &[Value], opt: usize, with_callback: bool) -> Result<Obj, Error> {
     let o = options(args, opt)?;
     let mut b = Obj::new();
-    b.insert(
-        "targetParticipant".into(),
+    set(
+        &mut b,
+        "targetParticipant",
         identifier_model(arg(args, 1), "targetParticipant", false)?,
     );
     put(&mut b, "operationContext", get(o, "operationContext"));
@@ -234,8 +238,9 @@ fn context_body(args: &[Value]) -> Result<Obj, Error> {
 fn play(args: &[Value], ctx: &Ctx, to_all: bool, uuid: Uuid<'_>) -> Result<Plan, Error> {
     let o = options(args, if to_all { 2 } else { 3 })?;
     let mut b = Obj::new();
-    b.insert(
-        "playSources".into(),
+    set(
+        &mut b,
+        "playSources",
         play_sources(args.get(1), "playSources")?,
     );
     let play_to = if to_all {
@@ -243,13 +248,17 @@ fn play(args: &[Value], ctx: &Ctx, to_all: bool, uuid: Uuid<'_>) -> Result<Plan,
     } else {
         identifier_models(args.get(2), "playTo", false)?
     };
-    b.insert("playTo".into(), play_to);
+    set(&mut b, "playTo", play_to);
     let looped = match o.and_then(|o| o.get("loop")) {
         None | Some(Value::Null) => false,
         Some(Value::Bool(l)) => *l,
         Some(_) => return Err(Error::invalid("options.loop", "must be a boolean")),
     };
-    b.insert("playOptions".into(), serde_json::json!({ "loop": looped }));
+    set(
+        &mut b,
+        "playOptions",
+        super::shapes::object([("loop", Value::Bool(looped))]),
+    );
     let context = if to_all {
         Some(context_or_uuid(o, uuid))
     } else {
@@ -284,7 +293,7 @@ fn start_recording(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
     let o = Some(obj(arg(args, 0), "options")?);
     let mut b = Obj::new();
     if let Some(l) = truthy(o, "callLocator") {
-        b.insert("callLocator".into(), locator(&l, "options.callLocator")?);
+        set(&mut b, "callLocator", locator(&l, "options.callLocator")?);
     }
     put(&mut b, "recordingChannelType", get(o, "recordingChannel"));
     put(&mut b, "recordingContentType", get(o, "recordingContent"));
@@ -306,19 +315,20 @@ fn start_recording(args: &[Value], ctx: &Ctx) -> Result<Plan, Error> {
             let target = ao
                 .and_then(|a| a.get("targetParticipant"))
                 .unwrap_or(&Value::Null);
-            m.insert(
-                "participant".into(),
+            set(
+                &mut m,
+                "participant",
                 identifier_model(target, &format!("{f}.targetParticipant"), true)?,
             );
             put(&mut m, "channel", get(ao, "channel"));
             out.push(Value::Object(m));
         }
-        b.insert("channelAffinity".into(), Value::Array(out));
+        set(&mut b, "channelAffinity", Value::Array(out));
     }
     if let Some(list) = get(o, "audioChannelParticipantOrdering") {
         let models =
             identifier_models(Some(&list), "options.audioChannelParticipantOrdering", true)?;
-        b.insert("audioChannelParticipantOrdering".into(), models);
+        set(&mut b, "audioChannelParticipantOrdering", models);
     }
     Ok(plan_of(
         with_body(Method::Post, "/calling/recordings", ctx, b)?,

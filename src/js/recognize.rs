@@ -6,7 +6,7 @@
 use super::ops::{connection_path, plan_of, with_body, Ctx, Decode, Plan, Uuid};
 use super::ops_call::context_or_uuid;
 use super::shapes::{
-    get, identifier_model, obj, play_source, play_sources, put, str_of, truthy, Obj,
+    get, identifier_model, obj, play_source, play_sources, put, set, str_of, truthy, Obj,
 };
 use crate::http::Method;
 use crate::Error;
@@ -26,7 +26,7 @@ pub(crate) fn plan(args: &[Value], ctx: &Ctx, uuid: Uuid<'_>) -> Result<Plan, Er
     let (mut o, context) = match (args.get(2), args.get(3)) {
         (Some(Value::Number(max)), Some(opts @ Value::Object(_))) => {
             let mut o = obj(opts, "options")?.clone();
-            o.insert("maxTonesToCollect".into(), Value::Number(max.clone()));
+            set(&mut o, "maxTonesToCollect", Value::Number(max.clone()));
             let ctx = get(Some(&o), "operationContext");
             (o, ctx)
         }
@@ -43,7 +43,7 @@ pub(crate) fn plan(args: &[Value], ctx: &Ctx, uuid: Uuid<'_>) -> Result<Plan, Er
         }
     };
     if let Some(c) = &context {
-        o.insert("operationContext".into(), c.clone());
+        set(&mut o, "operationContext", c.clone());
     }
     let body = request_body(target, &o)?;
     let path = connection_path(args, ":recognize")?;
@@ -60,8 +60,9 @@ fn or_default(o: &Obj, key: &str, default: i64) -> Value {
 
 fn dtmf_options(o: &Obj) -> Value {
     let mut d = Obj::new();
-    d.insert(
-        "interToneTimeoutInSeconds".into(),
+    set(
+        &mut d,
+        "interToneTimeoutInSeconds",
         or_default(o, "interToneTimeoutInSeconds", 2),
     );
     put(
@@ -81,21 +82,22 @@ fn speech_options(o: &Obj) -> Value {
         },
         _ => Value::from(2000),
     };
-    serde_json::json!({ "endSilenceTimeoutInMs": ms })
+    super::shapes::object([("endSilenceTimeoutInMs", ms)])
 }
 
 fn request_body(target: Value, o: &Obj) -> Result<Obj, Error> {
     let kind = str_of(Some(o), "kind", "options")?;
     let mut r = Obj::new();
     put(&mut r, "interruptPrompt", get(Some(o), "interruptPrompt"));
-    r.insert(
-        "initialSilenceTimeoutInSeconds".into(),
+    set(
+        &mut r,
+        "initialSilenceTimeoutInSeconds",
         or_default(o, "initialSilenceTimeoutInSeconds", 5),
     );
-    r.insert("targetParticipant".into(), target);
+    set(&mut r, "targetParticipant", target);
     let input_type = match kind {
         Some("callMediaRecognizeDtmfOptions") => {
-            r.insert("dtmfOptions".into(), dtmf_options(o));
+            set(&mut r, "dtmfOptions", dtmf_options(o));
             "dtmf"
         }
         Some("callMediaRecognizeChoiceOptions") => {
@@ -104,13 +106,13 @@ fn request_body(target: Value, o: &Obj) -> Result<Obj, Error> {
             "choices"
         }
         Some("callMediaRecognizeSpeechOptions") => {
-            r.insert("speechOptions".into(), speech_options(o));
+            set(&mut r, "speechOptions", speech_options(o));
             speech_model(&mut r, o);
             "speech"
         }
         Some("callMediaRecognizeSpeechOrDtmfOptions") => {
-            r.insert("speechOptions".into(), speech_options(o));
-            r.insert("dtmfOptions".into(), dtmf_options(o));
+            set(&mut r, "speechOptions", speech_options(o));
+            set(&mut r, "dtmfOptions", dtmf_options(o));
             speech_model(&mut r, o);
             "speechOrDtmf"
         }
@@ -122,16 +124,18 @@ fn request_body(target: Value, o: &Obj) -> Result<Obj, Error> {
         }
     };
     let mut b = Obj::new();
-    b.insert(
-        "recognizeInputType".into(),
+    set(
+        &mut b,
+        "recognizeInputType",
         Value::String(input_type.into()),
     );
     if let Some(p) = truthy(Some(o), "playPrompt") {
-        b.insert("playPrompt".into(), play_source(&p, "options.playPrompt")?);
+        set(&mut b, "playPrompt", play_source(&p, "options.playPrompt")?);
     }
     if o.get("playPrompts").is_some_and(|p| !p.is_null()) {
-        b.insert(
-            "playPrompts".into(),
+        set(
+            &mut b,
+            "playPrompts",
             play_sources(o.get("playPrompts"), "options.playPrompts")?,
         );
     }
@@ -140,7 +144,7 @@ fn request_body(target: Value, o: &Obj) -> Result<Obj, Error> {
         "interruptCallMediaOperation",
         get(Some(o), "interruptCallMediaOperation"),
     );
-    b.insert("recognizeOptions".into(), Value::Object(r));
+    set(&mut b, "recognizeOptions", Value::Object(r));
     put(&mut b, "operationContext", get(Some(o), "operationContext"));
     put(
         &mut b,

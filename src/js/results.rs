@@ -1,7 +1,7 @@
 //! Wire response bodies → the official package's result shapes.
 
 use super::ops::Decode;
-use super::shapes::{identifier_from_model, put, Obj};
+use super::shapes::{identifier_from_model, object, put, set, Obj};
 use crate::Error;
 use serde_json::Value;
 
@@ -34,32 +34,18 @@ pub(crate) fn decode(decode: &Decode, body: &[u8]) -> Result<Option<Value>, Erro
             put(&mut o, "isOnHold", v.get("isOnHold").cloned());
             Value::Object(o)
         }
-        Decode::Participants => serde_json::json!({ "values": participants(v.get("value")) }),
+        Decode::Participants => object([("values", participants(v.get("value")))]),
         Decode::AddParticipant => {
-            let mut o = v.as_object().cloned().unwrap_or_default();
-            let mut p = v
-                .get("participant")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            match p
-                .get("identifier")
-                .filter(|i| !i.is_null())
-                .map(identifier_from_model)
-            {
-                Some(id) => p.insert("identifier".into(), id),
-                None => p.remove("identifier"),
-            };
-            o.insert("participant".into(), Value::Object(p));
+            let mut o = without(&v, &[]);
+            set(&mut o, "participant", participant(v.get("participant")));
             Value::Object(o)
         }
         Decode::Move(from) => {
-            let mut o = v.as_object().cloned().unwrap_or_default();
-            match v.get("participants").filter(|p| p.is_array()) {
-                Some(list) => o.insert("participants".into(), participants(Some(list))),
-                None => o.remove("participants"),
-            };
-            o.insert("fromCall".into(), Value::String(from.clone()));
+            let mut o = without(&v, &["participants"]);
+            if let Some(list) = v.get("participants").filter(|p| p.is_array()) {
+                set(&mut o, "participants", participants(Some(list)));
+            }
+            set(&mut o, "fromCall", Value::String(from.clone()));
             Value::Object(o)
         }
         Decode::RecordingState => {
@@ -80,39 +66,55 @@ pub(crate) fn participants(list: Option<&Value>) -> Value {
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    Value::Array(
-        items
-            .iter()
-            .map(|p| {
-                let mut o = p.as_object().cloned().unwrap_or_default();
-                match p
-                    .get("identifier")
-                    .filter(|i| !i.is_null())
-                    .map(identifier_from_model)
-                {
-                    Some(id) => o.insert("identifier".into(), id),
-                    None => o.remove("identifier"),
-                };
-                Value::Object(o)
-            })
-            .collect(),
-    )
+    Value::Array(items.iter().map(|p| participant(Some(p))).collect())
+}
+
+/// `callParticipantConverter` of one participant: the identifier mapped back, the rest as-is.
+fn participant(p: Option<&Value>) -> Value {
+    let p = p.unwrap_or(&Value::Null);
+    let mut o = without(p, &["identifier"]);
+    put(
+        &mut o,
+        "identifier",
+        p.get("identifier")
+            .filter(|i| !i.is_null())
+            .map(identifier_from_model),
+    );
+    Value::Object(o)
+}
+
+/// A copy of object `v` (empty when `v` is not one) without the `skip` keys. Copying instead
+/// of `Map::remove` keeps B-tree removal (node merging and stealing) out of the wasm.
+fn without(v: &Value, skip: &[&str]) -> Obj {
+    let mut o = Obj::new();
+    for (k, x) in v.as_object().into_iter().flatten() {
+        if !skip.contains(&k.as_str()) {
+            set(&mut o, k, x.clone());
+        }
+    }
+    o
 }
 
 /// `CallConnectionProperties` from the wire `CallConnectionProperties`.
 pub(crate) fn properties(v: &Value) -> Value {
-    let mut o = v.as_object().cloned().unwrap_or_default();
-    let source = o.remove("source");
-    let answered_by = o.remove("answeredBy");
-    let answered_for = o.remove("answeredFor");
-    let targets = o.remove("targets");
-    let caller_id = o.remove("sourceCallerIdNumber");
+    let mut o = without(
+        v,
+        &[
+            "source",
+            "answeredBy",
+            "answeredFor",
+            "targets",
+            "sourceCallerIdNumber",
+        ],
+    );
+    let answered_by = v.get("answeredBy");
+    let targets = v.get("targets");
     put(
         &mut o,
         "source",
-        source
+        v.get("source")
             .filter(|s| s.is_object())
-            .map(|s| identifier_from_model(&s)),
+            .map(identifier_from_model),
     );
     let user = answered_by.and_then(|a| {
         a.get("id")
@@ -123,9 +125,9 @@ pub(crate) fn properties(v: &Value) -> Value {
     put(
         &mut o,
         "answeredby",
-        user.map(|id| serde_json::json!({ "communicationUserId": id })),
+        user.map(|id| object([("communicationUserId", Value::String(id))])),
     );
-    put(&mut o, "answeredFor", answered_for.as_ref().and_then(phone));
+    put(&mut o, "answeredFor", v.get("answeredFor").and_then(phone));
     put(
         &mut o,
         "targetParticipants",
@@ -137,12 +139,12 @@ pub(crate) fn properties(v: &Value) -> Value {
     put(
         &mut o,
         "sourceCallerIdNumber",
-        caller_id.as_ref().and_then(phone),
+        v.get("sourceCallerIdNumber").and_then(phone),
     );
     // The official runtime returns `callbackUri` while its typings declare `callbackUrl`:
     // both are set, so code written against either keeps working.
     if let Some(uri) = o.get("callbackUri").cloned() {
-        o.insert("callbackUrl".into(), uri);
+        set(&mut o, "callbackUrl", uri);
     }
     Value::Object(o)
 }
@@ -150,5 +152,5 @@ pub(crate) fn properties(v: &Value) -> Value {
 // `phoneNumberIdentifierConverter`: `{value}` → `{phoneNumber}`.
 fn phone(v: &Value) -> Option<Value> {
     let value = v.get("value").filter(|x| !x.is_null())?;
-    Some(serde_json::json!({ "phoneNumber": value }))
+    Some(object([("phoneNumber", value.clone())]))
 }

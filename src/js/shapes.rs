@@ -65,11 +65,29 @@ pub(crate) fn truthy(o: Option<&Obj>, key: &str) -> Option<Value> {
 /// Inserts `value` under `key` unless it is `None` (JSON.stringify drops undefined).
 pub(crate) fn put(out: &mut Obj, key: &str, value: Option<Value>) {
     if let Some(v) = value {
-        out.insert(key.to_owned(), v);
+        set(out, key, v);
     }
 }
 
-fn s(v: &str) -> Value {
+/// `out[key] = value`. Out of line on purpose: an inlined `Map::insert` (key allocation, drop of
+/// the old value) at each of the ~70 call sites was a large share of the wasm.
+#[inline(never)]
+pub(crate) fn set(out: &mut Obj, key: &str, value: Value) {
+    out.insert(key.to_owned(), value);
+}
+
+/// A JSON object from `(key, value)` pairs. Used instead of `json!`, whose non-literal values go
+/// through `serde_json::to_value` (a second serializer in the wasm).
+pub(crate) fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    // Inserts, not `collect()`: `Map: FromIterator` sorts first (a merge sort in the wasm).
+    let mut m = Obj::new();
+    for (k, v) in pairs {
+        set(&mut m, k, v);
+    }
+    Value::Object(m)
+}
+
+pub(crate) fn s(v: &str) -> Value {
     Value::String(v.to_owned())
 }
 
@@ -92,27 +110,29 @@ pub(crate) fn identifier_model(v: &Value, field: &str, with_kind: bool) -> Resul
     let kind;
     if let Some(id) = text("communicationUserId") {
         kind = "communicationUser";
-        m.insert("rawId".into(), s(id));
-        m.insert("communicationUser".into(), serde_json::json!({ "id": id }));
+        set(&mut m, "rawId", s(id));
+        set(&mut m, "communicationUser", object([("id", s(id))]));
     } else if let Some(number) = text("phoneNumber") {
         kind = "phoneNumber";
-        m.insert(
-            "rawId".into(),
+        set(
+            &mut m,
+            "rawId",
             s(given_raw
                 .map_or_else(|| format!("4:{number}"), str::to_owned)
                 .as_str()),
         );
         let mut p = Obj::new();
-        p.insert("value".into(), s(number));
-        p.insert(
-            "isAnonymous".into(),
+        set(&mut p, "value", s(number));
+        set(
+            &mut p,
+            "isAnonymous",
             o.get("isAnonymous")
                 .filter(|b| b.is_boolean())
                 .cloned()
                 .unwrap_or(Value::Bool(false)),
         );
         put(&mut p, "assertedId", get(Some(o), "assertedId"));
-        m.insert("phoneNumber".into(), Value::Object(p));
+        set(&mut m, "phoneNumber", Value::Object(p));
     } else if let Some(user) = text("microsoftTeamsUserId") {
         kind = "microsoftTeamsUser";
         let anonymous = o
@@ -128,10 +148,15 @@ pub(crate) fn identifier_model(v: &Value, field: &str, with_kind: bool) -> Resul
                     (_, Some("gcch")) => format!("8:gcch:{user}"),
                     _ => format!("8:orgid:{user}"),
                 });
-        m.insert("rawId".into(), s(&raw));
-        m.insert(
-            "microsoftTeamsUser".into(),
-            serde_json::json!({ "userId": user, "isAnonymous": anonymous, "cloud": cloud() }),
+        set(&mut m, "rawId", s(&raw));
+        set(
+            &mut m,
+            "microsoftTeamsUser",
+            object([
+                ("userId", s(user)),
+                ("isAnonymous", Value::Bool(anonymous)),
+                ("cloud", cloud()),
+            ]),
         );
     } else if let Some(app) = text("teamsAppId") {
         kind = "microsoftTeamsApp";
@@ -142,10 +167,11 @@ pub(crate) fn identifier_model(v: &Value, field: &str, with_kind: bool) -> Resul
                 Some("gcch") => format!("28:gcch:{app}"),
                 _ => format!("28:orgid:{app}"),
             });
-        m.insert("rawId".into(), s(&raw));
-        m.insert(
-            "microsoftTeamsApp".into(),
-            serde_json::json!({ "appId": app, "cloud": cloud() }),
+        set(&mut m, "rawId", s(&raw));
+        set(
+            &mut m,
+            "microsoftTeamsApp",
+            object([("appId", s(app)), ("cloud", cloud())]),
         );
     } else if let (Some(user), Some(tenant), Some(resource)) =
         (text("userId"), text("tenantId"), text("resourceId"))
@@ -160,14 +186,20 @@ pub(crate) fn identifier_model(v: &Value, field: &str, with_kind: bool) -> Resul
             || format!("{prefix}{resource}_{tenant}_{user}"),
             str::to_owned,
         );
-        m.insert("rawId".into(), s(&raw));
-        m.insert(
-            "teamsExtensionUser".into(),
-            serde_json::json!({ "userId": user, "tenantId": tenant, "resourceId": resource, "cloud": cloud() }),
+        set(&mut m, "rawId", s(&raw));
+        set(
+            &mut m,
+            "teamsExtensionUser",
+            object([
+                ("userId", s(user)),
+                ("tenantId", s(tenant)),
+                ("resourceId", s(resource)),
+                ("cloud", cloud()),
+            ]),
         );
     } else if let Some(id) = text("id") {
         kind = "unknown";
-        m.insert("rawId".into(), s(id));
+        set(&mut m, "rawId", s(id));
     } else {
         return Err(Error::invalid(
             field,
@@ -176,7 +208,7 @@ pub(crate) fn identifier_model(v: &Value, field: &str, with_kind: bool) -> Resul
         ));
     }
     if with_kind {
-        m.insert("kind".into(), s(kind));
+        set(&mut m, "kind", s(kind));
     }
     Ok(Value::Object(m))
 }
@@ -278,7 +310,7 @@ pub(crate) fn play_source(v: &Value, field: &str) -> Result<Value, Error> {
             "must be a string",
         ));
     }
-    out.insert("kind".into(), s(kind));
+    set(&mut out, "kind", s(kind));
     out.insert(key.into(), Value::Object(core::mem::take(&mut inner)));
     put(
         &mut out,
@@ -317,7 +349,7 @@ pub(crate) fn locator(v: &Value, field: &str) -> Result<Value, Error> {
         Some("roomCallLocator") => ("roomId", "roomCallLocator"),
         _ => ("serverCallId", "serverCallLocator"),
     };
-    Ok(serde_json::json!({ key: id, "kind": kind }))
+    Ok(object([(key, s(id)), ("kind", s(kind))]))
 }
 
 /// `CustomCallingContext` (array of voip/sipuui/sipx/TeamsPhoneCallDetails entries) →
@@ -340,7 +372,7 @@ pub(crate) fn custom_calling_context(v: Option<&Value>, field: &str) -> Result<V
         let key = str_of(o, "key", &f)?.unwrap_or("undefined");
         let value = get(o, "value").unwrap_or(Value::Null);
         match str_of(o, "kind", &f)? {
-            Some("sipuui") => drop(sip.insert("User-To-User".into(), value)),
+            Some("sipuui") => set(&mut sip, "User-To-User", value),
             Some("sipx") if str_of(o, "sipHeaderPrefix", &f)? == Some("X-") => {
                 drop(sip.insert(format!("X-{key}"), value))
             }
@@ -351,8 +383,8 @@ pub(crate) fn custom_calling_context(v: Option<&Value>, field: &str) -> Result<V
         }
     }
     let mut out = Obj::new();
-    out.insert("sipHeaders".into(), Value::Object(sip));
-    out.insert("voipHeaders".into(), Value::Object(voip));
+    set(&mut out, "sipHeaders", Value::Object(sip));
+    set(&mut out, "voipHeaders", Value::Object(voip));
     put(&mut out, "teamsPhoneCallDetails", teams);
     Ok(Value::Object(out))
 }
@@ -403,12 +435,11 @@ pub(crate) fn identifier_from_model(m: &Value) -> Value {
                 put(&mut out, k, x.get(k).cloned());
             }
         }
-        _ => drop(
-            out.insert(
-                "id".into(),
-                raw.filter(|r| r.as_str().is_some_and(|s| !s.is_empty()))
-                    .unwrap_or(s("")),
-            ),
+        _ => set(
+            &mut out,
+            "id",
+            raw.filter(|r| r.as_str().is_some_and(|s| !s.is_empty()))
+                .unwrap_or(s("")),
         ),
     }
     Value::Object(out)

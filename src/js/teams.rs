@@ -1,7 +1,7 @@
 //! `TeamsPhoneCallDetails` (a custom calling context entry) → wire model, as
 //! `teamsPhoneCallDetailsModelConverter` of the official package.
 
-use super::shapes::{get, identifier_model, obj, put, Obj};
+use super::shapes::{get, identifier_model, obj, put, set, Obj};
 use crate::Error;
 use serde_json::Value;
 
@@ -50,7 +50,7 @@ fn source_details(v: Option<&Value>, field: &str) -> Result<Option<Value>, Error
             );
         }
         if !mapped.is_empty() {
-            out.insert("intendedTargets".into(), Value::Object(mapped));
+            set(&mut out, "intendedTargets", Value::Object(mapped));
         }
     }
     Ok(Some(Value::Object(out)))
