@@ -153,3 +153,30 @@ macro_rules! repeatability_setter {
     };
 }
 pub(crate) use repeatability_setter;
+
+/// Implements [`Operation`](crate::api::Operation) for a media operation whose struct is its
+/// own wire body: `self.validate()`, then `POST …/callConnections/{id}:{action}` with the
+/// struct as JSON; success is `status` with no body to read.
+macro_rules! action_operation {
+    ($ty:ty, $action:literal, $status:literal) => {
+        impl $crate::api::Operation for $ty {
+            type Output = ();
+            fn to_request(
+                &self,
+                api_version: &str,
+            ) -> Result<$crate::http::Request, $crate::Error> {
+                self.validate()?;
+                $crate::api::media::call_action_json(
+                    &self.call_connection_id,
+                    $action,
+                    api_version,
+                    self,
+                )
+            }
+            fn decode(&self, response: &$crate::http::Response<'_>) -> Result<(), $crate::Error> {
+                $crate::api::response::expect_status(response, &[$status])
+            }
+        }
+    };
+}
+pub(crate) use action_operation;

@@ -1,7 +1,7 @@
 //! DTMF: send tones, and continuous tone recognition.
 
 use super::media::{call_action_json, operation_setters};
-use super::response::{decode_json, expect_status};
+use super::response::decode_json;
 use super::Operation;
 use crate::http::{Repeatability, Request, Response};
 use crate::identifier::CommunicationIdentifier;
@@ -133,16 +133,7 @@ macro_rules! continuous_dtmf_op {
         }
         operation_setters!($name);
 
-        impl Operation for $name {
-            type Output = ();
-            fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-                self.validate()?;
-                call_action_json(&self.call_connection_id, $action, api_version, self)
-            }
-            fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
-                expect_status(response, &[200])
-            }
-        }
+        $crate::api::build::action_operation!($name, $action, 200);
     };
 }
 

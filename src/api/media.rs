@@ -174,16 +174,7 @@ pub(crate) fn play_sources(field: &str, sources: &[PlaySource]) -> Result<(), Er
     Ok(())
 }
 
-impl Operation for Play {
-    type Output = ();
-    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-        self.validate()?;
-        call_action_json(&self.call_connection_id, "play", api_version, self)
-    }
-    fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
-        expect_status(response, &[202])
-    }
-}
+build::action_operation!(Play, "play", 202);
 
 /// `CallMedia_CancelAllMediaOperations`: stop every queued and running play/recognize
 /// (no body; 202).
@@ -269,16 +260,7 @@ impl Hold {
 }
 operation_setters!(Hold);
 
-impl Operation for Hold {
-    type Output = ();
-    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-        self.validate()?;
-        call_action_json(&self.call_connection_id, "hold", api_version, self)
-    }
-    fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
-        expect_status(response, &[200])
-    }
-}
+build::action_operation!(Hold, "hold", 200);
 
 /// `CallMedia_Unhold`: take a participant off hold (200, no body).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -321,16 +303,7 @@ impl Unhold {
 }
 operation_setters!(Unhold);
 
-impl Operation for Unhold {
-    type Output = ();
-    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-        self.validate()?;
-        call_action_json(&self.call_connection_id, "unhold", api_version, self)
-    }
-    fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
-        expect_status(response, &[200])
-    }
-}
+build::action_operation!(Unhold, "unhold", 200);
 
 /// Declares an operation whose body is only `operationContext` / `operationCallbackUri`
 /// (stop transcription, start/stop media streaming): 202, no response body.
@@ -364,16 +337,7 @@ macro_rules! context_only_op {
         }
         $crate::api::media::operation_setters!($name);
 
-        impl $crate::api::Operation for $name {
-            type Output = ();
-            fn to_request(&self, api_version: &str) -> Result<crate::http::Request, crate::Error> {
-                self.validate()?;
-                $crate::api::media::call_action_json(&self.call_connection_id, $action, api_version, self)
-            }
-            fn decode(&self, response: &crate::http::Response<'_>) -> Result<(), crate::Error> {
-                $crate::api::response::expect_status(response, &[202])
-            }
-        }
+        $crate::api::build::action_operation!($name, $action, 202);
     };
 }
 pub(crate) use context_only_op;
