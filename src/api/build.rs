@@ -43,6 +43,19 @@ pub(crate) fn post<T: Serialize>(
     Ok(req)
 }
 
+/// [`post`] with a JSON body: the common shape of a call or participant operation.
+///
+/// # Errors
+/// As [`post`].
+pub(crate) fn post_json<T: Serialize>(
+    path: String,
+    api_version: &str,
+    body: &T,
+    repeatability: Option<&Repeatability>,
+) -> Result<Request, Error> {
+    post(path, api_version, Some(body), repeatability)
+}
+
 /// A call connection id must be non-empty.
 ///
 /// # Errors
@@ -180,3 +193,17 @@ macro_rules! action_operation {
     };
 }
 pub(crate) use action_operation;
+
+/// Generates the `repeatability` setter and the `body()` getter of an op that keeps its
+/// wire body (of type `$body`) in a `body` field.
+macro_rules! body_op_accessors {
+    ($body:ty) => {
+        $crate::api::build::repeatability_setter!();
+
+        /// The wire body this operation sends.
+        pub fn body(&self) -> &$body {
+            &self.body
+        }
+    };
+}
+pub(crate) use body_op_accessors;
