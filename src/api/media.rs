@@ -262,48 +262,61 @@ operation_setters!(Hold);
 
 build::action_operation!(Hold, "hold", 200);
 
-/// `CallMedia_Unhold`: take a participant off hold (200, no body).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Unhold {
-    #[serde(skip)]
-    pub call_connection_id: String,
-    pub target_participant: CommunicationIdentifier,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operation_context: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operation_callback_uri: Option<String>,
-}
-
-impl Unhold {
-    /// Unhold `target_participant` in call `call_connection_id`.
-    pub fn new(
-        call_connection_id: impl Into<String>,
-        target_participant: CommunicationIdentifier,
-    ) -> Self {
-        Unhold {
-            call_connection_id: call_connection_id.into(),
-            target_participant,
-            operation_context: None,
-            operation_callback_uri: None,
+/// Declares an operation whose body is `targetParticipant` plus `operationContext` /
+/// `operationCallbackUri` (unhold, start/stop continuous DTMF): 200, no response body.
+macro_rules! participant_only_op {
+    ($(#[$meta:meta])* $name:ident, $action:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            #[serde(skip)]
+            pub call_connection_id: String,
+            pub target_participant: $crate::identifier::CommunicationIdentifier,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub operation_context: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub operation_callback_uri: Option<String>,
         }
-    }
 
-    /// # Errors
-    /// [`Error::InvalidInput`] for a blank `callConnectionId`, an invalid
-    /// `targetParticipant`, a non-https `operationCallbackUri`.
-    pub fn validate(&self) -> Result<(), Error> {
-        non_empty("callConnectionId", &self.call_connection_id)?;
-        check_identifier("targetParticipant", &self.target_participant)?;
-        optional_callback(
-            "operationCallbackUri",
-            self.operation_callback_uri.as_deref(),
-        )
-    }
+        impl $name {
+            /// For `target_participant` in call `call_connection_id`.
+            pub fn new(
+                call_connection_id: impl Into<String>,
+                target_participant: $crate::identifier::CommunicationIdentifier,
+            ) -> Self {
+                $name {
+                    call_connection_id: call_connection_id.into(),
+                    target_participant,
+                    operation_context: None,
+                    operation_callback_uri: None,
+                }
+            }
+
+            /// # Errors
+            /// [`crate::Error::InvalidInput`] for a blank `callConnectionId`, an invalid
+            /// `targetParticipant`, a non-https `operationCallbackUri`.
+            pub fn validate(&self) -> Result<(), $crate::Error> {
+                $crate::validate::non_empty("callConnectionId", &self.call_connection_id)?;
+                $crate::models::check_identifier("targetParticipant", &self.target_participant)?;
+                $crate::models::optional_callback(
+                    "operationCallbackUri",
+                    self.operation_callback_uri.as_deref(),
+                )
+            }
+        }
+        $crate::api::media::operation_setters!($name);
+
+        $crate::api::build::action_operation!($name, $action, 200);
+    };
 }
-operation_setters!(Unhold);
+pub(crate) use participant_only_op;
 
-build::action_operation!(Unhold, "unhold", 200);
+participant_only_op!(
+    /// `CallMedia_Unhold`: take a participant off hold (200, no body).
+    Unhold,
+    "unhold"
+);
 
 /// Declares an operation whose body is only `operationContext` / `operationCallbackUri`
 /// (stop transcription, start/stop media streaming): 202, no response body.
