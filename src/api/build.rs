@@ -116,13 +116,9 @@ pub(crate) fn caller_id(field: &str, number: Option<&PhoneNumberModel>) -> Resul
     }
 }
 
-/// An optional callback URI (`operationCallbackUri`) follows the callback URI rule.
-///
-/// # Errors
-/// [`Error::InvalidInput`] for `field`.
-pub(crate) fn optional_callback(field: &str, uri: Option<&str>) -> Result<(), Error> {
-    uri.map_or(Ok(()), |u| validate::callback_uri(field, u))
-}
+/// An optional callback URI (`operationCallbackUri`) follows the callback URI rule: the
+/// same check the media models use.
+pub(crate) use crate::models::optional_callback;
 
 /// A caller id from an E.164 string.
 pub(crate) fn phone_model(number: String) -> PhoneNumberModel {
