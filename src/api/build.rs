@@ -43,6 +43,19 @@ pub(crate) fn post<T: Serialize>(
     Ok(req)
 }
 
+/// [`post`] with a JSON body: the common shape of a call or participant operation.
+///
+/// # Errors
+/// As [`post`].
+pub(crate) fn post_json<T: Serialize>(
+    path: String,
+    api_version: &str,
+    body: &T,
+    repeatability: Option<&Repeatability>,
+) -> Result<Request, Error> {
+    post(path, api_version, Some(body), repeatability)
+}
+
 /// A call connection id must be non-empty.
 ///
 /// # Errors
@@ -103,13 +116,9 @@ pub(crate) fn caller_id(field: &str, number: Option<&PhoneNumberModel>) -> Resul
     }
 }
 
-/// An optional callback URI (`operationCallbackUri`) follows the callback URI rule.
-///
-/// # Errors
-/// [`Error::InvalidInput`] for `field`.
-pub(crate) fn optional_callback(field: &str, uri: Option<&str>) -> Result<(), Error> {
-    uri.map_or(Ok(()), |u| validate::callback_uri(field, u))
-}
+/// An optional callback URI (`operationCallbackUri`) follows the callback URI rule: the
+/// same check the media models use.
+pub(crate) use crate::models::optional_callback;
 
 /// A caller id from an E.164 string.
 pub(crate) fn phone_model(number: String) -> PhoneNumberModel {
@@ -153,3 +162,44 @@ macro_rules! repeatability_setter {
     };
 }
 pub(crate) use repeatability_setter;
+
+/// Implements [`Operation`](crate::api::Operation) for a media operation whose struct is its
+/// own wire body: `self.validate()`, then `POST …/callConnections/{id}:{action}` with the
+/// struct as JSON; success is `status` with no body to read.
+macro_rules! action_operation {
+    ($ty:ty, $action:literal, $status:literal) => {
+        impl $crate::api::Operation for $ty {
+            type Output = ();
+            fn to_request(
+                &self,
+                api_version: &str,
+            ) -> Result<$crate::http::Request, $crate::Error> {
+                self.validate()?;
+                $crate::api::media::call_action_json(
+                    &self.call_connection_id,
+                    $action,
+                    api_version,
+                    self,
+                )
+            }
+            fn decode(&self, response: &$crate::http::Response<'_>) -> Result<(), $crate::Error> {
+                $crate::api::response::expect_status(response, &[$status])
+            }
+        }
+    };
+}
+pub(crate) use action_operation;
+
+/// Generates the `repeatability` setter and the `body()` getter of an op that keeps its
+/// wire body (of type `$body`) in a `body` field.
+macro_rules! body_op_accessors {
+    ($body:ty) => {
+        $crate::api::build::repeatability_setter!();
+
+        /// The wire body this operation sends.
+        pub fn body(&self) -> &$body {
+            &self.body
+        }
+    };
+}
+pub(crate) use body_op_accessors;

@@ -1,6 +1,6 @@
 //! One established call: get its properties, hang up, terminate for everyone, transfer.
 
-use super::build::{self, body_setters, repeatability_setter};
+use super::build::{self, body_op_accessors, body_setters, repeatability_setter};
 use super::response::{decode_json, expect_status};
 use super::Operation;
 use crate::http::{Method, Repeatability, Request, Response};
@@ -163,12 +163,7 @@ impl TransferCallToParticipant {
         /// The E.164 number shown to a PSTN transfer target.
         source_caller_id_number: impl Into<String> => build::phone_model;
     }
-    repeatability_setter!();
-
-    /// The wire body this operation sends.
-    pub fn body(&self) -> &TransferToParticipantRequest {
-        &self.body
-    }
+    body_op_accessors!(TransferToParticipantRequest);
 }
 
 impl Operation for TransferCallToParticipant {
@@ -190,7 +185,7 @@ impl Operation for TransferCallToParticipant {
             "{}:transferToParticipant",
             build::call_connection_path(&self.call_connection_id)
         );
-        build::post(path, api_version, Some(b), self.repeatability.as_ref())
+        build::post_json(path, api_version, b, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {

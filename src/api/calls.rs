@@ -1,6 +1,6 @@
 //! Starting and routing calls: create, answer, redirect, reject, connect.
 
-use super::build::{self, body_setters, repeatability_setter};
+use super::build::{self, body_op_accessors, body_setters};
 use super::response::{decode_json, expect_status};
 use super::Operation;
 use crate::http::{Repeatability, Request, Response};
@@ -67,12 +67,7 @@ impl CreateCall {
         /// Place the call on behalf of a Teams resource account (app id).
         teams_app_source: impl Into<String> => |app_id: String| MicrosoftTeamsAppModel { app_id, cloud: None };
     }
-    repeatability_setter!();
-
-    /// The wire body this operation sends.
-    pub fn body(&self) -> &CreateCallRequest {
-        &self.body
-    }
+    body_op_accessors!(CreateCallRequest);
 
     fn validate(&self) -> Result<(), Error> {
         let b = &self.body;
@@ -119,10 +114,10 @@ impl Operation for CreateCall {
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         self.validate()?;
-        build::post(
+        build::post_json(
             CALL_CONNECTIONS.to_owned(),
             api_version,
-            Some(&self.body),
+            &self.body,
             self.repeatability.as_ref(),
         )
     }
@@ -171,12 +166,7 @@ impl AnswerCall {
         /// Transcribe the call over a WebSocket.
         transcription_options: TranscriptionOptions => identity;
     }
-    repeatability_setter!();
-
-    /// The wire body this operation sends.
-    pub fn body(&self) -> &AnswerCallRequest {
-        &self.body
-    }
+    body_op_accessors!(AnswerCallRequest);
 }
 
 impl Operation for AnswerCall {
@@ -193,10 +183,10 @@ impl Operation for AnswerCall {
             b.media_streaming_options.as_ref(),
             b.transcription_options.as_ref(),
         )?;
-        build::post(
+        build::post_json(
             format!("{CALL_CONNECTIONS}:answer"),
             api_version,
-            Some(b),
+            b,
             self.repeatability.as_ref(),
         )
     }
@@ -227,12 +217,7 @@ impl RedirectCall {
             repeatability: None,
         }
     }
-    repeatability_setter!();
-
-    /// The wire body this operation sends.
-    pub fn body(&self) -> &RedirectCallRequest {
-        &self.body
-    }
+    body_op_accessors!(RedirectCallRequest);
 }
 
 impl Operation for RedirectCall {
@@ -245,10 +230,10 @@ impl Operation for RedirectCall {
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         validate::non_empty("incomingCallContext", &self.body.incoming_call_context)?;
         build::identifier("target", &self.body.target)?;
-        build::post(
+        build::post_json(
             format!("{CALL_CONNECTIONS}:redirect"),
             api_version,
-            Some(&self.body),
+            &self.body,
             self.repeatability.as_ref(),
         )
     }
@@ -284,12 +269,7 @@ impl RejectCall {
         /// Why the call is rejected (`none`, `busy`, `forbidden`).
         call_reject_reason: CallRejectReason => identity;
     }
-    repeatability_setter!();
-
-    /// The wire body this operation sends.
-    pub fn body(&self) -> &RejectCallRequest {
-        &self.body
-    }
+    body_op_accessors!(RejectCallRequest);
 }
 
 impl Operation for RejectCall {
@@ -297,10 +277,10 @@ impl Operation for RejectCall {
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         validate::non_empty("incomingCallContext", &self.body.incoming_call_context)?;
-        build::post(
+        build::post_json(
             format!("{CALL_CONNECTIONS}:reject"),
             api_version,
-            Some(&self.body),
+            &self.body,
             self.repeatability.as_ref(),
         )
     }
@@ -347,12 +327,7 @@ impl ConnectCall {
         /// Transcribe the call over a WebSocket.
         transcription_options: TranscriptionOptions => identity;
     }
-    repeatability_setter!();
-
-    /// The wire body this operation sends.
-    pub fn body(&self) -> &ConnectRequest {
-        &self.body
-    }
+    body_op_accessors!(ConnectRequest);
 }
 
 impl Operation for ConnectCall {
@@ -371,10 +346,10 @@ impl Operation for ConnectCall {
             b.media_streaming_options.as_ref(),
             b.transcription_options.as_ref(),
         )?;
-        build::post(
+        build::post_json(
             format!("{CALL_CONNECTIONS}:connect"),
             api_version,
-            Some(b),
+            b,
             self.repeatability.as_ref(),
         )
     }

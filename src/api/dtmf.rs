@@ -1,7 +1,7 @@
 //! DTMF: send tones, and continuous tone recognition.
 
-use super::media::{call_action_json, operation_setters};
-use super::response::{decode_json, expect_status};
+use super::media::{call_action_json, operation_setters, participant_only_op};
+use super::response::decode_json;
 use super::Operation;
 use crate::http::{Repeatability, Request, Response};
 use crate::identifier::CommunicationIdentifier;
@@ -94,65 +94,13 @@ impl Operation for SendDtmfTones {
     }
 }
 
-/// Declares a continuous-DTMF operation; both share the spec's
-/// `ContinuousDtmfRecognitionRequest` body and answer 200 with no body.
-macro_rules! continuous_dtmf_op {
-    ($(#[$meta:meta])* $name:ident, $action:literal) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $name {
-            #[serde(skip)]
-            pub call_connection_id: String,
-            pub target_participant: CommunicationIdentifier,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            pub operation_context: Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            pub operation_callback_uri: Option<String>,
-        }
-
-        impl $name {
-            /// For `target_participant` in call `call_connection_id`.
-            pub fn new(call_connection_id: impl Into<String>, target_participant: CommunicationIdentifier) -> Self {
-                $name {
-                    call_connection_id: call_connection_id.into(),
-                    target_participant,
-                    operation_context: None,
-                    operation_callback_uri: None,
-                }
-            }
-
-            /// # Errors
-            /// [`Error::InvalidInput`] for a blank `callConnectionId`, an invalid
-            /// `targetParticipant`, a non-https `operationCallbackUri`.
-            pub fn validate(&self) -> Result<(), Error> {
-                non_empty("callConnectionId", &self.call_connection_id)?;
-                check_identifier("targetParticipant", &self.target_participant)?;
-                optional_callback("operationCallbackUri", self.operation_callback_uri.as_deref())
-            }
-        }
-        operation_setters!($name);
-
-        impl Operation for $name {
-            type Output = ();
-            fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-                self.validate()?;
-                call_action_json(&self.call_connection_id, $action, api_version, self)
-            }
-            fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
-                expect_status(response, &[200])
-            }
-        }
-    };
-}
-
-continuous_dtmf_op!(
+participant_only_op!(
     /// `CallMedia_StartContinuousDtmfRecognition`: report every tone the participant presses
     /// (`ContinuousDtmfRecognitionToneReceived` events) until stopped.
     StartContinuousDtmfRecognition,
     "startContinuousDtmfRecognition"
 );
-continuous_dtmf_op!(
+participant_only_op!(
     /// `CallMedia_StopContinuousDtmfRecognition`: stop continuous tone recognition.
     StopContinuousDtmfRecognition,
     "stopContinuousDtmfRecognition"

@@ -174,16 +174,7 @@ pub(crate) fn play_sources(field: &str, sources: &[PlaySource]) -> Result<(), Er
     Ok(())
 }
 
-impl Operation for Play {
-    type Output = ();
-    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-        self.validate()?;
-        call_action_json(&self.call_connection_id, "play", api_version, self)
-    }
-    fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
-        expect_status(response, &[202])
-    }
-}
+build::action_operation!(Play, "play", 202);
 
 /// `CallMedia_CancelAllMediaOperations`: stop every queued and running play/recognize
 /// (no body; 202).
@@ -269,68 +260,63 @@ impl Hold {
 }
 operation_setters!(Hold);
 
-impl Operation for Hold {
-    type Output = ();
-    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-        self.validate()?;
-        call_action_json(&self.call_connection_id, "hold", api_version, self)
-    }
-    fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
-        expect_status(response, &[200])
-    }
-}
+build::action_operation!(Hold, "hold", 200);
 
-/// `CallMedia_Unhold`: take a participant off hold (200, no body).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Unhold {
-    #[serde(skip)]
-    pub call_connection_id: String,
-    pub target_participant: CommunicationIdentifier,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operation_context: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operation_callback_uri: Option<String>,
-}
-
-impl Unhold {
-    /// Unhold `target_participant` in call `call_connection_id`.
-    pub fn new(
-        call_connection_id: impl Into<String>,
-        target_participant: CommunicationIdentifier,
-    ) -> Self {
-        Unhold {
-            call_connection_id: call_connection_id.into(),
-            target_participant,
-            operation_context: None,
-            operation_callback_uri: None,
+/// Declares an operation whose body is `targetParticipant` plus `operationContext` /
+/// `operationCallbackUri` (unhold, start/stop continuous DTMF): 200, no response body.
+macro_rules! participant_only_op {
+    ($(#[$meta:meta])* $name:ident, $action:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            #[serde(skip)]
+            pub call_connection_id: String,
+            pub target_participant: $crate::identifier::CommunicationIdentifier,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub operation_context: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub operation_callback_uri: Option<String>,
         }
-    }
 
-    /// # Errors
-    /// [`Error::InvalidInput`] for a blank `callConnectionId`, an invalid
-    /// `targetParticipant`, a non-https `operationCallbackUri`.
-    pub fn validate(&self) -> Result<(), Error> {
-        non_empty("callConnectionId", &self.call_connection_id)?;
-        check_identifier("targetParticipant", &self.target_participant)?;
-        optional_callback(
-            "operationCallbackUri",
-            self.operation_callback_uri.as_deref(),
-        )
-    }
-}
-operation_setters!(Unhold);
+        impl $name {
+            /// For `target_participant` in call `call_connection_id`.
+            pub fn new(
+                call_connection_id: impl Into<String>,
+                target_participant: $crate::identifier::CommunicationIdentifier,
+            ) -> Self {
+                $name {
+                    call_connection_id: call_connection_id.into(),
+                    target_participant,
+                    operation_context: None,
+                    operation_callback_uri: None,
+                }
+            }
 
-impl Operation for Unhold {
-    type Output = ();
-    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-        self.validate()?;
-        call_action_json(&self.call_connection_id, "unhold", api_version, self)
-    }
-    fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
-        expect_status(response, &[200])
-    }
+            /// # Errors
+            /// [`crate::Error::InvalidInput`] for a blank `callConnectionId`, an invalid
+            /// `targetParticipant`, a non-https `operationCallbackUri`.
+            pub fn validate(&self) -> Result<(), $crate::Error> {
+                $crate::validate::non_empty("callConnectionId", &self.call_connection_id)?;
+                $crate::models::check_identifier("targetParticipant", &self.target_participant)?;
+                $crate::models::optional_callback(
+                    "operationCallbackUri",
+                    self.operation_callback_uri.as_deref(),
+                )
+            }
+        }
+        $crate::api::media::operation_setters!($name);
+
+        $crate::api::build::action_operation!($name, $action, 200);
+    };
 }
+pub(crate) use participant_only_op;
+
+participant_only_op!(
+    /// `CallMedia_Unhold`: take a participant off hold (200, no body).
+    Unhold,
+    "unhold"
+);
 
 /// Declares an operation whose body is only `operationContext` / `operationCallbackUri`
 /// (stop transcription, start/stop media streaming): 202, no response body.
@@ -364,16 +350,7 @@ macro_rules! context_only_op {
         }
         $crate::api::media::operation_setters!($name);
 
-        impl $crate::api::Operation for $name {
-            type Output = ();
-            fn to_request(&self, api_version: &str) -> Result<crate::http::Request, crate::Error> {
-                self.validate()?;
-                $crate::api::media::call_action_json(&self.call_connection_id, $action, api_version, self)
-            }
-            fn decode(&self, response: &crate::http::Response<'_>) -> Result<(), crate::Error> {
-                $crate::api::response::expect_status(response, &[202])
-            }
-        }
+        $crate::api::build::action_operation!($name, $action, 202);
     };
 }
 pub(crate) use context_only_op;

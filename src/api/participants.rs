@@ -1,6 +1,6 @@
 //! Changing who is in a call: add, remove, mute, cancel an invitation, move.
 
-use super::build::{self, body_setters, repeatability_setter};
+use super::build::{self, body_op_accessors, body_setters};
 use super::response::decode_json;
 use super::Operation;
 use crate::http::{Repeatability, Request, Response};
@@ -91,12 +91,7 @@ impl AddParticipant {
         /// SIP/VoIP headers for the invitee.
         custom_calling_context: CustomCallingContext => identity;
     }
-    repeatability_setter!();
-
-    /// The wire body this operation sends.
-    pub fn body(&self) -> &AddParticipantRequest {
-        &self.body
-    }
+    body_op_accessors!(AddParticipantRequest);
 
     fn validate(&self) -> Result<(), Error> {
         let b = &self.body;
@@ -125,12 +120,7 @@ impl Operation for AddParticipant {
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         self.validate()?;
         let path = participants_path(&self.call_connection_id, "add");
-        build::post(
-            path,
-            api_version,
-            Some(&self.body),
-            self.repeatability.as_ref(),
-        )
+        build::post_json(path, api_version, &self.body, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -172,12 +162,7 @@ impl RemoveParticipant {
         /// Where this operation's events go (overrides the call's callback URI).
         operation_callback_uri: impl Into<String> => identity;
     }
-    repeatability_setter!();
-
-    /// The wire body this operation sends.
-    pub fn body(&self) -> &RemoveParticipantRequest {
-        &self.body
-    }
+    body_op_accessors!(RemoveParticipantRequest);
 }
 
 impl Operation for RemoveParticipant {
@@ -191,12 +176,7 @@ impl Operation for RemoveParticipant {
             self.body.operation_callback_uri.as_deref(),
         )?;
         let path = participants_path(&self.call_connection_id, "remove");
-        build::post(
-            path,
-            api_version,
-            Some(&self.body),
-            self.repeatability.as_ref(),
-        )
+        build::post_json(path, api_version, &self.body, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -236,12 +216,7 @@ impl MuteParticipant {
         /// Echoed in the response.
         operation_context: impl Into<String> => identity;
     }
-    repeatability_setter!();
-
-    /// The wire body this operation sends.
-    pub fn body(&self) -> &MuteParticipantsRequest {
-        &self.body
-    }
+    body_op_accessors!(MuteParticipantsRequest);
 }
 
 impl Operation for MuteParticipant {
@@ -253,12 +228,7 @@ impl Operation for MuteParticipant {
             build::identifier(&format!("targetParticipants[{i}]"), p)?;
         }
         let path = participants_path(&self.call_connection_id, "mute");
-        build::post(
-            path,
-            api_version,
-            Some(&self.body),
-            self.repeatability.as_ref(),
-        )
+        build::post_json(path, api_version, &self.body, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -298,12 +268,7 @@ impl CancelAddParticipant {
         /// Where this operation's events go (overrides the call's callback URI).
         operation_callback_uri: impl Into<String> => identity;
     }
-    repeatability_setter!();
-
-    /// The wire body this operation sends.
-    pub fn body(&self) -> &CancelAddParticipantRequest {
-        &self.body
-    }
+    body_op_accessors!(CancelAddParticipantRequest);
 }
 
 impl Operation for CancelAddParticipant {
@@ -317,12 +282,7 @@ impl Operation for CancelAddParticipant {
             self.body.operation_callback_uri.as_deref(),
         )?;
         let path = participants_path(&self.call_connection_id, "cancelAddParticipant");
-        build::post(
-            path,
-            api_version,
-            Some(&self.body),
-            self.repeatability.as_ref(),
-        )
+        build::post_json(path, api_version, &self.body, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -367,12 +327,7 @@ impl MoveParticipants {
         /// Where this operation's events go (overrides the call's callback URI).
         operation_callback_uri: impl Into<String> => identity;
     }
-    repeatability_setter!();
-
-    /// The wire body this operation sends.
-    pub fn body(&self) -> &MoveParticipantsRequest {
-        &self.body
-    }
+    body_op_accessors!(MoveParticipantsRequest);
 }
 
 impl Operation for MoveParticipants {
@@ -393,7 +348,7 @@ impl Operation for MoveParticipants {
         }
         build::optional_callback("operationCallbackUri", b.operation_callback_uri.as_deref())?;
         let path = participants_path(&self.call_connection_id, "moveHere");
-        build::post(path, api_version, Some(b), self.repeatability.as_ref())
+        build::post_json(path, api_version, b, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {

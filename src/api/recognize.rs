@@ -1,9 +1,6 @@
 //! `CallMedia_Recognize`: collect DTMF, speech or an IVR choice from one participant.
 
-use super::media::{call_action_json, operation_setters, play_sources};
-use super::response::expect_status;
-use super::Operation;
-use crate::http::{Request, Response};
+use super::media::{operation_setters, play_sources};
 use crate::models::{optional_callback, PlaySource, RecognizeInputType, RecognizeOptions};
 use crate::validate::non_empty;
 use crate::Error;
@@ -102,13 +99,4 @@ impl Recognize {
 }
 operation_setters!(Recognize);
 
-impl Operation for Recognize {
-    type Output = ();
-    fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-        self.validate()?;
-        call_action_json(&self.call_connection_id, "recognize", api_version, self)
-    }
-    fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
-        expect_status(response, &[202])
-    }
-}
+super::build::action_operation!(Recognize, "recognize", 202);

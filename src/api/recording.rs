@@ -104,10 +104,10 @@ impl Operation for StartRecording {
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         self.request.validate()?;
         let path = "/calling/recordings".to_owned();
-        build::post(
+        build::post_json(
             path,
             api_version,
-            Some(&self.request),
+            &self.request,
             self.repeatability.as_ref(),
         )
     }

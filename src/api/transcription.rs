@@ -4,10 +4,7 @@
 //! The request bodies are the spec's own `StartTranscriptionRequest`,
 //! `StopTranscriptionRequest` and `UpdateTranscriptionRequest`.
 
-use super::media::{call_action_json, context_only_op, operation_setters};
-use super::response::expect_status;
-use super::Operation;
-use crate::http::{Request, Response};
+use super::media::{context_only_op, operation_setters};
 use crate::models::{optional_callback, optional_non_empty};
 use crate::validate::non_empty;
 use crate::Error;
@@ -67,16 +64,7 @@ macro_rules! transcription_op {
         }
         operation_setters!($name);
 
-        impl Operation for $name {
-            type Output = ();
-            fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-                self.validate()?;
-                call_action_json(&self.call_connection_id, $action, api_version, self)
-            }
-            fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
-                expect_status(response, &[202])
-            }
-        }
+        $crate::api::build::action_operation!($name, $action, 202);
     };
 }
 

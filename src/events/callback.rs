@@ -90,18 +90,12 @@ pub fn decode_callback_events(body: &[u8]) -> Result<Vec<CallbackEvent>, Error> 
 
 /// [`decode_callback_events`] for an already parsed body.
 pub(crate) fn decode_callback_value(value: Value) -> Result<Vec<CallbackEvent>, Error> {
-    match value {
-        Value::Array(items) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| decode_one(i, v))
-            .collect(),
-        Value::Object(_) => Ok(vec![decode_one(0, value)?]),
-        _ => Err(Error::decode(
-            "callback body",
-            "expected a CloudEvent object or an array of them",
-        )),
-    }
+    super::decode_object_or_array(
+        value,
+        "callback body",
+        "expected a CloudEvent object or an array of them",
+        decode_one,
+    )
 }
 
 fn decode_one(index: usize, value: Value) -> Result<CallbackEvent, Error> {

@@ -141,18 +141,12 @@ pub fn decode_event_grid_events(body: &[u8]) -> Result<Vec<EventGridEvent>, Erro
 
 /// [`decode_event_grid_events`] for an already parsed body.
 pub(crate) fn decode_event_grid_value(value: Value) -> Result<Vec<EventGridEvent>, Error> {
-    match value {
-        Value::Array(items) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| decode_one(i, v))
-            .collect(),
-        Value::Object(_) => Ok(vec![decode_one(0, value)?]),
-        _ => Err(Error::decode(
-            "event grid body",
-            "expected an event object or an array of them",
-        )),
-    }
+    super::decode_object_or_array(
+        value,
+        "event grid body",
+        "expected an event object or an array of them",
+        decode_one,
+    )
 }
 
 fn decode_one(index: usize, value: Value) -> Result<EventGridEvent, Error> {

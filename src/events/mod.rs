@@ -78,3 +78,27 @@ pub(crate) fn dedup_key(parts: &[&str]) -> String {
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Decodes a delivery that is one event object or a JSON array of them: `decode_one` gets
+/// each element with its index (0 for a lone object).
+///
+/// # Errors
+/// What `decode_one` returns, or [`crate::Error::Decode`] (`what` = `body_what`, reason
+/// `expected`) when the value is neither an object nor an array.
+pub(crate) fn decode_object_or_array<T>(
+    value: serde_json::Value,
+    body_what: &str,
+    expected: &str,
+    decode_one: impl Fn(usize, serde_json::Value) -> Result<T, crate::Error>,
+) -> Result<Vec<T>, crate::Error> {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| decode_one(i, v))
+            .collect(),
+        Value::Object(_) => Ok(vec![decode_one(0, value)?]),
+        _ => Err(crate::Error::decode(body_what, expected)),
+    }
+}
