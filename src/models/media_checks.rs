@@ -10,8 +10,9 @@ use crate::Error;
 /// A participant named in a request must carry a non-empty id; a phone number must
 /// look like E.164 (or be the anonymous number: an anonymous caller can still be held or
 /// sent tones). Error fields name the sub-field as `crate::api::build::identifier` does
-/// (`targetParticipant.communicationUser.id`); that one is private to `api` and refuses
-/// anonymous numbers (it checks numbers to dial), hence this sibling.
+/// (`targetParticipant.communicationUser.id`). The two differ on one edge case: that one
+/// accepts any phone number flagged anonymous, this one only the literal `anonymous`
+/// value. Unifying them changes what input is accepted, so it is left as a decision.
 pub(crate) fn identifier(field: &str, id: &CommunicationIdentifier) -> Result<(), Error> {
     use CommunicationIdentifier as C;
     match id {
