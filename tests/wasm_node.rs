@@ -6,21 +6,31 @@ mod wasm_shared;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen_test]
-fn bad_connection_string_throws_a_js_error() {
-    wasm_shared::bad_connection_string_throws_a_js_error();
+fn bad_credentials_throw_js_errors() {
+    wasm_shared::bad_credentials_throw_js_errors();
 }
 
 #[wasm_bindgen_test]
-async fn bad_arguments_reject_before_sending() {
-    wasm_shared::bad_arguments_reject_before_sending().await;
+fn signs_the_official_vectors() {
+    wasm_shared::signs_the_official_vectors();
 }
 
 #[wasm_bindgen_test]
-async fn unreachable_endpoint_is_a_transport_error() {
-    wasm_shared::unreachable_endpoint_is_a_transport_error().await;
+fn randomness_comes_from_the_host_crypto() {
+    wasm_shared::randomness_comes_from_the_host_crypto();
 }
 
 #[wasm_bindgen_test]
-async fn aborted_signal_rejects_with_abort_error() {
-    wasm_shared::aborted_signal_rejects_with_abort_error().await;
+fn retry_decisions_cross_the_boundary() {
+    wasm_shared::retry_decisions_cross_the_boundary();
+}
+
+#[wasm_bindgen_test]
+fn identifiers_become_wire_models() {
+    wasm_shared::identifiers_become_wire_models();
+}
+
+#[wasm_bindgen_test]
+fn recording_urls_are_checked() {
+    wasm_shared::recording_urls_are_checked();
 }

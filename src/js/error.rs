@@ -1,83 +1,37 @@
-//! [`Error`] → a JS `Error` callers can branch on.
+//! [`Error`] → the JS `Error` the wrapper rethrows as-is.
 //!
-//! Every rejection is an `Error` instance with `name`, `code`, `statusCode`, and — when the
-//! service sent them — `subCode`, `requestId` and `details`. Names follow what users of the
-//! official package already test for: service and network failures are `"RestError"` (as
-//! `@azure/core-rest-pipeline` throws), a cancelled call is `"AbortError"`, refused input is
-//! `"InvalidInputError"` with the offending `field`.
+//! Only input errors arise in the wasm (service, transport and abort errors are made by the
+//! wrapper, which sees the response): an `Error` with `name: "InvalidInputError"`,
+//! `code: "InvalidInput"` and `field`, the same shape the wrapper's own argument checks
+//! throw. The message is built by concatenation rather than `Display` so no formatting
+//! code is linked for it.
 
 use crate::Error;
 use wasm_bindgen::JsValue;
 
-/// Why a call did not produce a result.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    /// The core's error.
-    Core(Error),
-    /// The caller's `abortSignal` fired.
-    Aborted,
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure::Core(e)
-    }
-}
-
-fn set(target: &JsValue, key: &str, value: impl Into<JsValue>) {
+fn set(target: &JsValue, key: &str, value: &str) {
     let _ = js_sys::Reflect::set(target, &key.into(), &value.into());
 }
 
-/// The JS error for a failure.
-pub(crate) fn to_js(f: &Failure) -> JsValue {
-    match f {
-        Failure::Aborted => {
-            let e = js_sys::Error::new("The operation was aborted.");
-            e.set_name("AbortError");
-            set(&e, "code", "ABORT_ERR");
-            e.into()
+/// The JS error for a core error (used as `map_err(throw)`).
+#[allow(clippy::needless_pass_by_value)] // the `map_err` shape
+pub(crate) fn throw(err: Error) -> JsValue {
+    let (name, field, message) = match &err {
+        Error::InvalidInput { field, reason } => {
+            let mut m = String::with_capacity(field.len() + reason.len() + 10);
+            m.push_str("invalid ");
+            m.push_str(field);
+            m.push_str(": ");
+            m.push_str(reason);
+            ("InvalidInputError", Some(field.as_str()), m)
         }
-        Failure::Core(err) => core_error(err),
-    }
-}
-
-fn core_error(err: &Error) -> JsValue {
-    let e = js_sys::Error::new(&err.to_string());
+        other => ("Error", None, other.to_string()),
+    };
+    let e = js_sys::Error::new(&message);
+    e.set_name(name);
     set(&e, "code", err.code());
-    match err {
-        Error::Service(s) => {
-            e.set_name("RestError");
-            set(&e, "statusCode", f64::from(s.status));
-            if let Some(sub) = s.sub_code {
-                set(&e, "subCode", sub as f64);
-            }
-            if let Some(id) = &s.request_id {
-                set(&e, "requestId", id.as_str());
-            }
-            if let Some(t) = &s.target {
-                set(&e, "target", t.as_str());
-            }
-            if !s.details.is_empty() {
-                let list = js_sys::Array::new();
-                for d in &s.details {
-                    let o = js_sys::Object::new();
-                    set(&o, "code", d.code.as_str());
-                    set(&o, "message", d.message.as_str());
-                    list.push(&o);
-                }
-                set(&e, "details", list);
-            }
-        }
-        Error::InvalidInput { field, .. } => {
-            e.set_name("InvalidInputError");
-            set(&e, "field", field.as_str());
-        }
-        Error::Transport { .. } => {
-            e.set_name("RestError");
-            set(&e, "code", "REQUEST_SEND_ERROR");
-        }
-        Error::Decode { .. } => e.set_name("DecodeError"),
-        Error::Unauthorized { .. } => e.set_name("AuthenticationError"),
+    if let Some(f) = field {
+        set(&e, "field", f);
     }
     e.into()
 }

@@ -1,329 +1,227 @@
 //! The npm face: `callsteer`, a drop-in for `@azure/communication-call-automation`.
 //!
-//! The wasm module exports one class, [`Client`], with one generic entry point
-//! ([`Client::call`]: method name + JSON arguments → Promise of a JSON result). The
-//! package's small ESM wrapper (`src/js/pkg/client.mjs`) gives it the official shape —
-//! `CallAutomationClient`, `CallConnection`, `CallMedia`, `CallRecording` with the
-//! official method names and argument orders — and handles what JS does best
-//! (overloaded constructors, `ReadableStream` downloads, event parsing on top of the
-//! engine's `JSON.parse`). Everything else — argument checking, request building,
-//! signing, retries, error decoding — happens here.
+//! Split of work (decision, measured in BENCHMARKS.md "npm package … Size"):
 //!
-//! Decision: requests are built by [`ops`] straight from the official package's JS shapes
-//! rather than through the core's typed `api::Operation` structs. The contract of this face
-//! is byte-compatibility with `@azure/communication-call-automation` (the oracle tests compare
-//! every body), including its quirks — identifiers in `play`/`hold` carry no `kind`, empty
-//! `customCallingContext` maps are always sent, recognize defaults, no client-side E.164 or
-//! callback-URL validation — which the core's stricter, spec-first builders rightly do not
-//! reproduce. The face shares the core's endpoint parsing, signing, repeatability headers,
-//! retry policy and service-error decoding.
+//! * **This module (wasm)** is the core's sans-IO half, exported synchronously: connection
+//!   string and endpoint parsing, the access key (it never leaves wasm memory), HMAC-SHA256
+//!   signing, bearer headers, repeatability headers, the retry policy (statuses, backoff,
+//!   `Retry-After` in all three forms), identifier → wire model with the core's raw-id rules,
+//!   and the recording-URL allow-list with `Range` checks. Each of these is the crate's own
+//!   code (`auth`, `http`, `retry`, `identifier`), tested natively and here.
+//! * **The JS wrapper** (`src/js/pkg/client.mjs`) does what JS does natively: option bags →
+//!   request bodies (field renames and defaults of the official package), `fetch`, timers,
+//!   `AbortSignal`, `JSON.parse`/`JSON.stringify`, token credentials (async), and response
+//!   bodies → result objects.
 //!
-//! Where things live: the JS wrapper (`src/js/pkg/client.mjs`) only reshapes arguments into
-//! the JSON array `call` takes and turns results into the official classes; everything with
-//! logic worth testing in Rust — argument checks, request bodies, signing, repeatability,
-//! retries, error decoding — stays here. No mapping was moved to JS for size: the bytes were
-//! in how the Rust code used `serde_json`, not in what it computes.
+//! Why the line is there: building JSON in Rust needs `serde_json` (parser, serializer,
+//! `Map`) and an async bridge (`wasm-bindgen-futures`) in the wasm. That was ≈ 55 kB of the
+//! 82 kB gzip the package weighed when everything ran in Rust — over twice the official
+//! package. JS engines already contain a JSON codec, a fetch client and a scheduler; the
+//! wasm now carries only what JS lacks or should not be trusted with (the key).
 //!
-//! Size rules for this face (each one measured, BENCHMARKS.md "npm package … Size"):
-//! * JSON is only ever parsed into a `Value` (`from_slice`), never into a typed `Deserialize`:
-//!   a single typed deserialization links serde's type-error messages and with them the
-//!   `f64` formatting machinery (≈ 13 kB gzip together with the second `from_str` reader).
-//! * Objects are built with `shapes::object`/`shapes::set`/`shapes::put`, not `json!`
-//!   (which re-serializes each value through `to_value`) and not `collect()` into a `Map`
-//!   (which sorts); results copy objects without keys instead of calling `Map::remove`
-//!   (B-tree rebalancing code). `Value`s become text with `serde_json::to_string`, not
-//!   `Display`, and no `{:?}` is used (it formats nothing under `-Zfmt-debug=none` anyway).
+//! Every export is synchronous and allocation-light; the wrapper calls [`Engine::sign`]
+//! once per attempt, [`Engine::delay`] only for a failed attempt.
 
-mod download;
 mod error;
-pub(crate) mod ops;
-mod ops_call;
-mod ops_media;
-mod recognize;
-mod results;
-pub(crate) mod shapes;
-mod teams;
-mod transport;
+mod identifier;
+mod recording;
 
-use crate::auth::{AccessKey, ConnectionString};
-use crate::http::{Endpoint, Method, Request, Response};
-use crate::retry::RetryPolicy;
-use crate::Error;
-use error::Failure;
-use ops::{Ctx, Decode, Plan};
-use serde_json::Value;
-use std::rc::Rc;
-use transport::{Auth, Received};
+pub use identifier::identifier_model;
+
+use crate::auth::{AccessKey, BearerToken, ConnectionString, Credential};
+use crate::http::{Endpoint, Method, Request};
+use crate::retry::{RetryHints, RetryPolicy};
+use error::throw;
 use wasm_bindgen::prelude::*;
 
-struct Inner {
-    endpoint: Endpoint,
-    auth: Auth,
-    ctx: Ctx,
-    policy: RetryPolicy,
+#[wasm_bindgen(inline_js = "export function random(buf) { crypto.getRandomValues(buf); }")]
+extern "C" {
+    fn random(buf: &mut [u8]);
+}
+
+/// A random version-4 UUID (`crypto.getRandomValues`), for generated `operationContext`s.
+#[wasm_bindgen]
+pub fn uuid() -> String {
+    let mut bytes = [0u8; 16];
+    random(&mut bytes);
+    crate::http::uuid_v4_from_bytes(bytes)
 }
 
 /// The engine behind `CallAutomationClient` (use the wrapper, not this class).
 #[wasm_bindgen]
-pub struct Client {
-    inner: Rc<Inner>,
+pub struct Engine {
+    endpoint: Endpoint,
+    /// `None` for a token credential (the wrapper passes the token to [`Engine::sign`]).
+    key: Option<AccessKey>,
+    policy: RetryPolicy,
 }
 
-impl core::fmt::Debug for Client {
+impl core::fmt::Debug for Engine {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Client")
-            .field("endpoint", &self.inner.endpoint.to_string())
+        f.debug_struct("Engine")
+            .field("endpoint", &self.endpoint)
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
     }
 }
 
-fn js_err(e: Error) -> JsValue {
-    error::to_js(&Failure::Core(e))
+fn secs(ms: f64) -> u64 {
+    // `as` saturates: NaN and negatives become 0, which `Date.now()` never gives.
+    (ms / 1000.0) as u64
 }
 
-fn client_options(json: Option<String>) -> Result<(String, Option<Value>, RetryPolicy), Error> {
-    let v: Value = match json {
-        Some(j) => serde_json::from_slice(j.as_bytes())
-            .map_err(|e| Error::invalid("options", e.to_string()))?,
-        None => Value::Null,
-    };
-    let api = v
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .unwrap_or(crate::DEFAULT_API_VERSION)
-        .to_owned();
-    let source = v
-        .get("sourceIdentity")
-        .and_then(|s| s.get("communicationUserId"))
-        .and_then(Value::as_str);
-    let source = source
-        .filter(|s| !s.is_empty())
-        .map(|id| shapes::object([("id", shapes::s(id))]));
-    let mut policy = RetryPolicy::default();
-    // `get` chains, not `Value::pointer` (its JSON-pointer unescaping is extra wasm).
-    let retry = v.get("retryOptions");
-    if let Some(n) = retry
-        .and_then(|r| r.get("maxRetries"))
-        .and_then(Value::as_u64)
-    {
-        policy.max_retries = u32::try_from(n).unwrap_or(u32::MAX);
+fn method(name: &str) -> Method {
+    match name {
+        "POST" => Method::Post,
+        "DELETE" => Method::Delete,
+        _ => Method::Get,
     }
-    if let Some(ms) = retry
-        .and_then(|r| r.get("retryDelayInMs"))
-        .and_then(Value::as_u64)
-    {
-        policy.base_delay_ms = ms;
-    }
-    if let Some(ms) = retry
-        .and_then(|r| r.get("maxRetryDelayInMs"))
-        .and_then(Value::as_u64)
-    {
-        policy.max_delay_ms = ms;
-    }
-    Ok((api, source, policy))
-}
-
-fn auth_of(endpoint_or_cs: &str, credential: JsValue) -> Result<(Endpoint, Auth), Error> {
-    if credential.is_undefined() || credential.is_null() {
-        let cs: ConnectionString = endpoint_or_cs.parse()?;
-        return Ok((cs.endpoint().clone(), Auth::Key(cs.access_key().clone())));
-    }
-    let endpoint = Endpoint::parse(endpoint_or_cs)?;
-    let key = js_sys::Reflect::get(&credential, &"key".into())
-        .ok()
-        .and_then(|k| k.as_string());
-    if let Some(key) = key {
-        return Ok((endpoint, Auth::Key(AccessKey::from_base64(&key)?)));
-    }
-    let get_token =
-        js_sys::Reflect::get(&credential, &"getToken".into()).unwrap_or(JsValue::UNDEFINED);
-    if get_token.is_function() {
-        return Ok((
-            endpoint,
-            Auth::Token {
-                credential,
-                cached: Default::default(),
-            },
-        ));
-    }
-    Err(Error::invalid(
-        "credential",
-        "must be a KeyCredential ({key}) or a TokenCredential ({getToken})",
-    ))
 }
 
 #[wasm_bindgen]
-impl Client {
-    /// `new Client(connectionString, undefined, optionsJson)` or
-    /// `new Client(endpoint, credential, optionsJson)`.
+impl Engine {
+    /// `new Engine(connectionString)`, `new Engine(endpoint, key)` (a `KeyCredential`'s
+    /// base64 key) or `new Engine(endpoint, undefined, true)` (a `TokenCredential`).
     ///
     /// # Errors
-    /// Throws an `InvalidInputError` for a malformed connection string, endpoint or credential.
+    /// Throws an `InvalidInputError` naming `connectionString`'s part, `endpoint` or
+    /// `credential.key`; the message never contains the key.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        endpoint_or_cs: &str,
-        credential: JsValue,
-        options_json: Option<String>,
-    ) -> Result<Client, JsValue> {
-        let (endpoint, auth) = auth_of(endpoint_or_cs, credential).map_err(js_err)?;
-        let (api_version, source_identity, policy) =
-            client_options(options_json).map_err(js_err)?;
-        let ctx = Ctx {
-            api_version,
-            source_identity,
+    pub fn new(endpoint_or_cs: &str, key: Option<String>, token: bool) -> Result<Engine, JsValue> {
+        let (endpoint, key) = match (key, token) {
+            (_, true) => (Endpoint::parse(endpoint_or_cs).map_err(throw)?, None),
+            (Some(k), false) => (
+                Endpoint::parse(endpoint_or_cs).map_err(throw)?,
+                Some(AccessKey::from_base64(&k).map_err(throw)?),
+            ),
+            (None, false) => {
+                let cs: ConnectionString = endpoint_or_cs.parse().map_err(throw)?;
+                (cs.endpoint().clone(), Some(cs.access_key().clone()))
+            }
         };
-        Ok(Client {
-            inner: Rc::new(Inner {
-                endpoint,
-                auth,
-                ctx,
-                policy,
-            }),
+        Ok(Engine {
+            endpoint,
+            key,
+            policy: RetryPolicy::default(),
         })
+    }
+
+    /// Sets the retry bounds (`retryOptions` of the official client); absent values keep
+    /// the defaults (3 retries, 800 ms base, 64 s ceiling).
+    pub fn retry(&mut self, max_retries: Option<f64>, base_ms: Option<f64>, max_ms: Option<f64>) {
+        if let Some(n) = max_retries.filter(|n| *n >= 0.0) {
+            self.policy.max_retries = n as u32;
+        }
+        if let Some(ms) = base_ms.filter(|n| *n >= 0.0) {
+            self.policy.base_delay_ms = ms as u64;
+        }
+        if let Some(ms) = max_ms.filter(|n| *n >= 0.0) {
+            self.policy.max_delay_ms = ms as u64;
+        }
     }
 
     /// The endpoint as a URL string (`https://host/`).
     #[wasm_bindgen(getter)]
     pub fn endpoint(&self) -> String {
-        self.inner.endpoint.to_string()
+        self.endpoint.to_string()
     }
 
-    /// Runs method `op` with the JSON array `args_json`; resolves to the JSON text of the
-    /// result (or `undefined`), rejects with an `Error` (see `error.rs`).
-    pub fn call(&self, op: String, args_json: String, signal: JsValue) -> js_sys::Promise {
-        let inner = Rc::clone(&self.inner);
-        wasm_bindgen_futures::future_to_promise(async move {
-            match run(&inner, &op, &args_json, &signal).await {
-                // `serde_json::to_string`, not `Value`'s `Display`: that one goes through
-                // `core::fmt` and an io adapter, both extra code in the wasm. Serializing a
-                // `Value` cannot fail (its keys are strings).
-                Ok(Some(v)) => Ok(JsValue::from(serde_json::to_string(&v).unwrap_or_default())),
-                Ok(None) => Ok(JsValue::UNDEFINED),
-                Err(f) => Err(error::to_js(&f)),
-            }
-        })
+    /// The endpoint's authority (the `x-ms-host` of recording requests).
+    #[wasm_bindgen(getter)]
+    pub fn host(&self) -> String {
+        self.endpoint.authority().to_owned()
     }
 
-    /// Signs a recording download (`GET`) or delete (`DELETE`) of `url`; resolves to
-    /// `{url, method, headers}` for `fetch`, rejects with an `InvalidInputError` for a URL
-    /// outside the allowed recording hosts or a bad range.
-    pub fn recording_request(
+    /// Authenticates one attempt of `method path_and_query` with `body` at `now_ms`:
+    /// `[url, x-ms-date, x-ms-content-sha256 ("" for bearer), authorization]`.
+    /// `path_and_query` is already encoded and relative to the endpoint, whose base path
+    /// is added — except for a `recording` request, which goes to a recording URL and is
+    /// signed for its bare path (as the official package does). `token` is the bearer
+    /// token of a token credential.
+    pub fn sign(
         &self,
-        method: String,
-        url: String,
-        offset: JsValue,
-        length: JsValue,
-    ) -> js_sys::Promise {
-        let inner = Rc::clone(&self.inner);
-        wasm_bindgen_futures::future_to_promise(async move {
-            download::signed(
-                &inner.endpoint,
-                &inner.auth,
-                &method,
-                &url,
-                offset.as_f64(),
-                length.as_f64(),
-            )
-            .await
-            .map_err(js_err)
-        })
-    }
-}
-
-async fn run(
-    inner: &Inner,
-    op: &str,
-    args_json: &str,
-    signal: &JsValue,
-) -> Result<Option<Value>, Failure> {
-    // Parsed as a `Value`, never a typed `Vec`: any typed deserialization links serde's
-    // type-error formatting (incl. f64 `Display`) into the wasm.
-    let args = match serde_json::from_slice(args_json.as_bytes()) {
-        Ok(Value::Array(args)) => args,
-        Ok(_) => return Err(Error::invalid("arguments", "must be a JSON array").into()),
-        Err(e) => return Err(Error::invalid("arguments", e.to_string()).into()),
-    };
-    let mut uuid = transport::uuid;
-    let Plan {
-        request,
-        repeatable,
-        decode,
-    } = ops::plan(op, &args, &inner.ctx, &mut uuid)?;
-    let received = send(inner, request, repeatable, signal).await?;
-    if decode == Decode::Participants {
-        return list_all(inner, received, signal).await.map(Some);
-    }
-    Ok(results::decode(&decode, &received.body)?)
-}
-
-async fn send(
-    inner: &Inner,
-    req: Request,
-    repeatable: bool,
-    signal: &JsValue,
-) -> Result<Received, Failure> {
-    let r = transport::execute(
-        &inner.endpoint,
-        &inner.auth,
-        &inner.policy,
-        req,
-        repeatable,
-        signal,
-    )
-    .await?;
-    let view = Response {
-        status: r.status,
-        headers: &r.headers,
-        body: &r.body,
-    };
-    if view.is_success() {
-        Ok(r)
-    } else {
-        Err(crate::api::response::service_error(&view).into())
-    }
-}
-
-// Follows `nextLink` pages, as the official `listParticipants` does, collecting every participant.
-async fn list_all(inner: &Inner, first: Received, signal: &JsValue) -> Result<Value, Failure> {
-    let mut values = Vec::new();
-    let mut page: Value = serde_json::from_slice(&first.body)
-        .map_err(|e| Error::decode("participants", e.to_string()))?;
-    loop {
-        if let Value::Array(list) = results::participants(page.get("value")) {
-            values.extend(list);
-        }
-        let Some(next) = page
-            .get("nextLink")
-            .and_then(Value::as_str)
-            .filter(|n| !n.is_empty())
-        else {
-            break;
+        method_name: &str,
+        path_and_query: &str,
+        body: &str,
+        now_ms: f64,
+        token: Option<String>,
+        recording: bool,
+    ) -> Vec<String> {
+        let mut req = Request::new(method(method_name), path_and_query);
+        req.body = Some(body.to_owned());
+        let credential = match (&self.key, token) {
+            (Some(k), _) => Credential::Key(k.clone()),
+            (None, t) => Credential::Bearer(BearerToken(t.unwrap_or_default())),
         };
-        let path = same_origin_path(&inner.endpoint, next)?;
-        let r = send(
-            inner,
-            Request::new(Method::Get, path).header("accept", "application/json"),
-            false,
-            signal,
-        )
-        .await?;
-        page = serde_json::from_slice(&r.body)
-            .map_err(|e| Error::decode("participants", e.to_string()))?;
+        if recording {
+            credential.apply(&mut req, self.endpoint.authority(), secs(now_ms));
+        } else {
+            credential.apply_for_endpoint(&mut req, &self.endpoint, secs(now_ms));
+        }
+        let header = |n: &str| req.get_header(n).unwrap_or_default().to_owned();
+        vec![
+            req.url(&self.endpoint),
+            header("x-ms-date"),
+            header("x-ms-content-sha256"),
+            header("authorization"),
+        ]
     }
-    Ok(shapes::object([("values", Value::Array(values))]))
-}
 
-// A nextLink is followed only on the client's own endpoint: the signature must never be sent elsewhere.
-fn same_origin_path(endpoint: &Endpoint, next: &str) -> Result<String, Error> {
-    if next.starts_with('/') {
-        return Ok(next.to_owned());
+    /// A fresh `[Repeatability-Request-ID, Repeatability-First-Sent]` pair (random v4
+    /// UUID from `crypto.getRandomValues`, IMF-fixdate of `now_ms`); the wrapper sends the
+    /// same pair on every retry of the request.
+    pub fn repeatability(&self, now_ms: f64) -> Vec<String> {
+        // The pair `http::Repeatability::from_random` builds, from the same two parts.
+        vec![uuid(), crate::time::http_date(secs(now_ms))]
     }
-    let origin = format!("{}://{}", endpoint.scheme(), endpoint.authority());
-    match next.strip_prefix(&origin) {
-        Some(rest) if rest.starts_with('/') => Ok(rest.to_owned()),
-        _ => Err(Error::decode(
-            "nextLink",
-            "points outside the client's endpoint",
-        )),
+
+    /// After attempt `attempt` (0-based) ended with `status` (0: no response at all), the
+    /// milliseconds to wait before sending again, or -1 to stop (success, non-retriable
+    /// status, budget spent, or a server asking for more than the ceiling).
+    pub fn delay(
+        &self,
+        attempt: u32,
+        status: u16,
+        retry_after_ms: Option<String>,
+        retry_after: Option<String>,
+        now_ms: f64,
+    ) -> f64 {
+        let decided = if status == 0 {
+            self.policy.decide_transport_failure(attempt)
+        } else {
+            let hints = RetryHints {
+                retry_after_ms: retry_after_ms.as_deref(),
+                retry_after: retry_after.as_deref(),
+            };
+            self.policy.decide(status, hints, attempt, secs(now_ms))
+        };
+        decided.map_or(-1.0, |ms| ms as f64)
+    }
+
+    /// Checks a recording download (`delete` false) or delete URL and the requested range:
+    /// `[path to sign, Range header or ""]`.
+    ///
+    /// # Errors
+    /// Throws an `InvalidInputError` for a URL that is not an https URL on a recording host
+    /// (loopback allowed for emulators), or a bad `offset`/`length`.
+    pub fn recording(
+        &self,
+        delete: bool,
+        url: &str,
+        offset: Option<f64>,
+        length: Option<f64>,
+    ) -> Result<Vec<String>, JsValue> {
+        let field = if delete {
+            "deleteLocationUrl"
+        } else {
+            "sourceLocationUrl"
+        };
+        let path = recording::recording_url(url, field).map_err(throw)?;
+        let range = if delete {
+            None
+        } else {
+            recording::range(offset, length).map_err(throw)?
+        };
+        Ok(vec![path.to_owned(), range.unwrap_or_default()])
     }
 }

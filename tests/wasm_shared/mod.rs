@@ -1,87 +1,105 @@
-//! Checks of the npm face that need a real JS engine: shared by `wasm_node.rs` (Node) and
-//! `wasm_browser.rs` (headless Chromium).
+//! Checks of the npm face's wasm exports that need a real JS engine: shared by
+//! `wasm_node.rs` (Node) and `wasm_browser.rs` (headless Chromium). The JS wrapper around
+//! them is tested end to end by tests/js/package.
 
-use callsteer::js::Client;
+use callsteer::js::{identifier_model, uuid, Engine};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 fn prop(v: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(v, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn client(options: &str) -> Client {
-    let cs = "endpoint=http://127.0.0.1:9/;accesskey=cHc9PQ==";
-    Client::new(cs, JsValue::UNDEFINED, Some(options.to_owned())).expect("valid connection string")
+fn text(v: &JsValue, key: &str) -> Option<String> {
+    prop(v, key).as_string()
 }
 
-/// A malformed connection string throws an `Error` instance naming the field.
-pub fn bad_connection_string_throws_a_js_error() {
-    let err = Client::new("endpoint=https://x/", JsValue::UNDEFINED, None).expect_err("must fail");
+fn assert_invalid(err: &JsValue, field: &str) {
     assert!(err.is_instance_of::<js_sys::Error>());
-    assert_eq!(
-        prop(&err, "name").as_string().as_deref(),
-        Some("InvalidInputError")
-    );
-    assert_eq!(
-        prop(&err, "code").as_string().as_deref(),
-        Some("InvalidInput")
-    );
-    assert!(prop(&err, "field").as_string().is_some());
+    assert_eq!(text(err, "name").as_deref(), Some("InvalidInputError"));
+    assert_eq!(text(err, "code").as_deref(), Some("InvalidInput"));
+    assert_eq!(text(err, "field").as_deref(), Some(field));
 }
 
-/// Bad arguments reject before any request, with the offending field.
-pub async fn bad_arguments_reject_before_sending() {
-    let c = client("{}");
-    let promise = c.call(
-        "conn.hangUp".into(),
-        r#"["conn-1", "yes"]"#.into(),
-        JsValue::UNDEFINED,
-    );
-    let err = JsFuture::from(promise).await.expect_err("must reject");
-    assert_eq!(
-        prop(&err, "name").as_string().as_deref(),
-        Some("InvalidInputError")
-    );
-    assert_eq!(
-        prop(&err, "field").as_string().as_deref(),
-        Some("isForEveryone")
-    );
+/// The `pw==` key and clock of the official HMAC vectors (tests/fixtures/hmac-vectors.md).
+const NOW_MS: f64 = 1_649_873_352_000.0;
+
+/// A malformed connection string or key throws an `Error` naming the field, never the key.
+pub fn bad_credentials_throw_js_errors() {
+    let err = Engine::new("endpoint=https://x/", None, false).expect_err("no access key");
+    assert_invalid(&err, "accesskey");
+    let err = Engine::new("https://x.example", Some("%%%secret".into()), false).expect_err("bad key");
+    assert!(!text(&err, "message").unwrap_or_default().contains("secret"));
+    let err = Engine::new("ftp://x", None, true).expect_err("bad endpoint");
+    assert_invalid(&err, "endpoint");
 }
 
-/// A refused connection goes through the real global `fetch` and surfaces as a
-/// `RestError` with `code: "REQUEST_SEND_ERROR"` once the (zero) retry budget is spent.
-pub async fn unreachable_endpoint_is_a_transport_error() {
-    let c = client(r#"{"retryOptions":{"maxRetries":0}}"#);
-    let promise = c.call(
-        "conn.hangUp".into(),
-        r#"["conn-1", false]"#.into(),
-        JsValue::UNDEFINED,
-    );
-    let err = JsFuture::from(promise).await.expect_err("port 9 refuses");
-    assert!(err.is_instance_of::<js_sys::Error>());
-    assert_eq!(prop(&err, "name").as_string().as_deref(), Some("RestError"));
-    assert_eq!(
-        prop(&err, "code").as_string().as_deref(),
-        Some("REQUEST_SEND_ERROR")
-    );
+/// Signing through the export gives the official vectors (J1, J2) byte for byte.
+pub fn signs_the_official_vectors() {
+    let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
+    let j1 = e.sign("GET", "/testPath?testQuery=test", "", NOW_MS, None, false);
+    assert_eq!(j1[0], "https://example.com/testPath?testQuery=test");
+    assert_eq!(j1[1], "Wed, 13 Apr 2022 18:09:12 GMT");
+    assert_eq!(j1[2], "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+    assert!(j1[3].ends_with("Signature=DGdgwggJWnQyc6EHjR/Vbqg1ES64KpD6U2XwTDDj3tU="), "{}", j1[3]);
+    let j2 = e.sign("GET", "/testPath", "", NOW_MS, None, true);
+    assert!(j2[3].ends_with("Signature=+6tWkg3lNKVjQHHmxkdGQcJjUgzclsWTMebnuCz1ngU="), "{}", j2[3]);
+    let bearer = Engine::new("https://example.com", None, true).unwrap();
+    let b = bearer.sign("POST", "/x", "{}", NOW_MS, Some("tok".into()), false);
+    assert_eq!((b[2].as_str(), b[3].as_str()), ("", "Bearer tok"));
 }
 
-/// An already-aborted signal rejects with `AbortError`.
-pub async fn aborted_signal_rejects_with_abort_error() {
-    let c = client("{}");
-    let controller = web_abort_controller();
-    let abort: js_sys::Function = prop(&controller, "abort").unchecked_into();
-    abort.call0(&controller).expect("abort()");
-    let signal = prop(&controller, "signal");
-    let promise = c.call("conn.hangUp".into(), r#"["conn-1", false]"#.into(), signal);
-    let err = JsFuture::from(promise).await.expect_err("aborted");
-    assert_eq!(
-        prop(&err, "name").as_string().as_deref(),
-        Some("AbortError")
-    );
+/// Repeatability ids and operation contexts are random v4 UUIDs from `crypto.getRandomValues`.
+pub fn randomness_comes_from_the_host_crypto() {
+    let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
+    let [a, date]: [String; 2] = e.repeatability(NOW_MS).try_into().unwrap();
+    assert_eq!(date, "Wed, 13 Apr 2022 18:09:12 GMT");
+    let b = uuid();
+    assert_ne!(a, b);
+    for id in [&a, &b] {
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4", "{id}");
+        assert!("89ab".contains(&id[19..20]), "{id}");
+    }
 }
 
-fn web_abort_controller() -> JsValue {
-    let ctor: js_sys::Function = prop(&js_sys::global(), "AbortController").unchecked_into();
-    js_sys::Reflect::construct(&ctor, &js_sys::Array::new()).expect("new AbortController()")
+/// The retry policy as the wrapper sees it: milliseconds to wait, or -1.
+pub fn retry_decisions_cross_the_boundary() {
+    let mut e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
+    assert_eq!(e.delay(0, 503, None, Some("2".into()), NOW_MS), 2000.0);
+    assert_eq!(e.delay(0, 429, Some("20".into()), None, NOW_MS), 20.0);
+    assert_eq!(e.delay(0, 400, None, None, NOW_MS), -1.0);
+    assert_eq!(e.delay(0, 0, None, None, NOW_MS), 800.0, "no response: backoff");
+    assert_eq!(e.delay(3, 503, None, None, NOW_MS), -1.0, "budget spent");
+    e.retry(Some(0.0), None, None);
+    assert_eq!(e.delay(0, 0, None, None, NOW_MS), -1.0);
+}
+
+/// Identifier objects become wire models through Reflect; bad ones throw naming the field.
+pub fn identifiers_become_wire_models() {
+    let phone = js_sys::JSON::parse(r#"{"phoneNumber":"+14255550123"}"#).unwrap();
+    let m = identifier_model(&phone, "targets[0]", true).unwrap();
+    assert_eq!(text(&m, "rawId").as_deref(), Some("4:+14255550123"));
+    assert_eq!(text(&m, "kind").as_deref(), Some("phoneNumber"));
+    let p = prop(&m, "phoneNumber");
+    assert_eq!(text(&p, "value").as_deref(), Some("+14255550123"));
+    assert_eq!(prop(&p, "isAnonymous").as_bool(), Some(false));
+    let teams = js_sys::JSON::parse(r#"{"microsoftTeamsUserId":"u","cloud":"gcch"}"#).unwrap();
+    let m = identifier_model(&teams, "t", false).unwrap();
+    assert_eq!(text(&m, "rawId").as_deref(), Some("8:gcch:u"));
+    assert!(prop(&m, "kind").is_undefined(), "no kind when not asked for");
+    for bad in [JsValue::from_str("8:acs:x"), JsValue::NULL, js_sys::Array::new().into()] {
+        assert_invalid(&identifier_model(&bad, "targets[1]", true).unwrap_err(), "targets[1]");
+    }
+    let empty = js_sys::Object::new();
+    assert_invalid(&identifier_model(&empty, "participant", true).unwrap_err(), "participant");
+}
+
+/// Recording URLs outside the recording hosts never get a signed request.
+pub fn recording_urls_are_checked() {
+    let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
+    let ok = e.recording(false, "https://eu.asm.skype.com/v1/objects/a/content", Some(10.0), Some(5.0)).unwrap();
+    assert_eq!(ok, ["/v1/objects/a/content", "bytes=10-14"]);
+    let err = e.recording(true, "https://evil.example/r", None, None).unwrap_err();
+    assert_invalid(&err, "deleteLocationUrl");
+    let _ = err.dyn_into::<js_sys::Error>().unwrap();
 }

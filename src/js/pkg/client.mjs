@@ -1,221 +1,685 @@
-// The official class/method shape over the wasm engine (src/js/mod.rs `Client`).
-// Arguments cross as JSON text; the engine checks them, builds, signs, sends and retries
-// the request and decodes the answer. This file only routes calls and adds JS objects
-// (CallConnection in results, ReadableStream downloads).
-import { Client } from "./engine.js";
+// The official class/method shape over the wasm engine (src/js/mod.rs).
+//
+// Split (src/js/mod.rs explains why): the engine owns the key, signs every attempt, makes
+// repeatability ids, decides retries and turns identifiers into wire models with the core's
+// raw-id rules; this file maps option bags to request bodies exactly as the official package
+// does, sends them with the global fetch, and maps responses to the official result shapes.
+// Field names and defaults are pinned by the oracle suite (tests/js/package), which sends every
+// method through both packages and compares the wire.
+import { Engine, identifierModel, uuid } from "./engine.js";
+import { identifierFromModel } from "./events.mjs";
 
-const isCredential = (c) =>
-  !!c && (typeof c.key === "string" || typeof c.getToken === "function");
+// Default api-version: the core's DEFAULT_API_VERSION (tests/js_wrapper.rs keeps them equal).
+const API_VERSION = "2026-03-12";
+const SCOPE = "https://communication.azure.com//.default";
 
-function run(engine, op, args, options) {
-  const signal = options && options.abortSignal;
-  return engine
-    .call(op, JSON.stringify(args), signal)
-    .then((text) => (text === undefined ? undefined : JSON.parse(text)));
+// ---- errors: the shapes src/js/error.rs documents ----
+function fail(name, code, message, extra) {
+  const e = new Error(message);
+  e.name = name;
+  e.code = code;
+  return Object.assign(e, extra);
+}
+const invalid = (field, reason) => fail("InvalidInputError", "InvalidInput", `invalid ${field}: ${reason}`, { field });
+const aborted = () => fail("AbortError", "ABORT_ERR", "The operation was aborted.");
+
+// ---- argument readers: null and undefined both mean "absent" ----
+const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+function obj(v, field) {
+  if (!isObj(v)) throw invalid(field, "must be an object");
+  return v;
+}
+const opts = (v, field = "options") => (v == null ? {} : obj(v, field));
+const get = (o, k) => (o[k] === null ? undefined : o[k]);
+function str(v, field) {
+  if (typeof v !== "string") throw invalid(field, "must be a string");
+  return v;
+}
+function nonEmpty(v, field) {
+  if (!str(v, field).trim()) throw invalid(field, "must not be empty");
+  return v;
+}
+function optStr(o, k, field) {
+  const v = get(o, k);
+  if (v !== undefined && typeof v !== "string") throw invalid(`${field}.${k}`, "must be a string");
+  return v;
+}
+const pick = (o, keys) => Object.fromEntries(keys.map((k) => [k, get(o, k)]));
+const context = (o) => o.operationContext || uuid(); // the official default: a fresh UUID
+const callback = (o) => get(o, "operationCallbackUrl");
+// RFC 3986 path segment: encodeURIComponent leaves !'()* alone.
+const seg = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+
+// ---- identifiers (the engine builds the models) ----
+const model = (v, field, kind = true) => identifierModel(v, field, kind);
+function models(v, field, kind = true) {
+  if (!Array.isArray(v)) throw invalid(field, "must be an array of identifiers");
+  return v.map((t, i) => model(t, `${field}[${i}]`, kind));
+}
+// PhoneNumberIdentifierModelConverter: {phoneNumber} → {value, isAnonymous, assertedId?}.
+const phoneModel = (v, field) => (v == null || v.phoneNumber == null ? undefined : model(v, field, false).phoneNumber);
+
+// ---- request shapes ----
+const SOURCES = {
+  fileSource: ["file", "uri", "url"],
+  textSource: ["text", "text", "text", "sourceLocale", "voiceKind", "voiceName", "customVoiceEndpointId"],
+  ssmlSource: ["ssml", "ssmlText", "ssmlText", "customVoiceEndpointId"],
+};
+function playSource(v, field) {
+  obj(v, field);
+  const spec = SOURCES[optStr(v, "kind", field)];
+  if (!spec) throw invalid(`${field}.kind`, "must be fileSource, textSource or ssmlSource");
+  const [wire, required, jsName, ...more] = spec;
+  const inner = { [required]: get(v, jsName), ...pick(v, more) };
+  if (typeof inner[required] !== "string") throw invalid(`${field}.${jsName}`, "must be a string");
+  return { kind: wire, [wire]: inner, playSourceCacheId: v.playSourceCacheId || get(v, "playsourcacheid") };
+}
+function playSources(v, field) {
+  if (!Array.isArray(v)) throw invalid(field, "must be an array of play sources");
+  return v.map((p, i) => playSource(p, `${field}[${i}]`));
+}
+// {id, kind} → {serverCallId | groupCallId | roomId, kind}; unknown kinds are server calls.
+function locator(v, field) {
+  obj(v, field);
+  const id = optStr(v, "id", field);
+  if (id === undefined) throw invalid(`${field}.id`, "must be a string");
+  const kind = optStr(v, "kind", field);
+  if (kind === "groupCallLocator") return { groupCallId: id, kind };
+  if (kind === "roomCallLocator") return { roomId: id, kind };
+  return { serverCallId: id, kind: "serverCallLocator" };
+}
+const streaming = (o) => pick(o, ["callIntelligenceOptions", "mediaStreamingOptions", "transcriptionOptions"]);
+
+// createCustomCallingContextInternal: entries → {sipHeaders, voipHeaders, teamsPhoneCallDetails?}.
+function customContext(v, field) {
+  const sipHeaders = {};
+  const voipHeaders = {};
+  let teamsPhoneCallDetails;
+  if (v != null && !Array.isArray(v)) throw invalid(field, "must be an array");
+  (v || []).forEach((e, i) => {
+    const f = `${field}[${i}]`;
+    obj(e, f);
+    const key = optStr(e, "key", f) ?? "undefined";
+    const value = get(e, "value") ?? null;
+    const kind = optStr(e, "kind", f);
+    if (kind === "sipuui") sipHeaders["User-To-User"] = value;
+    else if (kind === "sipx") sipHeaders[(optStr(e, "sipHeaderPrefix", f) === "X-" ? "X-" : "X-MS-Custom-") + key] = value;
+    else if (kind === "voip") voipHeaders[key] = value;
+    else if (kind === "TeamsPhoneCallDetails") teamsPhoneCallDetails = teamsDetails(e, f);
+  });
+  return { sipHeaders, voipHeaders, teamsPhoneCallDetails };
+}
+// teamsPhoneCallDetailsModelConverter.
+const optModel = (o, k, field) => (get(o, k) === undefined ? undefined : model(o[k], `${field}.${k}`));
+function teamsDetails(e, f) {
+  const caller = get(e, "teamsPhoneCallerDetails");
+  const source = get(e, "teamsPhoneSourceDetails");
+  const out = pick(e, ["sessionId", "intent", "callTopic", "callContext", "transcriptUrl", "callSentiment", "suggestedActions"]);
+  if (caller !== undefined) {
+    obj(caller, f);
+    out.teamsPhoneCallerDetails = {
+      caller: optModel(caller, "caller", f),
+      ...pick(caller, ["name", "phoneNumber", "recordId", "screenPopUrl", "isAuthenticated", "additionalCallerInformation"]),
+    };
+  }
+  if (source !== undefined) {
+    obj(source, f);
+    const s = { source: optModel(source, "source", f), ...pick(source, ["language", "status"]) };
+    const targets = Object.entries(isObj(source.intendedTargets) ? source.intendedTargets : {});
+    if (targets.length) s.intendedTargets = Object.fromEntries(targets.map(([k, t]) => [k, model(t, `${f}.intendedTargets.${k}`)]));
+    out.teamsPhoneSourceDetails = s;
+  }
+  return out;
 }
 
-function withConnection(engine, result) {
-  const id = result.callConnectionId;
-  return { callConnectionProperties: result, callConnection: new CallConnection(engine, id) };
+// CallMedia.startRecognizing → RecognizeRequest, with the official defaults.
+function recognizeBody(o, target) {
+  const r = {
+    interruptPrompt: get(o, "interruptPrompt"),
+    initialSilenceTimeoutInSeconds: o.initialSilenceTimeoutInSeconds || 5,
+    targetParticipant: target,
+  };
+  const dtmf = () => ({ interToneTimeoutInSeconds: o.interToneTimeoutInSeconds || 2, maxTonesToCollect: get(o, "maxTonesToCollect"), stopTones: get(o, "stopDtmfTones") });
+  const silence = o.endSilenceTimeoutInSeconds;
+  const speech = () => ({ endSilenceTimeoutInMs: typeof silence === "number" && silence ? silence * 1000 : 2000 });
+  const speechModel = () => Object.assign(r, pick(o, ["speechLanguage", "speechRecognitionModelEndpointId"]));
+  let type;
+  switch (optStr(o, "kind", "options")) {
+    case "callMediaRecognizeDtmfOptions":
+      r.dtmfOptions = dtmf();
+      type = "dtmf";
+      break;
+    case "callMediaRecognizeChoiceOptions":
+      speechModel();
+      r.choices = get(o, "choices");
+      type = "choices";
+      break;
+    case "callMediaRecognizeSpeechOptions":
+      r.speechOptions = speech();
+      speechModel();
+      type = "speech";
+      break;
+    case "callMediaRecognizeSpeechOrDtmfOptions":
+      r.speechOptions = speech();
+      r.dtmfOptions = dtmf();
+      speechModel();
+      type = "speechOrDtmf";
+      break;
+    default:
+      throw invalid("options.kind", "Invalid recognizeOptions: unknown kind");
+  }
+  return {
+    recognizeInputType: type,
+    playPrompt: o.playPrompt ? playSource(o.playPrompt, "options.playPrompt") : undefined,
+    playPrompts: get(o, "playPrompts") === undefined ? undefined : playSources(o.playPrompts, "options.playPrompts"),
+    interruptCallMediaOperation: get(o, "interruptCallMediaOperation"),
+    recognizeOptions: r,
+    operationContext: get(o, "operationContext"),
+    operationCallbackUri: callback(o),
+  };
 }
+
+// ---- response shapes ----
+const phone = (x) => (x && x.value != null ? { phoneNumber: x.value } : undefined);
+// callParticipantConverter: the identifier mapped back, the rest as-is.
+function participant(p) {
+  const { identifier, ...rest } = isObj(p) ? p : {};
+  if (identifier != null) rest.identifier = identifierFromModel(identifier);
+  return rest;
+}
+const participants = (list) => (Array.isArray(list) ? list.map(participant) : []);
+// callConnectionPropertiesConverter.
+function properties(v) {
+  const { source, answeredBy, answeredFor, targets, sourceCallerIdNumber, ...o } = v;
+  if (isObj(source)) o.source = identifierFromModel(source);
+  const user = answeredBy && answeredBy.id;
+  if (typeof user === "string" && user) o.answeredby = { communicationUserId: user }; // sic: the official key
+  if (phone(answeredFor)) o.answeredFor = phone(answeredFor);
+  if (Array.isArray(targets)) o.targetParticipants = targets.map(identifierFromModel);
+  if (phone(sourceCallerIdNumber)) o.sourceCallerIdNumber = phone(sourceCallerIdNumber);
+  // The official runtime returns `callbackUri` while its typings declare `callbackUrl`: both are
+  // set, so code written against either keeps working.
+  if (o.callbackUri !== undefined) o.callbackUrl = o.callbackUri;
+  return o;
+}
+const recordingState = (v) => pick(v, ["recordingId", "recordingKind", "recordingState"]);
+const asIs = (v) => v;
+
+// A CommunicationErrorResponse with the field types of the spec (else: no error body, as the core).
+const optText = (v) => v == null || typeof v === "string";
+const wellTyped = (w) =>
+  isObj(w) && optText(w.code) && optText(w.message) && optText(w.target) &&
+  (w.details == null || (Array.isArray(w.details) && w.details.every((d) => isObj(d) && optText(d.code) && optText(d.message) && optText(d.target)))) &&
+  (w.innererror == null || (isObj(w.innererror) && optText(w.innererror.code)));
+
+async function serviceError(r) {
+  let w;
+  try {
+    w = JSON.parse(await r.text()).error;
+  } catch {}
+  if (!wellTyped(w)) w = undefined;
+  const requestId = r.headers.get("x-ms-request-id") ?? r.headers.get("x-ms-client-request-id") ?? undefined;
+  const code = w && w.code != null ? w.code : undefined;
+  let message = `service error ${r.status}${code ? " " + code : ""}: `;
+  message += w ? w.message ?? "" : `HTTP ${r.status} with no CommunicationErrorResponse body`;
+  if (requestId) message += ` (request id ${requestId})`;
+  const e = fail("RestError", code ?? "ServiceError", message, { statusCode: r.status });
+  const sub = w && w.innererror && w.innererror.code;
+  if (sub && /^[+-]?\d+$/.test(sub)) e.subCode = Number(sub);
+  if (requestId) e.requestId = requestId;
+  if (w && w.target != null) e.target = w.target;
+  if (w && w.details && w.details.length) e.details = w.details.map((d) => ({ code: d.code ?? "", message: d.message ?? "" }));
+  return e;
+}
+
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal && signal.aborted) return reject(aborted());
+    const stop = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(() => {
+      if (signal) signal.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    if (signal) signal.addEventListener("abort", stop, { once: true });
+  });
+}
+
+// The transport: one per client, shared by its CallConnection/CallMedia/CallRecording objects.
+class Core {
+  constructor(engine, apiVersion, source, credential) {
+    this.engine = engine;
+    this.api = apiVersion;
+    this.source = source;
+    this.credential = credential; // a TokenCredential, or undefined (the key is in the engine)
+    this.cached = undefined;
+    this.origin = new URL(engine.endpoint).origin;
+  }
+
+  // Bearer token for the ACS scope, reused until two minutes before it expires.
+  async token() {
+    if (!this.credential) return undefined;
+    const c = this.cached;
+    if (c && c.expiresOnTimestamp - 120_000 > Date.now()) return c.token;
+    let t;
+    try {
+      t = await this.credential.getToken([SCOPE]);
+    } catch (e) {
+      throw fail("AuthenticationError", "Unauthorized", "unauthorized: credential.getToken rejected", { cause: e });
+    }
+    if (!t || typeof t.token !== "string") throw fail("AuthenticationError", "Unauthorized", "unauthorized: credential.getToken returned no token");
+    this.cached = t;
+    return t.token;
+  }
+
+  // Sends until a final response: every attempt signed afresh, the same repeatability pair on
+  // every retry, waits as the engine's retry policy says, abort honoured at every step.
+  async send(method, pathAndQuery, body, repeatable, signal) {
+    const headers = { accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (repeatable) {
+      const [id, firstSent] = this.engine.repeatability(Date.now());
+      headers["repeatability-request-id"] = id;
+      headers["repeatability-first-sent"] = firstSent;
+    }
+    for (let attempt = 0; ; attempt++) {
+      if (signal && signal.aborted) throw aborted();
+      const [url, date, hash, authorization] = this.engine.sign(method, pathAndQuery, body ?? "", Date.now(), await this.token(), false);
+      headers["x-ms-date"] = date;
+      if (hash) headers["x-ms-content-sha256"] = hash;
+      headers.authorization = authorization;
+      let r;
+      let delay;
+      try {
+        r = await fetch(url, { method, headers, body, signal });
+      } catch (e) {
+        if (signal && signal.aborted) throw aborted();
+        delay = this.engine.delay(attempt, 0, undefined, undefined, Date.now());
+        if (delay < 0) throw fail("RestError", "REQUEST_SEND_ERROR", `transport failed: ${(e && e.message) || "fetch failed"}`, { cause: e });
+      }
+      if (r) {
+        if (r.ok) return r;
+        const h = r.headers;
+        delay = this.engine.delay(attempt, r.status, h.get("retry-after-ms") ?? h.get("x-ms-retry-after-ms"), h.get("retry-after"), Date.now());
+        if (delay < 0) throw await serviceError(r);
+        await r.arrayBuffer().catch(() => {});
+      }
+      await sleep(delay, signal);
+    }
+  }
+
+  // One operation: `path` without the api-version; `decode` maps the JSON answer (none: undefined).
+  async run(method, path, body, { repeatable = false, decode, options } = {}) {
+    const signal = options && options.abortSignal;
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const r = await this.send(method, `${path}?api-version=${encodeURIComponent(this.api)}`, text, repeatable, signal);
+    const value = await this.json(r);
+    return decode ? decode(value, signal) : undefined;
+  }
+
+  async json(r) {
+    const text = await r.text();
+    try {
+      return text ? JSON.parse(text) : {};
+    } catch (e) {
+      throw fail("DecodeError", "DecodeError", `cannot decode response body: ${e.message}`);
+    }
+  }
+
+  // listParticipants: every page, following nextLink only on the client's own endpoint (the
+  // signature must never go elsewhere).
+  async pages(first, signal) {
+    const values = [];
+    for (let page = first; ; ) {
+      values.push(...participants(page.value));
+      const next = page.nextLink;
+      if (typeof next !== "string" || !next) return { values };
+      let path = next;
+      if (!next.startsWith("/")) {
+        const rest = next.startsWith(this.origin) ? next.slice(this.origin.length) : "";
+        if (!rest.startsWith("/")) throw fail("DecodeError", "DecodeError", "cannot decode nextLink: points outside the client's endpoint");
+        path = rest;
+      }
+      page = await this.json(await this.send("GET", path, undefined, false, signal));
+    }
+  }
+}
+
+const isCredential = (c) => !!c && (typeof c.key === "string" || typeof c.getToken === "function");
+const connectionResult = (core) => (p) => ({ callConnectionProperties: properties(p), callConnection: new CallConnection(core, p.callConnectionId) });
 
 export class CallAutomationClient {
-  #engine;
+  #core;
   #source;
   constructor(connectionStringOrUrl, credentialOrOptions, maybeOptions = {}) {
     const credential = isCredential(credentialOrOptions) ? credentialOrOptions : undefined;
     const options = (credential ? maybeOptions : credentialOrOptions) || {};
-    const { apiVersion, sourceIdentity, retryOptions } = options;
-    this.#engine = new Client(
-      connectionStringOrUrl,
-      credential,
-      JSON.stringify({ apiVersion, sourceIdentity, retryOptions }),
-    );
+    const key = credential && typeof credential.key === "string" ? credential.key : undefined;
+    const engine = new Engine(str(connectionStringOrUrl, credential ? "endpoint" : "connectionString"), key, !!credential && key === undefined);
+    const retry = options.retryOptions || {};
+    engine.retry(retry.maxRetries, retry.retryDelayInMs, retry.maxRetryDelayInMs);
+    const { apiVersion, sourceIdentity } = options;
     this.#source = sourceIdentity;
+    const id = sourceIdentity && sourceIdentity.communicationUserId;
+    const source = typeof id === "string" && id ? { id } : undefined;
+    this.#core = new Core(engine, typeof apiVersion === "string" ? apiVersion : API_VERSION, source, key === undefined ? credential : undefined);
   }
   getCallConnection(callConnectionId) {
-    return new CallConnection(this.#engine, callConnectionId);
+    return new CallConnection(this.#core, callConnectionId);
   }
   getCallRecording() {
-    return new CallRecording(this.#engine);
+    return new CallRecording(this.#core);
   }
   getSourceIdentity() {
     const id = this.#source && this.#source.communicationUserId;
     return id ? { communicationUserId: id } : undefined;
   }
+  #connect(path, body, options) {
+    return this.#core.run("POST", path, body, { repeatable: true, decode: connectionResult(this.#core), options });
+  }
+  #create(targets, invite, callbackUrl, o) {
+    const app = get(o, "teamsAppSource") && o.teamsAppSource.teamsAppId;
+    return this.#connect("/calling/callConnections", {
+      source: this.#core.source,
+      targets,
+      callbackUri: str(callbackUrl, "callbackUrl"),
+      operationContext: get(o, "operationContext"),
+      ...streaming(o),
+      sourceCallerIdNumber: phoneModel(get(invite, "sourceCallIdNumber"), "sourceCallIdNumber"),
+      sourceDisplayName: get(invite, "sourceDisplayName"),
+      teamsAppSource: typeof app === "string" && app ? { appId: app } : undefined,
+    }, o);
+  }
   async createCall(targetParticipant, callbackUrl, options = {}) {
-    const r = await run(this.#engine, "createCall", [targetParticipant, callbackUrl, options], options);
-    return withConnection(this.#engine, r);
+    const o = opts(options);
+    const invite = obj(targetParticipant, "targetParticipant");
+    return this.#create([model(invite.targetParticipant, "targetParticipant.targetParticipant")], invite, callbackUrl, o);
   }
   async createGroupCall(targetParticipants, callbackUrl, options = {}) {
-    const r = await run(this.#engine, "createGroupCall", [targetParticipants, callbackUrl, options], options);
-    return withConnection(this.#engine, r);
+    const o = opts(options);
+    return this.#create(models(targetParticipants, "targetParticipants"), o, callbackUrl, o);
   }
   async answerCall(incomingCallContext, callbackUrl, options = {}) {
-    const r = await run(this.#engine, "answerCall", [incomingCallContext, callbackUrl, options], options);
-    return withConnection(this.#engine, r);
+    const o = opts(options);
+    return this.#connect("/calling/callConnections:answer", {
+      incomingCallContext: str(incomingCallContext, "incomingCallContext"),
+      ...streaming(o),
+      operationContext: get(o, "operationContext"),
+      callbackUri: str(callbackUrl, "callbackUrl"),
+      answeredBy: this.#core.source,
+    }, o);
   }
   async redirectCall(incomingCallContext, targetParticipant, options = {}) {
-    await run(this.#engine, "redirectCall", [incomingCallContext, targetParticipant, options], options);
+    const body = {
+      incomingCallContext: str(incomingCallContext, "incomingCallContext"),
+      target: model(obj(targetParticipant, "targetParticipant").targetParticipant, "targetParticipant.targetParticipant"),
+    };
+    await this.#core.run("POST", "/calling/callConnections:redirect", body, { repeatable: true, options });
   }
   async rejectCall(incomingCallContext, options = {}) {
-    await run(this.#engine, "rejectCall", [incomingCallContext, options], options);
+    const o = opts(options);
+    const body = { incomingCallContext: str(incomingCallContext, "incomingCallContext"), callRejectReason: get(o, "callRejectReason") };
+    await this.#core.run("POST", "/calling/callConnections:reject", body, { repeatable: true, options: o });
   }
   async connectCall(callLocator, callbackUrl, options = {}) {
-    const r = await run(this.#engine, "connectCall", [callLocator, callbackUrl, options], options);
-    return withConnection(this.#engine, r);
+    const o = opts(options);
+    return this.#connect("/calling/callConnections:connect", {
+      callLocator: locator(callLocator, "callLocator"),
+      callbackUri: str(callbackUrl, "callbackUrl"),
+      operationContext: get(o, "operationContext"),
+      ...streaming(o),
+    }, o);
   }
 }
 
+// `/calling/callConnections/{id}{suffix}`
+const connectionPath = (id, suffix = "") => `/calling/callConnections/${seg(nonEmpty(id, "callConnectionId"))}${suffix}`;
+
 export class CallConnection {
-  #engine;
+  #core;
   #id;
-  constructor(engine, callConnectionId) {
-    this.#engine = engine;
+  constructor(core, callConnectionId) {
+    this.#core = core;
     this.#id = callConnectionId;
   }
-  #run(method, args, options) {
-    return run(this.#engine, "conn." + method, [this.#id, ...args], options);
+  #post(suffix, body, o, decode = asIs) {
+    return this.#core.run("POST", connectionPath(this.#id, suffix), body, { repeatable: true, decode, options: o });
   }
   getCallMedia() {
-    return new CallMedia(this.#engine, this.#id);
+    return new CallMedia(this.#core, this.#id);
   }
   getCallConnectionProperties(options = {}) {
-    return this.#run("getCallConnectionProperties", [], options);
+    return this.#core.run("GET", connectionPath(this.#id), undefined, { decode: properties, options });
   }
   async hangUp(isForEveryone, options = {}) {
-    await this.#run("hangUp", [isForEveryone, options], options);
+    if (typeof isForEveryone !== "boolean") throw invalid("isForEveryone", "must be a boolean");
+    if (isForEveryone) await this.#core.run("POST", connectionPath(this.#id, ":terminate"), undefined, { repeatable: true, options });
+    else await this.#core.run("DELETE", connectionPath(this.#id), undefined, { options });
   }
-  getParticipant(targetParticipant, options = {}) {
-    return this.#run("getParticipant", [targetParticipant, options], options);
+  async getParticipant(targetParticipant, options = {}) {
+    const raw = model(targetParticipant, "targetParticipant", false).rawId;
+    const decode = (v) => ({ identifier: v.identifier == null ? undefined : identifierFromModel(v.identifier), isMuted: v.isMuted, isOnHold: v.isOnHold });
+    return this.#core.run("GET", connectionPath(this.#id, `/participants/${seg(raw)}`), undefined, { decode, options });
   }
   listParticipants(options = {}) {
-    return this.#run("listParticipants", [options], options);
+    return this.#core.run("GET", connectionPath(this.#id, "/participants"), undefined, { decode: (v, signal) => this.#core.pages(v, signal), options });
   }
-  addParticipant(targetParticipant, options = {}) {
-    return this.#run("addParticipant", [targetParticipant, options], options);
+  async addParticipant(targetParticipant, options = {}) {
+    const o = opts(options);
+    const invite = obj(targetParticipant, "targetParticipant");
+    const body = {
+      participantToAdd: model(invite.targetParticipant, "targetParticipant.targetParticipant"),
+      sourceCallerIdNumber: phoneModel(get(invite, "sourceCallIdNumber"), "sourceCallIdNumber"),
+      sourceDisplayName: get(invite, "sourceDisplayName"),
+      invitationTimeoutInSeconds: get(o, "invitationTimeoutInSeconds"),
+      operationContext: get(o, "operationContext"),
+      operationCallbackUri: callback(o),
+      customCallingContext: customContext(invite.customCallingContext, "targetParticipant.customCallingContext"),
+    };
+    return this.#post("/participants:add", body, o, (v) => ({ ...v, participant: participant(v.participant) }));
   }
-  transferCallToParticipant(targetParticipant, options = {}) {
-    return this.#run("transferCallToParticipant", [targetParticipant, options], options);
+  async transferCallToParticipant(targetParticipant, options = {}) {
+    const o = opts(options);
+    const body = {
+      targetParticipant: model(targetParticipant, "targetParticipant"),
+      operationContext: context(o),
+      operationCallbackUri: callback(o),
+      transferee: o.transferee ? model(o.transferee, "options.transferee") : undefined,
+      customCallingContext: customContext(o.customCallingContext, "options.customCallingContext"),
+      sourceCallerIdNumber: phoneModel(get(o, "sourceCallIdNumber"), "options.sourceCallIdNumber"),
+    };
+    return this.#post(":transferToParticipant", body, o);
   }
-  removeParticipant(participant, options = {}) {
-    return this.#run("removeParticipant", [participant, options], options);
+  async removeParticipant(participant, options = {}) {
+    const o = opts(options);
+    const body = { participantToRemove: model(participant, "participant"), operationContext: context(o), operationCallbackUri: callback(o) };
+    return this.#post("/participants:remove", body, o);
   }
-  muteParticipant(participant, options = {}) {
-    return this.#run("muteParticipant", [participant, options], options);
+  async muteParticipant(participant, options = {}) {
+    const o = opts(options);
+    return this.#post("/participants:mute", { targetParticipants: [model(participant, "participant")], operationContext: get(o, "operationContext") }, o);
   }
-  cancelAddParticipantOperation(invitationId, options = {}) {
-    return this.#run("cancelAddParticipantOperation", [invitationId, options], options);
+  async cancelAddParticipantOperation(invitationId, options = {}) {
+    const o = opts(options);
+    const body = { invitationId: str(invitationId, "invitationId"), operationContext: context(o), operationCallbackUri: callback(o) };
+    return this.#post("/participants:cancelAddParticipant", body, o);
   }
-  moveParticipants(targetParticipants, fromCall, options = {}) {
-    return this.#run("moveParticipants", [targetParticipants, fromCall, options], options);
+  async moveParticipants(targetParticipants, fromCall, options = {}) {
+    const o = opts(options);
+    const body = { targetParticipants: models(targetParticipants, "targetParticipants"), fromCall: str(fromCall, "fromCall"), operationContext: context(o), operationCallbackUri: callback(o) };
+    return this.#post("/participants:moveHere", body, o, ({ participants: list, ...rest }) => ({
+      ...rest,
+      ...(Array.isArray(list) ? { participants: participants(list) } : {}),
+      fromCall,
+    }));
   }
 }
 
 export class CallMedia {
-  #engine;
+  #core;
   #id;
-  constructor(engine, callConnectionId) {
-    this.#engine = engine;
+  constructor(core, callConnectionId) {
+    this.#core = core;
     this.#id = callConnectionId;
   }
-  async #run(method, args, options) {
-    return run(this.#engine, "media." + method, [this.#id, ...args], options);
+  // Media actions carry no Repeatability headers (as the official package), except sendDtmfTones.
+  async #post(action, body, o, repeatable = false, decode = undefined) {
+    return this.#core.run("POST", connectionPath(this.#id, action), body, { repeatable, decode, options: o });
   }
-  async play(playSources, playTo, options = {}) {
-    await this.#run("play", [playSources, playTo, options], options);
+  #target(action, targetParticipant, options, withCallback) {
+    const o = opts(options);
+    const body = { targetParticipant: model(targetParticipant, "targetParticipant", false), operationContext: get(o, "operationContext") };
+    if (withCallback) body.operationCallbackUri = callback(o);
+    return this.#post(action, body, o);
   }
-  async playToAll(playSources, options = {}) {
-    await this.#run("playToAll", [playSources, options], options);
+  #contextOnly(action, options) {
+    const o = opts(options);
+    return this.#post(action, { operationContext: get(o, "operationContext"), operationCallbackUri: callback(o) }, o);
+  }
+  #play(sources, playTo, o, toAll) {
+    const loop = get(o, "loop");
+    if (loop !== undefined && typeof loop !== "boolean") throw invalid("options.loop", "must be a boolean");
+    return this.#post(":play", {
+      playSources: playSources(sources, "playSources"),
+      playTo,
+      playOptions: { loop: !!loop },
+      operationContext: toAll ? context(o) : get(o, "operationContext"),
+      operationCallbackUri: callback(o),
+      interruptCallMediaOperation: toAll ? get(o, "interruptCallMediaOperation") : undefined,
+    }, o);
+  }
+  async play(sources, playTo, options = {}) {
+    const o = opts(options);
+    await this.#play(sources, models(playTo, "playTo", false), o, false);
+  }
+  async playToAll(sources, options = {}) {
+    await this.#play(sources, [], opts(options), true);
   }
   async startRecognizing(targetParticipant, maxTonesOrOptions, options) {
-    const opts = typeof maxTonesOrOptions === "number" ? options : maxTonesOrOptions;
-    await this.#run("startRecognizing", [targetParticipant, maxTonesOrOptions, options], opts);
+    const target = model(targetParticipant, "targetParticipant", false);
+    let o;
+    if (typeof maxTonesOrOptions === "number" && isObj(options)) {
+      // Deprecated (target, maxTones, options): no generated operationContext.
+      o = { ...options, maxTonesToCollect: maxTonesOrOptions };
+    } else if (isObj(maxTonesOrOptions) && options == null) {
+      o = { ...maxTonesOrOptions, operationContext: context(maxTonesOrOptions) };
+    } else {
+      throw invalid("options", "Invalid params: expected (target, options) or (target, maxTones, options)");
+    }
+    await this.#post(":recognize", recognizeBody(o, target), o);
   }
   async cancelAllOperations(options = {}) {
-    await this.#run("cancelAllOperations", [], options);
+    await this.#post(":cancelAllMediaOperations", undefined, options);
   }
   async startContinuousDtmfRecognition(targetParticipant, options = {}) {
-    await this.#run("startContinuousDtmfRecognition", [targetParticipant, options], options);
+    await this.#target(":startContinuousDtmfRecognition", targetParticipant, options, false);
   }
   async stopContinuousDtmfRecognition(targetParticipant, options = {}) {
-    await this.#run("stopContinuousDtmfRecognition", [targetParticipant, options], options);
+    await this.#target(":stopContinuousDtmfRecognition", targetParticipant, options, true);
   }
-  sendDtmfTones(tones, targetParticipant, options = {}) {
-    return this.#run("sendDtmfTones", [tones, targetParticipant, options], options);
+  async sendDtmfTones(tones, targetParticipant, options = {}) {
+    if (!Array.isArray(tones)) throw invalid("tones", "must be an array of DTMF tones");
+    const o = opts(options);
+    const body = { tones, targetParticipant: model(targetParticipant, "targetParticipant", false), operationContext: get(o, "operationContext"), operationCallbackUri: callback(o) };
+    return this.#post(":sendDtmfTones", body, o, true, asIs);
   }
   async hold(targetParticipant, options = {}) {
-    await this.#run("hold", [targetParticipant, options], options);
+    const o = opts(options);
+    const music = get(o, "playSource");
+    await this.#post(":hold", {
+      targetParticipant: model(targetParticipant, "targetParticipant", false),
+      playSourceInfo: music === undefined ? undefined : playSource(music, "options.playSource"),
+      operationContext: get(o, "operationContext"),
+      operationCallbackUri: callback(o),
+    }, o);
   }
   async unhold(targetParticipant, options = {}) {
-    await this.#run("unhold", [targetParticipant, options], options);
+    await this.#target(":unhold", targetParticipant, options, true);
   }
   async startTranscription(options = {}) {
-    await this.#run("startTranscription", [options], options);
-  }
-  async stopTranscription(options = {}) {
-    await this.#run("stopTranscription", [options], options);
+    const o = opts(options);
+    const body = { locale: get(o, "locale"), operationContext: get(o, "operationContext"), speechModelEndpointId: get(o, "speechRecognitionModelEndpointId"), operationCallbackUri: callback(o) };
+    await this.#post(":startTranscription", body, o);
   }
   async updateTranscription(locale, options = {}) {
-    await this.#run("updateTranscription", [locale, options], options);
+    const o = opts(options);
+    const body = { locale: str(locale, "locale"), speechModelEndpointId: get(o, "speechRecognitionModelEndpointId"), operationContext: get(o, "operationContext"), operationCallbackUri: callback(o) };
+    await this.#post(":updateTranscription", body, o);
+  }
+  async stopTranscription(options = {}) {
+    await this.#contextOnly(":stopTranscription", options);
   }
   async startMediaStreaming(options = {}) {
-    await this.#run("startMediaStreaming", [options], options);
+    await this.#contextOnly(":startMediaStreaming", options);
   }
   async stopMediaStreaming(options = {}) {
-    await this.#run("stopMediaStreaming", [options], options);
+    await this.#contextOnly(":stopMediaStreaming", options);
   }
 }
 
-async function restError(response) {
-  const text = await response.text().catch(() => "");
-  let body;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  const inner = (body && body.error) || body || {};
-  const err = new Error(inner.message || `HTTP ${response.status}`);
-  err.name = "RestError";
-  err.statusCode = response.status;
-  err.code = inner.code || "ServiceError";
-  const requestId = response.headers.get("x-ms-request-id");
-  if (requestId) err.requestId = requestId;
-  return err;
-}
+const recordingPath = (id, suffix = "") => `/calling/recordings/${seg(nonEmpty(id, "recordingId"))}${suffix}`;
 
 export class CallRecording {
-  #engine;
-  constructor(engine) {
-    this.#engine = engine;
+  #core;
+  constructor(core) {
+    this.#core = core;
   }
-  #run(method, args, options) {
-    return run(this.#engine, "rec." + method, args, options);
-  }
-  start(options) {
-    return this.#run("start", [options], options);
+  async start(options) {
+    const o = obj(options, "options");
+    const body = {
+      callLocator: o.callLocator ? locator(o.callLocator, "options.callLocator") : undefined,
+      recordingChannelType: get(o, "recordingChannel"),
+      recordingContentType: get(o, "recordingContent"),
+      recordingFormatType: get(o, "recordingFormat"),
+      recordingStateCallbackUri: get(o, "recordingStateCallbackEndpointUrl"),
+      pauseOnStart: get(o, "pauseOnStart"),
+      externalStorage: get(o, "recordingStorage"),
+      callConnectionId: o.callConnectionId || undefined,
+    };
+    if (Array.isArray(o.channelAffinity)) {
+      body.channelAffinity = o.channelAffinity.map((a, i) => {
+        const f = `options.channelAffinity[${i}]`;
+        obj(a, f);
+        return { participant: model(a.targetParticipant, `${f}.targetParticipant`), channel: get(a, "channel") };
+      });
+    }
+    if (get(o, "audioChannelParticipantOrdering") !== undefined) {
+      body.audioChannelParticipantOrdering = models(o.audioChannelParticipantOrdering, "options.audioChannelParticipantOrdering");
+    }
+    return this.#core.run("POST", "/calling/recordings", body, { repeatable: true, decode: recordingState, options: o });
   }
   getState(recordingId, options = {}) {
-    return this.#run("getState", [recordingId], options);
+    return this.#core.run("GET", recordingPath(recordingId), undefined, { decode: recordingState, options });
   }
   async stop(recordingId, options = {}) {
-    await this.#run("stop", [recordingId], options);
+    await this.#core.run("DELETE", recordingPath(recordingId), undefined, { options });
   }
   async pause(recordingId, options = {}) {
-    await this.#run("pause", [recordingId], options);
+    await this.#core.run("POST", recordingPath(recordingId, ":pause"), undefined, { options });
   }
   async resume(recordingId, options = {}) {
-    await this.#run("resume", [recordingId], options);
+    await this.#core.run("POST", recordingPath(recordingId, ":resume"), undefined, { options });
   }
+  // Recording content lives on a recording host: the engine checks the URL and range; the
+  // signature covers the endpoint's host (sent as x-ms-host) and the URL's path.
   async #fetch(method, url, options = {}) {
-    const req = await this.#engine.recording_request(method, url, options.offset, options.length);
-    const response = await fetch(req.url, {
-      method: req.method,
-      headers: req.headers,
-      signal: options.abortSignal,
-    });
-    if (!response.ok) throw await restError(response);
+    const core = this.#core;
+    const field = method === "DELETE" ? "deleteLocationUrl" : "sourceLocationUrl";
+    const [path, range] = core.engine.recording(method === "DELETE", str(url, field), options.offset, options.length);
+    const [, date, hash, authorization] = core.engine.sign(method, path, "", Date.now(), await core.token(), true);
+    const headers = { "x-ms-host": core.engine.host, accept: "application/json", "x-ms-date": date, authorization };
+    if (hash) headers["x-ms-content-sha256"] = hash;
+    if (range) headers.range = range;
+    let response;
+    try {
+      response = await fetch(url, { method, headers, signal: options.abortSignal });
+    } catch (e) {
+      if (options.abortSignal && options.abortSignal.aborted) throw aborted();
+      throw fail("RestError", "REQUEST_SEND_ERROR", `transport failed: ${(e && e.message) || "fetch failed"}`, { cause: e });
+    }
+    if (!response.ok) throw await serviceError(response);
     return response;
   }
   async delete(recordingLocationUrl, options = {}) {

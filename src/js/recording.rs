@@ -1,16 +1,14 @@
-//! Recording download and delete: signing a request for a recording URL.
+//! Recording download and delete: which URLs may receive a signed request, and the range.
 //!
 //! As the official package does, the signature covers the *endpoint's* host and the
 //! recording URL's path (the recording service checks it via `x-ms-host`), and the
-//! request goes to the recording URL itself. The URL must be `https` on a recording host
+//! request goes to the recording URL itself (the wrapper signs and fetches). The URL must be `https` on a recording host
 //! (`*.asm.skype.com`, `*.asyncgw.teams.microsoft.com`, `*.ams.gov.teams.microsoft.us`) so a
 //! signed request never goes to an arbitrary server. Deliberate extension: loopback hosts
 //! (`localhost`, `127.x`, `[::1]`, `http` allowed) are accepted too, for emulators and tests.
 
-use super::transport::{now_unix, Auth};
-use crate::http::{is_loopback_host, Endpoint, Method, Request};
+use crate::http::is_loopback_host;
 use crate::Error;
-use wasm_bindgen::JsValue;
 
 const ALLOWED_HOST_SUFFIXES: [&str; 3] = [
     ".asm.skype.com",
@@ -80,41 +78,31 @@ pub(crate) fn range(offset: Option<f64>, length: Option<f64>) -> Result<Option<S
     }))
 }
 
-/// Builds and authenticates the request; returns `{url, method, headers}` for `fetch`.
-///
-/// # Errors
-/// [`Error::InvalidInput`] for a bad URL or range, [`Error::Unauthorized`] for a failed token.
-pub(crate) async fn signed(
-    endpoint: &Endpoint,
-    auth: &Auth,
-    method: &str,
-    url: &str,
-    offset: Option<f64>,
-    length: Option<f64>,
-) -> Result<JsValue, Error> {
-    let (m, field) = match method {
-        "DELETE" => (Method::Delete, "deleteLocationUrl"),
-        _ => (Method::Get, "sourceLocationUrl"),
-    };
-    let path = recording_url(url, field)?;
-    let mut req = Request::new(m, path)
-        .header("x-ms-host", endpoint.authority())
-        .header("accept", "application/json");
-    if m == Method::Get {
-        if let Some(r) = range(offset, length)? {
-            req.set_header("range", r);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_recording_hosts_and_loopback_get_a_signed_request() {
+        let f = "sourceLocationUrl";
+        assert_eq!(recording_url("https://eu.asm.skype.com/v1/objects/a/content?x=1", f), Ok("/v1/objects/a/content"));
+        assert_eq!(recording_url("https://x.asyncgw.teams.microsoft.com", f), Ok("/"));
+        assert_eq!(recording_url("http://127.0.0.1:8080/r#frag", f), Ok("/r"));
+        for bad in ["https://evil.example/r", "http://x.asm.skype.com/r", "ftp://x.asm.skype.com/r", "x.asm.skype.com/r", "https://asm.skype.com.evil.example/r"] {
+            match recording_url(bad, f) {
+                Err(Error::InvalidInput { field, .. }) => assert_eq!(field, f, "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
         }
     }
-    auth.credential()
-        .await?
-        .apply(&mut req, endpoint.authority(), now_unix());
-    let headers = js_sys::Object::new();
-    for (k, v) in &req.headers {
-        let _ = js_sys::Reflect::set(&headers, &k.into(), &v.into());
+
+    #[test]
+    fn ranges_follow_the_official_rules() {
+        assert_eq!(range(None, None), Ok(None));
+        assert_eq!(range(Some(10.0), Some(5.0)), Ok(Some("bytes=10-14".into())));
+        assert_eq!(range(Some(250.0), None), Ok(Some("bytes=250-".into())));
+        assert!(range(None, Some(5.0)).is_err(), "length needs an offset");
+        assert!(range(Some(0.0), Some(5.0)).is_err(), "as the official package: offset 0 counts as empty");
+        assert!(range(Some(-1.0), None).is_err());
     }
-    let out = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&out, &"url".into(), &url.into());
-    let _ = js_sys::Reflect::set(&out, &"method".into(), &m.as_str().into());
-    let _ = js_sys::Reflect::set(&out, &"headers".into(), &headers);
-    Ok(out.into())
 }
