@@ -38,6 +38,7 @@ pub mod js;
 pub mod models;
 pub mod retry;
 pub mod routing;
+pub mod text;
 pub mod time;
 pub mod validate;
 pub mod webhook;

@@ -2,6 +2,8 @@
 //!
 //! The core reads no clock: callers pass Unix seconds.
 
+use crate::text::push_decimal;
+
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -10,16 +12,21 @@ pub fn http_date(unix_seconds: u64) -> String {
     let days = unix_seconds / 86_400;
     let secs = unix_seconds % 86_400;
     let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-        DAYS[(days % 7) as usize],
-        d,
-        MONTHS[(m - 1) as usize],
-        y,
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    // Built by hand, not `format!`: see `crate::text`.
+    let mut out = String::with_capacity(29);
+    out.push_str(DAYS[(days % 7) as usize]);
+    out.push_str(", ");
+    push_decimal(&mut out, u64::from(d), 2);
+    out.push(' ');
+    out.push_str(MONTHS[(m - 1) as usize]);
+    out.push(' ');
+    push_decimal(&mut out, y.unsigned_abs(), 4);
+    for (sep, n) in [(' ', secs / 3600), (':', secs % 3600 / 60), (':', secs % 60)] {
+        out.push(sep);
+        push_decimal(&mut out, n, 2);
+    }
+    out.push_str(" GMT");
+    out
 }
 
 /// Parses an IMF-fixdate back to Unix seconds. Returns `None` for anything else,

@@ -27,11 +27,6 @@ fn retry_decisions_cross_the_boundary() {
 }
 
 #[wasm_bindgen_test]
-fn identifiers_become_wire_models() {
-    wasm_shared::identifiers_become_wire_models();
-}
-
-#[wasm_bindgen_test]
 fn recording_urls_are_checked() {
     wasm_shared::recording_urls_are_checked();
 }

@@ -2,7 +2,6 @@
 
 use crate::http::Endpoint;
 use crate::Error;
-use base64::Engine as _;
 use core::fmt;
 use core::str::FromStr;
 
@@ -22,15 +21,12 @@ impl AccessKey {
         if key.is_empty() {
             return Err(Error::invalid("accesskey", "is empty"));
         }
-        base64::engine::general_purpose::STANDARD
-            .decode(key)
-            .map(AccessKey)
-            .map_err(|_| {
-                Error::invalid(
-                    "accesskey",
-                    "is not valid base64 (standard alphabet, padded)",
-                )
-            })
+        super::base64::decode(key).map(AccessKey).ok_or_else(|| {
+            Error::invalid(
+                "accesskey",
+                "is not valid base64 (standard alphabet, padded)",
+            )
+        })
     }
 
     /// The raw key bytes (for HMAC).

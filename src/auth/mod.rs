@@ -7,6 +7,7 @@
 //!   `tests/fixtures/hmac-vectors.md` (`tests/hmac_vectors.rs`).
 //! * [`Credential`] — key or bearer token, applied with [`Credential::apply_for_endpoint`].
 
+mod base64;
 mod connection_string;
 mod signing;
 

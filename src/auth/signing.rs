@@ -6,8 +6,8 @@
 
 use super::AccessKey;
 use crate::http::{Endpoint, Request};
+use crate::text::concat;
 use crate::Error;
-use base64::Engine as _;
 use core::fmt;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -16,7 +16,7 @@ const SIGNED_HEADERS: &str = "x-ms-date;host;x-ms-content-sha256";
 
 /// Base64 of SHA-256 over the body bytes (`x-ms-content-sha256`).
 pub fn content_hash(body: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body))
+    super::base64::encode(&Sha256::digest(body))
 }
 
 /// The string the service recomputes: method, path+query, then `date;host;hash`.
@@ -30,10 +30,8 @@ pub fn string_to_sign(
     host: &str,
     hash: &str,
 ) -> String {
-    format!(
-        "{}\n{path_and_query}\n{date};{host};{hash}",
-        method.to_ascii_uppercase()
-    )
+    let method = method.to_ascii_uppercase();
+    concat(&[&method, "\n", path_and_query, "\n", date, ";", host, ";", hash])
 }
 
 /// Signs `req` for `endpoint` at `now_unix` seconds: sets `x-ms-date`,
@@ -66,7 +64,7 @@ fn sign_path(req: &mut Request, key: &AccessKey, host: &str, path_and_query: &st
     req.set_header("x-ms-content-sha256", hash);
     req.set_header(
         "authorization",
-        format!("HMAC-SHA256 SignedHeaders={SIGNED_HEADERS}&Signature={signature}"),
+        concat(&["HMAC-SHA256 SignedHeaders=", SIGNED_HEADERS, "&Signature=", &signature]),
     );
 }
 
@@ -81,7 +79,7 @@ pub fn hmac_sha256_base64(key: &AccessKey, message: &[u8]) -> String {
         Err(_) => return String::new(),
     };
     mac.update(message);
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    super::base64::encode(&mac.finalize().into_bytes())
 }
 
 /// A bearer token (Entra ID) for the `Authorization` header. `Debug` is redacted.
@@ -148,5 +146,5 @@ impl Credential {
 /// credentials then produce the same header set (and the emulator logs a time).
 fn bearer(req: &mut Request, token: &BearerToken, now_unix: u64) {
     req.set_header("x-ms-date", crate::time::http_date(now_unix));
-    req.set_header("authorization", format!("Bearer {}", token.0));
+    req.set_header("authorization", concat(&["Bearer ", &token.0]));
 }

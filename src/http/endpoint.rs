@@ -53,7 +53,11 @@ impl Endpoint {
         let host = host.to_ascii_lowercase();
         // The port is compared as a number, as URL parsers do: `:0443` is the default.
         let authority = match port {
-            Some(p) if p != default_port => format!("{host}:{p}"),
+            Some(p) if p != default_port => {
+                let mut a = crate::text::concat(&[&host, ":"]);
+                crate::text::push_decimal(&mut a, u64::from(p), 0);
+                a
+            }
             _ => host.clone(),
         };
         // The base path goes on the wire (and into the signature) verbatim: only
@@ -97,9 +101,16 @@ impl Endpoint {
     }
 }
 
+impl Endpoint {
+    /// `scheme://authority/base/` — what `Display` writes, built without `core::fmt`.
+    pub fn as_url(&self) -> String {
+        crate::text::concat(&[&self.scheme, "://", &self.authority, &self.base_path, "/"])
+    }
+}
+
 impl core::fmt::Display for Endpoint {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{}://{}{}/", self.scheme, self.authority, self.base_path)
+        f.write_str(&self.as_url())
     }
 }
 

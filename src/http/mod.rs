@@ -10,6 +10,7 @@ mod endpoint;
 
 pub use endpoint::{is_loopback_host, Endpoint};
 
+use crate::text::concat;
 use crate::Error;
 
 /// HTTP methods used by Call Automation.
@@ -127,17 +128,17 @@ impl Request {
     /// The path and query as they go on the wire to `endpoint`: its base path (usually
     /// empty) followed by [`Request::path_and_query`]. This is what must be signed.
     pub fn wire_path_and_query(&self, endpoint: &Endpoint) -> String {
-        format!("{}{}", endpoint.base_path(), self.path_and_query())
+        concat(&[endpoint.base_path(), &self.path_and_query()])
     }
 
     /// The absolute URL of this request against `endpoint`.
     pub fn url(&self, endpoint: &Endpoint) -> String {
-        format!(
-            "{}://{}{}",
+        concat(&[
             endpoint.scheme(),
+            "://",
             endpoint.authority(),
-            self.wire_path_and_query(endpoint)
-        )
+            &self.wire_path_and_query(endpoint),
+        ])
     }
 }
 
@@ -247,7 +248,7 @@ pub fn uuid_v4_from_bytes(mut b: [u8; 16]) -> String {
         if matches!(i, 4 | 6 | 8 | 10) {
             s.push('-');
         }
-        s.push_str(&format!("{byte:02x}"));
+        crate::text::push_hex(&mut s, *byte);
     }
     s
 }

@@ -25,7 +25,9 @@ pub(crate) fn throw(err: Error) -> JsValue {
             m.push_str(reason);
             ("InvalidInputError", Some(field.as_str()), m)
         }
-        other => ("Error", None, other.to_string()),
+        // Only input errors arise in the engine; anything else keeps its code as the message
+        // (no `Display`, whose formatting code would be linked for this one line).
+        other => ("Error", None, other.code().to_owned()),
     };
     let e = js_sys::Error::new(&message);
     e.set_name(name);

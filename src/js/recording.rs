@@ -8,6 +8,7 @@
 //! (`localhost`, `127.x`, `[::1]`, `http` allowed) are accepted too, for emulators and tests.
 
 use crate::http::is_loopback_host;
+use crate::text::{concat, push_decimal};
 use crate::Error;
 
 const ALLOWED_HOST_SUFFIXES: [&str; 3] = [
@@ -40,7 +41,7 @@ pub(crate) fn recording_url<'a>(url: &'a str, field: &str) -> Result<&'a str, Er
     if !loopback && !ALLOWED_HOST_SUFFIXES.iter().any(|s| host.ends_with(s)) {
         return Err(Error::invalid(
             field,
-            format!("host '{host}' is not a valid Azure Communication Services recording endpoint"),
+            concat(&["host '", &host, "' is not a valid Azure Communication Services recording endpoint"]),
         ));
     }
     let path_and_more = &rest[authority_end..];
@@ -71,11 +72,13 @@ pub(crate) fn range(offset: Option<f64>, length: Option<f64>) -> Result<Option<S
         ));
     }
     let (o, l) = (offset as u64, length.unwrap_or(0.0) as u64);
-    Ok(Some(if l > 0 {
-        format!("bytes={o}-{}", o + l - 1)
-    } else {
-        format!("bytes={o}-")
-    }))
+    let mut out = String::from("bytes=");
+    push_decimal(&mut out, o, 0);
+    out.push('-');
+    if l > 0 {
+        push_decimal(&mut out, o + l - 1, 0);
+    }
+    Ok(Some(out))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! `wasm_node.rs` (Node) and `wasm_browser.rs` (headless Chromium). The JS wrapper around
 //! them is tested end to end by tests/js/package.
 
-use callsteer::js::{identifier_model, uuid, Engine};
+use callsteer::js::{uuid, Engine};
 use wasm_bindgen::{JsCast, JsValue};
 
 fn prop(v: &JsValue, key: &str) -> JsValue {
@@ -72,26 +72,6 @@ pub fn retry_decisions_cross_the_boundary() {
     assert_eq!(e.delay(3, 503, None, None, NOW_MS), -1.0, "budget spent");
     e.retry(Some(0.0), None, None);
     assert_eq!(e.delay(0, 0, None, None, NOW_MS), -1.0);
-}
-
-/// Identifier objects become wire models through Reflect; bad ones throw naming the field.
-pub fn identifiers_become_wire_models() {
-    let phone = js_sys::JSON::parse(r#"{"phoneNumber":"+14255550123"}"#).unwrap();
-    let m = identifier_model(&phone, "targets[0]", true).unwrap();
-    assert_eq!(text(&m, "rawId").as_deref(), Some("4:+14255550123"));
-    assert_eq!(text(&m, "kind").as_deref(), Some("phoneNumber"));
-    let p = prop(&m, "phoneNumber");
-    assert_eq!(text(&p, "value").as_deref(), Some("+14255550123"));
-    assert_eq!(prop(&p, "isAnonymous").as_bool(), Some(false));
-    let teams = js_sys::JSON::parse(r#"{"microsoftTeamsUserId":"u","cloud":"gcch"}"#).unwrap();
-    let m = identifier_model(&teams, "t", false).unwrap();
-    assert_eq!(text(&m, "rawId").as_deref(), Some("8:gcch:u"));
-    assert!(prop(&m, "kind").is_undefined(), "no kind when not asked for");
-    for bad in [JsValue::from_str("8:acs:x"), JsValue::NULL, js_sys::Array::new().into()] {
-        assert_invalid(&identifier_model(&bad, "targets[1]", true).unwrap_err(), "targets[1]");
-    }
-    let empty = js_sys::Object::new();
-    assert_invalid(&identifier_model(&empty, "participant", true).unwrap_err(), "participant");
 }
 
 /// Recording URLs outside the recording hosts never get a signed request.

@@ -1,12 +1,13 @@
 // The official class/method shape over the wasm engine (src/js/mod.rs).
 //
-// Split (src/js/mod.rs explains why): the engine owns the key, signs every attempt, makes
-// repeatability ids, decides retries and turns identifiers into wire models with the core's
-// raw-id rules; this file maps option bags to request bodies exactly as the official package
-// does, sends them with the global fetch, and maps responses to the official result shapes.
+// Split (src/js/mod.rs explains why): the engine owns the key, parses connection strings and
+// endpoints, signs every attempt, makes repeatability ids and UUIDs, decides retries and checks
+// recording URLs; this file maps option bags and identifiers to request bodies exactly as the
+// official package does, sends them with the global fetch, and maps responses to the official
+// result shapes.
 // Field names and defaults are pinned by the oracle suite (tests/js/package), which sends every
 // method through both packages and compares the wire.
-import { Engine, identifierModel, uuid } from "./engine.js";
+import { Engine, uuid } from "./engine.js";
 import { identifierFromModel } from "./events.mjs";
 
 // Default api-version: the core's DEFAULT_API_VERSION (tests/js_wrapper.rs keeps them equal).
@@ -50,8 +51,53 @@ const callback = (o) => get(o, "operationCallbackUrl");
 // RFC 3986 path segment: encodeURIComponent leaves !'()* alone.
 const seg = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
 
-// ---- identifiers (the engine builds the models) ----
-const model = (v, field, kind = true) => identifierModel(v, field, kind);
+// ---- identifiers ----
+// serializeCommunicationIdentifier of communication-common (raw ids as the core's
+// identifier::raw rules), plus the `kind` the call-automation converters add. Official quirks
+// kept: a phone number always carries isAnonymous, clouds default to "public", an ACS user's
+// raw id is its id, and play/hold/recognize/DTMF send no `kind`.
+const PREFIXES = { dod: ["8:dod:", "28:dod:", "8:dod-acs:"], gcch: ["8:gcch:", "28:gcch:", "8:gcch-acs:"] };
+function model(v, field, withKind = true) {
+  obj(v, field);
+  const s = (k) => (typeof v[k] === "string" ? v[k] : undefined);
+  const cloud = s("cloud") ?? "public";
+  const [teamsUser, teamsApp, extension] = PREFIXES[cloud] || ["8:orgid:", "28:orgid:", "8:acs:"];
+  const given = s("rawId") || undefined;
+  const isAnonymous = v.isAnonymous === true;
+  let kind;
+  let rawId;
+  let typed;
+  if (s("communicationUserId") !== undefined) {
+    kind = "communicationUser";
+    rawId = v.communicationUserId;
+    typed = { id: rawId };
+  } else if (s("phoneNumber") !== undefined) {
+    kind = "phoneNumber";
+    rawId = given ?? "4:" + v.phoneNumber;
+    typed = { value: v.phoneNumber, isAnonymous, assertedId: s("assertedId") };
+  } else if (s("microsoftTeamsUserId") !== undefined) {
+    kind = "microsoftTeamsUser";
+    rawId = given ?? (isAnonymous ? "8:teamsvisitor:" : teamsUser) + v.microsoftTeamsUserId;
+    typed = { userId: v.microsoftTeamsUserId, isAnonymous, cloud };
+  } else if (s("teamsAppId") !== undefined) {
+    kind = "microsoftTeamsApp";
+    rawId = given ?? teamsApp + v.teamsAppId;
+    typed = { appId: v.teamsAppId, cloud };
+  } else if (s("userId") !== undefined && s("tenantId") !== undefined && s("resourceId") !== undefined) {
+    kind = "teamsExtensionUser";
+    rawId = given ?? `${extension}${v.resourceId}_${v.tenantId}_${v.userId}`;
+    typed = { userId: v.userId, tenantId: v.tenantId, resourceId: v.resourceId, cloud };
+  } else if (s("id") !== undefined) {
+    kind = "unknown";
+    rawId = v.id;
+  } else {
+    throw invalid(field, "is not a communication identifier (expected communicationUserId, phoneNumber, microsoftTeamsUserId, teamsAppId, userId+tenantId+resourceId or id)");
+  }
+  const m = { rawId };
+  if (typed) m[kind] = typed;
+  if (withKind) m.kind = kind;
+  return m;
+}
 function models(v, field, kind = true) {
   if (!Array.isArray(v)) throw invalid(field, "must be an array of identifiers");
   return v.map((t, i) => model(t, `${field}[${i}]`, kind));
@@ -450,7 +496,7 @@ export class CallConnection {
   getCallMedia() {
     return new CallMedia(this.#core, this.#id);
   }
-  getCallConnectionProperties(options = {}) {
+  async getCallConnectionProperties(options = {}) {
     return this.#core.run("GET", connectionPath(this.#id), undefined, { decode: properties, options });
   }
   async hangUp(isForEveryone, options = {}) {
@@ -463,7 +509,7 @@ export class CallConnection {
     const decode = (v) => ({ identifier: v.identifier == null ? undefined : identifierFromModel(v.identifier), isMuted: v.isMuted, isOnHold: v.isOnHold });
     return this.#core.run("GET", connectionPath(this.#id, `/participants/${seg(raw)}`), undefined, { decode, options });
   }
-  listParticipants(options = {}) {
+  async listParticipants(options = {}) {
     return this.#core.run("GET", connectionPath(this.#id, "/participants"), undefined, { decode: (v, signal) => this.#core.pages(v, signal), options });
   }
   async addParticipant(targetParticipant, options = {}) {
@@ -650,7 +696,7 @@ export class CallRecording {
     }
     return this.#core.run("POST", "/calling/recordings", body, { repeatable: true, decode: recordingState, options: o });
   }
-  getState(recordingId, options = {}) {
+  async getState(recordingId, options = {}) {
     return this.#core.run("GET", recordingPath(recordingId), undefined, { decode: recordingState, options });
   }
   async stop(recordingId, options = {}) {

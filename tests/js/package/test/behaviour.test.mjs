@@ -91,6 +91,36 @@ test("invalid input is refused before sending, naming the field", async () => {
   assert.equal(server.take().length, 0);
 });
 
+test("bad identifiers, ids and option shapes are refused naming the field", async () => {
+  server.take();
+  const conn = client.getCallConnection("c");
+  const refused = [
+    [() => client.createGroupCall([{ communicationUserId: "8:acs:a" }, { userId: "u", tenantId: "t" }], "https://app.example/cb"), "targetParticipants[1]"],
+    [() => client.createCall({ targetParticipant: "8:acs:x" }, "https://app.example/cb"), "targetParticipant.targetParticipant"],
+    [() => client.createCall({ targetParticipant: { phoneNumber: "+1425" } }, 42), "callbackUrl"],
+    [() => conn.addParticipant({ targetParticipant: { phoneNumber: "+1425" }, customCallingContext: [{ kind: "voip", key: 7 }] }), "targetParticipant.customCallingContext[0].key"],
+    [() => conn.getCallMedia().playToAll([{ kind: "textSource", text: "hi" }], { loop: "yes" }), "options.loop"],
+    [() => conn.getCallMedia().startRecognizing({ phoneNumber: "+1425" }, { kind: "nope" }), "options.kind"],
+    [() => client.getCallConnection(" ").hangUp(true), "callConnectionId"],
+    [() => conn.hangUp("yes"), "isForEveryone"],
+    [() => client.getCallRecording().getState(""), "recordingId"],
+    [() => client.connectCall({ kind: "groupCallLocator" }, "https://app.example/cb"), "callLocator.id"],
+  ];
+  for (const [call, field] of refused) {
+    // Every method is async: bad input rejects the promise, it never throws synchronously.
+    const pending = call();
+    assert.ok(pending instanceof Promise, field);
+    await assert.rejects(pending, (e) => {
+      assert.equal(e.name, "InvalidInputError", field);
+      assert.equal(e.code, "InvalidInput");
+      assert.equal(e.field, field);
+      assert.ok(e.message.startsWith(`invalid ${field}: `), e.message);
+      return true;
+    });
+  }
+  assert.equal(server.take().length, 0, "nothing was sent");
+});
+
 test("TokenCredential: bearer token for the ACS scope, fetched once and cached", async () => {
   const scopes = [];
   const credential = {
