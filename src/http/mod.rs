@@ -7,6 +7,7 @@
 //! signed is what is sent.
 
 mod endpoint;
+pub mod recording;
 
 pub use endpoint::{is_loopback_host, Endpoint};
 

@@ -26,7 +26,6 @@
 //! once per attempt, [`Engine::delay`] only for a failed attempt.
 
 mod error;
-mod recording;
 
 use crate::auth::{AccessKey, BearerToken, ConnectionString, Credential};
 use crate::http::{Endpoint, Method, Request};
@@ -216,11 +215,11 @@ impl Engine {
         } else {
             "sourceLocationUrl"
         };
-        let path = recording::recording_url(url, field).map_err(throw)?;
+        let path = crate::http::recording::recording_url(url, field).map_err(throw)?;
         let range = if delete {
             None
         } else {
-            recording::range(offset, length).map_err(throw)?
+            crate::http::recording::range(offset, length).map_err(throw)?
         };
         Ok(vec![path.to_owned(), range.unwrap_or_default()])
     }

@@ -9,6 +9,7 @@
 // method through both packages and compares the wire.
 import { Engine, uuid } from "./engine.js";
 import { identifierFromModel } from "./events.mjs";
+import { send } from "./transport.mjs";
 
 // Default api-version: the core's DEFAULT_API_VERSION (tests/js_wrapper.rs keeps them equal).
 const API_VERSION = "2026-03-12";
@@ -339,7 +340,7 @@ class Core {
       let r;
       let delay;
       try {
-        r = await fetch(url, { method, headers, body, signal });
+        r = await send(url, { method, headers, body, signal });
       } catch (e) {
         if (signal && signal.aborted) throw aborted();
         delay = this.engine.delay(attempt, 0, undefined, undefined, Date.now());

@@ -121,6 +121,20 @@ test("bad identifiers, ids and option shapes are refused naming the field", asyn
   assert.equal(server.take().length, 0, "nothing was sent");
 });
 
+test("no server: a RestError REQUEST_SEND_ERROR once the retry budget is spent", async () => {
+  const probe = await import("node:net").then((net) => new Promise((ok) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => ok(port)); });
+  }));
+  const c = new ours.CallAutomationClient(`endpoint=http://127.0.0.1:${probe}/;accesskey=${ACCESS_KEY}`, { retryOptions: { maxRetries: 1, retryDelayInMs: 1 } });
+  await assert.rejects(c.getCallConnection("c").hangUp(false), (e) => {
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, "RestError");
+    assert.equal(e.code, "REQUEST_SEND_ERROR");
+    assert.match(e.message, /^transport failed: /);
+    return true;
+  });
+});
+
 test("TokenCredential: bearer token for the ACS scope, fetched once and cached", async () => {
   const scopes = [];
   const credential = {

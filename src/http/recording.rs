@@ -1,13 +1,14 @@
-//! Recording download and delete: which URLs may receive a signed request, and the range.
+//! Recording download and delete (npm package): which URLs may receive a signed request,
+//! and the `Range` header.
 //!
 //! As the official package does, the signature covers the *endpoint's* host and the
 //! recording URL's path (the recording service checks it via `x-ms-host`), and the
-//! request goes to the recording URL itself (the wrapper signs and fetches). The URL must be `https` on a recording host
+//! request goes to the recording URL itself. The URL must be `https` on a recording host
 //! (`*.asm.skype.com`, `*.asyncgw.teams.microsoft.com`, `*.ams.gov.teams.microsoft.us`) so a
 //! signed request never goes to an arbitrary server. Deliberate extension: loopback hosts
 //! (`localhost`, `127.x`, `[::1]`, `http` allowed) are accepted too, for emulators and tests.
 
-use crate::http::is_loopback_host;
+use super::is_loopback_host;
 use crate::text::{concat, push_decimal};
 use crate::Error;
 
@@ -21,7 +22,7 @@ const ALLOWED_HOST_SUFFIXES: [&str; 3] = [
 ///
 /// # Errors
 /// [`Error::InvalidInput`] for `field` naming what is wrong.
-pub(crate) fn recording_url<'a>(url: &'a str, field: &str) -> Result<&'a str, Error> {
+pub fn recording_url<'a>(url: &'a str, field: &str) -> Result<&'a str, Error> {
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| Error::invalid(field, "must be a valid absolute URI"))?;
@@ -55,7 +56,7 @@ pub(crate) fn recording_url<'a>(url: &'a str, field: &str) -> Result<&'a str, Er
 ///
 /// # Errors
 /// [`Error::InvalidInput`] when `length` is given without a (non-zero) `offset`, or either is negative.
-pub(crate) fn range(offset: Option<f64>, length: Option<f64>) -> Result<Option<String>, Error> {
+pub fn range(offset: Option<f64>, length: Option<f64>) -> Result<Option<String>, Error> {
     if length.is_some_and(|l| l != 0.0) && offset.is_none_or(|o| o == 0.0) {
         return Err(Error::invalid(
             "options.offset",
