@@ -30,3 +30,8 @@ fn retry_decisions_cross_the_boundary() {
 fn recording_urls_are_checked() {
     wasm_shared::recording_urls_are_checked();
 }
+
+#[wasm_bindgen_test]
+fn memory_stays_bounded_under_many_requests() {
+    wasm_shared::memory_stays_bounded_under_many_requests();
+}

@@ -23,7 +23,14 @@
 //! wasm now carries only what JS lacks or should not be trusted with (the key).
 //!
 //! Every export is synchronous and allocation-light; the wrapper calls [`Engine::sign`]
-//! once per attempt, [`Engine::delay`] only for a failed attempt.
+//! once per attempt, [`Engine::delay`] only for a failed attempt. Requests leave through
+//! `src/js/pkg/transport.mjs`: the global `fetch`, or `node:http` keep-alive in Node.
+//!
+//! Other size decisions, each measured (BENCHMARKS.md): the release build uses build-std with
+//! `panic=immediate-abort` (scripts/build-pkg); nothing on this path formats through
+//! `core::fmt` (`crate::text`) or uses the `base64` crate (`auth::base64`); the global
+//! allocator is lol_alloc's free list instead of dlmalloc (−2.1 kB gzip; its reuse of freed
+//! memory is checked by `memory_stays_bounded_under_many_requests` in `tests/wasm_*.rs`).
 
 mod error;
 
@@ -32,6 +39,13 @@ use crate::http::{Endpoint, Method, Request};
 use crate::retry::{RetryHints, RetryPolicy};
 use error::throw;
 use wasm_bindgen::prelude::*;
+
+// SAFETY: wasm32 without threads (no `atomics` target feature): one thread ever runs this code.
+#[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code)]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 #[wasm_bindgen(inline_js = "export function random(buf) { crypto.getRandomValues(buf); }")]
 extern "C" {
