@@ -48,9 +48,41 @@ for (const [name, op] of Object.entries(OPS)) {
 // callsteer sends through node:http (src/js/pkg/node.mjs), so this is not a floor for it.
 const url = `${server.origin}/calling/callConnections/conn-1?api-version=2026-03-12`;
 const floor = await opsPerSecond(null, () => fetch(url).then((r) => r.json()), N);
+// What the transport costs: the same signed-size POST through undici's fetch and node:http.
+const postUrl = `${server.origin}/calling/callConnections/conn-1/participants:add?api-version=2026-03-12`;
+const body = JSON.stringify({ participantToAdd: { rawId: "4:+14255550123", phoneNumber: { value: "+14255550123" } }, operationContext: "x" });
+const { default: http } = await import("node:http");
+const viaHttp = () => new Promise((ok, no) => {
+  const r = http.request(postUrl, { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => res.resume().on("end", ok));
+  r.on("error", no);
+  r.end(body);
+});
+const viaFetch = () => fetch(postUrl, { method: "POST", headers: { "content-type": "application/json" }, body }).then((r) => r.text());
+const transport = { fetch: [], http: [] };
+for (let i = 0; i < RUNS; i++) {
+  transport.fetch.push(await opsPerSecond(null, viaFetch, N));
+  transport.http.push(await opsPerSecond(null, viaHttp, N));
+  server.take();
+}
+// What callsteer's wasm costs per request (no I/O).
+const { Engine } = await import("../../../../pkg/engine.js");
+const engine = new Engine(server.connectionString, undefined, false);
+const micro = (f) => {
+  const runs = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 10000; i++) f();
+    runs.push(((performance.now() - t0) / 10000) * 1000);
+  }
+  return median(runs).toFixed(1);
+};
+const signUs = micro(() => engine.sign("POST", "/calling/callConnections/conn-1/participants:add?api-version=2026-03-12", body, Date.now(), undefined, false));
+const repeatUs = micro(() => engine.repeatability(Date.now()));
 await server.close();
 print(`Node ${process.version} (median of ${RUNS} runs)`, node);
 console.log(`| bare global fetch GET, for reference | | ${Math.round(floor)} | |`);
+console.log(`\nTransport alone (same POST, no signing): global fetch ${Math.round(median(transport.fetch))}/s, node:http ${Math.round(median(transport.http))}/s.`);
+console.log(`Engine per request (median of ${RUNS} × 10000 calls): sign ${signUs} µs (${body.length}-byte body), repeatability ${repeatUs} µs.`);
 
 const h = await openHarness();
 try {
