@@ -26,7 +26,7 @@ pub trait Operation {
 }
 
 pub mod response;
-mod build;
+pub(crate) mod build;
 mod call_connection;
 mod calls;
 mod participant_list;

@@ -3,48 +3,15 @@
 //! They sit next to the models rather than in `crate::validate` because they are about
 //! these request shapes (identifiers as targets, optional per-operation callback URIs).
 
-use crate::identifier::CommunicationIdentifier;
 use crate::validate::{callback_uri, non_empty};
 use crate::Error;
 
-/// A participant named in a request must carry a non-empty id; a phone number must
-/// look like E.164 (or be the anonymous number: an anonymous caller can still be held or
-/// sent tones). Error fields name the sub-field as `crate::api::build::identifier` does
-/// (`targetParticipant.communicationUser.id`). The two differ on one edge case: that one
-/// accepts any phone number flagged anonymous, this one only the literal `anonymous`
-/// value. Unifying them changes what input is accepted, so it is left as a decision.
-pub(crate) fn identifier(field: &str, id: &CommunicationIdentifier) -> Result<(), Error> {
-    use CommunicationIdentifier as C;
-    match id {
-        C::CommunicationUser { id } => non_empty(&format!("{field}.communicationUser.id"), id),
-        C::Unknown { id } => non_empty(&format!("{field}.rawId"), id),
-        C::PhoneNumber {
-            value,
-            is_anonymous: true,
-            ..
-        } if value == "anonymous" => Ok(()),
-        C::PhoneNumber { value, .. } => {
-            crate::validate::e164(&format!("{field}.phoneNumber.value"), value)
-        }
-        C::MicrosoftTeamsUser { user_id, .. } => {
-            non_empty(&format!("{field}.microsoftTeamsUser.userId"), user_id)
-        }
-        C::MicrosoftTeamsApp { app_id, .. } => {
-            non_empty(&format!("{field}.microsoftTeamsApp.appId"), app_id)
-        }
-        C::TeamsExtensionUser {
-            user_id,
-            tenant_id,
-            resource_id,
-            ..
-        } => {
-            let f = format!("{field}.teamsExtensionUser");
-            non_empty(&format!("{f}.userId"), user_id)?;
-            non_empty(&format!("{f}.tenantId"), tenant_id)?;
-            non_empty(&format!("{f}.resourceId"), resource_id)
-        }
-    }
-}
+/// A participant named in a request must carry a non-empty id; a phone number must be
+/// E.164 unless it is flagged anonymous (an anonymous caller can still be held or sent
+/// tones; its wire value is always `anonymous`, see `CommunicationIdentifier::to_model`).
+/// The same check as the call-connection operations use: errors name the sub-field
+/// (`targetParticipant.communicationUser.id`).
+pub(crate) use crate::api::build::identifier;
 
 /// Checks `operationCallbackUri` (or any optional callback URI) when it is set.
 pub(crate) fn optional_callback(field: &str, uri: Option<&str>) -> Result<(), Error> {
@@ -59,6 +26,7 @@ pub(crate) fn optional_non_empty(field: &str, value: Option<&str>) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::identifier::CommunicationIdentifier;
 
     fn field_of(r: Result<(), Error>) -> String {
         match r {
@@ -77,6 +45,9 @@ mod tests {
         );
         let anonymous = CommunicationIdentifier::from_raw_id("4:anonymous");
         assert!(identifier("t", &anonymous).is_ok());
+        // Flagged anonymous with another value: goes on the wire as `anonymous`, so accepted.
+        let flagged = CommunicationIdentifier::PhoneNumber { value: String::new(), is_anonymous: true, asserted_id: None };
+        assert!(identifier("t", &flagged).is_ok());
         let unknown = CommunicationIdentifier::Unknown { id: String::new() };
         assert_eq!(field_of(identifier("t", &unknown)), "t.rawId");
         assert_eq!(
