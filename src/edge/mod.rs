@@ -7,6 +7,7 @@
 //! | `POST /api/callbacks[/<secret>]` | Call Automation callbacks: JWT (or shared secret) check, then the call's Durable Object |
 //! | `/admin/...` | admin API, see [`admin`] |
 //! | `GET /` | the admin page (`www/index.html`) |
+//! | `GET /pkg/…` | not this code: the npm package, static assets answered before the worker (`wrangler.toml` `[assets]`) |
 //! | `GET /healthz` | liveness |
 //!
 //! Everything that decides something is pure code in [`crate::routing`] (rules) and
@@ -31,7 +32,8 @@ pub use call_object::CallObject;
 use respond::{json, EdgeError, EdgeResult};
 use worker::{event, Context, Env, Method, Request, Response};
 
-/// The admin page, served at `/`.
+/// The admin page, served at `/`. Its Call control panel imports the npm package from
+/// `/pkg/index.mjs` (static assets) and talks to the ACS endpoint itself, never through here.
 const INDEX_HTML: &str = include_str!("../../www/index.html");
 
 #[event(fetch)]

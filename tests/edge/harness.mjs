@@ -92,6 +92,8 @@ export async function startStack({ vars = {}, subscribe = true } = {}) {
     emulator,
     worker,
     adminToken,
+    /** The emulator's connection string (a random key for this stack only). */
+    connectionString: `endpoint=${emulator}/;accesskey=${accessKey}`,
     dir,
     async stop() {
       for (const g of groups.reverse()) await stopGroup(g);

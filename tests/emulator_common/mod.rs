@@ -449,10 +449,21 @@ pub async fn raw(
     headers: Vec<(&str, String)>,
     body: &str,
 ) -> (u16, Value) {
-    let mut b = hyper::Request::builder()
-        .method(method)
-        .uri(url)
-        .header("content-type", "application/json");
+    let mut all = vec![("content-type", "application/json".to_owned())];
+    all.extend(headers);
+    let (s, _, b) = raw_with_headers(method, url, all, body).await;
+    (s, b)
+}
+
+/// A hand-made request with exactly `headers`; the answer's status, headers (names in
+/// lower case) and JSON body (Null when empty or not JSON).
+pub async fn raw_with_headers(
+    method: &str,
+    url: &str,
+    headers: Vec<(&str, String)>,
+    body: &str,
+) -> (u16, Vec<(String, String)>, Value) {
+    let mut b = hyper::Request::builder().method(method).uri(url);
     for (k, v) in headers {
         b = b.header(k, v);
     }
@@ -460,8 +471,13 @@ pub async fn raw(
     let c: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let resp = c.request(req).await.unwrap();
     let s = resp.status().as_u16();
+    let hs = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
+        .collect();
     let b = resp.into_body().collect().await.unwrap().to_bytes();
-    (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+    (s, hs, serde_json::from_slice(&b).unwrap_or(Value::Null))
 }
 
 impl Harness {

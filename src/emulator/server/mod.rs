@@ -1,10 +1,12 @@
-//! The HTTP face of the emulator: the service API, keys, and the control API.
+//! The HTTP face of the emulator: the service API, keys, and the control API; CORS for
+//! the service API (`cors.rs`).
 //!
 //! The [`Simulation`] sits behind a mutex that is never held across
 //! an `.await`. After every input its outputs are queued for the delivery worker;
 //! a timer task sleeps until the simulation's next deadline.
 
 mod control;
+mod cors;
 mod service;
 mod worker;
 
@@ -147,6 +149,7 @@ fn router(app: Arc<App>) -> Router {
                 .get(control::get_faults),
         )
         .fallback(service::handle)
+        .layer(axum::middleware::from_fn(cors::layer))
         .with_state(app)
 }
 

@@ -1,0 +1,217 @@
+// The admin page end to end in real headless Chromium (Debian's chromium through
+// playwright-core) against the real stack: the emulator binary and the worker in workerd.
+// The page loads the callsteer package from the worker's static assets (/pkg/…) and drives a
+// live call from the browser straight at the emulator (CORS), while the worker streams the
+// call's timeline. Assertions are on the page and on what the emulator saw.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { admin, emulator, startStack, waitFor } from "./harness.mjs";
+
+const CALLER = "+14255550111";
+const CONSOLE_NUMBER = "+18005550177";
+const SUPERVISOR = "8:acs:00000000-0000-4000-8000-0000000000aa";
+const AGENT = "+14255550102";
+// Answer without a flow: the call stays up until the page ends it (no menu timeout racing the test).
+const RULES = {
+  version: 1,
+  default: { reject: { reason: "busy" } },
+  rules: [{ name: "console", match: { to: { exact: CONSOLE_NUMBER } }, action: { answer: {} } }],
+};
+
+let stack, adm, emu, browser;
+
+before(async () => {
+  stack = await startStack({ vars: { ROUTING_RULES: JSON.stringify(RULES) } });
+  adm = admin(stack);
+  emu = emulator(stack);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN || process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function connectedCall() {
+  const placed = await emu("/emulator/incoming-calls", { method: "POST", body: { from: CALLER, to: CONSOLE_NUMBER } });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  const decision = await waitFor("the routing decision", async () => {
+    const r = await adm(`/decisions/${encodeURIComponent(placed.body.serverCallId)}`);
+    return r.status === 200 && r.body.decisions[0];
+  });
+  assert.equal(decision.rule, "console");
+  const id = decision.callConnectionId;
+  await waitFor("CallConnected at the worker", async () => (await adm(`/calls/${id}`)).body?.status === "connected");
+  return id;
+}
+
+/** What the emulator knows about the call: state, participants, event types sent. */
+async function atService(id) {
+  const r = await emu(`/emulator/calls/${id}`);
+  assert.equal(r.status, 200);
+  const types = r.body.events.map((e) => String(e.type ?? e.kind ?? e).replace("Microsoft.Communication.", ""));
+  return { ...r.body, types };
+}
+
+const participant = (call, raw) => call.participants.find((p) => p.identifier?.rawId === raw);
+
+/** Opens the page with watchers for requests, console output and page errors. */
+async function openPage() {
+  const page = await browser.newPage();
+  const seen = { requests: [], console: [], errors: [] };
+  page.on("request", (r) => seen.requests.push({ url: r.url(), method: r.method(), headers: r.headers(), body: r.postData() ?? "" }));
+  page.on("console", (m) => seen.console.push(m.text()));
+  page.on("pageerror", (e) => seen.errors.push(e.message));
+  page.on("dialog", (d) => d.accept()); // "Hang up for everyone?"
+  await page.goto(`${stack.worker}/`);
+  return { page, seen };
+}
+
+/** Runs `click`, then awaits the next result entry of `action` in the page's log. */
+async function perform(page, action, click) {
+  const entries = page.locator(`#results li[data-action="${action}"]`);
+  const before = await entries.count();
+  await click();
+  const li = entries.nth(before);
+  await li.waitFor();
+  return { text: await li.textContent(), ...(await li.evaluate((el) => ({ ...el.dataset }))) };
+}
+
+const row = (page, who) => page.locator(`#participants tr[data-participant="${who}"]`);
+const timelineHas = (page, kind) => page.locator("#timeline li", { hasText: kind }).first().waitFor();
+
+test("the worker serves the page and the package files with their content types", async () => {
+  const page = await fetch(`${stack.worker}/`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-type"), /^text\/html/);
+  assert.match(await page.text(), /Call control/);
+  for (const [file, type] of [["index.mjs", /^text\/javascript/], ["client.mjs", /^text\/javascript/], ["engine.js", /javascript/], ["engine_bg.wasm", /^application\/wasm$/]]) {
+    const r = await fetch(`${stack.worker}/pkg/${file}`);
+    assert.equal(r.status, 200, file);
+    assert.match(r.headers.get("content-type"), type, file);
+    await r.arrayBuffer();
+  }
+  const missing = await fetch(`${stack.worker}/pkg/nope.mjs`);
+  assert.equal(missing.status, 404);
+  await missing.arrayBuffer();
+});
+
+test("the Call control panel runs the package in the browser against the live call", async () => {
+  const id = await connectedCall();
+  const accessKey = stack.connectionString.match(/accesskey=(.+)$/)[1];
+  const { page, seen } = await openPage();
+
+  await page.fill("#token", stack.adminToken);
+  await page.click("#login button");
+  await page.click(`#calls tr[data-id="${id}"]`);
+  await timelineHas(page, "CallConnected");
+  assert.equal(await page.locator("#do-list").isDisabled(), true, "no credential yet: actions are off");
+
+  // A malformed credential: the package refuses it, naming the field; nothing is stored.
+  const bad = await perform(page, "credential", async () => {
+    await page.fill("#acs-cs", "endpoint=not-a-url;accesskey=c2VjcmV0");
+    await page.click("#acs-form button:not([type])");
+  });
+  assert.equal(bad.outcome, "error");
+  assert.equal(bad.name, "InvalidInputError");
+  assert.equal(bad.field, "endpoint");
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("callsteer-acs")), null);
+
+  await page.fill("#acs-cs", stack.connectionString);
+  await page.click("#acs-form button:not([type])");
+  await page.locator("#acs-state", { hasText: stack.emulator }).waitFor();
+  assert.equal(await page.locator("#do-list").isDisabled(), false);
+  assert.equal(await page.inputValue("#acs-cs"), "", "the connection string is not left in the form");
+
+  const listed = await perform(page, "listParticipants", () => page.click("#do-list"));
+  assert.equal(listed.outcome, "ok", listed.text);
+  assert.match(listed.text, new RegExp(`\\${CALLER}`));
+  await row(page, CALLER).waitFor();
+
+  // Add an ACS user: the roster refreshes itself when ParticipantsUpdated reaches the timeline.
+  await page.fill("#add-target", SUPERVISOR);
+  const added = await perform(page, "addParticipant", () => page.click("#add-form button"));
+  assert.equal(added.outcome, "ok", added.text);
+  await row(page, SUPERVISOR).waitFor();
+  assert.ok(participant(await atService(id), SUPERVISOR), "the emulator has the supervisor in the call");
+
+  // A phone number needs a caller ID: the page offers the number the call came in on.
+  assert.equal(await page.inputValue("#add-caller-id"), CONSOLE_NUMBER);
+  await page.fill("#add-target", AGENT);
+  const dialled = await perform(page, "addParticipant", () => page.click("#add-form button"));
+  assert.equal(dialled.outcome, "ok", dialled.text);
+  await row(page, AGENT).waitFor();
+  assert.ok(participant(await atService(id), `4:${AGENT}`), "the emulator has the agent in the call");
+
+  const muted = await perform(page, "muteParticipant", () => row(page, SUPERVISOR).getByRole("button", { name: "Mute" }).click());
+  assert.equal(muted.outcome, "ok", muted.text);
+  await row(page, SUPERVISOR).locator("td", { hasText: /^yes$/ }).first().waitFor();
+  assert.equal(participant(await atService(id), SUPERVISOR).isMuted, true);
+
+  // The service mutes ACS users only: the package's RestError is shown with status and code.
+  const refused = await perform(page, "muteParticipant", () => row(page, CALLER).getByRole("button", { name: "Mute" }).click());
+  assert.equal(refused.outcome, "error");
+  assert.equal(refused.name, "RestError");
+  assert.equal(refused.statusCode, "400");
+  assert.equal(refused.code, "BadRequest");
+  assert.match(refused.text, /only ACS users can be muted/);
+
+  const held = await perform(page, "hold", () => row(page, CALLER).getByRole("button", { name: "Hold" }).click());
+  assert.equal(held.outcome, "ok", held.text);
+  await row(page, CALLER).getByRole("button", { name: "Unhold" }).waitFor();
+  assert.equal(participant(await atService(id), `4:${CALLER}`).isOnHold, true);
+  const resumed = await perform(page, "unhold", () => row(page, CALLER).getByRole("button", { name: "Unhold" }).click());
+  assert.equal(resumed.outcome, "ok", resumed.text);
+  await row(page, CALLER).getByRole("button", { name: "Hold" }).waitFor();
+
+  await page.fill("#play-text", "Hello from the admin page.");
+  const played = await perform(page, "playToAll", () => page.click("#play-form button"));
+  assert.equal(played.outcome, "ok", played.text);
+  await timelineHas(page, "PlayCompleted");
+  const afterPlay = (await atService(id)).types;
+  assert.ok(afterPlay.includes("PlayStarted") && afterPlay.includes("PlayCompleted"), afterPlay.join(","));
+
+  const started = await perform(page, "startRecording", () => page.click("#do-rec-start"));
+  assert.equal(started.outcome, "ok", started.text);
+  const recordingId = started.text.match(/recording (\S+) active/)?.[1];
+  assert.ok(recordingId, started.text);
+  await page.locator("#rec-state", { hasText: recordingId }).waitFor();
+  const stopped = await perform(page, "stopRecording", () => page.click("#do-rec-stop"));
+  assert.equal(stopped.outcome, "ok", stopped.text);
+  await waitFor("both RecordingStateChanged events", async () => (await atService(id)).types.filter((t) => t === "RecordingStateChanged").length === 2);
+
+  const removed = await perform(page, "removeParticipant", () => row(page, SUPERVISOR).getByRole("button", { name: "Remove" }).click());
+  assert.equal(removed.outcome, "ok", removed.text);
+  await row(page, SUPERVISOR).waitFor({ state: "detached" });
+  assert.equal(participant(await atService(id), SUPERVISOR), undefined);
+
+  const hungUp = await perform(page, "hangUp", () => page.click("#do-hangup"));
+  assert.equal(hungUp.outcome, "ok", hungUp.text);
+  await page.locator("#timeline li", { hasText: "end of stream (disconnected)" }).waitFor();
+  const call = await atService(id);
+  assert.equal(call.callConnectionState, "disconnected");
+  assert.ok(call.types.includes("CallDisconnected"));
+  assert.equal((await adm(`/calls/${id}`)).body.status, "disconnected");
+
+  // The credential stayed in the tab: never sent to the worker, never logged, kept in
+  // sessionStorage only; every request that carried a signature went to the emulator.
+  const toWorker = seen.requests.filter((r) => r.url.startsWith(stack.worker));
+  const toEmulator = seen.requests.filter((r) => r.url.startsWith(stack.emulator));
+  assert.ok(toWorker.length > 0 && toEmulator.length > 0);
+  for (const r of toWorker) {
+    assert.ok(!JSON.stringify(r).includes(accessKey), `${r.method} ${r.url} carries no access key`);
+    assert.ok(!String(r.headers.authorization ?? "").startsWith("HMAC"), `${r.url}: no signed request to the worker`);
+  }
+  for (const r of toEmulator) assert.match(r.url, /\/calling\//, "only the service API");
+  assert.ok(!seen.console.some((m) => m.includes(accessKey)), "not in the console");
+  assert.ok(!(await page.content()).includes(accessKey), "not in the page");
+  const storage = await page.evaluate(() => ({ session: sessionStorage.getItem("callsteer-acs"), local: localStorage.length }));
+  assert.equal(JSON.parse(storage.session).connectionString, stack.connectionString);
+  assert.equal(storage.local, 0);
+  assert.deepEqual(seen.errors, []);
+  await page.close();
+});
