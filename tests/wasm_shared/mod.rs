@@ -3,6 +3,31 @@
 //! them is tested end to end by tests/js/package.
 
 use callsteer::js::{uuid, Engine};
+
+/// One `#[wasm_bindgen_test]` per check below: `wasm_node.rs` and `wasm_browser.rs` differ
+/// only in where the tests run.
+macro_rules! shared_tests {
+    ($($name:ident),* $(,)?) => {$(
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        fn $name() {
+            wasm_shared::$name();
+        }
+    )*};
+}
+
+/// Every shared check.
+macro_rules! all_shared_tests {
+    () => {
+        shared_tests!(
+            bad_credentials_throw_js_errors,
+            signs_the_official_vectors,
+            randomness_comes_from_the_host_crypto,
+            retry_decisions_cross_the_boundary,
+            recording_urls_are_checked,
+            memory_stays_bounded_under_many_requests,
+        );
+    };
+}
 use wasm_bindgen::{JsCast, JsValue};
 
 fn prop(v: &JsValue, key: &str) -> JsValue {
