@@ -8,6 +8,7 @@
 //!
 //! * the npm package (`js` feature, `src/js/`) sends through the global `fetch`;
 //! * the edge worker (`edge` feature, `src/edge/`) runs inside Cloudflare Workers;
+//! * Rust apps compiled to wasm send operations with `fetch::Client` (`fetch` feature);
 //! * the emulator (`emulator` feature, `src/emulator/`) serves the same contract locally.
 //!
 //! Time and randomness come in as arguments: [`auth::sign_for_endpoint`] takes `now` (Unix seconds),
@@ -23,7 +24,7 @@
 //! assert_eq!(req.path_and_query(), "/calling/callConnections/abc?api-version=2026-03-12");
 //! assert!(req.get_header("authorization").unwrap().starts_with("HMAC-SHA256 SignedHeaders="));
 //! ```
-#![cfg_attr(not(any(feature = "js", feature = "edge")), forbid(unsafe_code))]
+#![cfg_attr(not(any(feature = "js", feature = "edge", feature = "fetch")), forbid(unsafe_code))]
 
 pub mod api;
 pub mod auth;
@@ -31,6 +32,8 @@ pub mod auth;
 pub mod edge;
 pub mod error;
 pub mod events;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub mod http;
 pub mod identifier;
 #[cfg(feature = "js")]
