@@ -6,7 +6,7 @@
 //! centre uses. The table knows today's rules only (no history): good for deciding
 //! whether a call arriving now is within business hours, wrong for dates before a zone's
 //! last rule change. Zones not listed can be written as fixed offsets (`UTC+05:30`,
-//! `-03:00`). Adding a zone is one line in [`ZONES`].
+//! `-03:00`). Adding a zone is one line in `ZONES`.
 
 use crate::time::days_from_civil;
 
