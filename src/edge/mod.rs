@@ -36,6 +36,33 @@ use worker::{event, Context, Env, Method, Request, Response};
 /// `/pkg/index.mjs` (static assets) and talks to the ACS endpoint itself, never through here.
 const INDEX_HTML: &str = include_str!("../../www/index.html");
 
+/// The admin page's Content-Security-Policy: its own inline script and style only (by hash,
+/// computed from the page so an edit cannot desync them), modules and the package's wasm from
+/// this origin, and `fetch` to this origin, to any https endpoint (ACS) and to loopback http
+/// (the emulator). Nothing may frame the page.
+fn admin_page_csp() -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let hash = |open: &str, close: &str| {
+        let body = INDEX_HTML
+            .split_once(open)
+            .and_then(|(_, rest)| rest.split_once(close))
+            .map_or("", |(inner, _)| inner);
+        let digest = sha2::Sha256::digest(body.as_bytes());
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        )
+    };
+    format!(
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {}; style-src {}; \
+         connect-src 'self' https: http://127.0.0.1:* http://localhost:*; img-src 'self' data:; \
+         base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        hash("<script type=\"module\">", "</script>"),
+        hash("<style>", "</style>")
+    )
+}
+
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     match route(req, &env).await {
@@ -66,7 +93,12 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
             auth::verify_admin(env, &req)?;
             admin::handle(req, env, rest).await
         }
-        (Method::Get, []) => Ok(Response::from_html(INDEX_HTML)?),
+        (Method::Get, []) => {
+            let mut page = Response::from_html(INDEX_HTML)?;
+            page.headers_mut()
+                .set("content-security-policy", &admin_page_csp())?;
+            Ok(page)
+        }
         (Method::Get, ["healthz"]) => Ok(json(&serde_json::json!({ "ok": true }), 200)?),
         _ => Err(EdgeError::not_found(&format!("route {path}"))),
     }

@@ -89,6 +89,9 @@ test("the worker serves the page and the package files with their content types"
   assert.equal(page.status, 200);
   assert.match(page.headers.get("content-type"), /^text\/html/);
   assert.match(await page.text(), /Call control/);
+  const csp = page.headers.get("content-security-policy") ?? "";
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'/, "the inline script is allowed by hash, not 'unsafe-inline'");
   for (const [file, type] of [["index.mjs", /^text\/javascript/], ["client.mjs", /^text\/javascript/], ["engine.js", /javascript/], ["engine_bg.wasm", /^application\/wasm$/]]) {
     const r = await fetch(`${stack.worker}/pkg/${file}`);
     assert.equal(r.status, 200, file);
@@ -213,5 +216,7 @@ test("the Call control panel runs the package in the browser against the live ca
   assert.equal(JSON.parse(storage.session).connectionString, stack.connectionString);
   assert.equal(storage.local, 0);
   assert.deepEqual(seen.errors, []);
+  // The page's CSP blocked nothing it needs (a violation is logged to the console).
+  assert.deepEqual(seen.console.filter((m) => /Content Security Policy/i.test(m)), []);
   await page.close();
 });
