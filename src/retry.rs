@@ -22,8 +22,13 @@ pub struct RetryPolicy {
     /// Delay before retry `n` (0-based) without a server hint: `base_delay_ms * 2^n`.
     pub base_delay_ms: u64,
     /// Ceiling of any delay. A server asking for more than this is not waited for:
-    /// the response is returned to the caller instead (bounded total latency).
+    /// the response is returned to the caller instead (bounded total latency) — unless
+    /// `clamp_server_delay` is set.
     pub max_delay_ms: u64,
+    /// Wait `max_delay_ms` and retry anyway when the server asks for longer, instead of
+    /// handing the response back. For senders that must eventually deliver a command and
+    /// have nobody to hand a 429 to (the edge worker's per-call commands).
+    pub clamp_server_delay: bool,
 }
 
 impl Default for RetryPolicy {
@@ -32,6 +37,7 @@ impl Default for RetryPolicy {
             max_retries: 3,
             base_delay_ms: 800,
             max_delay_ms: 64_000,
+            clamp_server_delay: false,
         }
     }
 }
@@ -78,7 +84,11 @@ impl RetryPolicy {
             Some(ms) => ms,
             None => self.backoff_ms(attempt),
         };
-        (delay <= self.max_delay_ms).then_some(delay)
+        if delay <= self.max_delay_ms {
+            Some(delay)
+        } else {
+            self.clamp_server_delay.then_some(self.max_delay_ms)
+        }
     }
 
     /// After attempt `attempt` failed without any response (network error, DNS, reset):
@@ -181,6 +191,21 @@ mod tests {
             retry_after_ms: None,
         };
         assert_eq!(p.decide(503, past, 0, NOW), Some(0));
+    }
+
+    #[test]
+    fn a_too_long_server_delay_is_handed_back_or_clamped() {
+        let hour = RetryHints {
+            retry_after: Some("3600"),
+            retry_after_ms: None,
+        };
+        assert_eq!(RetryPolicy::default().decide(503, hour, 0, NOW), None);
+        let clamped = RetryPolicy {
+            clamp_server_delay: true,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(clamped.decide(503, hour, 0, NOW), Some(64_000));
+        assert_eq!(clamped.decide(503, hour, 3, NOW), None, "the budget still holds");
     }
 
     #[test]

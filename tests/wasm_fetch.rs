@@ -66,7 +66,7 @@ impl Server {
         js_sys::Reflect::get(&self.0, &"origin".into()).unwrap().as_string().unwrap()
     }
     fn client(&self) -> Client {
-        let policy = RetryPolicy { max_retries: 2, base_delay_ms: 1, max_delay_ms: 1000 };
+        let policy = RetryPolicy { max_retries: 2, base_delay_ms: 1, max_delay_ms: 1000, ..RetryPolicy::default() };
         Client::from_connection_string(&format!("endpoint={}/;accesskey={KEY}", self.origin())).unwrap().retry_policy(policy)
     }
     fn script(&self, json: &str) {
@@ -142,7 +142,7 @@ async fn no_server_is_a_transport_error_after_the_retry_budget() {
     let server = Server::start().await;
     let origin = server.origin();
     drop(server); // closes the port
-    let policy = RetryPolicy { max_retries: 1, base_delay_ms: 1, max_delay_ms: 10 };
+    let policy = RetryPolicy { max_retries: 1, base_delay_ms: 1, max_delay_ms: 10, ..RetryPolicy::default() };
     let client = Client::from_connection_string(&format!("endpoint={origin}/;accesskey={KEY}")).unwrap().retry_policy(policy);
     match client.send(&GetCall::new("c1")).await {
         Err(Error::Transport { .. }) => {}

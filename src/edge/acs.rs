@@ -82,7 +82,12 @@ pub async fn send_once(cfg: &Config, req: &crate::http::Request, attempt: u32) -
         Err(_) => (None, None),
     };
     Attempt {
-        outcome: send_outcome(status, retry_after.as_deref(), attempt),
+        outcome: send_outcome(
+            status,
+            retry_after.as_deref(),
+            attempt,
+            (now_ms() / 1000) as u64,
+        ),
         result,
     }
 }

@@ -2,6 +2,7 @@
 //! for sending them.
 
 use crate::http::Repeatability;
+use crate::retry::{RetryHints, RetryPolicy};
 use crate::routing::flow::Prompt;
 use serde::{Deserialize, Serialize};
 
@@ -95,50 +96,68 @@ pub enum SendOutcome {
 /// Maximum attempts for one command (first try included).
 pub const MAX_ATTEMPTS: u32 = 5;
 
-/// The retry policy as a pure function of the response and the attempt number (1-based).
-///
-/// 429, 500, 502, 503 and 504 and transport failures (`status: None`) are retried with
-/// `Retry-After` (seconds, capped at 10 s) when given, else 200 ms × 2^(attempt−1).
-/// Everything else that is not 2xx fails at once.
-pub fn send_outcome(status: Option<u16>, retry_after: Option<&str>, attempt: u32) -> SendOutcome {
-    match status {
-        Some(s) if (200..300).contains(&s) => SendOutcome::Done,
-        Some(429 | 500 | 502 | 503 | 504) | None if attempt < MAX_ATTEMPTS => {
-            let hinted = retry_after
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(|s| s.min(10) * 1000);
-            SendOutcome::RetryAfter(hinted.unwrap_or(200 << (attempt - 1).min(6)))
+/// The core's [`RetryPolicy`] as the edge uses it: 200 ms × 2^(attempt−1) without a hint,
+/// server hints capped at 10 s and then retried anyway (a command must eventually land and
+/// there is no caller to hand a 429 to), [`MAX_ATTEMPTS`] attempts.
+pub const POLICY: RetryPolicy = RetryPolicy {
+    max_retries: MAX_ATTEMPTS - 1,
+    base_delay_ms: 200,
+    max_delay_ms: 10_000,
+    clamp_server_delay: true,
+};
+
+/// [`POLICY`] applied to the outcome of attempt `attempt` (1-based): `status` `None` is a
+/// transport failure; `retry_after` the `Retry-After` header (delta-seconds or HTTP-date,
+/// read at `now_unix`).
+pub fn send_outcome(
+    status: Option<u16>,
+    retry_after: Option<&str>,
+    attempt: u32,
+    now_unix: u64,
+) -> SendOutcome {
+    let done = attempt.saturating_sub(1);
+    let decided = match status {
+        Some(s) if (200..300).contains(&s) => return SendOutcome::Done,
+        Some(s) => {
+            let hints = RetryHints {
+                retry_after,
+                retry_after_ms: None,
+            };
+            POLICY.decide(s, hints, done, now_unix)
         }
-        _ => SendOutcome::Fail,
-    }
+        None => POLICY.decide_transport_failure(done),
+    };
+    decided.map_or(SendOutcome::Fail, SendOutcome::RetryAfter)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const NOW: u64 = 1_700_000_000;
+
     #[test]
     fn retry_policy() {
-        assert_eq!(send_outcome(Some(202), None, 1), SendOutcome::Done);
+        assert_eq!(send_outcome(Some(202), None, 1, NOW), SendOutcome::Done);
         assert_eq!(
-            send_outcome(Some(429), Some("1"), 1),
+            send_outcome(Some(429), Some("1"), 1, NOW),
             SendOutcome::RetryAfter(1000)
         );
         assert_eq!(
-            send_outcome(Some(503), Some("3600"), 1),
+            send_outcome(Some(503), Some("3600"), 1, NOW),
             SendOutcome::RetryAfter(10_000)
         );
         assert_eq!(
-            send_outcome(Some(503), None, 3),
+            send_outcome(Some(503), None, 3, NOW),
             SendOutcome::RetryAfter(800)
         );
-        assert_eq!(send_outcome(None, None, 1), SendOutcome::RetryAfter(200));
+        assert_eq!(send_outcome(None, None, 1, NOW), SendOutcome::RetryAfter(200));
         assert_eq!(
-            send_outcome(Some(503), None, MAX_ATTEMPTS),
+            send_outcome(Some(503), None, MAX_ATTEMPTS, NOW),
             SendOutcome::Fail
         );
-        assert_eq!(send_outcome(Some(400), None, 1), SendOutcome::Fail);
-        assert_eq!(send_outcome(Some(404), None, 1), SendOutcome::Fail);
+        assert_eq!(send_outcome(Some(400), None, 1, NOW), SendOutcome::Fail);
+        assert_eq!(send_outcome(Some(404), None, 1, NOW), SendOutcome::Fail);
     }
 
     #[test]
