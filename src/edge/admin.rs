@@ -35,7 +35,9 @@ const STREAM_MAX_MS: i64 = 300_000;
 pub async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeResult<Response> {
     match (req.method(), path) {
         (Method::Get, ["calls"]) => list(env).await,
-        (Method::Get, ["calls", id]) => forward(env, id, Method::Get, "/state", None).await,
+        (Method::Get, ["calls", id]) => {
+            call_object::call(env, id, Method::Get, "/state", None).await
+        }
         (Method::Post, ["calls", id, "actions"]) => {
             let action: AdminAction = serde_json::from_str(&req.text().await?)?;
             let request_id = match req.headers().get("idempotency-key")? {
@@ -47,7 +49,7 @@ pub async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeResult<Re
                 request_id,
                 action,
             };
-            forward(
+            call_object::call(
                 env,
                 id,
                 Method::Post,
@@ -87,16 +89,6 @@ pub async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeResult<Re
         }
         _ => Err(EdgeError::not_found("admin route")),
     }
-}
-
-async fn forward(
-    env: &Env,
-    id: &str,
-    method: Method,
-    path: &str,
-    body: Option<String>,
-) -> EdgeResult<Response> {
-    call_object::call(env, id, method, path, body).await
 }
 
 async fn list(env: &Env) -> EdgeResult<Response> {

@@ -121,25 +121,13 @@ impl CallSession {
             (Stage::Farewell, "PlayCompleted" | "PlayFailed" | "PlayCanceled")
                 if ctx == "farewell" =>
             {
-                self.stage = Stage::Done;
-                self.emit(
-                    &ev.id,
-                    ev.time_ms,
-                    CommandKind::HangUp { for_everyone: true },
-                    None,
-                );
+                self.run_step(&Step::HangUp {}, &ev.id, ev.time_ms);
             }
             (Stage::Greeting, "PlayCompleted" | "PlayFailed") if ctx == "greeting" => {
                 self.stage = Stage::Done
             }
             (_, "CallTransferFailed") if ctx == "transfer" => {
-                self.stage = Stage::Done;
-                self.emit(
-                    &ev.id,
-                    ev.time_ms,
-                    CommandKind::HangUp { for_everyone: true },
-                    None,
-                );
+                self.run_step(&Step::HangUp {}, &ev.id, ev.time_ms);
             }
             _ => {}
         }
