@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { admin, emulator, startStack, waitFor } from "./harness.mjs";
+import { useStack, waitFor } from "./harness.mjs";
 
 const CALLER = "+14255550111";
 const CONSOLE_NUMBER = "+18005550177";
@@ -19,12 +19,10 @@ const RULES = {
   rules: [{ name: "console", match: { to: { exact: CONSOLE_NUMBER } }, action: { answer: {} } }],
 };
 
-let stack, adm, emu, browser;
+const { stack, adm, emu } = useStack({ vars: { ROUTING_RULES: JSON.stringify(RULES) } });
+let browser;
 
 before(async () => {
-  stack = await startStack({ vars: { ROUTING_RULES: JSON.stringify(RULES) } });
-  adm = admin(stack);
-  emu = emulator(stack);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
@@ -33,7 +31,6 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await stack?.stop();
 });
 
 async function connectedCall() {

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
+import { after, before } from "node:test";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -162,6 +163,21 @@ export async function call(url, { method = "GET", body, headers = {} } = {}) {
     parsed = text ? JSON.parse(text) : null;
   } catch {}
   return { status: resp.status, body: parsed, headers: resp.headers };
+}
+
+/**
+ * A stack for one test file: started in a `before` hook, stopped in an `after` hook.
+ * `stack` is filled in once the hook has run; `adm` and `emu` are bound to it.
+ */
+export function useStack(options) {
+  const stack = {};
+  before(async () => {
+    Object.assign(stack, await startStack(options));
+  });
+  after(async () => {
+    await stack.stop?.();
+  });
+  return { stack, adm: admin(stack), emu: emulator(stack) };
 }
 
 /** Admin API helper bound to a stack. */

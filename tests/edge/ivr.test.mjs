@@ -2,23 +2,13 @@
 // answer → menu (recognize) → DTMF from the emulator → transfer. Then the same flow
 // under delivery faults (duplicates, reordering, events before responses) and under
 // 429s from the service.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { admin, emulator, startStack, waitFor } from "./harness.mjs";
+import { useStack, waitFor } from "./harness.mjs";
 
 const CALLER = "+14255550111";
 const IVR_NUMBER = "+18005550100";
-let stack, adm, emu;
-
-before(async () => {
-  stack = await startStack();
-  adm = admin(stack);
-  emu = emulator(stack);
-});
-
-after(async () => {
-  await stack?.stop();
-});
+const { stack, adm, emu } = useStack();
 
 async function placeCall() {
   const placed = await emu("/emulator/incoming-calls", { method: "POST", body: { from: CALLER, to: IVR_NUMBER } });

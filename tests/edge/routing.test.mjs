@@ -2,21 +2,11 @@
 // (the KV override) routes each kind of condition as configured, time windows follow
 // their zone (checked against the ICU time zones of Node's Intl), and an invalid document
 // is refused with a message naming the rule and the field.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { admin, emulator, startStack, waitFor } from "./harness.mjs";
+import { useStack, waitFor } from "./harness.mjs";
 
-let stack, adm, emu;
-
-before(async () => {
-  stack = await startStack();
-  adm = admin(stack);
-  emu = emulator(stack);
-});
-
-after(async () => {
-  await stack?.stop();
-});
+const { stack, adm, emu } = useStack();
 
 /** Local hour and weekday in `zone` now, from ICU (independent of the worker's table). */
 function localNow(zone) {

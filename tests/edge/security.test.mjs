@@ -1,24 +1,14 @@
 // Webhook and admin security in workerd: forged or missing callback tokens get 401 and
 // nothing is processed; the Event Grid and CloudEvents validation handshakes; the admin
 // bearer token; errors are JSON with a status.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync, createSign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { admin, call, emulator, root, startStack } from "./harness.mjs";
+import { call, root, useStack } from "./harness.mjs";
 
-let stack, adm, emu;
-
-before(async () => {
-  stack = await startStack({ vars: { BENCH_ROUTES: "1" } });
-  adm = admin(stack);
-  emu = emulator(stack);
-});
-
-after(async () => {
-  await stack?.stop();
-});
+const { stack, adm, emu } = useStack({ vars: { BENCH_ROUTES: "1" } });
 
 const b64url = (x) => Buffer.from(typeof x === "string" ? x : JSON.stringify(x)).toString("base64url");
 

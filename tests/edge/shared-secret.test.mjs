@@ -1,22 +1,12 @@
 // The shared-secret callback mode (local use only, when configured): the answer's callback
 // URI ends in /<CALLBACK_SECRET>, the emulator's callbacks to it drive the flow, and a
 // callback with a wrong or missing secret gets 401.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { admin, call, emulator, startStack, waitFor } from "./harness.mjs";
+import { call, useStack, waitFor } from "./harness.mjs";
 
 const SECRET = "local-only-shared-secret-0123456789";
-let stack, adm, emu;
-
-before(async () => {
-  stack = await startStack({ vars: { CALLBACK_AUTH: "shared-secret", CALLBACK_SECRET: SECRET } });
-  adm = admin(stack);
-  emu = emulator(stack);
-});
-
-after(async () => {
-  await stack?.stop();
-});
+const { stack, adm, emu } = useStack({ vars: { CALLBACK_AUTH: "shared-secret", CALLBACK_SECRET: SECRET } });
 
 test("callbacks with the secret drive the flow; others get 401", async () => {
   const placed = await emu("/emulator/incoming-calls", { method: "POST", body: { from: "+14255550111", to: "+18005550100" } });
