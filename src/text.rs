@@ -1,8 +1,9 @@
 //! String building without `core::fmt`.
 //!
 //! The formatting on the npm package's path (dates, UUIDs, signatures, URLs, ranges) builds
-//! fixed-shape strings with these helpers instead of `format!`: not linking `core::fmt`
-//! keeps several kB out of the wasm a browser loads (BENCHMARKS.md, "npm package … Size").
+//! fixed-shape strings with these helpers and `[&str]::concat` instead of `format!`: not
+//! linking `core::fmt` keeps several kB out of the wasm a browser loads (BENCHMARKS.md,
+//! "npm package … Size").
 
 /// Appends `n` in decimal, zero-padded to at least `width` digits.
 pub fn push_decimal(out: &mut String, n: u64, width: usize) {
@@ -23,15 +24,6 @@ pub fn push_decimal(out: &mut String, n: u64, width: usize) {
     for &d in &digits[start..] {
         out.push(char::from(d));
     }
-}
-
-/// The parts, joined.
-pub fn concat(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        out.push_str(p);
-    }
-    out
 }
 
 /// Appends the two lower-case hex digits of `byte`.
@@ -55,12 +47,11 @@ mod tests {
     }
 
     #[test]
-    fn hex_and_concat_match_format() {
+    fn hex_matches_format() {
         let mut s = String::new();
         for b in [0u8, 9, 10, 0xa7, 255] {
             push_hex(&mut s, b);
         }
         assert_eq!(s, "00090aa7ff");
-        assert_eq!(concat(&["a", "", "bc"]), "abc");
     }
 }

@@ -6,7 +6,6 @@
 
 use super::AccessKey;
 use crate::http::{Endpoint, Request};
-use crate::text::concat;
 use crate::Error;
 use core::fmt;
 use hmac::{Hmac, Mac};
@@ -31,7 +30,7 @@ pub fn string_to_sign(
     hash: &str,
 ) -> String {
     let method = method.to_ascii_uppercase();
-    concat(&[&method, "\n", path_and_query, "\n", date, ";", host, ";", hash])
+    [&method, "\n", path_and_query, "\n", date, ";", host, ";", hash].concat()
 }
 
 /// Signs `req` for `endpoint` at `now_unix` seconds: sets `x-ms-date`,
@@ -64,7 +63,7 @@ fn sign_path(req: &mut Request, key: &AccessKey, host: &str, path_and_query: &st
     req.set_header("x-ms-content-sha256", hash);
     req.set_header(
         "authorization",
-        concat(&["HMAC-SHA256 SignedHeaders=", SIGNED_HEADERS, "&Signature=", &signature]),
+        ["HMAC-SHA256 SignedHeaders=", SIGNED_HEADERS, "&Signature=", &signature].concat(),
     );
 }
 
@@ -146,5 +145,5 @@ impl Credential {
 /// credentials then produce the same header set (and the emulator logs a time).
 fn bearer(req: &mut Request, token: &BearerToken, now_unix: u64) {
     req.set_header("x-ms-date", crate::time::http_date(now_unix));
-    req.set_header("authorization", concat(&["Bearer ", &token.0]));
+    req.set_header("authorization", ["Bearer ", &token.0].concat());
 }

@@ -39,8 +39,13 @@ const INDEX_HTML: &str = include_str!("../../www/index.html");
 /// The admin page's Content-Security-Policy: its own inline script and style only (by hash,
 /// computed from the page so an edit cannot desync them), modules and the package's wasm from
 /// this origin, and `fetch` to this origin, to any https endpoint (ACS) and to loopback http
-/// (the emulator). Nothing may frame the page.
-fn admin_page_csp() -> String {
+/// (the emulator). Nothing may frame the page. Computed once per isolate.
+fn admin_page_csp() -> &'static str {
+    static CSP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    CSP.get_or_init(csp_of_page)
+}
+
+fn csp_of_page() -> String {
     use base64::Engine as _;
     use sha2::Digest as _;
     let hash = |open: &str, close: &str| {
@@ -96,7 +101,7 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Get, []) => {
             let mut page = Response::from_html(INDEX_HTML)?;
             page.headers_mut()
-                .set("content-security-policy", &admin_page_csp())?;
+                .set("content-security-policy", admin_page_csp())?;
             Ok(page)
         }
         (Method::Get, ["healthz"]) => Ok(json(&serde_json::json!({ "ok": true }), 200)?),

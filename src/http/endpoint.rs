@@ -54,7 +54,7 @@ impl Endpoint {
         // The port is compared as a number, as URL parsers do: `:0443` is the default.
         let authority = match port {
             Some(p) if p != default_port => {
-                let mut a = crate::text::concat(&[&host, ":"]);
+                let mut a = [&host, ":"].concat();
                 crate::text::push_decimal(&mut a, u64::from(p), 0);
                 a
             }
@@ -104,7 +104,7 @@ impl Endpoint {
 impl Endpoint {
     /// `scheme://authority/base/` — what `Display` writes, built without `core::fmt`.
     pub fn as_url(&self) -> String {
-        crate::text::concat(&[&self.scheme, "://", &self.authority, &self.base_path, "/"])
+        [&self.scheme, "://", &self.authority, &self.base_path, "/"].concat()
     }
 }
 

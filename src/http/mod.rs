@@ -11,7 +11,6 @@ pub mod recording;
 
 pub use endpoint::{is_loopback_host, Endpoint};
 
-use crate::text::concat;
 use crate::Error;
 
 /// HTTP methods used by Call Automation.
@@ -129,17 +128,17 @@ impl Request {
     /// The path and query as they go on the wire to `endpoint`: its base path (usually
     /// empty) followed by [`Request::path_and_query`]. This is what must be signed.
     pub fn wire_path_and_query(&self, endpoint: &Endpoint) -> String {
-        concat(&[endpoint.base_path(), &self.path_and_query()])
+        [endpoint.base_path(), &self.path_and_query()].concat()
     }
 
     /// The absolute URL of this request against `endpoint`.
     pub fn url(&self, endpoint: &Endpoint) -> String {
-        concat(&[
+        [
             endpoint.scheme(),
             "://",
             endpoint.authority(),
             &self.wire_path_and_query(endpoint),
-        ])
+        ].concat()
     }
 }
 

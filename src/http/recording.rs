@@ -9,7 +9,7 @@
 //! (`localhost`, `127.x`, `[::1]`, `http` allowed) are accepted too, for emulators and tests.
 
 use super::is_loopback_host;
-use crate::text::{concat, push_decimal};
+use crate::text::push_decimal;
 use crate::Error;
 
 const ALLOWED_HOST_SUFFIXES: [&str; 3] = [
@@ -42,7 +42,7 @@ pub fn recording_url<'a>(url: &'a str, field: &str) -> Result<&'a str, Error> {
     if !loopback && !ALLOWED_HOST_SUFFIXES.iter().any(|s| host.ends_with(s)) {
         return Err(Error::invalid(
             field,
-            concat(&["host '", &host, "' is not a valid Azure Communication Services recording endpoint"]),
+            ["host '", &host, "' is not a valid Azure Communication Services recording endpoint"].concat(),
         ));
     }
     let path_and_more = &rest[authority_end..];

@@ -64,8 +64,9 @@ pub fn uuid() -> String {
 #[wasm_bindgen]
 pub struct Engine {
     endpoint: Endpoint,
-    /// `None` for a token credential (the wrapper passes the token to [`Engine::sign`]).
-    key: Option<AccessKey>,
+    /// The access key; `None` for a token credential (the wrapper passes the token to
+    /// [`Engine::sign`]).
+    key: Option<Credential>,
     policy: RetryPolicy,
 }
 
@@ -105,11 +106,14 @@ impl Engine {
             (_, true) => (Endpoint::parse(endpoint_or_cs).map_err(throw)?, None),
             (Some(k), false) => (
                 Endpoint::parse(endpoint_or_cs).map_err(throw)?,
-                Some(AccessKey::from_base64(&k).map_err(throw)?),
+                Some(Credential::Key(AccessKey::from_base64(&k).map_err(throw)?)),
             ),
             (None, false) => {
                 let cs: ConnectionString = endpoint_or_cs.parse().map_err(throw)?;
-                (cs.endpoint().clone(), Some(cs.access_key().clone()))
+                (
+                    cs.endpoint().clone(),
+                    Some(Credential::Key(cs.access_key().clone())),
+                )
             }
         };
         Ok(Engine {
@@ -162,9 +166,13 @@ impl Engine {
     ) -> Vec<String> {
         let mut req = Request::new(method(method_name), path_and_query);
         req.body = Some(body.to_owned());
-        let credential = match (&self.key, token) {
-            (Some(k), _) => Credential::Key(k.clone()),
-            (None, t) => Credential::Bearer(BearerToken(t.unwrap_or_default())),
+        let bearer;
+        let credential = match &self.key {
+            Some(key) => key,
+            None => {
+                bearer = Credential::Bearer(BearerToken(token.unwrap_or_default()));
+                &bearer
+            }
         };
         if recording {
             credential.apply(&mut req, self.endpoint.authority(), secs(now_ms));

@@ -24,6 +24,8 @@ function fail(name, code, message, extra) {
 }
 const invalid = (field, reason) => fail("InvalidInputError", "InvalidInput", `invalid ${field}: ${reason}`, { field });
 const aborted = () => fail("AbortError", "ABORT_ERR", "The operation was aborted.");
+// No response at all (refused, reset, DNS): the transport's own error is kept as `cause`.
+const sendFailed = (e) => fail("RestError", "REQUEST_SEND_ERROR", `transport failed: ${(e && e.message) || "fetch failed"}`, { cause: e });
 
 // ---- argument readers: null and undefined both mean "absent" ----
 const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -344,7 +346,7 @@ class Core {
       } catch (e) {
         if (signal && signal.aborted) throw aborted();
         delay = this.engine.delay(attempt, 0, undefined, undefined, Date.now());
-        if (delay < 0) throw fail("RestError", "REQUEST_SEND_ERROR", `transport failed: ${(e && e.message) || "fetch failed"}`, { cause: e });
+        if (delay < 0) throw sendFailed(e);
       }
       if (r) {
         if (r.ok) return r;
@@ -724,7 +726,7 @@ export class CallRecording {
       response = await fetch(url, { method, headers, signal: options.abortSignal });
     } catch (e) {
       if (options.abortSignal && options.abortSignal.aborted) throw aborted();
-      throw fail("RestError", "REQUEST_SEND_ERROR", `transport failed: ${(e && e.message) || "fetch failed"}`, { cause: e });
+      throw sendFailed(e);
     }
     if (!response.ok) throw await serviceError(response);
     return response;
