@@ -12,11 +12,8 @@ use serde_json::{json, Value};
 const V: &str = "2026-03-12";
 
 fn incoming() -> IncomingCall {
-    IncomingCall::from_data(
-        &json!({"to": {"rawId": "4:+18005550100"}, "from": {"rawId": "4:+14255550111"}, "incomingCallContext": "secret-ctx"}),
-        0,
-    )
-    .unwrap()
+    let data = json!({"to": {"rawId": "4:+18005550100"}, "from": {"rawId": "4:+14255550111"}, "incomingCallContext": "secret-ctx"});
+    IncomingCall::from_event(&serde_json::from_value(data).unwrap(), 0).unwrap()
 }
 
 fn body(req: &callsteer::http::Request) -> Value {

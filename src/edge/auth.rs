@@ -1,11 +1,15 @@
 //! Callback authentication: RS256 JWT against a JWKS fetched from the issuer and cached by
 //! expiry, or (local use only, when configured) a shared secret in the callback URI.
+//! Incoming-call webhook (Event Grid delivery) authentication: an Entra token against the
+//! tenant's JWKS (cached the same way), or a delivery secret.
 //! Admin authentication: a bearer token from a secret.
 
 use super::acs::now_ms;
-use super::config::{CallbackAuth, Config};
+use super::config::{CallbackAuth, Config, IncomingAuth};
 use super::respond::{EdgeError, EdgeResult};
-use crate::webhook::{Jwks, JwtError, JwtVerifier};
+use crate::webhook::{
+    secrets_equal, Authenticated, DeliveryAuth, DeliveryAuthError, Jwks, JwtError, JwtVerifier,
+};
 use std::cell::RefCell;
 use std::rc::Rc;
 use worker::{Fetch, Request};
@@ -26,7 +30,79 @@ struct CachedJwks {
 }
 
 thread_local! {
-    static JWKS_CACHE: RefCell<Option<CachedJwks>> = const { RefCell::new(None) };
+    // One entry per key-set URL: the callback issuer's and the Entra tenant's.
+    static JWKS_CACHE: RefCell<Vec<CachedJwks>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `check` with the key set at `url` (cached); when it names a `kid` the set lacks,
+/// refetches (at most every [`REFETCH_INTERVAL_MS`]: key rotation, without letting forged
+/// tokens turn every request into a download) and runs it once more.
+///
+/// # Errors
+/// 502 `JwksUnavailable` when the key set cannot be fetched; `check`'s own error inside `Ok`.
+async fn with_jwks<T, E: NamesUnknownKid>(
+    url: &str,
+    now: i64,
+    check: impl Fn(&Jwks) -> Result<T, E>,
+) -> EdgeResult<Result<T, E>> {
+    let keys = jwks(url, now, false).await?;
+    match check(&keys) {
+        Err(e) if e.names_unknown_kid() && may_refetch(url, now) => {
+            let fresh = jwks(url, now, true).await?;
+            Ok(check(&fresh))
+        }
+        other => Ok(other),
+    }
+}
+
+/// A refusal that may only mean the cached key set is stale (a rotated key).
+trait NamesUnknownKid {
+    fn names_unknown_kid(&self) -> bool;
+}
+
+impl NamesUnknownKid for JwtError {
+    fn names_unknown_kid(&self) -> bool {
+        *self == JwtError::UnknownKid
+    }
+}
+
+impl NamesUnknownKid for DeliveryAuthError {
+    fn names_unknown_kid(&self) -> bool {
+        *self == DeliveryAuthError::Token(JwtError::UnknownKid)
+    }
+}
+
+/// Authenticates an Event Grid delivery from its query string and headers (the body is
+/// not read before this passes).
+///
+/// # Errors
+/// 401 `Unauthorized.<reason code>` (`Unauthorized.TokenExpired`, `Unauthorized.SecretMismatch`, …);
+/// 502 when the tenant's JWKS cannot be fetched.
+pub async fn verify_incoming(
+    auth: &IncomingAuth,
+    query: Option<&str>,
+    headers: &[(String, String)],
+) -> EdgeResult<Authenticated> {
+    let checked = match auth {
+        IncomingAuth::Secret(secret) => DeliveryAuth::Secret(secret).check(query, headers),
+        IncomingAuth::Entra(app) => {
+            let verifier = app.verifier();
+            let now = now_ms();
+            with_jwks(&app.jwks_url(), now, |jwks| {
+                let auth = DeliveryAuth::Entra {
+                    verifier: &verifier,
+                    jwks,
+                    now_unix: (now / 1000) as u64,
+                };
+                auth.check(query, headers)
+            })
+            .await?
+        }
+    };
+    checked.map_err(|e| EdgeError {
+        code: format!("Unauthorized.{}", e.code()),
+        ..EdgeError::unauthorized(e.to_string())
+    })
 }
 
 /// Checks a callback request. Returns nothing on success.
@@ -47,9 +123,12 @@ pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<()> {
                 .query_pairs()
                 .find(|(k, _)| k == "token")
                 .map(|(_, v)| v.into_owned());
-            let token = from_path.map(|t| decode_segment(&t)).or(from_query);
+            // A segment that does not decode cannot match (never a lossy near-match).
+            let token = from_path
+                .map(|t| crate::http::decode_component(&t, false).unwrap_or_default())
+                .or(from_query);
             match token {
-                Some(t) if constant_time_eq(t.as_bytes(), secret.as_bytes()) => Ok(()),
+                Some(t) if secrets_equal(&t, secret) => Ok(()),
                 Some(_) => Err(EdgeError::unauthorized("callback token does not match")),
                 None => Err(EdgeError::unauthorized("callback token missing")),
             }
@@ -62,18 +141,11 @@ pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<()> {
             let header = req.headers().get("authorization")?;
             let verifier = JwtVerifier::new(audience.clone()).issuer(issuer.clone());
             let now = now_ms();
-            let jwks = jwks(jwks_url, now, false).await?;
-            match verifier.verify_authorization(header.as_deref(), &jwks, (now / 1000) as u64) {
-                Ok(_) => Ok(()),
-                Err(JwtError::UnknownKid) if may_refetch(now) => {
-                    let jwks = jwks_refetch(jwks_url, now).await?;
-                    verifier
-                        .verify_authorization(header.as_deref(), &jwks, (now / 1000) as u64)
-                        .map(|_| ())
-                        .map_err(jwt_error)
-                }
-                Err(e) => Err(jwt_error(e)),
-            }
+            let checked = with_jwks(jwks_url, now, |jwks| {
+                verifier.verify_authorization(header.as_deref(), jwks, (now / 1000) as u64)
+            })
+            .await?;
+            checked.map(|_| ()).map_err(jwt_error)
         }
     }
 }
@@ -85,24 +157,21 @@ fn jwt_error(e: JwtError) -> EdgeError {
     }
 }
 
-fn may_refetch(now: i64) -> bool {
+fn may_refetch(url: &str, now: i64) -> bool {
     JWKS_CACHE.with(|c| {
         c.borrow()
-            .as_ref()
+            .iter()
+            .find(|k| k.url == url)
             .is_none_or(|k| now - k.fetched_at_ms >= REFETCH_INTERVAL_MS)
     })
-}
-
-async fn jwks_refetch(url: &str, now: i64) -> EdgeResult<Rc<Jwks>> {
-    jwks(url, now, true).await
 }
 
 /// The cached key set for `url`, fetched when absent, expired or `force`d.
 pub(super) async fn jwks(url: &str, now: i64, force: bool) -> EdgeResult<Rc<Jwks>> {
     let cached = JWKS_CACHE.with(|c| {
         c.borrow()
-            .as_ref()
-            .filter(|k| k.url == url && k.expires_at_ms > now && !force)
+            .iter()
+            .find(|k| k.url == url && k.expires_at_ms > now && !force)
             .map(|k| k.jwks.clone())
     });
     if let Some(jwks) = cached {
@@ -136,7 +205,11 @@ pub(super) async fn jwks(url: &str, now: i64, force: bool) -> EdgeResult<Rc<Jwks
         fetched_at_ms: now,
         expires_at_ms: now + ttl,
     };
-    JWKS_CACHE.with(|c| *c.borrow_mut() = Some(entry));
+    JWKS_CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        cache.retain(|k| k.url != url);
+        cache.push(entry);
+    });
     Ok(jwks)
 }
 
@@ -171,7 +244,7 @@ pub fn verify_admin(env: &worker::Env, req: &Request) -> EdgeResult<()> {
         .query_pairs()
         .find(|(k, _)| k == "access_token")
         .map(|(_, v)| v.into_owned());
-    let matches = |t: &str| constant_time_eq(t.trim().as_bytes(), expected.as_bytes());
+    let matches = |t: &str| secrets_equal(t.trim(), &expected);
     if header.strip_prefix("Bearer ").is_some_and(matches) || query.as_deref().is_some_and(matches)
     {
         Ok(())
@@ -180,33 +253,4 @@ pub fn verify_admin(env: &worker::Env, req: &Request) -> EdgeResult<()> {
             "admin bearer token missing or wrong",
         ))
     }
-}
-
-/// Percent-decodes a path segment (the secret may contain reserved characters).
-fn decode_segment(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

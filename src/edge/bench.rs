@@ -80,11 +80,13 @@ pub async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResult<Respo
 
 /// Parse the batch, read the IncomingCall, route it, build and sign the answer.
 fn incoming_once(cfg: &Config, rules: &str, body: &str, i: u32) -> EdgeResult<()> {
-    let batch: Vec<Value> = serde_json::from_str(body)?;
-    let ev = batch
-        .first()
-        .ok_or_else(|| EdgeError::bad_request("empty batch"))?;
-    let call = IncomingCall::from_data(&ev["data"], now_ms() / 1000)?;
+    let batch = crate::events::decode_event_grid_events(body.as_bytes())?;
+    let data = batch.iter().find_map(|e| match &e.data {
+        crate::events::EventGridData::IncomingCall(c) => Some(c),
+        _ => None,
+    });
+    let data = data.ok_or_else(|| EdgeError::bad_request("no IncomingCall in the batch"))?;
+    let call = IncomingCall::from_event(data, now_ms() / 1000)?;
     let decision = parse_rules(rules)?.route(&call.info);
     let mut req = decision_request(
         &decision.action,

@@ -4,6 +4,7 @@ use super::respond::{EdgeError, EdgeResult};
 use crate::auth::AccessKey;
 use crate::http::Endpoint;
 use crate::routing::RoutingTable;
+use crate::webhook::{EntraWebhookApp, WebhookSecret};
 use std::cell::RefCell;
 use worker::Env;
 
@@ -43,6 +44,75 @@ impl core::fmt::Debug for CallbackAuth {
                 )
             }
             CallbackAuth::SharedSecret(_) => f.write_str("SharedSecret(<redacted>)"),
+        }
+    }
+}
+
+/// How Event Grid deliveries to `/api/incoming` (IncomingCall and the subscription
+/// handshakes) are authenticated: one of the two ways Event Grid offers, nothing else
+/// (`docs/edge.md`, "Securing the incoming-call webhook").
+#[derive(Debug, Clone)]
+pub enum IncomingAuth {
+    /// `INCOMING_AUTH = "entra"` (the default): a Microsoft Entra bearer token for the
+    /// application `INCOMING_ENTRA_AUDIENCE` in tenant `INCOMING_ENTRA_TENANT`.
+    Entra(EntraWebhookApp),
+    /// `INCOMING_AUTH = "secret"`: the `INCOMING_SECRET` secret in `?code=` or in the header
+    /// `INCOMING_SECRET_HEADER`.
+    Secret(WebhookSecret),
+}
+
+impl IncomingAuth {
+    /// Reads the incoming-call webhook's authentication from vars and secrets. Read on its
+    /// own (not in [`Config`]) so a mistake here cannot take the callback endpoint down.
+    ///
+    /// # Errors
+    /// 500 `ConfigError` naming the variable that is missing or malformed: the webhook then
+    /// refuses every delivery (fail closed).
+    pub fn from_env(env: &Env) -> EdgeResult<IncomingAuth> {
+        let invalid = |name: &str, e: crate::Error| match e {
+            crate::Error::InvalidInput { reason, .. } => config_error(name, reason),
+            other => config_error(name, other),
+        };
+        match var(env, "INCOMING_AUTH").as_deref().unwrap_or("entra") {
+            "entra" => {
+                let tenant = var(env, "INCOMING_ENTRA_TENANT")
+                    .ok_or_else(|| config_error("INCOMING_ENTRA_TENANT", "not set"))?;
+                let audience = var(env, "INCOMING_ENTRA_AUDIENCE")
+                    .ok_or_else(|| config_error("INCOMING_ENTRA_AUDIENCE", "not set"))?;
+                let app = EntraWebhookApp::new(&tenant, &audience).map_err(|e| match &e {
+                    crate::Error::InvalidInput { field, .. } if field == "tenant" => {
+                        invalid("INCOMING_ENTRA_TENANT", e)
+                    }
+                    _ => invalid("INCOMING_ENTRA_AUDIENCE", e),
+                })?;
+                let app = match var(env, "INCOMING_ENTRA_AUTHORITY") {
+                    Some(a) => app
+                        .authority(&a)
+                        .map_err(|e| invalid("INCOMING_ENTRA_AUTHORITY", e))?,
+                    None => app,
+                };
+                Ok(IncomingAuth::Entra(match var(env, "INCOMING_ENTRA_CLIENT_ID") {
+                    Some(id) => app.client_id(&id),
+                    None => app,
+                }))
+            }
+            "secret" => {
+                let secret = secret(env, "INCOMING_SECRET")
+                    .ok_or_else(|| config_error("INCOMING_SECRET", "not set"))?;
+                let header = var(env, "INCOMING_SECRET_HEADER");
+                WebhookSecret::new(secret.trim(), header.as_deref())
+                    .map(IncomingAuth::Secret)
+                    .map_err(|e| match &e {
+                        crate::Error::InvalidInput { field, .. } if field == "header" => {
+                            invalid("INCOMING_SECRET_HEADER", e)
+                        }
+                        _ => invalid("INCOMING_SECRET", e),
+                    })
+            }
+            other => Err(config_error(
+                "INCOMING_AUTH",
+                format!("must be entra or secret, got {other:?}"),
+            )),
         }
     }
 }

@@ -1,10 +1,18 @@
-//! The Event Grid endpoint: subscription validation (Event Grid schema and the CloudEvents
-//! OPTIONS handshake) and `IncomingCall` → routing rules → answer, redirect or reject.
+//! The incoming-call webhook: Event Grid deliveries, authenticated first (an Entra token
+//! or a delivery secret, [`IncomingAuth`]), then classified by the core
+//! ([`crate::events::classify_authenticated_delivery`]): the CloudEvents `OPTIONS` and
+//! Event Grid `SubscriptionValidation` handshakes are answered, and each `IncomingCall`
+//! goes through the routing rules to an answer, redirect or reject.
 
 use super::acs::{self, now_ms};
+use super::auth::verify_incoming;
 use super::call_object::{self, SetupBody};
-use super::config::{routing_table, Config, KV};
+use super::config::{routing_table, Config, IncomingAuth, KV};
 use super::respond::{json, EdgeError, EdgeResult};
+use crate::events::{
+    classify_authenticated_delivery, EventGridData, EventGridEvent, Inbound, Rejection,
+    WebhookResponse, MAX_BODY_BYTES,
+};
 use crate::routing::call::event::parse_rfc3339_ms;
 use crate::routing::call::wire::decision_request;
 use crate::routing::call::CallSetup;
@@ -14,25 +22,6 @@ use crate::routing::{Decision, RoutingTable};
 use serde::Serialize;
 use serde_json::Value;
 use worker::{Env, Method, Request, Response};
-
-const VALIDATION: &str = "Microsoft.EventGrid.SubscriptionValidationEvent";
-const INCOMING_CALL: &str = "Microsoft.Communication.IncomingCall";
-
-/// CloudEvents webhook validation: `OPTIONS` with `WebHook-Request-Origin`.
-///
-/// # Errors
-/// 400 when the origin header is missing.
-pub fn handshake(req: &Request) -> EdgeResult<Response> {
-    let origin = req
-        .headers()
-        .get("webhook-request-origin")?
-        .ok_or_else(|| EdgeError::bad_request("WebHook-Request-Origin header missing"))?;
-    let resp = Response::empty()?.with_status(200);
-    resp.headers().set("webhook-allowed-origin", &origin)?;
-    resp.headers().set("webhook-allowed-rate", "*")?;
-    resp.headers().set("allow", "POST, OPTIONS")?;
-    Ok(resp)
-}
 
 /// What happened to one IncomingCall.
 #[derive(Debug, Serialize)]
@@ -45,80 +34,103 @@ struct Routed {
     call_connection_id: Option<String>,
 }
 
-/// `POST` from Event Grid: a batch (array, Event Grid schema or CloudEvents) or one CloudEvent.
+/// Any request to `/api/incoming`. Authentication comes first and reads only the query and
+/// headers: a refused request gets 401 JSON before its body is read, and nothing is routed,
+/// stored or sent.
 ///
 /// # Errors
-/// 400 for a body that is not JSON events, 502 when Call Automation refused the decision.
+/// 401 unauthenticated; 500 `ConfigError` when the webhook's authentication is not
+/// configured (fail closed); 400/405/413 from the core's classification; 502 when Call
+/// Automation refused a decision.
 pub async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> {
-    let body: Value = serde_json::from_str(&req.text().await?)?;
-    let events = match body {
-        Value::Array(items) => items,
-        obj @ Value::Object(_) => vec![obj],
-        _ => {
-            return Err(EdgeError::bad_request(
-                "expected a JSON array of events or one CloudEvent",
-            ))
-        }
-    };
-    let kind = |e: &Value| {
-        e.get("eventType")
-            .or_else(|| e.get("type"))
-            .and_then(|t| t.as_str())
-            .map(str::to_owned)
-    };
-    if let Some(v) = events
-        .iter()
-        .find(|e| kind(e).as_deref() == Some(VALIDATION))
-    {
-        let code = v.pointer("/data/validationCode").and_then(|c| c.as_str());
-        let code = code.ok_or_else(|| {
-            EdgeError::bad_request("validation event without data.validationCode")
-        })?;
-        return Ok(json(
-            &serde_json::json!({ "validationResponse": code }),
-            200,
-        )?);
+    let auth = IncomingAuth::from_env(env)?;
+    let headers: Vec<(String, String)> = req.headers().entries().collect();
+    let url = req.url()?;
+    let proof = verify_incoming(&auth, url.query(), &headers).await?;
+    let method = req.method();
+    let declared = req
+        .headers()
+        .get("content-length")?
+        .and_then(|n| n.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(rejected(&Rejection::PayloadTooLarge));
     }
+    let body = match method {
+        Method::Post => req.bytes().await?,
+        _ => Vec::new(),
+    };
+    let events = match classify_authenticated_delivery(&proof, method.as_ref(), &headers, &body) {
+        Inbound::Preflight { response, .. } | Inbound::SubscriptionValidation { response, .. } => {
+            return copy(&response);
+        }
+        Inbound::EventGrid { events, .. } => events,
+        Inbound::Rejected { rejection, .. } => return Err(rejected(&rejection)),
+        _ => return Err(EdgeError::bad_request("not an Event Grid delivery")),
+    };
     let cfg = Config::from_env(env)?;
-    let origin = req.url()?.origin().ascii_serialization();
+    let origin = url.origin().ascii_serialization();
     let mut routed = Vec::new();
     let mut table: Option<RoutingTable> = None;
-    for ev in events
-        .iter()
-        .filter(|e| kind(e).as_deref() == Some(INCOMING_CALL))
-    {
+    for ev in &events {
+        let EventGridData::IncomingCall(data) = &ev.data else {
+            continue;
+        };
         let table = match &table {
             Some(t) => t,
             None => table.insert(routing_table(env).await?.0),
         };
-        routed.push(route_one(ev, table, &cfg, &origin, env).await?);
+        routed.push(route_one(ev, data, table, &cfg, &origin, env).await?);
     }
     Ok(json(&serde_json::json!({ "routed": routed }), 200)?)
 }
 
+/// The core's answer, as a worker response.
+fn copy(r: &WebhookResponse) -> EdgeResult<Response> {
+    let resp = if r.body.is_empty() {
+        Response::empty()?
+    } else {
+        Response::ok(r.body.clone())?
+    }
+    .with_status(r.status);
+    for (name, value) in &r.headers {
+        resp.headers().set(name, value)?;
+    }
+    Ok(resp)
+}
+
+/// The core's refusal, as the worker's JSON error.
+fn rejected(r: &Rejection) -> EdgeError {
+    let (code, message) = match r {
+        Rejection::MethodNotAllowed => ("MethodNotAllowed", "use POST or OPTIONS".to_owned()),
+        Rejection::PayloadTooLarge => (
+            "PayloadTooLarge",
+            format!("body over {MAX_BODY_BYTES} bytes"),
+        ),
+        Rejection::BadRequest { reason } => ("BadRequest", reason.clone()),
+        _ => ("Unauthorized", "delivery refused".to_owned()),
+    };
+    EdgeError::new(r.status(), code, message)
+}
+
 async fn route_one(
-    ev: &Value,
+    ev: &EventGridEvent,
+    data: &crate::events::IncomingCall,
     table: &RoutingTable,
     cfg: &Config,
     origin: &str,
     env: &Env,
 ) -> EdgeResult<Routed> {
     let now = now_ms();
-    let event_id = ev
-        .get("id")
-        .and_then(|i| i.as_str())
-        .unwrap_or_default()
-        .to_owned();
+    let event_id = ev.id.clone();
     if event_id.is_empty() {
         return Err(EdgeError::bad_request("IncomingCall event without id"));
     }
-    let time = ev
-        .get("eventTime")
-        .or_else(|| ev.get("time"))
-        .and_then(|t| t.as_str());
-    let event_ms = time.and_then(parse_rfc3339_ms).unwrap_or(now);
-    let data = ev.get("data").cloned().unwrap_or(Value::Null);
-    let call = IncomingCall::from_data(&data, now / 1000)?;
+    let event_ms = ev
+        .event_time
+        .as_deref()
+        .and_then(parse_rfc3339_ms)
+        .unwrap_or(now);
+    let call = IncomingCall::from_event(data, now / 1000)?;
     let decision = table.route(&call.info);
     let callback = cfg.callback_uri(origin);
     let req = decision_request(

@@ -2,8 +2,8 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `OPTIONS /api/incoming` | CloudEvents webhook validation handshake |
-//! | `POST /api/incoming` | Event Grid: subscription validation, `IncomingCall` → rules → answer/redirect/reject |
+//! | `OPTIONS /api/incoming` | CloudEvents webhook validation handshake (authenticated like every delivery) |
+//! | `POST /api/incoming` | Event Grid, authenticated (Entra token or delivery secret) before the body is read: subscription validation, `IncomingCall` → rules → answer/redirect/reject |
 //! | `POST /api/callbacks[/<secret>]` | Call Automation callbacks: JWT (or shared secret) check, then the call's Durable Object |
 //! | `/admin/...` | admin API, see [`admin`] |
 //! | `GET /` | the admin page (`www/index.html`) |
@@ -89,8 +89,7 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         .filter(|s| !s.is_empty())
         .collect();
     match (req.method(), segments.as_slice()) {
-        (Method::Options, ["api", "incoming"]) => incoming::handshake(&req),
-        (Method::Post, ["api", "incoming"]) => incoming::handle(req, env).await,
+        (_, ["api", "incoming"]) => incoming::handle(req, env).await,
         (Method::Post, ["api", "callbacks"] | ["api", "callbacks", _]) => {
             callbacks::handle(req, env).await
         }

@@ -13,6 +13,53 @@ use sha2::{Digest, Sha256};
 
 /// Lifetime of a callback token, as documented for the service.
 pub const TOKEN_LIFETIME_S: u64 = 300;
+/// Lifetime of an emulated Entra access token (Entra's are 60–90 minutes).
+pub const ENTRA_TOKEN_LIFETIME_S: i64 = 3600;
+/// Event Grid's first-party application id: the `azp`/`appid` of the Entra tokens Event Grid
+/// presents to an Entra-protected webhook.
+pub const EVENT_GRID_APP_ID: &str = "4962773b-9cdb-44cf-a8bf-237846a00ab7";
+/// The app role a webhook application grants Event Grid (Microsoft's documented name).
+pub const EVENT_GRID_ROLE: &str = "AzureEventGridSecureWebhookSubscriber";
+
+/// What an emulated Entra access token says (the emulator's stand-in for Microsoft Entra ID
+/// issuing Event Grid a token for a webhook application).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntraClaims<'a> {
+    /// `<base>/entra`: v2 tokens are issued by `<authority>/<tenant>/v2.0`, v1 tokens by
+    /// `<authority>/<tenant>/` (the rule callsteer's verifier applies to non-public authorities).
+    pub authority: &'a str,
+    pub tenant: &'a str,
+    pub audience: &'a str,
+    /// 1 or 2.
+    pub version: u8,
+    /// Seconds from now to `exp`; negative for an already expired token.
+    pub expires_in: i64,
+}
+
+impl EntraClaims<'_> {
+    /// The issuer this token names.
+    pub fn issuer(&self) -> String {
+        match self.version {
+            1 => format!("{}/{}/", self.authority, self.tenant),
+            _ => format!("{}/{}/v2.0", self.authority, self.tenant),
+        }
+    }
+
+    /// The claims at `now_s`.
+    pub fn to_json(&self, now_s: u64) -> Value {
+        let now = now_s as i64;
+        let party = if self.version == 1 { "appid" } else { "azp" };
+        let exp = (now + self.expires_in).max(0);
+        // Issued one lifetime before it expires (so an expired token was valid once).
+        let iat = (exp - ENTRA_TOKEN_LIFETIME_S).clamp(0, now);
+        json!({
+            "iss": self.issuer(), "aud": self.audience, "tid": self.tenant,
+            "iat": iat, "nbf": iat, "exp": exp,
+            party: EVENT_GRID_APP_ID, "sub": EVENT_GRID_APP_ID, "oid": EVENT_GRID_APP_ID,
+            "roles": [EVENT_GRID_ROLE], "ver": if self.version == 1 { "1.0" } else { "2.0" },
+        })
+    }
+}
 
 /// An RSA key pair that signs tokens and publishes its public half.
 pub struct Signer {
@@ -110,6 +157,18 @@ impl Signer {
 fn decode_part(part: &str) -> Result<Value, String> {
     let bytes = B64.decode(part).map_err(|_| "segment is not base64url")?;
     serde_json::from_slice(&bytes).map_err(|_| "segment is not JSON".to_string())
+}
+
+/// The OpenID configuration of the emulated Entra tenant (`<authority>/<tenant>/v2.0/.well-known/openid-configuration`).
+pub fn entra_openid_configuration(authority: &str, tenant: &str) -> Value {
+    json!({
+        "issuer": format!("{authority}/{tenant}/v2.0"),
+        "jwks_uri": format!("{authority}/{tenant}/discovery/v2.0/keys"),
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "response_types_supported": ["id_token"],
+        "subject_types_supported": ["pairwise"],
+        "tenant_region_scope": "emulator",
+    })
 }
 
 /// The OpenID configuration served at `/calling/.well-known/acsopenidconfiguration`.

@@ -16,16 +16,20 @@
 //! means a callback (the token is verified before the body is parsed); otherwise the body
 //! decides (Event Grid schema, or CloudEvents whose types only Event Grid sends).
 //!
-//! Event Grid does not sign deliveries, so `EventGrid` results are **not** authenticated
-//! here: protect that endpoint with a secret in its URL or Entra-protected delivery. Callback
-//! kinds never come out of the Event Grid path, so it cannot be used to forge callbacks.
+//! Event Grid does not sign deliveries, so [`classify`] does **not** authenticate its
+//! `EventGrid` results. An endpoint that only takes Event Grid deliveries (the incoming-call
+//! webhook) uses [`classify_event_grid`] instead, which takes only a request that passed
+//! [`DeliveryAuth::check`] (an Entra token or a shared secret) and never yields callbacks.
+//! Callback kinds never come out of the Event Grid path, so it cannot be used to forge callbacks.
 
 use serde_json::Value;
 
 use super::callback::decode_callback_value;
 use super::eventgrid::{decode_event_grid_value, is_event_grid_type};
 use super::{CallbackEvent, EventGridData, EventGridEvent, SubscriptionValidation};
-use crate::webhook::{Jwks, JwtError, JwtVerifier, VerifiedClaims};
+use crate::webhook::{
+    Authenticated, DeliveryAuth, DeliveryAuthError, Jwks, JwtError, JwtVerifier, VerifiedClaims,
+};
 
 /// Largest body accepted (Event Grid's limit for an event or a batch is 1 MB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -84,6 +88,8 @@ pub enum Rejection {
     },
     /// The callback token was refused (401).
     Unauthorized(JwtError),
+    /// An Event Grid delivery failed [`DeliveryAuth::check`] (401).
+    DeliveryUnauthorized(DeliveryAuthError),
 }
 
 impl Rejection {
@@ -93,7 +99,7 @@ impl Rejection {
             Rejection::MethodNotAllowed => 405,
             Rejection::PayloadTooLarge => 413,
             Rejection::BadRequest { .. } => 400,
-            Rejection::Unauthorized(_) => 401,
+            Rejection::Unauthorized(_) | Rejection::DeliveryUnauthorized(_) => 401,
         }
     }
 
@@ -101,7 +107,8 @@ impl Rejection {
         let r = WebhookResponse::empty(self.status());
         match self {
             Rejection::MethodNotAllowed => r.header("Allow", "POST, OPTIONS"),
-            Rejection::Unauthorized(_) => {
+            Rejection::Unauthorized(_)
+            | Rejection::DeliveryUnauthorized(DeliveryAuthError::Token(_)) => {
                 r.header("WWW-Authenticate", "Bearer error=\"invalid_token\"")
             }
             _ => r,
@@ -223,6 +230,51 @@ pub fn classify(
         },
         Err(e) => bad_request(e.to_string()),
     }
+}
+
+/// Authenticates and classifies a request to an Event Grid-only endpoint (the incoming-call
+/// webhook): `auth` runs first, on the query and headers only, so an unauthenticated
+/// request is refused (401) before its body is parsed. Then the CloudEvents preflight, the
+/// subscription handshake, or Event Grid events; anything else is refused (callbacks belong
+/// on the callback endpoint). Never fails: problems become [`Inbound::Rejected`].
+pub fn classify_event_grid(
+    method: &str,
+    query: Option<&str>,
+    headers: &[(String, String)],
+    body: &[u8],
+    auth: DeliveryAuth<'_>,
+) -> Inbound {
+    match auth.check(query, headers) {
+        Ok(proof) => classify_authenticated_delivery(&proof, method, headers, body),
+        Err(e) => reject(Rejection::DeliveryUnauthorized(e)),
+    }
+}
+
+/// The second half of [`classify_event_grid`] for a face that ran [`DeliveryAuth::check`]
+/// itself (to refresh a key set on an unknown `kid`, say): `_proof` is what it returned.
+pub fn classify_authenticated_delivery(
+    _proof: &Authenticated,
+    method: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Inbound {
+    if method.eq_ignore_ascii_case("OPTIONS") {
+        return preflight(headers);
+    }
+    if !method.eq_ignore_ascii_case("POST") {
+        return reject(Rejection::MethodNotAllowed);
+    }
+    if body.len() > MAX_BODY_BYTES {
+        return reject(Rejection::PayloadTooLarge);
+    }
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(_) => return bad_request("body is not JSON"),
+    };
+    if header(headers, "aeg-event-type").is_some() || is_event_grid_body(&value) {
+        return event_grid(value);
+    }
+    bad_request("not Event Grid events (callbacks go to the callback endpoint)")
 }
 
 fn verify(

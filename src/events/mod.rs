@@ -45,7 +45,10 @@ pub use callback::{
     decode_callback_events, CallAutomationEvent, CallbackEvent, CALLBACK_EVENT_KINDS,
     EVENT_TYPE_PREFIX,
 };
-pub use classify::{classify, CallbackAuth, Inbound, Rejection, WebhookResponse};
+pub use classify::{
+    classify, classify_authenticated_delivery, classify_event_grid, CallbackAuth, Inbound, Rejection,
+    WebhookResponse, MAX_BODY_BYTES,
+};
 pub use common::{ResultInformation, SipDiagnosticInfo};
 pub use connection::*;
 pub use correlate::{Action, Outcome, PendingAction};

@@ -157,6 +157,51 @@ pub fn encode_path_segment(segment: &str) -> String {
     out
 }
 
+/// Percent-decodes a path segment or (with `plus_is_space`) a query component.
+/// `None` when an escape is malformed or the result is not UTF-8: a secret compared
+/// against it must not match by accident of a lossy decode.
+pub fn decode_component(s: &str, plus_is_space: bool) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
+                let (h, l) = (hex(bytes.get(i + 1))?, hex(bytes.get(i + 2))?);
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            b'+' if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The decoded value of the first `name=…` pair of a query string (without the `?`).
+/// `Some(None)` when the pair is there but its value does not decode.
+pub fn query_param(query: &str, name: &str) -> Option<Option<String>> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (decode_component(k, true).as_deref() == Some(name)).then(|| decode_component(v, true))
+    })
+}
+
+/// Encodes one query name or value the way [`Request::path_and_query`] does
+/// (`application/x-www-form-urlencoded`).
+pub fn encode_query_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    encode_query_component(s, &mut out);
+    out
+}
+
 // application/x-www-form-urlencoded, as WHATWG URLSearchParams serializes it
 // (space → '+'), so signatures match what browsers and the official SDK send.
 fn encode_query_component(s: &str, out: &mut String) {

@@ -1,8 +1,7 @@
-//! Reading an `IncomingCall` event's `data` into what routing and answering need.
+//! The core's `IncomingCall` event, seen as what routing and answering need.
 
 use super::CallInfo;
-use crate::Error;
-use std::collections::BTreeMap;
+use crate::{events, CommunicationIdentifier, Error};
 
 /// An incoming call: the routing view plus what answering it needs.
 #[derive(Clone, PartialEq, Eq)]
@@ -30,25 +29,31 @@ impl core::fmt::Debug for IncomingCall {
 }
 
 impl IncomingCall {
-    /// Reads the `data` object of a `Microsoft.Communication.IncomingCall` event;
-    /// `arrived_at` is the current time in Unix seconds.
+    /// The routing view of the core's decoded `IncomingCall` event data
+    /// ([`crate::events::IncomingCall`], from [`crate::events::classify_event_grid`] or
+    /// [`crate::events::decode_event_grid_events`]); `arrived_at` is the current time in Unix
+    /// seconds.
     ///
     /// # Errors
     /// [`Error::Decode`] (what = `IncomingCall`) when `to`, `from` or `incomingCallContext`
-    /// is missing.
-    pub fn from_data(data: &serde_json::Value, arrived_at: i64) -> Result<IncomingCall, Error> {
+    /// is missing: such a call cannot be routed or answered.
+    pub fn from_event(event: &events::IncomingCall, arrived_at: i64) -> Result<IncomingCall, Error> {
         let bad = |field: &str| Error::decode("IncomingCall", format!("missing `{field}`"));
-        let (to, to_raw_id) = address(data.get("to")).ok_or_else(|| bad("to.rawId"))?;
-        let (from, from_raw_id) = address(data.get("from")).ok_or_else(|| bad("from.rawId"))?;
-        let text = |k: &str| data.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-        let incoming_call_context =
-            text("incomingCallContext").ok_or_else(|| bad("incomingCallContext"))?;
+        let (to, to_raw_id) = address(event.to.as_ref()).ok_or_else(|| bad("to"))?;
+        let (from, from_raw_id) = address(event.from.as_ref()).ok_or_else(|| bad("from"))?;
+        let incoming_call_context = event
+            .incoming_call_context
+            .as_ref()
+            .map(|c| c.expose().to_owned())
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| bad("incomingCallContext"))?;
+        let context = event.custom_context.as_ref();
         let info = CallInfo {
             to,
             from,
-            caller_display_name: text("callerDisplayName").filter(|n| !n.is_empty()),
-            sip_headers: headers(data.pointer("/customContext/sipHeaders")),
-            voip_headers: headers(data.pointer("/customContext/voipHeaders")),
+            caller_display_name: event.caller_display_name.clone().filter(|n| !n.is_empty()),
+            sip_headers: context.map(|c| c.sip_headers.clone()).unwrap_or_default(),
+            voip_headers: context.map(|c| c.voip_headers.clone()).unwrap_or_default(),
             arrived_at,
         };
         Ok(IncomingCall {
@@ -56,33 +61,24 @@ impl IncomingCall {
             from_raw_id,
             to_raw_id,
             incoming_call_context,
-            correlation_id: text("correlationId"),
-            server_call_id: text("serverCallId"),
+            correlation_id: event.correlation_id.clone(),
+            server_call_id: event.server_call_id.clone(),
         })
     }
 }
 
 /// (routing address, raw id): the E.164 number for phone numbers, else the raw id.
-fn address(model: Option<&serde_json::Value>) -> Option<(String, String)> {
-    let m = model?;
-    let phone = m.pointer("/phoneNumber/value").and_then(|v| v.as_str());
-    let raw = m.get("rawId").and_then(|v| v.as_str()).map(str::to_owned);
-    let raw = raw.or_else(|| phone.map(|p| format!("4:{p}")))?;
-    let addr = match (phone, raw.strip_prefix("4:")) {
-        (Some(p), _) => p.to_owned(),
-        (None, Some(p)) => p.to_owned(),
-        (None, None) => raw.clone(),
+fn address(id: Option<&CommunicationIdentifier>) -> Option<(String, String)> {
+    let id = id?;
+    let raw = id.raw_id();
+    if raw.is_empty() {
+        return None;
+    }
+    let addr = match id {
+        CommunicationIdentifier::PhoneNumber { value, .. } => value.clone(),
+        _ => raw.clone(),
     };
     Some((addr, raw))
-}
-
-fn headers(v: Option<&serde_json::Value>) -> BTreeMap<String, String> {
-    let Some(obj) = v.and_then(|v| v.as_object()) else {
-        return BTreeMap::new();
-    };
-    obj.iter()
-        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
-        .collect()
 }
 
 #[cfg(test)]
@@ -95,7 +91,8 @@ mod tests {
         let text =
             include_str!("../../tests/fixtures/events/incoming-call.eventgrid-schema.docs.json");
         let batch: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
-        let call = IncomingCall::from_data(&batch[0]["data"], 7).unwrap();
+        let data = serde_json::from_value(batch[0]["data"].clone()).unwrap();
+        let call = IncomingCall::from_event(&data, 7).unwrap();
         assert!(call.info.to.starts_with("8:acs:"));
         assert_eq!(call.info.caller_display_name.as_deref(), Some("John Doe"));
         assert_eq!(call.info.arrived_at, 7);
@@ -110,7 +107,7 @@ mod tests {
             "incomingCallContext": "ctx",
             "customContext": {"sipHeaders": {"X-MS-Custom-Tier": "gold"}, "voipHeaders": {"app": "x"}}
         });
-        let call = IncomingCall::from_data(&data, 0).unwrap();
+        let call = IncomingCall::from_event(&serde_json::from_value(data).unwrap(), 0).unwrap();
         assert_eq!(call.info.to, "+18005550100");
         assert_eq!(call.info.from, "+14255550111");
         assert_eq!(call.from_raw_id, "4:+14255550111");
@@ -121,7 +118,7 @@ mod tests {
     #[test]
     fn missing_context_is_a_decode_error() {
         let data = json!({"to": {"rawId": "8:acs:a"}, "from": {"rawId": "8:acs:b"}});
-        let err = IncomingCall::from_data(&data, 0).unwrap_err();
+        let err = IncomingCall::from_event(&serde_json::from_value(data).unwrap(), 0).unwrap_err();
         assert!(err.to_string().contains("incomingCallContext"));
     }
 }

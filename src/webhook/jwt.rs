@@ -47,6 +47,9 @@ pub enum JwtError {
     Expired,
     /// `nbf` is in the future (beyond the leeway).
     NotYetValid,
+    /// The token was issued to another client than the one required
+    /// ([`JwtVerifier::authorized_party`]: `azp` in v2 Entra tokens, `appid` in v1).
+    AuthorizedParty,
 }
 
 impl JwtError {
@@ -62,6 +65,7 @@ impl JwtError {
             JwtError::Audience => "TokenAudience",
             JwtError::Expired => "TokenExpired",
             JwtError::NotYetValid => "TokenNotYetValid",
+            JwtError::AuthorizedParty => "TokenAuthorizedParty",
         }
     }
 }
@@ -78,6 +82,9 @@ impl fmt::Display for JwtError {
             JwtError::Audience => f.write_str("token audience is not the expected one"),
             JwtError::Expired => f.write_str("token expired"),
             JwtError::NotYetValid => f.write_str("token not yet valid"),
+            JwtError::AuthorizedParty => {
+                f.write_str("token was issued to a client that is not the expected one")
+            }
         }
     }
 }
@@ -97,7 +104,7 @@ impl From<JwtError> for Error {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VerifiedClaims {
-    /// `iss`.
+    /// `iss` (one of the accepted issuers).
     pub issuer: String,
     /// `aud` (one or more).
     pub audience: Vec<String>,
@@ -111,11 +118,17 @@ pub struct VerifiedClaims {
     pub key_id: String,
 }
 
-/// Checks callback tokens for one ACS resource.
+/// Checks RS256 tokens: callback tokens for one ACS resource by default, or any issuer and
+/// audience set (Microsoft Entra tokens on Event Grid deliveries, see
+/// [`super::EntraWebhookApp::verifier`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JwtVerifier {
-    issuer: String,
-    audience: String,
+    /// Accepted `iss` values (one matches exactly).
+    issuers: Vec<String>,
+    /// Accepted audiences (`aud` must contain one of them).
+    audiences: Vec<String>,
+    /// Required `azp` / `appid`, when set.
+    authorized_party: Option<String>,
     leeway: u64,
 }
 
@@ -126,15 +139,35 @@ impl JwtVerifier {
     /// issuer [`ACS_CALLBACK_ISSUER`] and [`DEFAULT_LEEWAY_SECS`] of clock skew.
     pub fn new(audience: impl Into<String>) -> Self {
         JwtVerifier {
-            issuer: ACS_CALLBACK_ISSUER.to_owned(),
-            audience: audience.into(),
+            issuers: vec![ACS_CALLBACK_ISSUER.to_owned()],
+            audiences: vec![audience.into()],
+            authorized_party: None,
             leeway: DEFAULT_LEEWAY_SECS,
         }
     }
 
-    /// Expect another issuer (an emulator, a sovereign cloud).
+    /// Expect another issuer (an emulator, a sovereign cloud) instead of the ones so far.
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.issuer = issuer.into();
+        self.issuers = vec![issuer.into()];
+        self
+    }
+
+    /// Accept `issuer` too (Entra's v1 and v2 issuers of one tenant).
+    pub fn also_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuers.push(issuer.into());
+        self
+    }
+
+    /// Accept `audience` too (an application's id and its application id URI).
+    pub fn also_audience(mut self, audience: impl Into<String>) -> Self {
+        self.audiences.push(audience.into());
+        self
+    }
+
+    /// Require the token to be issued to this client: `azp` (Entra v2 tokens) or `appid`
+    /// (v1) must equal `client_id`. Not checked unless set.
+    pub fn authorized_party(mut self, client_id: impl Into<String>) -> Self {
+        self.authorized_party = Some(client_id.into());
         self
     }
 
@@ -175,7 +208,7 @@ impl JwtVerifier {
     /// The first check that fails, in this order: [`JwtError::Missing`] (empty),
     /// [`JwtError::Malformed`], [`JwtError::Algorithm`], [`JwtError::UnknownKid`],
     /// [`JwtError::Signature`], [`JwtError::Issuer`], [`JwtError::Audience`],
-    /// [`JwtError::Expired`], [`JwtError::NotYetValid`].
+    /// [`JwtError::Expired`], [`JwtError::NotYetValid`], [`JwtError::AuthorizedParty`].
     pub fn verify(
         &self,
         token: &str,
@@ -218,11 +251,12 @@ impl JwtVerifier {
     }
 
     fn check_claims(&self, c: &Value, kid: String, now: u64) -> Result<VerifiedClaims, JwtError> {
-        if c.get("iss").and_then(Value::as_str) != Some(self.issuer.as_str()) {
+        let issuer = c.get("iss").and_then(Value::as_str);
+        let Some(issuer) = issuer.filter(|i| self.issuers.iter().any(|x| x == i)) else {
             return Err(JwtError::Issuer);
-        }
+        };
         let audience = audiences(c.get("aud"))?;
-        if !audience.contains(&self.audience) {
+        if !audience.iter().any(|a| self.audiences.contains(a)) {
             return Err(JwtError::Audience);
         }
         let exp = numeric_date(c, "exp")?.ok_or(JwtError::Malformed("no exp claim"))?;
@@ -233,8 +267,14 @@ impl JwtVerifier {
         if nbf.is_some_and(|nbf| now.saturating_add(self.leeway) < nbf) {
             return Err(JwtError::NotYetValid);
         }
+        if let Some(party) = &self.authorized_party {
+            let azp = c.get("azp").or_else(|| c.get("appid")).and_then(Value::as_str);
+            if azp != Some(party.as_str()) {
+                return Err(JwtError::AuthorizedParty);
+            }
+        }
         Ok(VerifiedClaims {
-            issuer: self.issuer.clone(),
+            issuer: issuer.to_owned(),
             audience,
             expires_at: exp,
             not_before: nbf,

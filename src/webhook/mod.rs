@@ -9,6 +9,10 @@
 //! the parsing, algorithm pinning and key choice, the face checks the signature, and
 //! [`JwtVerifier::finish`] checks the claims.
 //!
+//! Event Grid deliveries (`IncomingCall` and the subscription handshakes) carry no signature of
+//! their own: [`DeliveryAuth`] authenticates them by an Entra token ([`EntraWebhookApp`]) or a
+//! shared secret ([`WebhookSecret`]).
+//!
 //! ```
 //! use callsteer::webhook::{Jwks, JwtError, JwtVerifier};
 //! let verifier = JwtVerifier::new("6d889502-3d7a-41a8-befa-d21fd80e8767");
@@ -16,10 +20,15 @@
 //! assert_eq!(verifier.verify_authorization(None, &jwks, 1_700_000_000), Err(JwtError::Missing));
 //! ```
 
+mod delivery;
 mod jwks;
 mod jwt;
 mod token;
 
+pub use delivery::{
+    secrets_equal, Authenticated, DeliveryAuth, DeliveryAuthError, EntraWebhookApp, WebhookSecret,
+    ENTRA_PUBLIC_AUTHORITY, ENTRA_PUBLIC_V1_ISSUER_HOST, MIN_SECRET_LEN, SECRET_QUERY_PARAM,
+};
 pub use jwks::{Jwks, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use jwt::{
     JwtError, JwtVerifier, VerifiedClaims, ACS_CALLBACK_ISSUER, DEFAULT_LEEWAY_SECS,

@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
-import { call, emulator, startStack } from "./harness.mjs";
+import { call, emulator, entraToken, startStack } from "./harness.mjs";
 
 const N = Number(process.env.BENCH_N ?? 500);
 const TICK_MS = 1000 / Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
@@ -99,6 +99,8 @@ try {
   const pids = workerdPids(stack.pgid("wrangler"));
   const token = (await emu("/emulator/tokens", { method: "POST" })).body.token;
   const auth = { authorization: `Bearer ${token}` };
+  // Event Grid's Entra token for the incoming-call webhook (verified on every delivery).
+  const incomingAuth = { authorization: `Bearer ${await entraToken(stack)}` };
 
   const rows = [];
   rows.push(await measure("GET /healthz", pids, N, () => call(`${stack.worker}/healthz`)));
@@ -112,7 +114,7 @@ try {
       serverCallId: placed.body.serverCallId, callerDisplayName: "", incomingCallContext: placed.body.incomingCallContext, correlationId: "c" };
     const ev = [{ id: `ic-${i}-${placed.body.serverCallId}`, eventType: "Microsoft.Communication.IncomingCall", eventTime: new Date().toISOString(),
       subject: "", dataVersion: "1.0", data }];
-    const r = await call(`${stack.worker}/api/incoming`, { method: "POST", body: ev });
+    const r = await call(`${stack.worker}/api/incoming`, { method: "POST", body: ev, headers: incomingAuth });
     if (r.status !== 200 || !r.body.routed[0].callConnectionId) throw new Error(`answer failed: ${JSON.stringify(r.body)}`);
   }));
 

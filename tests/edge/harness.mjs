@@ -79,12 +79,19 @@ async function stopGroup(g) {
 /**
  * Starts the emulator and the worker, and subscribes the worker to the emulator's
  * incoming calls. `vars` override wrangler vars (e.g. ROUTING_RULES).
+ *
+ * The incoming-call webhook is Entra-protected, as in deployment: the worker trusts the
+ * emulator's Entra issuer (`<emulator>/entra`) for a random tenant and application, and the
+ * subscription asks the emulator for tokens of that application. `incomingAuth: { secret,
+ * header? }` switches both sides to a delivery secret instead.
  */
-export async function startStack({ vars = {}, subscribe = true } = {}) {
+export async function startStack({ vars = {}, subscribe = true, incomingAuth } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "callsteer-edge-"));
   const accessKey = randomBytes(32).toString("base64");
   const resourceId = randomUUID();
   const adminToken = randomBytes(18).toString("hex");
+  const tenant = randomUUID();
+  const audience = `api://callsteer-edge-${randomBytes(4).toString("hex")}`;
   const [emuPort, workerPort, inspectorPort] = [await freePort(), await freePort(), await freePort()];
   const emulator = `http://127.0.0.1:${emuPort}`;
   const worker = `http://127.0.0.1:${workerPort}`;
@@ -93,6 +100,8 @@ export async function startStack({ vars = {}, subscribe = true } = {}) {
     emulator,
     worker,
     adminToken,
+    /** The Entra tenant and application the worker's incoming webhook trusts. */
+    entra: { tenant, audience, authority: `${emulator}/entra` },
     /** The emulator's connection string (a random key for this stack only). */
     connectionString: `endpoint=${emulator}/;accesskey=${accessKey}`,
     dir,
@@ -117,12 +126,16 @@ export async function startStack({ vars = {}, subscribe = true } = {}) {
     groups.push(emu);
     await waitFor("the emulator", async () => (await fetch(`${emulator}/calling/keys`)).ok);
 
+    const incomingVars = incomingAuth
+      ? { INCOMING_AUTH: "secret", INCOMING_SECRET: incomingAuth.secret, INCOMING_SECRET_HEADER: incomingAuth.header ?? "" }
+      : { INCOMING_AUTH: "entra", INCOMING_ENTRA_TENANT: tenant, INCOMING_ENTRA_AUDIENCE: audience, INCOMING_ENTRA_AUTHORITY: `${emulator}/entra` };
     const allVars = {
       ACS_ENDPOINT: emulator,
       JWT_ISSUER: emulator,
       JWT_AUDIENCE: resourceId,
       ACS_ACCESS_KEY: accessKey,
       ADMIN_TOKEN: adminToken,
+      ...incomingVars,
       ...vars,
     };
     const args = ["dev", "--config", path.join(root, "wrangler.toml"), "--local", "--ip", "127.0.0.1", "--port", String(workerPort),
@@ -138,7 +151,7 @@ export async function startStack({ vars = {}, subscribe = true } = {}) {
     const sub = await fetch(`${emulator}/emulator/event-subscriptions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ endpoint: `${worker}/api/incoming` }),
+      body: JSON.stringify({ endpoint: `${worker}/api/incoming`, auth: subscriptionAuth(stack, incomingAuth) }),
     });
     if (sub.status !== 201) throw new Error(`subscription failed: ${sub.status} ${await sub.text()}`);
     return stack;
@@ -147,6 +160,22 @@ export async function startStack({ vars = {}, subscribe = true } = {}) {
     await stack.stop();
     throw new Error(`${e.message}\n${logs}`);
   }
+}
+
+/** The emulator subscription's `auth` for the worker's incoming-call webhook mode. */
+export function subscriptionAuth(stack, incomingAuth) {
+  if (!incomingAuth) return { entra: { tenant: stack.entra.tenant, audience: stack.entra.audience } };
+  return incomingAuth.header ? { secretHeader: { name: incomingAuth.header, value: incomingAuth.secret } } : { secret: incomingAuth.secret };
+}
+
+/** A token from the emulator's Entra issuer (`overrides`: tenant, audience, tokenVersion, expiresInSeconds). */
+export async function entraToken(stack, overrides = {}) {
+  const r = await call(`${stack.emulator}/emulator/entra/tokens`, {
+    method: "POST",
+    body: { tenant: stack.entra.tenant, audience: stack.entra.audience, ...overrides },
+  });
+  if (r.status !== 201) throw new Error(`minting an Entra token failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token;
 }
 
 /** JSON request helper: returns { status, body }. */

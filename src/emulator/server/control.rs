@@ -4,7 +4,7 @@
 use super::service::{error, respond};
 use super::App;
 use crate::emulator::auth::BEARER_AUDIENCE;
-use crate::emulator::delivery::{now_ms, now_s};
+use crate::emulator::delivery::{now_ms, now_s, Subscription};
 use crate::emulator::error::ApiError;
 use crate::emulator::faults::Faults;
 use crate::emulator::jwt::openid_configuration;
@@ -37,36 +37,72 @@ pub(super) async fn openid(State(app): St) -> Response {
     ok(200, openid_configuration(&app.base_url))
 }
 
+/// The emulated Entra tenant's key set (one key for every tenant: the emulator is one issuer).
+pub(super) async fn entra_keys(State(app): St, Path(_tenant): Path<String>) -> Response {
+    ok(200, app.entra.jwks())
+}
+
+pub(super) async fn entra_openid(State(app): St, Path(tenant): Path<String>) -> Response {
+    ok(
+        200,
+        crate::emulator::jwt::entra_openid_configuration(&app.deliverer.entra_authority(), &tenant),
+    )
+}
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Subscribe {
-    endpoint: String,
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EntraTokenRequest {
+    tenant: String,
+    audience: String,
+    #[serde(default)]
+    token_version: Option<u8>,
+    #[serde(default)]
+    expires_in_seconds: Option<i64>,
+}
+
+/// `POST /emulator/entra/tokens`: a token as Entra would issue Event Grid for a webhook
+/// application, for tests of the receiving side (an expired one with a negative lifetime).
+pub(super) async fn entra_token(State(app): St, b: Bytes) -> Response {
+    let r: EntraTokenRequest = match body(&b) {
+        Ok(r) => r,
+        Err(e) => return error(&e),
+    };
+    let version = r.token_version.unwrap_or(2);
+    if !matches!(version, 1 | 2) {
+        return error(&ApiError::field("tokenVersion", "must be 1 or 2"));
+    }
+    let authority = app.deliverer.entra_authority();
+    let claims = crate::emulator::jwt::EntraClaims {
+        authority: &authority,
+        tenant: &r.tenant,
+        audience: &r.audience,
+        version,
+        expires_in: r
+            .expires_in_seconds
+            .unwrap_or(crate::emulator::jwt::ENTRA_TOKEN_LIFETIME_S),
+    };
+    let token = app.entra.sign(&claims.to_json(now_s()));
+    ok(201, json!({ "token": token, "issuer": claims.issuer() }))
 }
 
 pub(super) async fn subscribe(State(app): St, b: Bytes) -> Response {
-    let s: Subscribe = match body(&b) {
+    let s: Subscription = match body(&b) {
         Ok(s) => s,
         Err(e) => return error(&e),
     };
-    if crate::http::Endpoint::parse(&s.endpoint).is_err() {
-        return error(&ApiError::field(
-            "endpoint",
-            "must be an absolute http(s) URL",
-        ));
+    if let Err((field, reason)) = s.validate() {
+        return error(&ApiError::field(field, reason));
     }
     let (id, code) = (uuid(&app), uuid(&app));
-    match app
-        .deliverer
-        .validate_subscription(&s.endpoint, &id, &code)
-        .await
-    {
+    match app.deliverer.validate_subscription(&s, &id, &code).await {
         Ok(()) => {
+            let endpoint = s.endpoint.clone();
             if let Ok(mut subs) = app.subscriptions.lock() {
-                if !subs.contains(&s.endpoint) {
-                    subs.push(s.endpoint.clone());
-                }
+                // One subscription per endpoint: subscribing again replaces its settings.
+                subs.retain(|x| x.endpoint != s.endpoint);
+                subs.push(Arc::new(s));
             }
-            ok(201, json!({ "endpoint": s.endpoint, "validated": true }))
+            ok(201, json!({ "endpoint": endpoint, "validated": true }))
         }
         Err(reason) => error(&ApiError::bad_request(format!(
             "Subscription validation failed: {reason}"

@@ -50,12 +50,14 @@ pub(crate) struct App {
     pub wake: Notify,
     pub jobs: mpsc::UnboundedSender<Job>,
     pub signer: Arc<Signer>,
+    /// The emulated Entra issuer's key (Entra-protected Event Grid delivery).
+    pub entra: Arc<Signer>,
     pub deliverer: Deliverer,
     pub key: AccessKey,
     pub base_url: String,
     pub faults: Mutex<Faults>,
     pub repeat: Mutex<HashMap<String, Stored>>,
-    pub subscriptions: Mutex<Vec<String>>,
+    pub subscriptions: Mutex<Vec<Arc<super::delivery::Subscription>>>,
     pub rng: Mutex<StdRng>,
 }
 
@@ -90,13 +92,15 @@ pub async fn serve(config: Config) -> Result<Running, String> {
     let base_url = format!("http://{addr}");
     let mut rng = StdRng::from_entropy();
     let signer = Arc::new(Signer::generate(&mut rng)?);
+    let entra = Arc::new(Signer::generate(&mut rng)?);
     let seed = rand::RngCore::next_u64(&mut rng);
     let (jobs, rx) = mpsc::unbounded_channel();
     let app = Arc::new(App {
         sim: Mutex::new(Simulation::new(&config.resource_id, seed)),
         wake: Notify::new(),
         jobs,
-        deliverer: Deliverer::new(signer.clone(), &base_url, &config.resource_id),
+        deliverer: Deliverer::new(signer.clone(), entra.clone(), &base_url, &config.resource_id),
+        entra,
         signer,
         key: config.access_key,
         base_url: base_url.clone(),
@@ -133,6 +137,12 @@ fn router(app: Arc<App>) -> Router {
             "/calling/.well-known/acsopenidconfiguration",
             get(control::openid),
         )
+        .route("/entra/{tenant}/discovery/v2.0/keys", get(control::entra_keys))
+        .route(
+            "/entra/{tenant}/v2.0/.well-known/openid-configuration",
+            get(control::entra_openid),
+        )
+        .route("/emulator/entra/tokens", post(control::entra_token))
         .route("/emulator/event-subscriptions", post(control::subscribe))
         .route("/emulator/incoming-calls", post(control::incoming_call))
         .route("/emulator/dtmf", post(control::dtmf))

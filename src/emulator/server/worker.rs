@@ -52,7 +52,7 @@ pub(super) async fn delivery_loop(app: Arc<App>, mut rx: mpsc::UnboundedReceiver
 
 /// `scheme://authority` of a delivery target.
 fn origin(target: &Target) -> String {
-    let (Target::Callback(uri) | Target::EventGrid(uri)) = target;
+    let uri = target.uri();
     let after_scheme = uri.find("://").map_or(0, |i| i + 3);
     let end = uri[after_scheme..]
         .find('/')
@@ -116,6 +116,10 @@ mod tests {
         assert_eq!(o("http://127.0.0.1:9/a/b?x=1"), "http://127.0.0.1:9");
         assert_eq!(o("http://127.0.0.1:9"), "http://127.0.0.1:9");
         assert_eq!(o("HTTPS://Host.Example/cb"), "https://host.example");
-        assert_eq!(origin(&Target::EventGrid("nonsense".into())), "nonsense");
+        let sub = crate::emulator::delivery::Subscription {
+            endpoint: "nonsense".into(),
+            auth: None,
+        };
+        assert_eq!(origin(&Target::EventGrid(Arc::new(sub))), "nonsense");
     }
 }
