@@ -13,9 +13,10 @@
 //! ```
 //!
 //! Requests go through the host's global `fetch` (gloo-net), so the same code runs in
-//! browsers, Web Workers, Cloudflare Workers and Node ≥ 20. Every attempt is signed afresh;
-//! retries follow [`RetryPolicy`] (408/429/500/502/503/504 and network failures, honouring
-//! `Retry-After`) and resend the operation's repeatability headers unchanged. The clock is
+//! browsers, Web Workers, Cloudflare Workers and Node ≥ 20. The attempts are the core's send
+//! loop ([`crate::send`]): every attempt is signed afresh; retries follow [`RetryPolicy`]
+//! (408/429/500/502/503/504 and network failures, honouring `Retry-After`, `retry-after-ms`
+//! and `x-ms-retry-after-ms`) and resend the operation's repeatability headers unchanged. The clock is
 //! `Date.now()`, randomness `crypto.getRandomValues` — the only host functions this face
 //! adds to the core.
 //!
@@ -26,7 +27,8 @@
 use crate::api::Operation;
 use crate::auth::{AccessKey, BearerToken, ConnectionString, Credential};
 use crate::http::{Endpoint, Method, Repeatability, Request, Response};
-use crate::retry::{RetryHints, RetryPolicy};
+use crate::retry::RetryPolicy;
+use crate::send::Reply;
 use crate::Error;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -147,7 +149,8 @@ impl Client {
         })
     }
 
-    /// Sends an already built request (signing each attempt): `(status, headers, body)`.
+    /// Sends an already built request (signing each attempt, retrying per the policy through
+    /// the core's [`crate::send`] loop): `(status, headers, body)`.
     ///
     /// # Errors
     /// [`Error::Transport`] when no response arrived within the retry budget.
@@ -155,44 +158,46 @@ impl Client {
         &self,
         request: &Request,
     ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), Error> {
+        let reply = crate::send::send(
+            &GlooTransport,
+            request.clone(),
+            self.policy,
+            &self.credential,
+            &self.endpoint,
+        )
+        .await?;
+        Ok((reply.status, reply.headers, reply.body))
+    }
+}
+
+/// The host's `fetch` (through gloo-net), `setTimeout` and `Date.now()`.
+struct GlooTransport;
+
+impl crate::send::Transport for GlooTransport {
+    async fn exchange(&self, request: &Request, endpoint: &Endpoint) -> Result<Reply, String> {
         // gloo-net re-assembles the query itself (and appends a stray `&` to a URL that
         // already has one), so the URL goes without it and the pairs go through `query`,
         // serialized as URLSearchParams does — the form-encoding the signature covers.
-        let full = request.url(&self.endpoint);
+        let full = request.url(endpoint);
         let url = if request.query.is_empty() {
             full.as_str()
         } else {
             full.split_once('?').map_or(full.as_str(), |(base, _)| base)
         };
-        let mut attempt = 0;
-        loop {
-            let mut signed = request.clone();
-            self.credential
-                .apply_for_endpoint(&mut signed, &self.endpoint, now_unix());
-            let delay = match send_once(url, &signed).await {
-                Ok((status, headers, body)) => {
-                    let hints = RetryHints::from_headers(&headers);
-                    match self.policy.decide(status, hints, attempt, now_unix()) {
-                        Some(ms) => ms,
-                        None => return Ok((status, headers, body)),
-                    }
-                }
-                Err(e) => self.policy.decide_transport_failure(attempt).ok_or(e)?,
-            };
-            // `sleep` resolves, never rejects.
-            let _ = JsFuture::from(sleep(delay as f64)).await;
-            attempt += 1;
-        }
+        send_once(url, request).await.map_err(|e| e.to_string())
+    }
+
+    async fn sleep(&self, ms: u64) {
+        // `sleep` resolves, never rejects.
+        let _ = JsFuture::from(sleep(ms as f64)).await;
+    }
+
+    fn now_unix(&self) -> u64 {
+        now_unix()
     }
 }
 
-async fn send_once(
-    url: &str,
-    req: &Request,
-) -> Result<(u16, Vec<(String, String)>, Vec<u8>), Error> {
-    let transport = |e: gloo_net::Error| Error::Transport {
-        reason: e.to_string(),
-    };
+async fn send_once(url: &str, req: &Request) -> Result<Reply, gloo_net::Error> {
     let method = match req.method {
         Method::Get => gloo_net::http::Method::GET,
         Method::Post => gloo_net::http::Method::POST,
@@ -209,10 +214,13 @@ async fn send_once(
     let built = match &req.body {
         Some(body) => builder.body(body.as_str()),
         None => builder.build(),
-    }
-    .map_err(transport)?;
-    let response = built.send().await.map_err(transport)?;
+    }?;
+    let response = built.send().await?;
     let headers = response.headers().entries().collect();
-    let body = response.binary().await.map_err(transport)?;
-    Ok((response.status(), headers, body))
+    let body = response.binary().await?;
+    Ok(Reply {
+        status: response.status(),
+        headers,
+        body,
+    })
 }

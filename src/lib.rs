@@ -40,6 +40,7 @@ pub mod identifier;
 pub mod js;
 pub mod models;
 pub mod retry;
+pub mod send;
 pub mod routing;
 pub mod text;
 pub mod time;

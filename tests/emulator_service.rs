@@ -439,3 +439,41 @@ async fn a_hung_receiver_does_not_delay_other_receivers() {
     holder.abort();
     h.stop().await;
 }
+
+/// The harness sends through the core's send loop: a throttled create is retried after the
+/// service's `Retry-After` with the same repeatability id, and lands exactly once; when every
+/// attempt is refused, the budget ends it with the service's error and no effect.
+#[tokio::test]
+async fn the_core_send_loop_retries_to_exactly_one_effect() {
+    let h = Harness::start().await;
+    let faults = json!({ "errorRate": 1.0, "errorStatus": 429, "retryAfterSeconds": 0 });
+    assert_eq!(h.control("/emulator/faults", faults.clone()).await.0, 200);
+    let mut t = HarnessTransport::new(&h);
+    t.clear_faults_on_retry = true;
+    let create = CreateCall::new([acs("alice")], h.cb("retry"))
+        .repeatability(Repeatability::from_random([9; 16], 1_700_000_000));
+    let props = h.send_via(&t, &create).await.unwrap();
+    assert_eq!(t.sent.get(), 2, "refused once, then accepted");
+    let ids = t.request_ids.borrow().clone();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], ids[1], "the retry carries the same repeatability id");
+    let (_, calls) = h.http("GET", "/emulator/calls", None).await;
+    let calls = calls["value"].as_array().unwrap();
+    assert_eq!(calls.len(), 1, "one call");
+    assert_eq!(calls[0]["callConnectionId"], props.call_connection_id.as_deref().unwrap());
+
+    assert_eq!(h.control("/emulator/faults", faults).await.0, 200);
+    let t = HarnessTransport::new(&h);
+    let err = h
+        .send_via(&t, &CreateCall::new([acs("bob")], h.cb("refused")))
+        .await
+        .unwrap_err();
+    match err {
+        callsteer::Error::Service(e) => assert_eq!(e.status, 429),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(t.sent.get(), 4, "first attempt + 3 retries (the default policy)");
+    let (_, calls) = h.http("GET", "/emulator/calls", None).await;
+    assert_eq!(calls["value"].as_array().unwrap().len(), 1, "no second call");
+    h.stop().await;
+}

@@ -1,120 +1,76 @@
-//! Sending signed Call Automation requests through `fetch`, with the core's retry policy.
+//! Sending signed Call Automation requests: the core's send loop ([`crate::send::send`]) over
+//! the worker's `fetch`, `Delay` and clock, with the edge's retry policy
+//! ([`crate::routing::call::command::POLICY`]).
 
 use super::config::Config;
 use super::respond::{EdgeError, EdgeResult};
-use crate::routing::call::command::{send_outcome, SendOutcome};
+use crate::http::{Endpoint, Request as CoreRequest};
+use crate::routing::call::command::POLICY;
+use crate::send::{Reply, Transport};
 use std::time::Duration;
 use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
-
-/// A response from Call Automation.
-#[derive(Debug, Clone)]
-pub struct AcsResponse {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl AcsResponse {
-    /// The core's view of this response, for an operation's `decode`.
-    pub fn as_core(&self) -> crate::http::Response<'_> {
-        crate::http::Response {
-            status: self.status,
-            headers: &self.headers,
-            body: &self.body,
-        }
-    }
-}
 
 /// Current Unix time in milliseconds (the worker's clock; the core never reads one).
 pub fn now_ms() -> i64 {
     worker::Date::now().as_millis() as i64
 }
 
-/// The result of one attempt and what the retry policy says about it.
-#[derive(Debug)]
-pub struct Attempt {
-    pub outcome: SendOutcome,
-    pub result: EdgeResult<AcsResponse>,
-}
+/// The worker's side of [`Transport`]: workers-rs `Fetch`, `Delay` and `Date`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EdgeTransport;
 
-impl Attempt {
-    /// A one-line reason for a failed attempt (`429 TooManyRequests: …`, `transport: …`).
-    pub fn reason(&self) -> String {
-        match &self.result {
-            Ok(resp) => failure_reason(resp),
-            Err(e) => format!("transport: {}", e.message),
-        }
+impl Transport for EdgeTransport {
+    async fn exchange(&self, request: &CoreRequest, endpoint: &Endpoint) -> Result<Reply, String> {
+        fetch_once(request, endpoint).await.map_err(|e| e.to_string())
+    }
+
+    async fn sleep(&self, ms: u64) {
+        Delay::from(Duration::from_millis(ms)).await;
+    }
+
+    fn now_unix(&self) -> u64 {
+        (now_ms() / 1000) as u64
     }
 }
 
-/// Signs and sends `req` once (attempt number `attempt`, 1-based) and applies the retry
-/// policy ([`send_outcome`]) to what came back.
+/// The access key as the core's credential.
 ///
 /// # Errors
-/// In `result`: 500 `ConfigError` without an access key (outcome `Fail`), 502
-/// `TransportError` when fetch itself failed.
-pub async fn send_once(cfg: &Config, req: &crate::http::Request, attempt: u32) -> Attempt {
-    let Some(key) = cfg.access_key.as_ref() else {
-        let e = EdgeError::new(500, "ConfigError", "ACS_ACCESS_KEY secret is not set");
-        return Attempt {
-            outcome: SendOutcome::Fail,
-            result: Err(e),
-        };
-    };
-    let mut signed = req.clone();
-    crate::auth::sign(
-        &mut signed,
-        key,
-        cfg.acs.authority(),
-        (now_ms() / 1000) as u64,
-    );
-    let result = fetch_once(&signed, &cfg.acs)
+/// 500 `ConfigError` when the `ACS_ACCESS_KEY` secret is not set.
+pub fn credential(cfg: &Config) -> EdgeResult<crate::auth::Credential> {
+    let key = cfg
+        .access_key
+        .as_ref()
+        .ok_or_else(|| EdgeError::new(500, "ConfigError", "ACS_ACCESS_KEY secret is not set"))?;
+    Ok(crate::auth::Credential::Key(key.clone()))
+}
+
+/// Sends `req` through `transport` until the policy is satisfied; every attempt carries the
+/// same request (same repeatability headers), signed afresh for `ACS_ENDPOINT`.
+///
+/// # Errors
+/// 500 `ConfigError` without an access key; 502 `TransportError` when no response arrived.
+/// Error statuses from the service come back as replies.
+pub async fn send_with<T: Transport>(cfg: &Config, req: &CoreRequest, transport: &T) -> EdgeResult<Reply> {
+    let credential = credential(cfg)?;
+    crate::send::send(transport, req.clone(), POLICY, &credential, &cfg.acs)
         .await
-        .map_err(|e| EdgeError::new(502, "TransportError", e.to_string()));
-    let (status, retry_after) = match &result {
-        Ok(r) => (
-            Some(r.status),
-            r.headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("retry-after"))
-                .map(|(_, v)| v.clone()),
-        ),
-        Err(_) => (None, None),
-    };
-    Attempt {
-        outcome: send_outcome(
-            status,
-            retry_after.as_deref(),
-            attempt,
-            (now_ms() / 1000) as u64,
-        ),
-        result,
-    }
+        .map_err(|e| EdgeError::new(502, "TransportError", e.to_string()))
 }
 
-/// Sends `req` until the retry policy says done or fail. Every attempt carries the same
-/// request (same repeatability headers); only the signature's date is renewed.
+/// [`send_with`] over the plain [`EdgeTransport`].
 ///
 /// # Errors
-/// As [`send_once`] for the last attempt. Error statuses from the service come back as responses.
-pub async fn send(cfg: &Config, req: &crate::http::Request) -> EdgeResult<AcsResponse> {
-    let mut attempt = 1;
-    loop {
-        let a = send_once(cfg, req, attempt).await;
-        match a.outcome {
-            SendOutcome::RetryAfter(ms) => {
-                Delay::from(Duration::from_millis(ms)).await;
-                attempt += 1;
-            }
-            SendOutcome::Done | SendOutcome::Fail => return a.result,
-        }
-    }
+/// As [`send_with`].
+pub async fn send(cfg: &Config, req: &CoreRequest) -> EdgeResult<Reply> {
+    send_with(cfg, req, &EdgeTransport).await
 }
 
-async fn fetch_once(
-    req: &crate::http::Request,
-    endpoint: &crate::http::Endpoint,
-) -> worker::Result<AcsResponse> {
+/// One HTTP exchange with `endpoint` (the request is already signed).
+///
+/// # Errors
+/// The runtime's error when fetch itself failed.
+pub async fn fetch_once(req: &CoreRequest, endpoint: &Endpoint) -> worker::Result<Reply> {
     let headers = Headers::new();
     for (name, value) in &req.headers {
         headers.set(name, value)?;
@@ -133,22 +89,9 @@ async fn fetch_once(
     let mut resp = Fetch::Request(request).send().await?;
     let headers = resp.headers().entries().collect();
     let body = resp.bytes().await?;
-    Ok(AcsResponse {
+    Ok(Reply {
         status: resp.status_code(),
         headers,
         body,
     })
-}
-
-/// A short description of a failed response for timelines (`503 ServiceUnavailable: …`).
-pub fn failure_reason(resp: &AcsResponse) -> String {
-    match crate::api::response::service_error(&resp.as_core()) {
-        crate::Error::Service(e) => format!(
-            "{} {}: {}",
-            e.status,
-            e.code.as_deref().unwrap_or(""),
-            e.message
-        ),
-        other => format!("{}: {other}", resp.status),
-    }
 }

@@ -9,15 +9,12 @@
 use super::acs::{self, now_ms};
 use super::config::{Config, CALLS, KV};
 use super::respond::{json, EdgeError, EdgeResult};
-use crate::routing::call::command::SendOutcome;
 use crate::routing::call::wire::command_request;
 use crate::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::time::Duration;
-use worker::{
-    durable_object, Delay, DurableObject, Env, Method, Request, RequestInit, Response, State,
-};
+use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, State};
 
 const STORAGE_KEY: &str = "session";
 
@@ -238,7 +235,8 @@ impl CallObject {
         }
     }
 
-    /// Sends one command, recording each retry in the timeline before waiting.
+    /// Sends one command through the core's send loop, recording each retry in the timeline
+    /// (and persisting it) before waiting.
     async fn send_with_retries(
         &self,
         cfg: &Config,
@@ -247,21 +245,56 @@ impl CallObject {
         cmd_id: &str,
         status: &'static str,
     ) -> EdgeResult<Result<(), String>> {
-        let mut attempt = 1;
-        loop {
-            let a = acs::send_once(cfg, req, attempt).await;
-            match a.outcome {
-                SendOutcome::Done => return Ok(Ok(())),
-                SendOutcome::Fail => return Ok(Err(a.reason())),
-                SendOutcome::RetryAfter(ms) => {
-                    let reason = a.reason();
-                    self.with_session(call_id, |s| s.handle_retry(cmd_id, attempt, &reason))
-                        .await?;
-                    self.persist(status).await?;
-                    Delay::from(Duration::from_millis(ms)).await;
-                    attempt += 1;
-                }
-            }
+        let transport = CommandTransport {
+            object: self,
+            call_id,
+            cmd_id,
+            status,
+        };
+        Ok(match acs::send_with(cfg, req, &transport).await {
+            Ok(reply) if (200..300).contains(&reply.status) => Ok(()),
+            Ok(reply) => Err(crate::send::failure_reason(&reply)),
+            Err(e) => Err(format!("transport: {}", e.message)),
+        })
+    }
+}
+
+/// The worker's transport, plus a timeline entry for each retry of one command.
+struct CommandTransport<'a> {
+    object: &'a CallObject,
+    call_id: &'a str,
+    cmd_id: &'a str,
+    status: &'static str,
+}
+
+impl crate::send::Transport for CommandTransport<'_> {
+    async fn exchange(
+        &self,
+        request: &crate::http::Request,
+        endpoint: &crate::http::Endpoint,
+    ) -> Result<crate::send::Reply, String> {
+        acs::EdgeTransport.exchange(request, endpoint).await
+    }
+
+    async fn sleep(&self, ms: u64) {
+        acs::EdgeTransport.sleep(ms).await;
+    }
+
+    fn now_unix(&self) -> u64 {
+        acs::EdgeTransport.now_unix()
+    }
+
+    async fn retrying(&self, attempt: u32, reason: &str, _after_ms: u64) {
+        let (id, cmd) = (self.call_id, self.cmd_id);
+        let recorded = async {
+            self.object
+                .with_session(id, |s| s.handle_retry(cmd, attempt, reason))
+                .await?;
+            self.object.persist(self.status).await
+        };
+        // The send goes on either way; a lost timeline entry is only logged.
+        if let Err(e) = recorded.await {
+            worker::console_error!("recording a retry of {cmd} failed: {}", e.message);
         }
     }
 }

@@ -147,7 +147,7 @@ async fn route_one(
         record_decision(env, &call, &event_id, &decision, resp.status, None, now).await;
     }
     if !accepted {
-        let reason = acs::failure_reason(&resp);
+        let reason = crate::send::failure_reason(&resp);
         return Err(EdgeError::new(
             502,
             "CallAutomationError",

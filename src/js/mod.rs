@@ -196,27 +196,29 @@ impl Engine {
         vec![uuid(), crate::time::http_date(secs(now_ms))]
     }
 
-    /// After attempt `attempt` (0-based) ended with `status` (0: no response at all), the
-    /// milliseconds to wait before sending again, or -1 to stop (success, non-retriable
-    /// status, budget spent, or a server asking for more than the ceiling).
+    /// After attempt number `made` (1-based, the core's convention) ended with `status` (0: no
+    /// response at all), the milliseconds to wait before sending again, or -1 to stop
+    /// (success, non-retriable status, budget spent, or a server asking for more than the
+    /// ceiling). The core's send machine decides ([`crate::send::decide`]).
     pub fn delay(
         &self,
-        attempt: u32,
+        made: u32,
         status: u16,
         retry_after_ms: Option<String>,
         retry_after: Option<String>,
         now_ms: f64,
     ) -> f64 {
-        let decided = if status == 0 {
-            self.policy.decide_transport_failure(attempt)
-        } else {
+        let reply = (status != 0).then(|| {
             let hints = RetryHints {
                 retry_after_ms: retry_after_ms.as_deref(),
                 retry_after: retry_after.as_deref(),
             };
-            self.policy.decide(status, hints, attempt, secs(now_ms))
-        };
-        decided.map_or(-1.0, |ms| ms as f64)
+            (status, hints)
+        });
+        match crate::send::decide(&self.policy, made, reply, secs(now_ms)) {
+            crate::send::Next::Retry { after_ms } => after_ms as f64,
+            crate::send::Next::Finish => -1.0,
+        }
     }
 
     /// Checks a recording download (`delete` false) or delete URL and the requested range:

@@ -6,9 +6,11 @@
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use callsteer::api::Operation;
-use callsteer::auth::{sign, AccessKey};
+use callsteer::auth::{sign, AccessKey, Credential};
+use callsteer::retry::RetryPolicy;
+use callsteer::send::{Reply, Transport};
 use callsteer::emulator::{serve, Config, Running};
-use callsteer::http::{Endpoint, Method, Response};
+use callsteer::http::{Endpoint, Method};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
@@ -91,26 +93,26 @@ impl Harness {
         format!("{}/{path}", self.callback)
     }
 
-    /// Sends `op` signed with the access key and decodes the answer.
+    /// Sends `op` through the core's send loop (signed with the access key, retried per
+    /// the default policy) and decodes the answer.
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Output, callsteer::Error> {
-        let mut req = op.to_request(callsteer::DEFAULT_API_VERSION)?;
-        sign(&mut req, &self.key, self.endpoint.authority(), now_s());
-        let (status, headers, body) = self
-            .exchange(
-                req.method.as_str(),
-                &req.url(&self.endpoint),
-                &req.headers,
-                req.body.clone(),
-            )
-            .await;
-        op.decode(&Response {
-            status,
-            headers: &headers,
-            body: &body,
-        })
+        let t = HarnessTransport::new(self);
+        self.send_via(&t, op).await
     }
 
-    async fn exchange(
+    /// [`Harness::send`] through a given transport (to count attempts, or act on retries).
+    pub async fn send_via<O: Operation>(
+        &self,
+        t: &HarnessTransport<'_>,
+        op: &O,
+    ) -> Result<O::Output, callsteer::Error> {
+        let req = op.to_request(callsteer::DEFAULT_API_VERSION)?;
+        let credential = Credential::Key(self.key.clone());
+        let reply = callsteer::send::send(t, req, RetryPolicy::default(), &credential, &self.endpoint).await?;
+        op.decode(&reply.as_response())
+    }
+
+    pub async fn exchange(
         &self,
         method: &str,
         url: &str,
@@ -367,6 +369,54 @@ pub async fn connected_call(h: &Harness, target: callsteer::CommunicationIdentif
     h.expect(&id, &["ParticipantsUpdated", "CallConnected"])
         .await;
     id
+}
+
+/// The test harness's side of the core's send loop: hyper, tokio's timer, the system clock.
+pub struct HarnessTransport<'a> {
+    h: &'a Harness,
+    /// Attempts sent.
+    pub sent: std::cell::Cell<u32>,
+    /// Clear the emulator's faults when a retry is due (so the next attempt succeeds).
+    pub clear_faults_on_retry: bool,
+    /// Repeatability ids of the attempts, in order.
+    pub request_ids: std::cell::RefCell<Vec<String>>,
+}
+
+impl<'a> HarnessTransport<'a> {
+    pub fn new(h: &'a Harness) -> Self {
+        HarnessTransport {
+            h,
+            sent: std::cell::Cell::new(0),
+            clear_faults_on_retry: false,
+            request_ids: std::cell::RefCell::default(),
+        }
+    }
+}
+
+impl Transport for HarnessTransport<'_> {
+    async fn exchange(&self, req: &callsteer::http::Request, endpoint: &Endpoint) -> Result<Reply, String> {
+        self.sent.set(self.sent.get() + 1);
+        if let Some(id) = req.get_header("repeatability-request-id") {
+            self.request_ids.borrow_mut().push(id.to_owned());
+        }
+        let (status, headers, body) = self
+            .h
+            .exchange(req.method.as_str(), &req.url(endpoint), &req.headers, req.body.clone())
+            .await;
+        Ok(Reply { status, headers, body })
+    }
+    async fn sleep(&self, ms: u64) {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    fn now_unix(&self) -> u64 {
+        now_s()
+    }
+    async fn retrying(&self, _attempt: u32, _reason: &str, _after_ms: u64) {
+        if self.clear_faults_on_retry {
+            let (s, _) = self.h.http("DELETE", "/emulator/faults", None).await;
+            assert_eq!(s, 204);
+        }
+    }
 }
 
 pub fn empty() -> Value {

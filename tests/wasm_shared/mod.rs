@@ -87,16 +87,18 @@ pub fn randomness_comes_from_the_host_crypto() {
     }
 }
 
-/// The retry policy as the wrapper sees it: milliseconds to wait, or -1.
+/// The core's send machine as the wrapper sees it, after attempt number `made` (1-based):
+/// milliseconds to wait, or -1.
 pub fn retry_decisions_cross_the_boundary() {
     let mut e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
-    assert_eq!(e.delay(0, 503, None, Some("2".into()), NOW_MS), 2000.0);
-    assert_eq!(e.delay(0, 429, Some("20".into()), None, NOW_MS), 20.0);
-    assert_eq!(e.delay(0, 400, None, None, NOW_MS), -1.0);
-    assert_eq!(e.delay(0, 0, None, None, NOW_MS), 800.0, "no response: backoff");
-    assert_eq!(e.delay(3, 503, None, None, NOW_MS), -1.0, "budget spent");
+    assert_eq!(e.delay(1, 503, None, Some("2".into()), NOW_MS), 2000.0);
+    assert_eq!(e.delay(1, 429, Some("20".into()), None, NOW_MS), 20.0);
+    assert_eq!(e.delay(1, 400, None, None, NOW_MS), -1.0);
+    assert_eq!(e.delay(1, 0, None, None, NOW_MS), 800.0, "no response: backoff");
+    assert_eq!(e.delay(2, 503, None, None, NOW_MS), 1600.0, "doubles");
+    assert_eq!(e.delay(4, 503, None, None, NOW_MS), -1.0, "budget spent (4 attempts = 3 retries)");
     e.retry(Some(0.0), None, None);
-    assert_eq!(e.delay(0, 0, None, None, NOW_MS), -1.0);
+    assert_eq!(e.delay(1, 0, None, None, NOW_MS), -1.0);
 }
 
 /// Recording URLs outside the recording hosts never get a signed request.

@@ -333,7 +333,8 @@ class Core {
       headers["repeatability-request-id"] = id;
       headers["repeatability-first-sent"] = firstSent;
     }
-    for (let attempt = 0; ; attempt++) {
+    // `made`: attempts sent so far, counted from 1 as the core's send machine counts them.
+    for (let made = 1; ; made++) {
       if (signal && signal.aborted) throw aborted();
       const [url, date, hash, authorization] = this.engine.sign(method, pathAndQuery, body ?? "", Date.now(), await this.token(), false);
       headers["x-ms-date"] = date;
@@ -345,13 +346,13 @@ class Core {
         r = await send(url, { method, headers, body, signal });
       } catch (e) {
         if (signal && signal.aborted) throw aborted();
-        delay = this.engine.delay(attempt, 0, undefined, undefined, Date.now());
+        delay = this.engine.delay(made, 0, undefined, undefined, Date.now());
         if (delay < 0) throw sendFailed(e);
       }
       if (r) {
         if (r.ok) return r;
         const h = r.headers;
-        delay = this.engine.delay(attempt, r.status, h.get("retry-after-ms") ?? h.get("x-ms-retry-after-ms"), h.get("retry-after"), Date.now());
+        delay = this.engine.delay(made, r.status, h.get("retry-after-ms") ?? h.get("x-ms-retry-after-ms"), h.get("retry-after"), Date.now());
         if (delay < 0) throw await serviceError(r);
         await r.arrayBuffer().catch(() => {});
       }

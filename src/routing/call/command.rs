@@ -2,7 +2,7 @@
 //! for sending them.
 
 use crate::http::Repeatability;
-use crate::retry::{RetryHints, RetryPolicy};
+use crate::retry::RetryPolicy;
 use crate::routing::flow::Prompt;
 use serde::{Deserialize, Serialize};
 
@@ -82,17 +82,6 @@ impl Command {
     }
 }
 
-/// What to do after a send attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SendOutcome {
-    /// 2xx: done.
-    Done,
-    /// Try again after this many milliseconds (same request, same repeatability headers).
-    RetryAfter(u64),
-    /// Give up: a client error or the attempt budget is spent.
-    Fail,
-}
-
 /// Maximum attempts for one command (first try included).
 pub const MAX_ATTEMPTS: u32 = 5;
 
@@ -106,58 +95,42 @@ pub const POLICY: RetryPolicy = RetryPolicy {
     clamp_server_delay: true,
 };
 
-/// [`POLICY`] applied to the outcome of attempt `attempt` (1-based): `status` `None` is a
-/// transport failure; `retry_after` the `Retry-After` header (delta-seconds or HTTP-date,
-/// read at `now_unix`).
-pub fn send_outcome(
-    status: Option<u16>,
-    retry_after: Option<&str>,
-    attempt: u32,
-    now_unix: u64,
-) -> SendOutcome {
-    let done = attempt.saturating_sub(1);
-    let decided = match status {
-        Some(s) if (200..300).contains(&s) => return SendOutcome::Done,
-        Some(s) => {
-            let hints = RetryHints {
-                retry_after,
-                retry_after_ms: None,
-            };
-            POLICY.decide(s, hints, done, now_unix)
-        }
-        None => POLICY.decide_transport_failure(done),
-    };
-    decided.map_or(SendOutcome::Fail, SendOutcome::RetryAfter)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::send::{Attempts, Next};
 
     const NOW: u64 = 1_700_000_000;
 
+    /// [`POLICY`] through the core's send machine after attempt `made` (1-based) got
+    /// `status` (`None`: no response) with `headers`.
+    fn next(status: Option<u16>, headers: &[(&str, &str)], made: u32) -> Next {
+        let req = crate::http::Request::new(crate::http::Method::Post, "/calling/x");
+        let a = Attempts::resume(req, POLICY, made);
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        match status {
+            Some(s) => a.on_response(s, &headers, NOW),
+            None => a.on_transport_error(),
+        }
+    }
+
     #[test]
     fn retry_policy() {
-        assert_eq!(send_outcome(Some(202), None, 1, NOW), SendOutcome::Done);
-        assert_eq!(
-            send_outcome(Some(429), Some("1"), 1, NOW),
-            SendOutcome::RetryAfter(1000)
-        );
-        assert_eq!(
-            send_outcome(Some(503), Some("3600"), 1, NOW),
-            SendOutcome::RetryAfter(10_000)
-        );
-        assert_eq!(
-            send_outcome(Some(503), None, 3, NOW),
-            SendOutcome::RetryAfter(800)
-        );
-        assert_eq!(send_outcome(None, None, 1, NOW), SendOutcome::RetryAfter(200));
-        assert_eq!(
-            send_outcome(Some(503), None, MAX_ATTEMPTS, NOW),
-            SendOutcome::Fail
-        );
-        assert_eq!(send_outcome(Some(400), None, 1, NOW), SendOutcome::Fail);
-        assert_eq!(send_outcome(Some(404), None, 1, NOW), SendOutcome::Fail);
+        let retry = |after_ms| Next::Retry { after_ms };
+        assert_eq!(next(Some(202), &[], 1), Next::Finish);
+        assert_eq!(next(Some(429), &[("Retry-After", "1")], 1), retry(1000));
+        assert_eq!(next(Some(503), &[("Retry-After", "3600")], 1), retry(10_000));
+        assert_eq!(next(Some(503), &[], 3), retry(800));
+        assert_eq!(next(None, &[], 1), retry(200));
+        assert_eq!(next(Some(503), &[], MAX_ATTEMPTS), Next::Finish);
+        assert_eq!(next(Some(400), &[], 1), Next::Finish);
+        assert_eq!(next(Some(404), &[], 1), Next::Finish);
+        // The hints the edge used to ignore.
+        assert_eq!(next(Some(429), &[("retry-after-ms", "1500")], 1), retry(1500));
+        assert_eq!(next(Some(429), &[("x-ms-retry-after-ms", "40")], 1), retry(40));
     }
 
     #[test]
