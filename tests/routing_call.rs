@@ -38,10 +38,17 @@ fn ev(id: &str, kind: &str, t_ms: i64, data: serde_json::Value) -> CallEvent {
     data["serverCallId"] = json!("server-1");
     let t = callsteer::time::rfc3339((t_ms / 1000) as u64)
         .replace('Z', &format!(".{:03}Z", t_ms % 1000));
-    CallEvent::from_cloud_event(&json!({
-        "id": id, "type": format!("Microsoft.Communication.{kind}"), "time": t, "data": data
-    }))
-    .unwrap()
+    let body = json!([{
+        "id": id, "source": format!("calling/callConnections/{CALL}"),
+        "type": format!("Microsoft.Communication.{kind}"), "time": t, "specversion": "1.0", "data": data
+    }]);
+    let events = callsteer::events::decode_callback_events(body.to_string().as_bytes()).unwrap();
+    CallEvent::from_callback(&events[0]).unwrap()
+}
+
+/// The id a command triggered by `ev` gets: the event's dedup key, then the command name.
+fn cmd_id(ev: &CallEvent, command: &str) -> String {
+    format!("{}/{command}", ev.key)
 }
 
 fn tone(id: &str, ctx: &str, t_ms: i64, tone: &str) -> CallEvent {
@@ -68,7 +75,8 @@ fn full_ivr_answer_menu_dtmf_transfer() {
     let mut s = CallSession::new(CALL);
     assert!(s.handle_setup(setup(ivr_flow())));
     assert!(s.outbox().is_empty(), "nothing before CallConnected");
-    s.handle_event(&ev("e1", "CallConnected", 2_000, json!({})));
+    let e1 = ev("e1", "CallConnected", 2_000, json!({}));
+    s.handle_event(&e1);
     let cmds = flush(&mut s);
     assert_eq!(cmds.len(), 1);
     match &cmds[0].kind {
@@ -80,10 +88,11 @@ fn full_ivr_answer_menu_dtmf_transfer() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(cmds[0].id, "e1/recognize");
+    assert_eq!(cmds[0].id, cmd_id(&e1, "recognize"));
     assert!(s.pending.contains_key("menu-1"));
 
-    s.handle_event(&tone("e2", "menu-1", 5_000, "one"));
+    let e2 = tone("e2", "menu-1", 5_000, "one");
+    s.handle_event(&e2);
     let cmds = flush(&mut s);
     assert_eq!(
         cmds[0].kind,
@@ -91,7 +100,7 @@ fn full_ivr_answer_menu_dtmf_transfer() {
             target: "+14255550101".into()
         }
     );
-    assert_eq!(cmds[0].id, "e2/transfer");
+    assert_eq!(cmds[0].id, cmd_id(&e2, "transfer"));
     assert_eq!(cmds[0].first_sent, 5);
     assert!(!s.pending.contains_key("menu-1"));
 
@@ -141,6 +150,22 @@ fn redelivered_events_are_applied_once_and_issue_no_second_command() {
     assert_eq!(s.outbox().len(), 1, "only the transfer, once");
     assert_eq!(s.duplicates, 6);
     assert_eq!(s.timeline.len(), 5);
+}
+
+#[test]
+fn events_that_share_an_id_but_not_a_type_are_both_applied() {
+    // Ids repeat across types in recorded payloads: the session dedups on (source, type, id).
+    let mut s = CallSession::new(CALL);
+    s.handle_setup(setup(ivr_flow()));
+    let connected = ev("same", "CallConnected", 2_000, json!({}));
+    assert_eq!(s.handle_event(&connected), Handled::Applied { commands: 1 });
+    flush(&mut s);
+    let pressed = tone("same", "menu-1", 3_000, "one");
+    assert_eq!(s.handle_event(&pressed), Handled::Applied { commands: 1 }, "not a duplicate");
+    assert_eq!(s.handle_event(&pressed), Handled::Duplicate, "its re-delivery is");
+    let cmds = flush(&mut s);
+    assert_eq!(cmds[0].kind, CommandKind::TransferToParticipant { target: "+14255550101".into() });
+    assert_eq!(s.duplicates, 1);
 }
 
 #[test]

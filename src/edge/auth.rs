@@ -9,6 +9,7 @@ use super::config::{CallbackAuth, Config, IncomingAuth};
 use super::respond::{EdgeError, EdgeResult};
 use crate::webhook::{
     secrets_equal, Authenticated, DeliveryAuth, DeliveryAuthError, Jwks, JwtError, JwtVerifier,
+    VerifiedClaims,
 };
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -105,12 +106,13 @@ pub async fn verify_incoming(
     })
 }
 
-/// Checks a callback request. Returns nothing on success.
+/// Checks a callback request: the verified token's claims in JWT mode, `None` after a
+/// shared secret matched.
 ///
 /// # Errors
 /// 401 `Unauthorized` with the reason (missing token, bad signature, wrong audience, …);
 /// 502 when the JWKS cannot be fetched.
-pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<()> {
+pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<Option<VerifiedClaims>> {
     match &cfg.callback_auth {
         CallbackAuth::SharedSecret(secret) => {
             let url = req.url()?;
@@ -128,7 +130,7 @@ pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<()> {
                 .map(|t| crate::http::decode_component(&t, false).unwrap_or_default())
                 .or(from_query);
             match token {
-                Some(t) if secrets_equal(&t, secret) => Ok(()),
+                Some(t) if secrets_equal(&t, secret) => Ok(None),
                 Some(_) => Err(EdgeError::unauthorized("callback token does not match")),
                 None => Err(EdgeError::unauthorized("callback token missing")),
             }
@@ -145,7 +147,7 @@ pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<()> {
                 verifier.verify_authorization(header.as_deref(), jwks, (now / 1000) as u64)
             })
             .await?;
-            checked.map(|_| ()).map_err(jwt_error)
+            checked.map(Some).map_err(jwt_error)
         }
     }
 }

@@ -17,7 +17,6 @@ use crate::routing::call::{CallEvent, CallSession, CallSetup};
 use crate::routing::incoming::IncomingCall;
 use crate::routing::rules::Action;
 use crate::webhook::JwtVerifier;
-use serde_json::Value;
 use worker::{Env, Request, Response};
 
 /// Runs benchmark `kind` `n` times on the request body (an Event Grid batch for
@@ -104,11 +103,11 @@ fn incoming_once(cfg: &Config, rules: &str, body: &str, i: u32) -> EdgeResult<()
 /// hand over (serialize + parse), load the session, apply, persist (serialize), build and
 /// sign the resulting command.
 fn callback_once(cfg: &Config, rules: &str, body: &str, i: u32) -> EdgeResult<()> {
-    let batch: Vec<Value> = serde_json::from_str(body)?;
+    let batch = crate::events::decode_callback_events(body.as_bytes())?;
     let mut events = Vec::with_capacity(batch.len());
     for item in &batch {
-        let mut ev = CallEvent::from_cloud_event(item)?;
-        ev.id = format!("{}-{i}", ev.id);
+        let mut ev = CallEvent::from_callback(item)?;
+        ev.key = format!("{}-{i}", ev.key);
         events.push(ev);
     }
     let handed: Vec<CallEvent> = serde_json::from_str(&serde_json::to_string(&events)?)?;

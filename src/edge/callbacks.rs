@@ -1,36 +1,44 @@
-//! The Call Automation callback endpoint: authenticate, decode, hand each call's events
+//! The Call Automation callback endpoint: authenticate, then the core's inbound pipeline
+//! ([`crate::events::classify`]: every event of the batch decoded), hand each call's events
 //! to its Durable Object, answer 200.
 
 use super::auth::verify_callback;
 use super::call_object::{self, EventsBody, EventsOutcome};
 use super::config::Config;
 use super::respond::{json, EdgeError, EdgeResult};
+use crate::events::{classify, CallbackAuth, Inbound, Rejection};
 use crate::routing::call::CallEvent;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use worker::{Env, Method, Request, Response};
 
 /// `POST /api/callbacks`. Nothing is decoded or stored before the token is verified.
 ///
 /// # Errors
-/// 401 for a missing or invalid token, 400 for a body that is not CloudEvents.
+/// 401 for a missing or invalid token, 400 for a body that is not callback CloudEvents.
 pub async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let cfg = Config::from_env(env)?;
-    verify_callback(&cfg, &req).await?;
-    let body: Value = serde_json::from_str(&req.text().await?)?;
-    let items = match body {
-        Value::Array(items) => items,
-        obj @ Value::Object(_) => vec![obj],
-        _ => {
-            return Err(EdgeError::bad_request(
-                "expected a JSON array of CloudEvents",
-            ))
+    let claims = verify_callback(&cfg, &req).await?;
+    let headers: Vec<(String, String)> = req.headers().entries().collect();
+    let body = req.bytes().await?;
+    let auth = match &claims {
+        Some(c) => CallbackAuth::Verified(c),
+        // Shared-secret mode: the secret was checked above.
+        None => CallbackAuth::InsecureSkipVerification,
+    };
+    let events = match classify("POST", &headers, &body, auth) {
+        Inbound::Callbacks { events, .. } => events,
+        Inbound::Rejected { rejection: Rejection::BadRequest { reason }, .. } => {
+            return Err(EdgeError::new(400, "DecodeError", reason))
         }
+        Inbound::Rejected { rejection, .. } => {
+            return Err(EdgeError::new(rejection.status(), "BadRequest", "callback refused"))
+        }
+        _ => return Err(EdgeError::bad_request("not Call Automation callback events")),
     };
     // Group by call, keeping each call's delivery order.
     let mut by_call: BTreeMap<String, Vec<CallEvent>> = BTreeMap::new();
-    for item in &items {
-        let ev = CallEvent::from_cloud_event(item)?;
+    for ev in &events {
+        let ev = CallEvent::from_callback(ev)?;
         by_call
             .entry(ev.call_connection_id.clone())
             .or_default()

@@ -14,7 +14,8 @@ use crate::events::{
     WebhookResponse, MAX_BODY_BYTES,
 };
 use crate::routing::call::event::parse_rfc3339_ms;
-use crate::routing::call::wire::decision_request;
+use crate::api::Operation;
+use crate::routing::call::wire::{decision_operation, DecisionOp};
 use crate::routing::call::CallSetup;
 use crate::routing::incoming::IncomingCall;
 use crate::routing::rules::Action;
@@ -133,14 +134,14 @@ async fn route_one(
     let call = IncomingCall::from_event(data, now / 1000)?;
     let decision = table.route(&call.info);
     let callback = cfg.callback_uri(origin);
-    let req = decision_request(
+    let op = decision_operation(
         &decision.action,
         &call,
         &callback,
         &event_id,
         (event_ms / 1000) as u64,
-        &cfg.api_version,
-    )?;
+    );
+    let req = op.to_request(&cfg.api_version)?;
     let resp = acs::send(cfg, &req).await?;
     let accepted = (200..300).contains(&resp.status);
     if !accepted {
@@ -161,9 +162,9 @@ async fn route_one(
         action: action_name(&decision.action),
         call_connection_id: None,
     };
-    if let Action::Answer { flow } = decision.action {
-        let props: Value = serde_json::from_slice(&resp.body)?;
-        let id = props.get("callConnectionId").and_then(|i| i.as_str());
+    if let (Action::Answer { flow }, DecisionOp::Answer(answer)) = (decision.action, &op) {
+        let props = answer.decode(&resp.as_response())?;
+        let id = props.call_connection_id.as_deref();
         let id = id.ok_or_else(|| {
             EdgeError::new(
                 502,

@@ -69,7 +69,12 @@ pub enum CallbackAuth<'a> {
         jwks: &'a Jwks,
         now_unix: u64,
     },
-    /// Accept callbacks without a token. Only for local development against the emulator.
+    /// The face verified the token itself (a split verification with a faster RSA
+    /// primitive, or a key-set refresh on an unknown `kid`): these are its claims.
+    /// [`VerifiedClaims`] cannot be made outside this crate except by verifying a token.
+    Verified(&'a VerifiedClaims),
+    /// Accept callbacks without a token. Only for local development against the emulator
+    /// (or after a face checked a shared secret of its own).
     InsecureSkipVerification,
 }
 
@@ -289,6 +294,7 @@ fn verify(
         } => verifier
             .verify_authorization(authorization, jwks, now_unix)
             .map(Some),
+        CallbackAuth::Verified(claims) => Ok(Some(claims.clone())),
         CallbackAuth::InsecureSkipVerification => Ok(None),
     }
 }

@@ -29,3 +29,23 @@ test("callbacks with the secret drive the flow; others get 401", async () => {
   assert.equal(ok.status, 200);
   assert.equal(ok.body.applied, 1);
 });
+
+test("the worker dedups on the core's key: the same id in two types is two events, its re-delivery one", async () => {
+  const id = `dedup-${Date.now()}`;
+  const event = (type) => ({ id: "shared-id", source: `calling/callConnections/${id}`, type: `Microsoft.Communication.${type}`,
+    specversion: "1.0", time: new Date().toISOString(), data: { callConnectionId: id, operationContext: "x" } });
+  const post = (body) => call(`${stack.worker}/api/callbacks/${SECRET}`, { method: "POST", body });
+  const first = await post([event("PlayStarted"), event("PlayCompleted")]);
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  assert.equal(first.body.applied, 2, "both types applied");
+  assert.equal(first.body.duplicates, 0);
+  const again = await post([event("PlayCompleted")]);
+  assert.equal(again.body.applied, 0);
+  assert.equal(again.body.duplicates, 1, "a re-delivery is dropped");
+  const kinds = (await adm(`/calls/${id}`)).body.timeline.map((e) => e.kind);
+  assert.deepEqual(kinds, ["PlayStarted", "PlayCompleted"]);
+  // A body the core cannot decode as callbacks is refused before anything is stored.
+  const bad = await post([{ id: "b", source: "s", type: "Microsoft.Communication.PlayCompleted", specversion: "2.0", data: { callConnectionId: id } }]);
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, "DecodeError");
+});

@@ -2,7 +2,6 @@
 
 use super::command::CommandKind;
 use super::event::CallEvent;
-use super::timeline::participants_of;
 use super::{CallSession, Stage};
 use crate::routing::flow::{Menu, Step};
 
@@ -15,11 +14,7 @@ impl CallSession {
     /// Updates facts (connected, participants, pending operations) from one event.
     pub(super) fn apply(&mut self, ev: &CallEvent) {
         if self.server_call_id.is_none() {
-            self.server_call_id = ev
-                .data
-                .get("serverCallId")
-                .and_then(|s| s.as_str())
-                .map(str::to_owned);
+            self.server_call_id.clone_from(&ev.server_call_id);
         }
         if let Some(ctx) = &ev.operation_context {
             if is_outcome(&ev.kind) {
@@ -38,14 +33,11 @@ impl CallSession {
                 self.stage = Stage::Done;
             }
             "ParticipantsUpdated" => {
-                let seq = ev
-                    .data
-                    .get("sequenceNumber")
-                    .and_then(|s| s.as_i64())
-                    .unwrap_or(0);
-                if self.participants_seq.is_none_or(|last| seq > last) {
-                    self.participants_seq = Some(seq);
-                    self.participants = participants_of(&ev.data);
+                if let Some(roster) = &ev.roster {
+                    if self.participants_seq.is_none_or(|last| roster.sequence > last) {
+                        self.participants_seq = Some(roster.sequence);
+                        self.participants.clone_from(&roster.participants);
+                    }
                 }
             }
             _ => {}
@@ -109,11 +101,11 @@ impl CallSession {
                     return;
                 };
                 match ev
-                    .first_tone()
+                    .tone
                     .and_then(|t| menu.choices.get(&t.to_string()))
                 {
                     Some(step) if ev.kind == "RecognizeCompleted" => {
-                        self.run_step(step, &ev.id, ev.time_ms)
+                        self.run_step(step, &ev.key, ev.time_ms)
                     }
                     _ => self.retry_menu(&menu, attempt, ev),
                 }
@@ -121,13 +113,13 @@ impl CallSession {
             (Stage::Farewell, "PlayCompleted" | "PlayFailed" | "PlayCanceled")
                 if ctx == "farewell" =>
             {
-                self.run_step(&Step::HangUp {}, &ev.id, ev.time_ms);
+                self.run_step(&Step::HangUp {}, &ev.key, ev.time_ms);
             }
             (Stage::Greeting, "PlayCompleted" | "PlayFailed") if ctx == "greeting" => {
                 self.stage = Stage::Done
             }
             (_, "CallTransferFailed") if ctx == "transfer" => {
-                self.run_step(&Step::HangUp {}, &ev.id, ev.time_ms);
+                self.run_step(&Step::HangUp {}, &ev.key, ev.time_ms);
             }
             _ => {}
         }
@@ -148,14 +140,14 @@ impl CallSession {
             self.stage = Stage::Menu {
                 attempt: attempt + 1,
             };
-            self.emit(&ev.id, ev.time_ms, kind, Some(menu_ctx(attempt + 1)));
+            self.emit(&ev.key, ev.time_ms, kind, Some(menu_ctx(attempt + 1)));
         } else {
             let step = menu
                 .on_failure
                 .as_deref()
                 .cloned()
                 .unwrap_or(Step::HangUp {});
-            self.run_step(&step, &ev.id, ev.time_ms);
+            self.run_step(&step, &ev.key, ev.time_ms);
         }
     }
 
@@ -221,37 +213,26 @@ pub(super) fn completes_with_event(kind: &CommandKind) -> bool {
 
 /// A one-line summary of an event for the timeline.
 pub(super) fn describe(ev: &CallEvent) -> String {
-    let d = &ev.data;
-    let raw = |p: &str| {
-        d.pointer(p)
-            .and_then(|v| v.as_str())
-            .unwrap_or("?")
-            .to_owned()
-    };
+    let party = || ev.party.clone().unwrap_or_else(|| "?".into());
     match ev.kind.as_str() {
-        "RecognizeCompleted" => match ev.first_tone() {
+        "RecognizeCompleted" => match ev.tone {
             Some(t) => format!("tone {t}"),
             None => "no tone".into(),
         },
-        "ParticipantsUpdated" => format!(
-            "{} participant(s), sequence {}",
-            participants_of(d).len(),
-            d.get("sequenceNumber")
-                .and_then(|s| s.as_i64())
-                .unwrap_or(0)
-        ),
-        "CallTransferAccepted" => format!("to {}", raw("/transferTarget/rawId")),
-        "AddParticipantSucceeded" | "AddParticipantFailed" => raw("/participant/rawId"),
+        "ParticipantsUpdated" => {
+            let (n, seq) = ev
+                .roster
+                .as_ref()
+                .map_or((0, 0), |r| (r.participants.len(), r.sequence));
+            format!("{n} participant(s), sequence {seq}")
+        }
+        "CallTransferAccepted" => format!("to {}", party()),
+        "AddParticipantSucceeded" | "AddParticipantFailed" => party(),
         k if k.ends_with("Failed") || k == "CallDisconnected" => {
-            let code = d
-                .pointer("/resultInformation/code")
-                .and_then(|c| c.as_i64())
-                .unwrap_or(0);
-            format!(
-                "{code}/{}: {}",
-                ev.sub_code().unwrap_or(0),
-                raw("/resultInformation/message")
-            )
+            let (code, sub_code, message) = ev.result.as_ref().map_or((0, 0, "?"), |r| {
+                (r.code, r.sub_code, if r.message.is_empty() { "?" } else { r.message.as_str() })
+            });
+            format!("{code}/{sub_code}: {message}")
         }
         _ => String::new(),
     }

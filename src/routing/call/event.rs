@@ -1,88 +1,142 @@
-//! The few facts the call state machine needs from a Call Automation callback event.
+//! The facts the call state machine needs from a Call Automation callback event.
 //!
-//! Decoding stays lenient (unknown types and fields are kept in `data`); the state
-//! machine looks only at `id`, `type`, `time`, `callConnectionId`, `operationContext`
-//! and a handful of typed fields, so it does not depend on a full event model.
+//! Events are decoded by the core ([`crate::events::decode_callback_events`], or
+//! [`crate::events::classify`] at the webhook); [`CallEvent::from_callback`] keeps what the
+//! session acts on and persists — ids, kind, time, operation context, result, the DTMF tone,
+//! the roster, the party a transfer or add/remove names — so the session never reads JSON.
 
+use super::timeline::Participant;
+use crate::events::{CallAutomationEvent, CallbackEvent};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
-/// One callback event (a CloudEvent from the batch array).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One callback event, as the session keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallEvent {
-    /// CloudEvent `id`: the dedup key and the seed of the commands it triggers.
+    /// The core's dedup key ([`CallbackEvent::dedup_key`]: source, type and id): what the
+    /// session dedups on and seeds the commands it triggers with. Ids alone repeat across
+    /// event types.
+    pub key: String,
+    /// CloudEvent `id` (shown in the timeline).
     pub id: String,
-    /// Short type name, `CallConnected` (the `Microsoft.Communication.` prefix removed).
+    /// Short type name, `CallConnected` (the JS SDK's `kind`; `Unknown` for unknown types).
     pub kind: String,
     /// CloudEvent `time` in Unix milliseconds (0 when absent or unparsable).
     pub time_ms: i64,
     pub call_connection_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_context: Option<String>,
-    /// The raw `data` object.
-    pub data: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_call_id: Option<String>,
+    /// `resultInformation`: code, sub-code, message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<EventResult>,
+    /// `RecognizeCompleted`: the first DTMF tone (`0`–`9`, `*`, `#`, `A`–`D`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tone: Option<char>,
+    /// `ParticipantsUpdated`: the roster and its sequence number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster: Option<Roster>,
+    /// The party the event names: `transferTarget` (`CallTransferAccepted`) or `participant`
+    /// (add/remove events), as a raw id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
+}
+
+/// `resultInformation` of an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventResult {
+    pub code: i64,
+    pub sub_code: i64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+/// A `ParticipantsUpdated` roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Roster {
+    pub sequence: i64,
+    pub participants: Vec<Participant>,
 }
 
 impl CallEvent {
-    /// Extracts a [`CallEvent`] from one CloudEvent JSON object.
+    /// The session's view of a decoded callback event.
     ///
     /// # Errors
-    /// [`Error::Decode`] when `id`, `type` or `data.callConnectionId` is missing.
-    pub fn from_cloud_event(v: &serde_json::Value) -> Result<CallEvent, Error> {
-        let s = |key: &str| v.get(key).and_then(|x| x.as_str());
-        let id = s("id").ok_or_else(|| Error::decode("callback event", "missing `id`"))?;
-        let ty = s("type").ok_or_else(|| Error::decode("callback event", "missing `type`"))?;
-        let data = v.get("data").cloned().unwrap_or(serde_json::Value::Null);
-        let call_connection_id = data
-            .get("callConnectionId")
-            .and_then(|x| x.as_str())
-            .ok_or_else(|| {
-                Error::decode(
-                    "callback event",
-                    format!("{ty} {id}: missing `data.callConnectionId`"),
-                )
-            })?
-            .to_owned();
+    /// [`Error::Decode`] when the event has no `callConnectionId` (an unknown kind, or a
+    /// malformed known one): it cannot be routed to a call.
+    pub fn from_callback(ev: &CallbackEvent) -> Result<CallEvent, Error> {
+        let e = &ev.event;
+        let call_connection_id = e.call_connection_id().ok_or_else(|| {
+            Error::decode(
+                "callback event",
+                format!("{} {}: missing `data.callConnectionId`", ev.event_type, ev.id),
+            )
+        })?;
+        let result = e.result_information().map(|r| EventResult {
+            code: r.code.unwrap_or(0),
+            sub_code: r.sub_code.unwrap_or(0),
+            message: r.message.clone().unwrap_or_default(),
+        });
+        let raw = |id: &Option<crate::CommunicationIdentifier>| id.as_ref().map(|i| i.raw_id());
+        let (tone, roster, party) = match e {
+            CallAutomationEvent::RecognizeCompleted(r) => (
+                r.dtmf_result
+                    .as_ref()
+                    .and_then(|d| d.tones.first())
+                    .map(|t| t.as_char()),
+                None,
+                None,
+            ),
+            CallAutomationEvent::ParticipantsUpdated(p) => {
+                let participants = p
+                    .participants
+                    .iter()
+                    .filter_map(|p| {
+                        Some(Participant {
+                            raw_id: p.identifier.as_ref()?.raw_id(),
+                            is_muted: p.is_muted.unwrap_or(false),
+                            is_on_hold: p.is_on_hold.unwrap_or(false),
+                        })
+                    })
+                    .collect();
+                let roster = Roster {
+                    sequence: p.sequence_number.unwrap_or(0),
+                    participants,
+                };
+                (None, Some(roster), None)
+            }
+            CallAutomationEvent::CallTransferAccepted(t) => (None, None, raw(&t.transfer_target)),
+            CallAutomationEvent::AddParticipantSucceeded(p) => (None, None, raw(&p.participant)),
+            CallAutomationEvent::AddParticipantFailed(p) => (None, None, raw(&p.participant)),
+            CallAutomationEvent::RemoveParticipantSucceeded(p) => {
+                (None, None, raw(&p.participant))
+            }
+            CallAutomationEvent::RemoveParticipantFailed(p) => (None, None, raw(&p.participant)),
+            _ => (None, None, None),
+        };
         Ok(CallEvent {
-            id: id.to_owned(),
-            kind: ty
-                .strip_prefix("Microsoft.Communication.")
-                .unwrap_or(ty)
-                .to_owned(),
-            time_ms: s("time").and_then(parse_rfc3339_ms).unwrap_or(0),
-            call_connection_id,
-            operation_context: data
-                .get("operationContext")
-                .and_then(|x| x.as_str())
-                .map(str::to_owned),
-            data,
+            key: ev.dedup_key(),
+            id: ev.id.clone(),
+            kind: e.kind_name().to_owned(),
+            time_ms: ev.time.as_deref().and_then(parse_rfc3339_ms).unwrap_or(0),
+            call_connection_id: call_connection_id.to_owned(),
+            operation_context: e.operation_context().map(str::to_owned),
+            server_call_id: e.server_call_id().map(str::to_owned),
+            result,
+            tone,
+            roster,
+            party,
         })
     }
 
-    /// `data.resultInformation.subCode`, if present.
+    /// `resultInformation.subCode`, if present.
     pub fn sub_code(&self) -> Option<i64> {
-        self.data
-            .pointer("/resultInformation/subCode")
-            .and_then(|x| x.as_i64())
+        self.result.as_ref().map(|r| r.sub_code)
     }
-
-    /// The first DTMF tone of a `RecognizeCompleted`, as a character (`0`–`9`, `*`, `#`, `A`–`D`).
-    pub fn first_tone(&self) -> Option<char> {
-        let tone = self.data.pointer("/dtmfResult/tones/0")?.as_str()?;
-        tone_char(tone)
-    }
-}
-
-/// Maps the spec's `Tone` names (`one`, `pound`, …) to their characters.
-pub fn tone_char(name: &str) -> Option<char> {
-    const NAMES: [&str; 16] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "a", "b",
-        "c", "d", "pound", "asterisk",
-    ];
-    const CHARS: &[u8; 16] = b"0123456789ABCD#*";
-    let i = NAMES.iter().position(|n| n.eq_ignore_ascii_case(name))?;
-    Some(CHARS[i] as char)
 }
 
 /// Parses RFC 3339 (`2025-03-05T08:58:25.0311361+00:00`, `…Z`) to Unix milliseconds.
@@ -143,12 +197,19 @@ mod tests {
         assert_eq!(parse_rfc3339_ms("garbage"), None);
     }
 
+    fn decode(json: &str) -> Vec<CallEvent> {
+        crate::events::decode_callback_events(json.as_bytes())
+            .unwrap()
+            .iter()
+            .map(|e| CallEvent::from_callback(e).unwrap())
+            .collect()
+    }
+
     #[test]
     fn extracts_recorded_call_connected() {
-        let text =
-            include_str!("../../../tests/fixtures/events/call-connected.cloudevent.recorded.json");
-        let batch: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
-        let e = CallEvent::from_cloud_event(&batch[0]).unwrap();
+        let e = &decode(include_str!(
+            "../../../tests/fixtures/events/call-connected.cloudevent.recorded.json"
+        ))[0];
         assert_eq!(e.kind, "CallConnected");
         assert_eq!(e.call_connection_id, "02002680-8cc0-43ce-badd-770572cbdb6b");
         assert_eq!(
@@ -156,22 +217,36 @@ mod tests {
             Some("operationContextCreateCall")
         );
         assert_eq!(e.time_ms, 1_741_165_105_031);
+        assert_eq!(e.key.len(), 64);
+    }
+
+    #[test]
+    fn reads_recorded_participants() {
+        let e = &decode(include_str!(
+            "../../../tests/fixtures/events/participants-updated.cloudevent.recorded.json"
+        ))[0];
+        let roster = e.roster.as_ref().unwrap();
+        assert!(!roster.participants.is_empty());
+        assert!(roster.participants.iter().all(|p| !p.raw_id.is_empty()));
     }
 
     #[test]
     fn missing_connection_id_is_a_decode_error() {
-        let v = serde_json::json!({"id": "e1", "type": "Microsoft.Communication.PlayCompleted", "data": {}});
+        let body = r#"[{"id": "e1", "source": "calling/callConnections/x", "type": "Microsoft.Communication.PlayCompleted", "data": {}}]"#;
+        let events = crate::events::decode_callback_events(body.as_bytes()).unwrap();
         assert!(matches!(
-            CallEvent::from_cloud_event(&v),
+            CallEvent::from_callback(&events[0]),
             Err(Error::Decode { .. })
         ));
     }
 
     #[test]
-    fn tones() {
-        assert_eq!(tone_char("one"), Some('1'));
-        assert_eq!(tone_char("pound"), Some('#'));
-        assert_eq!(tone_char("asterisk"), Some('*'));
-        assert_eq!(tone_char("eleven"), None);
+    fn the_same_id_of_two_types_has_two_keys() {
+        let body = r#"[
+          {"id": "same", "source": "calling/callConnections/x", "type": "Microsoft.Communication.PlayCompleted", "data": {"callConnectionId": "x"}},
+          {"id": "same", "source": "calling/callConnections/x", "type": "Microsoft.Communication.PlayStarted", "data": {"callConnectionId": "x"}}]"#;
+        let events = decode(body);
+        assert_ne!(events[0].key, events[1].key);
     }
+
 }

@@ -8,12 +8,14 @@
 //! [`CallSession::handle_sent`].
 //!
 //! Guarantees, all order-independent:
-//! * each event id is applied once (re-deliveries are counted in `duplicates` and dropped);
+//! * each event is applied once, by the core's dedup key (source, type, id): re-deliveries are
+//!   counted in `duplicates` and dropped, while two events that share an id but not a type
+//!   are both applied;
 //! * the timeline is sorted by event time, so a late delivery lands where it happened;
 //! * call status is derived from facts (connected / transferred / disconnected seen), and
 //!   participants only move forward in `sequenceNumber`;
-//! * every command's id, and so its repeatability id, is derived from the id of the event
-//!   that triggered it: a re-delivered webhook cannot produce a second command.
+//! * every command's id, and so its repeatability id, is derived from the dedup key of the
+//!   event that triggered it: a re-delivered webhook cannot produce a second command.
 
 pub mod command;
 mod driver;
@@ -170,7 +172,7 @@ impl CallSession {
 
     /// Applies one callback event.
     pub fn handle_event(&mut self, ev: &CallEvent) -> Handled {
-        if !self.seen.insert(ev.id.clone()) {
+        if !self.seen.insert(ev.key.clone()) {
             self.duplicates += 1;
             return Handled::Duplicate;
         }
@@ -187,7 +189,7 @@ impl CallSession {
             None,
         );
         self.apply(ev);
-        self.drive(&ev.id, ev.time_ms);
+        self.drive(&ev.key, ev.time_ms);
         Handled::Applied {
             commands: self.outbox.len() - before,
         }

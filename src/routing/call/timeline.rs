@@ -54,23 +54,6 @@ pub struct Participant {
     pub is_on_hold: bool,
 }
 
-/// Reads `data.participants[]` of a `ParticipantsUpdated` event.
-pub fn participants_of(data: &serde_json::Value) -> Vec<Participant> {
-    let Some(list) = data.get("participants").and_then(|p| p.as_array()) else {
-        return Vec::new();
-    };
-    list.iter()
-        .filter_map(|p| {
-            let raw_id = p.pointer("/identifier/rawId").and_then(|r| r.as_str())?;
-            Some(Participant {
-                raw_id: raw_id.to_owned(),
-                is_muted: p.get("isMuted").and_then(|m| m.as_bool()).unwrap_or(false),
-                is_on_hold: p.get("isOnHold").and_then(|m| m.as_bool()).unwrap_or(false),
-            })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,16 +79,5 @@ mod tests {
         }
         let kinds: Vec<_> = t.iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(kinds, ["e1", "e3", "e2", "e4"]);
-    }
-
-    #[test]
-    fn reads_recorded_participants() {
-        let text = include_str!(
-            "../../../tests/fixtures/events/participants-updated.cloudevent.recorded.json"
-        );
-        let batch: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
-        let ps = participants_of(&batch[0]["data"]);
-        assert!(!ps.is_empty());
-        assert!(ps.iter().all(|p| !p.raw_id.is_empty()));
     }
 }

@@ -42,9 +42,63 @@ pub fn play_source(p: &Prompt) -> PlaySource {
     }
 }
 
-/// The request that carries out a routing decision for `call`: answer (with
+/// The Call Automation operation that carries out a routing decision.
+#[derive(Debug, Clone)]
+pub enum DecisionOp {
+    Answer(AnswerCall),
+    Redirect(RedirectCall),
+    Reject(RejectCall),
+}
+
+impl DecisionOp {
+    /// The validated request.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] from the operation's validation.
+    pub fn to_request(&self, api_version: &str) -> Result<Request, Error> {
+        match self {
+            DecisionOp::Answer(op) => op.to_request(api_version),
+            DecisionOp::Redirect(op) => op.to_request(api_version),
+            DecisionOp::Reject(op) => op.to_request(api_version),
+        }
+    }
+}
+
+/// The operation that carries out a routing decision for `call`: answer (with
 /// `callback_uri`), redirect or reject. Repeatability is derived from the IncomingCall
 /// event id, so a re-delivered IncomingCall cannot answer twice.
+pub fn decision_operation(
+    action: &Action,
+    call: &IncomingCall,
+    callback_uri: &str,
+    event_id: &str,
+    event_time: u64,
+) -> DecisionOp {
+    let ctx = call.incoming_call_context.clone();
+    let rep = |name: &str| Repeatability::derive(&format!("{event_id}/{name}"), event_time);
+    match action {
+        Action::Answer { .. } => DecisionOp::Answer(
+            AnswerCall::new(ctx, callback_uri).repeatability(rep("answer")),
+        ),
+        Action::Redirect { target } => DecisionOp::Redirect(
+            RedirectCall::new(ctx, identifier(target)).repeatability(rep("redirect")),
+        ),
+        Action::Reject { reason } => {
+            let reason = match reason {
+                RejectReason::None => CallRejectReason::None,
+                RejectReason::Busy => CallRejectReason::Busy,
+                RejectReason::Forbidden => CallRejectReason::Forbidden,
+            };
+            DecisionOp::Reject(
+                RejectCall::new(ctx)
+                    .call_reject_reason(reason)
+                    .repeatability(rep("reject")),
+            )
+        }
+    }
+}
+
+/// [`decision_operation`]'s validated request.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] from the operation's validation.
@@ -56,27 +110,7 @@ pub fn decision_request(
     event_time: u64,
     api_version: &str,
 ) -> Result<Request, Error> {
-    let ctx = call.incoming_call_context.clone();
-    let rep = |name: &str| Repeatability::derive(&format!("{event_id}/{name}"), event_time);
-    match action {
-        Action::Answer { .. } => AnswerCall::new(ctx, callback_uri)
-            .repeatability(rep("answer"))
-            .to_request(api_version),
-        Action::Redirect { target } => RedirectCall::new(ctx, identifier(target))
-            .repeatability(rep("redirect"))
-            .to_request(api_version),
-        Action::Reject { reason } => {
-            let reason = match reason {
-                RejectReason::None => CallRejectReason::None,
-                RejectReason::Busy => CallRejectReason::Busy,
-                RejectReason::Forbidden => CallRejectReason::Forbidden,
-            };
-            RejectCall::new(ctx)
-                .call_reject_reason(reason)
-                .repeatability(rep("reject"))
-                .to_request(api_version)
-        }
-    }
+    decision_operation(action, call, callback_uri, event_id, event_time).to_request(api_version)
 }
 
 /// The request for a flow or admin command in call `call_connection_id`, with the
