@@ -1,77 +1,19 @@
-//! Callback authentication: RS256 JWT against a JWKS fetched from the issuer and cached by
-//! expiry, or (local use only, when configured) a shared secret in the callback URI.
+//! Callback authentication: RS256 JWT against the issuer's key set ([`super::keys`]: cached,
+//! signature checked with WebCrypto), or (local use only, when configured) a shared secret in
+//! the callback URI.
 //! Incoming-call webhook (Event Grid delivery) authentication: an Entra token against the
-//! tenant's JWKS (cached the same way), or a delivery secret.
+//! tenant's key set (the same way), or a delivery secret.
 //! Admin authentication: a bearer token from a secret.
 
 use super::acs::now_ms;
 use super::config::{CallbackAuth, Config, IncomingAuth};
+use super::keys::verify_bearer;
 use super::respond::{EdgeError, EdgeResult};
 use crate::webhook::{
-    secrets_equal, Authenticated, DeliveryAuth, DeliveryAuthError, Jwks, JwtError, JwtVerifier,
+    secrets_equal, Authenticated, DeliveryAuth, DeliveryAuthError, JwtError, JwtVerifier,
     VerifiedClaims,
 };
-use std::cell::RefCell;
-use std::rc::Rc;
-use worker::{Fetch, Request};
-
-/// Default JWKS lifetime when the response has no `Cache-Control: max-age`.
-const DEFAULT_JWKS_TTL_MS: i64 = 3_600_000;
-/// Upper bound on a JWKS lifetime, whatever the server says.
-const MAX_JWKS_TTL_MS: i64 = 86_400_000;
-/// An unknown `kid` triggers a refetch at most this often (key rotation, without letting
-/// forged tokens turn every request into a JWKS download).
-const REFETCH_INTERVAL_MS: i64 = 10_000;
-
-struct CachedJwks {
-    url: String,
-    jwks: Rc<Jwks>,
-    fetched_at_ms: i64,
-    expires_at_ms: i64,
-}
-
-thread_local! {
-    // One entry per key-set URL: the callback issuer's and the Entra tenant's.
-    static JWKS_CACHE: RefCell<Vec<CachedJwks>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `check` with the key set at `url` (cached); when it names a `kid` the set lacks,
-/// refetches (at most every [`REFETCH_INTERVAL_MS`]: key rotation, without letting forged
-/// tokens turn every request into a download) and runs it once more.
-///
-/// # Errors
-/// 502 `JwksUnavailable` when the key set cannot be fetched; `check`'s own error inside `Ok`.
-async fn with_jwks<T, E: NamesUnknownKid>(
-    url: &str,
-    now: i64,
-    check: impl Fn(&Jwks) -> Result<T, E>,
-) -> EdgeResult<Result<T, E>> {
-    let keys = jwks(url, now, false).await?;
-    match check(&keys) {
-        Err(e) if e.names_unknown_kid() && may_refetch(url, now) => {
-            let fresh = jwks(url, now, true).await?;
-            Ok(check(&fresh))
-        }
-        other => Ok(other),
-    }
-}
-
-/// A refusal that may only mean the cached key set is stale (a rotated key).
-trait NamesUnknownKid {
-    fn names_unknown_kid(&self) -> bool;
-}
-
-impl NamesUnknownKid for JwtError {
-    fn names_unknown_kid(&self) -> bool {
-        *self == JwtError::UnknownKid
-    }
-}
-
-impl NamesUnknownKid for DeliveryAuthError {
-    fn names_unknown_kid(&self) -> bool {
-        *self == DeliveryAuthError::Token(JwtError::UnknownKid)
-    }
-}
+use worker::Request;
 
 /// Authenticates an Event Grid delivery from its query string and headers (the body is
 /// not read before this passes).
@@ -87,17 +29,14 @@ pub async fn verify_incoming(
     let checked = match auth {
         IncomingAuth::Secret(secret) => DeliveryAuth::Secret(secret).check(query, headers),
         IncomingAuth::Entra(app) => {
-            let verifier = app.verifier();
-            let now = now_ms();
-            with_jwks(&app.jwks_url(), now, |jwks| {
-                let auth = DeliveryAuth::Entra {
-                    verifier: &verifier,
-                    jwks,
-                    now_unix: (now / 1000) as u64,
-                };
-                auth.check(query, headers)
-            })
-            .await?
+            let authorization = headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+                .map(|(_, v)| v.as_str());
+            match verify_bearer(&app.jwks_url(), &app.verifier(), authorization, now_ms()).await? {
+                Ok(claims) => DeliveryAuth::Verified(&claims).check(query, headers),
+                Err(e) => Err(DeliveryAuthError::Token(e)),
+            }
         }
     };
     checked.map_err(|e| EdgeError {
@@ -142,11 +81,7 @@ pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<Option<V
         } => {
             let header = req.headers().get("authorization")?;
             let verifier = JwtVerifier::new(audience.clone()).issuer(issuer.clone());
-            let now = now_ms();
-            let checked = with_jwks(jwks_url, now, |jwks| {
-                verifier.verify_authorization(header.as_deref(), jwks, (now / 1000) as u64)
-            })
-            .await?;
+            let checked = verify_bearer(jwks_url, &verifier, header.as_deref(), now_ms()).await?;
             checked.map(Some).map_err(jwt_error)
         }
     }
@@ -157,70 +92,6 @@ fn jwt_error(e: JwtError) -> EdgeError {
         code: format!("Unauthorized.{}", e.code()),
         ..EdgeError::unauthorized(format!("callback token refused: {e}"))
     }
-}
-
-fn may_refetch(url: &str, now: i64) -> bool {
-    JWKS_CACHE.with(|c| {
-        c.borrow()
-            .iter()
-            .find(|k| k.url == url)
-            .is_none_or(|k| now - k.fetched_at_ms >= REFETCH_INTERVAL_MS)
-    })
-}
-
-/// The cached key set for `url`, fetched when absent, expired or `force`d.
-pub(super) async fn jwks(url: &str, now: i64, force: bool) -> EdgeResult<Rc<Jwks>> {
-    let cached = JWKS_CACHE.with(|c| {
-        c.borrow()
-            .iter()
-            .find(|k| k.url == url && k.expires_at_ms > now && !force)
-            .map(|k| k.jwks.clone())
-    });
-    if let Some(jwks) = cached {
-        return Ok(jwks);
-    }
-    let fetch_err = |e: String| {
-        EdgeError::new(
-            502,
-            "JwksUnavailable",
-            format!("cannot fetch JWKS from {url}: {e}"),
-        )
-    };
-    let parsed = worker::Url::parse(url).map_err(|e| fetch_err(e.to_string()))?;
-    let mut resp = Fetch::Url(parsed)
-        .send()
-        .await
-        .map_err(|e| fetch_err(e.to_string()))?;
-    if resp.status_code() != 200 {
-        return Err(fetch_err(format!("status {}", resp.status_code())));
-    }
-    let ttl = resp
-        .headers()
-        .get("cache-control")?
-        .as_deref()
-        .and_then(max_age_ms)
-        .unwrap_or(DEFAULT_JWKS_TTL_MS);
-    let jwks = Rc::new(Jwks::from_json(&resp.bytes().await?)?);
-    let entry = CachedJwks {
-        url: url.to_owned(),
-        jwks: jwks.clone(),
-        fetched_at_ms: now,
-        expires_at_ms: now + ttl,
-    };
-    JWKS_CACHE.with(|c| {
-        let mut cache = c.borrow_mut();
-        cache.retain(|k| k.url != url);
-        cache.push(entry);
-    });
-    Ok(jwks)
-}
-
-/// `max-age=N` from a Cache-Control value, in ms, capped at a day.
-fn max_age_ms(cache_control: &str) -> Option<i64> {
-    cache_control.split(',').find_map(|d| {
-        let secs: i64 = d.trim().strip_prefix("max-age=")?.parse().ok()?;
-        Some((secs * 1000).min(MAX_JWKS_TTL_MS))
-    })
 }
 
 /// Checks `Authorization: Bearer <ADMIN_TOKEN>`.

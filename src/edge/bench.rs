@@ -9,7 +9,7 @@
 //! Off unless the `BENCH_ROUTES` var is `"1"`; behind the admin token like all of `/admin`.
 
 use super::acs::now_ms;
-use super::auth::jwks;
+use super::keys::key_set;
 use super::config::{parse_rules, rules_text, CallbackAuth, Config};
 use super::respond::{json, EdgeError, EdgeResult};
 use crate::routing::call::wire::{command_request, decision_request};
@@ -49,7 +49,7 @@ pub async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResult<Respo
                 incoming_once(&cfg, &rules, &body, i)?;
             }
         }
-        "callback" => {
+        "callback" | "callback-rust" => {
             let CallbackAuth::Jwt {
                 issuer,
                 audience,
@@ -60,14 +60,21 @@ pub async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResult<Respo
                     "callback benchmark needs CALLBACK_AUTH = jwt",
                 ));
             };
-            let keys = jwks(jwks_url, now_ms(), false).await?;
+            // `callback`: the worker's path (WebCrypto for the RSA step, keys/`verify_bearer`);
+            // `callback-rust`: the same with the RSA step in wasm, as before — one run
+            // measures both (BENCHMARKS.md, "Callback verification").
+            let keys = key_set(jwks_url, now_ms(), false).await?;
             let verifier = JwtVerifier::new(audience.clone()).issuer(issuer.clone());
             let header = req.headers().get("authorization")?;
+            let token = crate::webhook::bearer_token(header.as_deref())
+                .map_err(|e| EdgeError::unauthorized(e.to_string()))?;
             for i in 0..n {
-                let now = (now_ms() / 1000) as u64;
-                verifier
-                    .verify_authorization(header.as_deref(), &keys, now)
-                    .map_err(|e| EdgeError::unauthorized(e.to_string()))?;
+                let verified = if kind == "callback" {
+                    keys.verify(&verifier, token, now_ms()).await
+                } else {
+                    verifier.verify(token, keys.jwks(), (now_ms() / 1000) as u64)
+                };
+                verified.map_err(|e| EdgeError::unauthorized(e.to_string()))?;
                 callback_once(&cfg, &rules, &body, i)?;
             }
         }

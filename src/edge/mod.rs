@@ -26,6 +26,7 @@ mod call_object;
 mod callbacks;
 mod config;
 mod incoming;
+mod keys;
 mod respond;
 
 pub use call_object::CallObject;

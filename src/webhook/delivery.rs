@@ -239,6 +239,10 @@ pub enum DeliveryAuth<'a> {
     },
     /// A shared secret.
     Secret(&'a WebhookSecret),
+    /// Entra-protected delivery whose token the face verified itself with
+    /// [`EntraWebhookApp::verifier`] (split verification with WebCrypto, a key-set refresh):
+    /// its claims. [`VerifiedClaims`] cannot be made outside this crate except by verifying.
+    Verified(&'a VerifiedClaims),
 }
 
 /// Proof that a request passed [`DeliveryAuth::check`] (only that function makes one).
@@ -278,6 +282,9 @@ impl DeliveryAuth<'_> {
             DeliveryAuth::Secret(secret) => secret
                 .check(query, headers)
                 .map(|()| Authenticated { claims: None }),
+            DeliveryAuth::Verified(claims) => Ok(Authenticated {
+                claims: Some((*claims).clone()),
+            }),
         }
     }
 }

@@ -188,17 +188,7 @@ impl JwtVerifier {
         jwks: &Jwks,
         now_unix: u64,
     ) -> Result<VerifiedClaims, JwtError> {
-        let value = authorization
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .ok_or(JwtError::Missing)?;
-        let (scheme, token) = value
-            .split_once(' ')
-            .ok_or(JwtError::Malformed("not a Bearer token"))?;
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            return Err(JwtError::Malformed("not a Bearer token"));
-        }
-        self.verify(token.trim_start(), jwks, now_unix)
+        self.verify(bearer_token(authorization)?, jwks, now_unix)
     }
 
     /// Verifies a compact JWT at `now_unix` (seconds), entirely in Rust: [`Self::prepare`],
@@ -282,6 +272,26 @@ impl JwtVerifier {
             key_id: kid,
         })
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header value (scheme case-insensitive),
+/// for a face that splits verification ([`JwtVerifier::prepare`] / [`JwtVerifier::finish`]).
+///
+/// # Errors
+/// [`JwtError::Missing`] when the value is absent or empty, [`JwtError::Malformed`] when the
+/// scheme is not `Bearer`.
+pub fn bearer_token(authorization: Option<&str>) -> Result<&str, JwtError> {
+    let value = authorization
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or(JwtError::Missing)?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or(JwtError::Malformed("not a Bearer token"))?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(JwtError::Malformed("not a Bearer token"));
+    }
+    Ok(token.trim_start())
 }
 
 /// Decodes one base64url JSON segment; the two messages name the segment in errors.

@@ -31,7 +31,7 @@ pub use delivery::{
 };
 pub use jwks::{Jwks, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use jwt::{
-    JwtError, JwtVerifier, VerifiedClaims, ACS_CALLBACK_ISSUER, DEFAULT_LEEWAY_SECS,
+    bearer_token, JwtError, JwtVerifier, VerifiedClaims, ACS_CALLBACK_ISSUER, DEFAULT_LEEWAY_SECS,
     MAX_LEEWAY_SECS, MAX_TOKEN_BYTES,
 };
 pub use token::PreparedToken;
