@@ -1,8 +1,10 @@
-//! Input rules checked before anything is sent. Each returns
-//! [`Error::InvalidInput`] naming the field and the reason.
+//! Every input rule, in one module: what the operations (`crate::api`) and the wire models
+//! (`crate::models`) check before anything is sent. Each returns [`Error::InvalidInput`]
+//! naming the field and the reason.
 
 use crate::http::{is_loopback_host, Endpoint};
-use crate::Error;
+use crate::identifier::PhoneNumberModel;
+use crate::{CommunicationIdentifier, Error};
 
 /// Service limit on a custom calling context header key (azure-docs: key ≤ 64 chars).
 pub const MAX_CUSTOM_CONTEXT_KEY_CHARS: usize = 64;
@@ -89,6 +91,82 @@ pub fn custom_context_header(field: &str, key: &str, value: &str) -> Result<(), 
     Ok(())
 }
 
+/// A call connection id must be non-empty.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `callConnectionId`.
+pub fn call_connection_id(id: &str) -> Result<(), Error> {
+    non_empty("callConnectionId", id)
+}
+
+/// Checks an identifier the service will dial or address: phone numbers must be E.164,
+/// ids must be non-empty. `field` is the wire path of the identifier (e.g. `targets[1]`);
+/// errors name the sub-field (`targets[1].phoneNumber.value`).
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming the sub-field.
+pub fn identifier(field: &str, id: &CommunicationIdentifier) -> Result<(), Error> {
+    use CommunicationIdentifier::*;
+    match id {
+        CommunicationUser { id } => {
+            non_empty(&format!("{field}.communicationUser.id"), id)
+        }
+        // An anonymous caller (`4:anonymous`) is a real participant that can be removed,
+        // muted or moved; it has no number to check.
+        PhoneNumber {
+            is_anonymous: true, ..
+        } => Ok(()),
+        PhoneNumber { value, .. } => e164(&format!("{field}.phoneNumber.value"), value),
+        MicrosoftTeamsUser { user_id, .. } => {
+            non_empty(&format!("{field}.microsoftTeamsUser.userId"), user_id)
+        }
+        MicrosoftTeamsApp { app_id, .. } => {
+            non_empty(&format!("{field}.microsoftTeamsApp.appId"), app_id)
+        }
+        TeamsExtensionUser {
+            user_id,
+            tenant_id,
+            resource_id,
+            ..
+        } => {
+            non_empty(&format!("{field}.teamsExtensionUser.userId"), user_id)?;
+            non_empty(&format!("{field}.teamsExtensionUser.tenantId"), tenant_id)?;
+            non_empty(
+                &format!("{field}.teamsExtensionUser.resourceId"),
+                resource_id,
+            )
+        }
+        Unknown { id } => non_empty(&format!("{field}.rawId"), id),
+    }
+}
+
+/// A caller id (`PhoneNumberIdentifierModel`) must be E.164.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `{field}.value`.
+pub fn caller_id(field: &str, number: Option<&PhoneNumberModel>) -> Result<(), Error> {
+    match number {
+        Some(n) => e164(&format!("{field}.value"), &n.value),
+        None => Ok(()),
+    }
+}
+
+/// Checks `operationCallbackUri` (or any optional callback URI) when it is set.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `field`.
+pub fn optional_callback(field: &str, uri: Option<&str>) -> Result<(), Error> {
+    uri.map_or(Ok(()), |u| callback_uri(field, u))
+}
+
+/// Checks an optional free-text field that, when present, must not be blank.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for `field`.
+pub fn optional_non_empty(field: &str, value: Option<&str>) -> Result<(), Error> {
+    value.map_or(Ok(()), |v| non_empty(field, v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +211,33 @@ mod tests {
     fn ranges() {
         assert!(in_range("t", 180, INVITATION_TIMEOUT_RANGE).is_ok());
         assert!(reason(in_range("t", 181, INVITATION_TIMEOUT_RANGE)).contains("between 0 and 180"));
+    }
+
+    fn field_of(r: Result<(), Error>) -> String {
+        match r {
+            Err(Error::InvalidInput { field, .. }) => field,
+            other => panic!("expected InvalidInput, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn identifiers() {
+        assert!(identifier("t", &CommunicationIdentifier::user("8:acs:x")).is_ok());
+        assert!(identifier("t", &CommunicationIdentifier::phone("+14255550123")).is_ok());
+        assert_eq!(
+            field_of(identifier("t", &CommunicationIdentifier::user(""))),
+            "t.communicationUser.id"
+        );
+        let anonymous = CommunicationIdentifier::from_raw_id("4:anonymous");
+        assert!(identifier("t", &anonymous).is_ok());
+        // Flagged anonymous with another value: goes on the wire as `anonymous`, so accepted.
+        let flagged = CommunicationIdentifier::PhoneNumber { value: String::new(), is_anonymous: true, asserted_id: None };
+        assert!(identifier("t", &flagged).is_ok());
+        let unknown = CommunicationIdentifier::Unknown { id: String::new() };
+        assert_eq!(field_of(identifier("t", &unknown)), "t.rawId");
+        assert_eq!(
+            field_of(identifier("t", &CommunicationIdentifier::phone("425"))),
+            "t.phoneNumber.value"
+        );
     }
 }

@@ -4,6 +4,8 @@ use crate::http::{encode_path_segment, Method, Repeatability, Request};
 use crate::identifier::PhoneNumberModel;
 use crate::validate;
 use crate::{CommunicationIdentifier, Error};
+
+pub(crate) use crate::validate::{call_connection_id, caller_id, identifier, optional_callback};
 use serde::Serialize;
 
 /// `/calling/callConnections/{callConnectionId}` with the id percent-encoded.
@@ -55,70 +57,6 @@ pub(crate) fn post_json<T: Serialize>(
 ) -> Result<Request, Error> {
     post(path, api_version, Some(body), repeatability)
 }
-
-/// A call connection id must be non-empty.
-///
-/// # Errors
-/// [`Error::InvalidInput`] for `callConnectionId`.
-pub(crate) fn call_connection_id(id: &str) -> Result<(), Error> {
-    validate::non_empty("callConnectionId", id)
-}
-
-/// Checks an identifier the service will dial or address: phone numbers must be E.164,
-/// ids must be non-empty. `field` is the wire path of the identifier (e.g. `targets[1]`);
-/// errors name the sub-field (`targets[1].phoneNumber.value`).
-///
-/// # Errors
-/// [`Error::InvalidInput`] naming the sub-field.
-pub(crate) fn identifier(field: &str, id: &CommunicationIdentifier) -> Result<(), Error> {
-    use CommunicationIdentifier::*;
-    match id {
-        CommunicationUser { id } => {
-            validate::non_empty(&format!("{field}.communicationUser.id"), id)
-        }
-        // An anonymous caller (`4:anonymous`) is a real participant that can be removed,
-        // muted or moved; it has no number to check.
-        PhoneNumber {
-            is_anonymous: true, ..
-        } => Ok(()),
-        PhoneNumber { value, .. } => validate::e164(&format!("{field}.phoneNumber.value"), value),
-        MicrosoftTeamsUser { user_id, .. } => {
-            validate::non_empty(&format!("{field}.microsoftTeamsUser.userId"), user_id)
-        }
-        MicrosoftTeamsApp { app_id, .. } => {
-            validate::non_empty(&format!("{field}.microsoftTeamsApp.appId"), app_id)
-        }
-        TeamsExtensionUser {
-            user_id,
-            tenant_id,
-            resource_id,
-            ..
-        } => {
-            validate::non_empty(&format!("{field}.teamsExtensionUser.userId"), user_id)?;
-            validate::non_empty(&format!("{field}.teamsExtensionUser.tenantId"), tenant_id)?;
-            validate::non_empty(
-                &format!("{field}.teamsExtensionUser.resourceId"),
-                resource_id,
-            )
-        }
-        Unknown { id } => validate::non_empty(&format!("{field}.rawId"), id),
-    }
-}
-
-/// A caller id (`PhoneNumberIdentifierModel`) must be E.164.
-///
-/// # Errors
-/// [`Error::InvalidInput`] for `{field}.value`.
-pub(crate) fn caller_id(field: &str, number: Option<&PhoneNumberModel>) -> Result<(), Error> {
-    match number {
-        Some(n) => validate::e164(&format!("{field}.value"), &n.value),
-        None => Ok(()),
-    }
-}
-
-/// An optional callback URI (`operationCallbackUri`) follows the callback URI rule: the
-/// same check the media models use.
-pub(crate) use crate::models::optional_callback;
 
 /// A caller id from an E.164 string.
 pub(crate) fn phone_model(number: String) -> PhoneNumberModel {

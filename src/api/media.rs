@@ -10,7 +10,8 @@ use super::response::expect_status;
 use super::Operation;
 use crate::http::{Method, Request, Response};
 use crate::identifier::CommunicationIdentifier;
-use crate::models::{check_identifier, optional_callback, PlayOptions, PlaySource};
+use crate::models::{PlayOptions, PlaySource};
+use crate::validate::{identifier as check_identifier, optional_callback};
 use crate::validate::non_empty;
 use crate::Error;
 use serde::{Deserialize, Serialize};
@@ -298,8 +299,8 @@ macro_rules! participant_only_op {
             /// `targetParticipant`, a non-https `operationCallbackUri`.
             pub fn validate(&self) -> Result<(), $crate::Error> {
                 $crate::validate::non_empty("callConnectionId", &self.call_connection_id)?;
-                $crate::models::check_identifier("targetParticipant", &self.target_participant)?;
-                $crate::models::optional_callback(
+                $crate::validate::identifier("targetParticipant", &self.target_participant)?;
+                $crate::validate::optional_callback(
                     "operationCallbackUri",
                     self.operation_callback_uri.as_deref(),
                 )
@@ -345,7 +346,7 @@ macro_rules! context_only_op {
             /// `operationCallbackUri`.
             pub fn validate(&self) -> Result<(), crate::Error> {
                 crate::validate::non_empty("callConnectionId", &self.call_connection_id)?;
-                crate::models::optional_callback("operationCallbackUri", self.operation_callback_uri.as_deref())
+                crate::validate::optional_callback("operationCallbackUri", self.operation_callback_uri.as_deref())
             }
         }
         $crate::api::media::operation_setters!($name);

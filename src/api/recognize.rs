@@ -1,7 +1,8 @@
 //! `CallMedia_Recognize`: collect DTMF, speech or an IVR choice from one participant.
 
 use super::media::{operation_setters, play_sources};
-use crate::models::{optional_callback, PlaySource, RecognizeInputType, RecognizeOptions};
+use crate::models::{PlaySource, RecognizeInputType, RecognizeOptions};
+use crate::validate::optional_callback;
 use crate::validate::non_empty;
 use crate::Error;
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@
 //! `StopTranscriptionRequest` and `UpdateTranscriptionRequest`.
 
 use super::media::{context_only_op, operation_setters};
-use crate::models::{optional_callback, optional_non_empty};
+use crate::validate::{optional_callback, optional_non_empty};
 use crate::validate::non_empty;
 use crate::Error;
 use serde::{Deserialize, Serialize};

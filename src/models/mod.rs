@@ -30,7 +30,6 @@ pub use participant::{
 
 // --- media and recording models (core-media) ---
 mod media;
-mod media_checks;
 mod recognize;
 mod recording;
 mod tone;
@@ -47,4 +46,3 @@ pub use recording::{
     RecordingState, RecordingStateResponse, StartCallRecordingRequest, CHANNEL_RANGE,
 };
 pub use tone::Tone;
-pub(crate) use media_checks::{identifier as check_identifier, optional_callback, optional_non_empty};

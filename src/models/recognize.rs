@@ -1,6 +1,6 @@
 //! Recognize options: what input to collect and how (spec `RecognizeOptions` and parts).
 
-use super::media_checks::{identifier, optional_non_empty};
+use crate::validate::{identifier, optional_non_empty};
 use super::Tone;
 use crate::identifier::CommunicationIdentifier;
 use crate::validate::{in_range, non_empty};

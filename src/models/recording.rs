@@ -1,7 +1,7 @@
 //! Call recording: the start request and the recording state (spec `StartCallRecordingRequest`,
 //! `RecordingStateResponse` and their enums).
 
-use super::media_checks::{identifier, optional_callback};
+use crate::validate::{identifier, optional_callback};
 use crate::identifier::CommunicationIdentifier;
 use crate::models::CallLocator;
 use crate::validate::in_range;
