@@ -49,6 +49,7 @@ impl Error {
 
 /// A `CommunicationErrorResponse` from the service, plus what the HTTP layer knew.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ServiceError {
     /// HTTP status code.
     pub status: u16,

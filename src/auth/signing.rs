@@ -115,6 +115,7 @@ impl fmt::Debug for BearerToken {
 
 /// How requests are authenticated. `Debug` never shows the key or token.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Credential {
     /// HMAC-SHA256 with the resource's access key.
     Key(AccessKey),

@@ -52,6 +52,7 @@ pub enum Action {
 /// What an event means for a pending action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum Outcome {
     /// Not about this action.
     Unrelated,

@@ -16,6 +16,7 @@ pub const SUBSCRIPTION_VALIDATION_TYPE: &str = "Microsoft.EventGrid.Subscription
 /// Which envelope an event came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum EventGridSchema {
     /// Event Grid schema (`eventType`, `topic`, `eventTime`).
     EventGrid,

@@ -15,6 +15,7 @@ use crate::Error;
 
 /// HTTP methods used by Call Automation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Method {
     Get,
     Post,

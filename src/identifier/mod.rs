@@ -53,6 +53,7 @@ use serde::{Deserialize, Serialize};
 /// The cloud a Teams identity belongs to (`CommunicationCloudEnvironmentModel`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum CommunicationCloud {
     /// The public (commercial) cloud; the default when `cloud` is missing.
     #[default]
@@ -69,6 +70,7 @@ pub enum CommunicationCloud {
 /// that format to the same raw id compare equal when they were built the same way (see
 /// [`CommunicationIdentifier::from_raw_id`] for the canonical form).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommunicationIdentifier {
     /// An ACS user; `id` is the full raw id (`8:acs:…`, `8:spool:…`, `8:dod-acs:…`, `8:gcch-acs:…`).
     CommunicationUser { id: String },

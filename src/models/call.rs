@@ -88,6 +88,7 @@ impl fmt::Debug for RedirectCallRequest {
 /// Spec `CallRejectReason`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum CallRejectReason {
     None,
     Busy,
@@ -131,6 +132,7 @@ pub struct ConnectRequest {
 /// Spec `CallConnectionStateModel`; states the service adds later decode as `Unknown`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum CallConnectionState {
     Connecting,
     Connected,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A call by server call id, group call id or room id (spec `CallLocator`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CallLocator {
     ServerCall(String),
     GroupCall(String),

@@ -15,6 +15,7 @@ pub struct PlaySource {
 
 /// The three kinds of play source (wire `kind`: `file`, `text`, `ssml`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PlaySourceKind {
     File(FileSource),
     Text(TextSource),
@@ -185,6 +186,7 @@ pub struct PlayOptions {
 /// Spec `VoiceKind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum VoiceKind {
     Male,
     Female,

@@ -29,6 +29,7 @@ impl CallIntelligenceOptions {
 /// Spec `StreamingTransportType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum StreamingTransportType {
     #[default]
     Websocket,
@@ -37,6 +38,7 @@ pub enum StreamingTransportType {
 /// Spec `MediaStreamingAudioChannelType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum MediaStreamingAudioChannelType {
     Mixed,
     Unmixed,
@@ -45,12 +47,14 @@ pub enum MediaStreamingAudioChannelType {
 /// Spec `MediaStreamingContentType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum MediaStreamingContentType {
     Audio,
 }
 
 /// Spec `AudioFormat`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum AudioFormat {
     #[serde(rename = "pcm16KMono")]
     Pcm16KMono,

@@ -16,6 +16,7 @@ pub const INTER_TONE_TIMEOUT_RANGE: core::ops::RangeInclusive<i32> = 1..=60;
 /// Spec `RecognizeInputType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum RecognizeInputType {
     Dtmf,
     Speech,

@@ -150,6 +150,7 @@ impl ChannelAffinity {
 /// always carries its container URL (the JS package's `recordingStorage`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "recordingStorageKind", rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum ExternalStorage {
     /// The ACS-managed store (the service's default).
     AzureCommunicationServices,
@@ -163,6 +164,7 @@ pub enum ExternalStorage {
 /// Spec `RecordingContentType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum RecordingContentType {
     Audio,
     AudioVideo,
@@ -171,6 +173,7 @@ pub enum RecordingContentType {
 /// Spec `RecordingChannelType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum RecordingChannelType {
     Mixed,
     Unmixed,
@@ -179,6 +182,7 @@ pub enum RecordingChannelType {
 /// Spec `RecordingFormatType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum RecordingFormatType {
     Wav,
     Mp3,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// [`Tone::parse_sequence`], which refuse anything else with [`Error::InvalidInput`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Tone {
     Zero,
     One,

@@ -10,6 +10,7 @@ macro_rules! lenient_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $wire:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum $name {
             $($variant,)+
             /// A value this crate does not know yet, exactly as received.
