@@ -6,6 +6,7 @@
 //! | `POST /api/incoming` | Event Grid, authenticated (Entra token or delivery secret) before the body is read: subscription validation, `IncomingCall` → rules → answer/redirect/reject |
 //! | `POST /api/callbacks[/<secret>]` | Call Automation callbacks: JWT (or shared secret) check, then the call's Durable Object |
 //! | `/admin/...` | admin API, see [`admin`] |
+//! | `/acs/calling/…` | same-origin proxy to Call Automation for the admin page (admin bearer; re-signed here), see [`proxy`] |
 //! | `GET /` | the admin page (`www/index.html`) |
 //! | `GET /pkg/…` | not this code: the npm package, static assets answered before the worker (`wrangler.toml` `[assets]`) |
 //! | `GET /healthz` | liveness |
@@ -26,6 +27,7 @@ mod call_object;
 mod callbacks;
 mod config;
 mod incoming;
+mod proxy;
 mod respond;
 
 pub use call_object::CallObject;
@@ -97,6 +99,7 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
             auth::verify_admin(env, &req)?;
             admin::handle(req, env, rest).await
         }
+        (_, ["acs", ..]) => proxy::handle(req, env).await,
         (Method::Get, []) => {
             let mut page = Response::from_html(INDEX_HTML)?;
             page.headers_mut()
