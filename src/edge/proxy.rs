@@ -1,5 +1,5 @@
-//! `/acs/…`: the admin page's way to Call Automation. The real service answers no CORS, so
-//! the page's `callsteer` package talks to this same-origin proxy with the admin token (a
+//! `/acs/…`: the admin page's way to Call Automation. The service is not documented to
+//! answer CORS (it is a server-side API), so the page's `callsteer` package talks to this same-origin proxy with the admin token (a
 //! `TokenCredential`); the worker checks the request ([`crate::routing::proxy`]: one of the 34
 //! operations, its own api-version, at most 1 MiB, only the headers the service needs),
 //! drops the admin's `Authorization`, signs with its own access key and sends it once (the

@@ -3,8 +3,8 @@
 //! goes back. The worker (`src/edge/proxy.rs`) authenticates the admin, reads the body,
 //! re-signs with its own access key and sends; everything it decides is here, tested natively.
 //!
-//! Decision: the real service answers no CORS preflights, so a browser page cannot call it
-//! directly; and an access key in a browser tab would hand full control of the resource to
+//! Decision: the service is not documented to answer CORS preflights (Call Automation is a
+//! server-side API), so a browser page on another origin cannot count on calling it; and an access key in a browser tab would hand full control of the resource to
 //! anything that runs there. The page talks to its own origin instead, with the admin token,
 //! and only the worker holds the key.
 //!

@@ -18,7 +18,7 @@ const RULES = {
 const V = "api-version=2026-03-12";
 const MIB = 1 << 20;
 
-// logLevel info: wrangler.log keeps the worker's console.log lines (the proxy's log).
+// logLevel "log": wrangler.log keeps the worker's console.log lines (the proxy's log).
 const { stack, adm, emu } = useStack({ vars: { ROUTING_RULES: JSON.stringify(RULES) }, logLevel: "log" });
 
 /** A request to the proxy: the admin bearer unless `authorization` says otherwise (null: none). */
