@@ -19,15 +19,64 @@ impl Drop for Child {
 }
 
 fn get(addr: &str, path: &str) -> String {
+    request(addr, "GET", path, "")
+}
+
+fn request(addr: &str, method: &str, path: &str, headers: &str) -> String {
     let mut s = TcpStream::connect(addr).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     out
+}
+
+/// Starts the binary with `extra` options; the child and its `HOST:PORT`.
+fn start(extra: &[&str]) -> (Child, String) {
+    let child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--access-key", "cHc9PQ=="])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Child(child);
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("callsteer-emulator listening on http://")
+        .expect(&line)
+        .to_owned();
+    (child, addr)
+}
+
+#[test]
+fn cors_only_with_the_flag() {
+    let preflight = |addr: &str| {
+        request(
+            addr,
+            "OPTIONS",
+            "/calling/callConnections?api-version=2026-03-12",
+            "Origin: http://127.0.0.1:1\r\nAccess-Control-Request-Method: POST\r\n",
+        )
+        .to_ascii_lowercase()
+    };
+    let (_plain, addr) = start(&[]);
+    let answer = preflight(&addr);
+    assert!(answer.starts_with("http/1.1 404"), "{answer}");
+    assert!(!answer.contains("access-control-"), "{answer}");
+    let (_cors, addr) = start(&["--cors"]);
+    let answer = preflight(&addr);
+    assert!(answer.starts_with("http/1.1 204"), "{answer}");
+    assert!(
+        answer.contains("access-control-allow-origin: *"),
+        "{answer}"
+    );
 }
 
 #[test]

@@ -1,7 +1,10 @@
-//! CORS on the service API: a page on another origin (the edge worker's admin page) calls
+//! CORS on the service API, with `--cors` (`Config::cors`): a page on another origin calls
 //! the emulator from a browser with the `callsteer` package. Preflights are answered with
 //! the methods and request headers the package sends; responses (errors too) allow any
 //! origin and expose the headers clients read. The control API gets no CORS.
+//!
+//! Without the flag — the default, and the real service's behaviour — there are no CORS
+//! headers at all and a preflight is not granted.
 #![cfg(feature = "emulator")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -54,7 +57,7 @@ async fn preflight(
 
 #[tokio::test]
 async fn preflights_allow_the_methods_and_headers_the_package_sends() {
-    let h = Harness::start().await;
+    let h = Harness::start_cors().await;
     let cases = [
         ("POST", "/calling/callConnections/c-1/participants:add"),
         ("POST", "/calling/callConnections/c-1:play"),
@@ -103,7 +106,7 @@ async fn preflights_allow_the_methods_and_headers_the_package_sends() {
 
 #[tokio::test]
 async fn responses_allow_any_origin_and_expose_what_clients_read() {
-    let h = Harness::start().await;
+    let h = Harness::start_cors().await;
     let origin = [("origin", PAGE)];
     let body = json!({ "targets": [{ "communicationUser": { "id": acs("alice").raw_id() } }], "callbackUri": h.cb("c") });
     let (s, hs, b) = h
@@ -159,7 +162,7 @@ async fn responses_allow_any_origin_and_expose_what_clients_read() {
 
 #[tokio::test]
 async fn the_control_api_and_plain_options_get_no_cors() {
-    let h = Harness::start().await;
+    let h = Harness::start_cors().await;
     let (s, hs, _) = raw_with_headers(
         "OPTIONS",
         &format!("{}/emulator/incoming-calls", h.base),
@@ -185,5 +188,34 @@ async fn the_control_api_and_plain_options_get_no_cors() {
     let url = format!("{}/calling/callConnections?api-version=2026-03-12", h.base);
     let (s, _, b) = raw_with_headers("OPTIONS", &url, vec![("origin", PAGE.into())], "").await;
     assert_eq!(s, 404, "{b}");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn by_default_like_the_service_no_cors_at_all() {
+    let h = Harness::start().await;
+    // A preflight is not granted: no 2xx, no Access-Control-* headers.
+    let (s, hs) = preflight(&h, "POST", "/calling/callConnections/c-1:play", &[]).await;
+    assert_eq!(s, 404, "{hs:?}");
+    assert!(
+        !hs.iter().any(|(k, _)| k.starts_with("access-control-")),
+        "{hs:?}"
+    );
+    // A real request from a page's origin works, but carries no CORS headers either, so a
+    // browser would not let the page read the answer.
+    let body = json!({ "targets": [{ "communicationUser": { "id": acs("alice").raw_id() } }], "callbackUri": h.cb("c") });
+    let (s, hs, b) = h
+        .signed(
+            Method::Post,
+            "/calling/callConnections",
+            Some(body),
+            &[("origin", PAGE)],
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    assert!(
+        !hs.iter().any(|(k, _)| k.starts_with("access-control-")),
+        "{hs:?}"
+    );
     h.stop().await;
 }

@@ -10,10 +10,13 @@ use serde::Serialize;
 
 /// `/calling/callConnections/{callConnectionId}` with the id percent-encoded.
 pub(crate) fn call_connection_path(call_connection_id: &str) -> String {
-    format!(
-        "/calling/callConnections/{}",
-        encode_path_segment(call_connection_id)
-    )
+    // Concatenation, not `format!`: the npm engine builds participant pages through here and
+    // links no formatting code (src/js/mod.rs).
+    [
+        "/calling/callConnections/",
+        &encode_path_segment(call_connection_id),
+    ]
+    .concat()
 }
 
 /// A request with the `api-version` query parameter.

@@ -26,6 +26,7 @@ pub trait Operation {
 }
 
 pub mod response;
+pub mod routes;
 pub(crate) mod build;
 mod call_connection;
 mod calls;

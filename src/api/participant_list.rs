@@ -102,44 +102,87 @@ impl ListParticipants {
     /// a link to another host would hand a credentialed request to a host the caller
     /// never chose.
     pub fn next_page(endpoint: &Endpoint, next_link: &str) -> Result<Self, Error> {
-        let bad = |reason: &str| Error::invalid("nextLink", reason);
-        if next_link.contains('#') {
-            return Err(bad("must not contain a fragment"));
-        }
-        let (before_query, query) = next_link.split_once('?').unwrap_or((next_link, ""));
-        let path = if before_query.starts_with('/') {
-            before_query.to_owned()
-        } else {
-            let link = Endpoint::parse(before_query).map_err(|e| match e {
-                Error::InvalidInput { reason, .. } => {
-                    bad(&format!("is not a usable absolute URL: {reason}"))
-                }
-                other => other,
-            })?;
-            if link.scheme() != endpoint.scheme() || link.authority() != endpoint.authority() {
-                return Err(bad(&format!(
-                    "points at {}://{}, not the endpoint {endpoint}",
-                    link.scheme(),
-                    link.authority()
-                )));
-            }
-            link.base_path().to_owned()
-        };
-        let path = path
-            .strip_prefix(endpoint.base_path())
-            .filter(|p| p.starts_with('/'))
-            .ok_or_else(|| bad("is outside the endpoint's base path"))?;
-        if !path.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(bad("path must be percent-encoded ASCII"));
-        }
-        let query = parse_query(query).ok_or_else(|| bad("has a malformed query string"))?;
+        let (path, query) = link_on_endpoint(endpoint, next_link)?;
+        let query = parse_query(query)
+            .ok_or_else(|| Error::invalid("nextLink", "has a malformed query string"))?;
         Ok(ListParticipants {
-            page: Page::Next {
-                path: path.to_owned(),
-                query,
-            },
+            page: Page::Next { path, query },
         })
     }
+
+    /// The path and query of the page at `next_link`, relative to `endpoint` and exactly
+    /// as the link has them, with `api-version` appended when it has none: the same rule as
+    /// [`ListParticipants::next_page`], for a client that signs a path-and-query string as it
+    /// is (the npm engine, which links neither this operation's request building nor a
+    /// query decoder).
+    ///
+    /// # Errors
+    /// As [`ListParticipants::next_page`], except that the query is not decoded.
+    pub fn next_page_path(
+        endpoint: &Endpoint,
+        next_link: &str,
+        api_version: &str,
+    ) -> Result<String, Error> {
+        let (mut out, query) = link_on_endpoint(endpoint, next_link)?;
+        if !query.is_empty() {
+            out.push('?');
+            out.push_str(query);
+        }
+        let key = |pair: &str| pair.split('=').next() == Some("api-version");
+        if !query.split('&').any(key) {
+            validate::non_empty("api-version", api_version)?;
+            out.push(if query.is_empty() { '?' } else { '&' });
+            out.push_str("api-version=");
+            out.push_str(&encode_path_segment(api_version));
+        }
+        Ok(out)
+    }
+}
+
+/// `next_link`'s path relative to `endpoint`'s base path, and its raw query, when the link
+/// is on `endpoint` (see [`ListParticipants::next_page`]).
+fn link_on_endpoint<'a>(
+    endpoint: &Endpoint,
+    next_link: &'a str,
+) -> Result<(String, &'a str), Error> {
+    let bad = |reason: &str| Error::invalid("nextLink", reason);
+    if next_link.contains('#') {
+        return Err(bad("must not contain a fragment"));
+    }
+    let (before_query, query) = next_link.split_once('?').unwrap_or((next_link, ""));
+    let path = if before_query.starts_with('/') {
+        before_query.to_owned()
+    } else {
+        // Messages by concatenation: the npm engine follows links through here and links
+        // no formatting code (src/js/mod.rs).
+        let link = Endpoint::parse(before_query).map_err(|e| match e {
+            Error::InvalidInput { reason, .. } => {
+                bad(&["is not a usable absolute URL: ", &reason].concat())
+            }
+            other => other,
+        })?;
+        if link.scheme() != endpoint.scheme() || link.authority() != endpoint.authority() {
+            let (scheme, authority, ours) = (link.scheme(), link.authority(), endpoint.as_url());
+            let message = [
+                "points at ",
+                scheme,
+                "://",
+                authority,
+                ", not the endpoint ",
+                &ours,
+            ];
+            return Err(bad(&message.concat()));
+        }
+        link.base_path().to_owned()
+    };
+    let path = path
+        .strip_prefix(endpoint.base_path())
+        .filter(|p| p.starts_with('/'))
+        .ok_or_else(|| bad("is outside the endpoint's base path"))?;
+    if !path.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(bad("path must be percent-encoded ASCII"));
+    }
+    Ok((path.to_owned(), query))
 }
 
 impl Operation for ListParticipants {
@@ -149,10 +192,11 @@ impl Operation for ListParticipants {
         match &self.page {
             Page::First { call_connection_id } => {
                 build::call_connection_id(call_connection_id)?;
-                let path = format!(
-                    "{}/participants",
-                    build::call_connection_path(call_connection_id)
-                );
+                let path = [
+                    build::call_connection_path(call_connection_id).as_str(),
+                    "/participants",
+                ]
+                .concat();
                 build::request(Method::Get, path, api_version)
             }
             Page::Next { path, query } => {
@@ -224,5 +268,49 @@ mod tests {
         );
         assert!(parse_query("a=%zz").is_none());
         assert!(parse_query("a=%e").is_none());
+    }
+
+    #[test]
+    fn next_page_path_is_next_page_without_decoding() {
+        let e = Endpoint::parse("http://127.0.0.1:8787/acs").unwrap();
+        let page = "/calling/callConnections/c/participants";
+        for (link, expected) in [
+            (
+                [
+                    "http://127.0.0.1:8787/acs",
+                    page,
+                    "?api-version=v1&skip=a%2Bb",
+                ]
+                .concat(),
+                [page, "?api-version=v1&skip=a%2Bb"].concat(),
+            ),
+            (
+                ["/acs", page, "?skip=2"].concat(),
+                [page, "?skip=2&api-version=v9"].concat(),
+            ),
+            (["/acs", page].concat(), [page, "?api-version=v9"].concat()),
+        ] {
+            assert_eq!(
+                ListParticipants::next_page_path(&e, &link, "v9").unwrap(),
+                expected
+            );
+            let built = ListParticipants::next_page(&e, &link)
+                .unwrap()
+                .to_request("v9")
+                .unwrap();
+            assert_eq!(built.path_and_query(), expected, "{link}");
+        }
+        for elsewhere in [
+            ["https://x.example/acs", page].concat(),
+            ["http://127.0.0.1:8787", page].concat(),
+            page.to_owned(),
+            ["/acs", page, "#f"].concat(),
+        ] {
+            let err = ListParticipants::next_page_path(&e, &elsewhere, "v9").unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidInput { ref field, .. } if field == "nextLink"),
+                "{elsewhere}"
+            );
+        }
     }
 }

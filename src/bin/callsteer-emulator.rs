@@ -1,7 +1,8 @@
-//! `callsteer-emulator --listen 127.0.0.1:PORT --access-key <base64> [--resource-id <guid>]`
+//! `callsteer-emulator --listen 127.0.0.1:PORT --access-key <base64> [--resource-id <guid>] [--cors]`
 //!
 //! Serves the Call Automation REST API locally, prints its base URL and runs until
-//! stopped (Ctrl-C / SIGTERM). See `docs/emulator.md`.
+//! stopped (Ctrl-C / SIGTERM). `--cors` answers browser preflights on the service API,
+//! which the real service does not. See `docs/emulator.md`.
 
 use callsteer::auth::AccessKey;
 use callsteer::emulator::{serve, Config};
@@ -9,12 +10,16 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: callsteer-emulator --listen 127.0.0.1:PORT --access-key <base64> [--resource-id <guid>]";
+const USAGE: &str = "usage: callsteer-emulator --listen 127.0.0.1:PORT --access-key <base64> [--resource-id <guid>] [--cors]\n  --cors  answer CORS preflights on the service API (the real service does not)";
 
 fn parse(args: &[String]) -> Result<Config, String> {
-    let (mut listen, mut key, mut resource) = (None, None, None);
+    let (mut listen, mut key, mut resource, mut cors) = (None, None, None, false);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
+        if flag == "--cors" {
+            cors = true;
+            continue;
+        }
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--listen" => {
@@ -39,6 +44,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
         listen: listen.ok_or("--listen is required")?,
         access_key: key.ok_or("--access-key is required")?,
         resource_id,
+        cors,
     })
 }
 

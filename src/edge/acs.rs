@@ -66,6 +66,22 @@ pub async fn send(cfg: &Config, req: &CoreRequest) -> EdgeResult<Reply> {
     send_with(cfg, req, &EdgeTransport).await
 }
 
+/// Signs `req` with the worker's access key for `ACS_ENDPOINT` (the core's
+/// [`crate::auth::sign_for_endpoint`], through [`credential`]: the endpoint's authority and
+/// base path, what is sent) and sends it once, without retries: the `/acs/…` proxy's
+/// client (the page's package) has its own retry policy. Any `authorization`, `x-ms-date` or
+/// `x-ms-content-sha256` the request carried is replaced.
+///
+/// # Errors
+/// 500 `ConfigError` without an access key; 502 `TransportError` when fetch itself failed.
+/// Error statuses from the service come back as replies.
+pub async fn sign_and_fetch(cfg: &Config, mut req: CoreRequest) -> EdgeResult<Reply> {
+    credential(cfg)?.apply_for_endpoint(&mut req, &cfg.acs, (now_ms() / 1000) as u64);
+    fetch_once(&req, &cfg.acs)
+        .await
+        .map_err(|e| EdgeError::new(502, "TransportError", e.to_string()))
+}
+
 /// One HTTP exchange with `endpoint` (the request is already signed).
 ///
 /// # Errors

@@ -94,11 +94,30 @@ fn jwt_error(e: JwtError) -> EdgeError {
     }
 }
 
-/// Checks `Authorization: Bearer <ADMIN_TOKEN>`.
+/// Checks `Authorization: Bearer <ADMIN_TOKEN>`, or `?access_token=<ADMIN_TOKEN>` (browsers
+/// cannot set headers on `EventSource`, so the timeline stream needs it).
 ///
 /// # Errors
-/// 401 when the header is missing or wrong; 503 when no admin token is configured.
+/// 401 when the token is missing or wrong; 503 when no admin token is configured.
 pub fn verify_admin(env: &worker::Env, req: &Request) -> EdgeResult<()> {
+    let query = req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "access_token")
+        .map(|(_, v)| v.into_owned());
+    verify_admin_token(env, req, query.as_deref())
+}
+
+/// Checks `Authorization: Bearer <ADMIN_TOKEN>` only (the `/acs/…` proxy, whose URLs travel
+/// on to the service and so must never carry the token).
+///
+/// # Errors
+/// As [`verify_admin`].
+pub fn verify_admin_header(env: &worker::Env, req: &Request) -> EdgeResult<()> {
+    verify_admin_token(env, req, None)
+}
+
+fn verify_admin_token(env: &worker::Env, req: &Request, query: Option<&str>) -> EdgeResult<()> {
     let expected = env
         .secret("ADMIN_TOKEN")
         .map(|s| s.to_string())
@@ -111,15 +130,8 @@ pub fn verify_admin(env: &worker::Env, req: &Request) -> EdgeResult<()> {
         ));
     }
     let header = req.headers().get("authorization")?.unwrap_or_default();
-    // Browsers cannot set headers on EventSource: the stream also accepts ?access_token=.
-    let query = req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == "access_token")
-        .map(|(_, v)| v.into_owned());
     let matches = |t: &str| secrets_equal(t.trim(), &expected);
-    if header.strip_prefix("Bearer ").is_some_and(matches) || query.as_deref().is_some_and(matches)
-    {
+    if header.strip_prefix("Bearer ").is_some_and(matches) || query.is_some_and(matches) {
         Ok(())
     } else {
         Err(EdgeError::unauthorized(

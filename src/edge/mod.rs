@@ -6,6 +6,7 @@
 //! | `POST /api/incoming` | Event Grid, authenticated (Entra token or delivery secret) before the body is read: subscription validation, `IncomingCall` → rules → answer/redirect/reject |
 //! | `POST /api/callbacks[/<secret>]` | Call Automation callbacks: JWT (or shared secret) check, then the call's Durable Object |
 //! | `/admin/...` | admin API, see [`admin`] |
+//! | `/acs/calling/…` | same-origin proxy to Call Automation for the admin page (admin bearer; re-signed here), see [`proxy`] |
 //! | `GET /` | the admin page (`www/index.html`) |
 //! | `GET /pkg/…` | not this code: the npm package, static assets answered before the worker (`wrangler.toml` `[assets]`) |
 //! | `GET /healthz` | liveness |
@@ -27,6 +28,7 @@ mod callbacks;
 mod config;
 mod incoming;
 mod keys;
+mod proxy;
 mod respond;
 
 pub use call_object::CallObject;
@@ -34,13 +36,14 @@ use respond::{json, EdgeError, EdgeResult};
 use worker::{event, Context, Env, Method, Request, Response};
 
 /// The admin page, served at `/`. Its Call control panel imports the npm package from
-/// `/pkg/index.mjs` (static assets) and talks to the ACS endpoint itself, never through here.
+/// `/pkg/index.mjs` (static assets) and reaches Call Automation through `/acs/…` ([`proxy`]).
 const INDEX_HTML: &str = include_str!("../../www/index.html");
 
 /// The admin page's Content-Security-Policy: its own inline script and style only (by hash,
 /// computed from the page so an edit cannot desync them), modules and the package's wasm from
-/// this origin, and `fetch` to this origin, to any https endpoint (ACS) and to loopback http
-/// (the emulator). Nothing may frame the page. Computed once per isolate.
+/// this origin, and `fetch`/`EventSource` to this origin only (the admin API and the `/acs/…`
+/// proxy: the page talks to nothing else). Nothing may frame the page. Computed once per
+/// isolate.
 fn admin_page_csp() -> &'static str {
     static CSP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     CSP.get_or_init(csp_of_page)
@@ -62,7 +65,7 @@ fn csp_of_page() -> String {
     };
     format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {}; style-src {}; \
-         connect-src 'self' https: http://127.0.0.1:* http://localhost:*; img-src 'self' data:; \
+         connect-src 'self'; img-src 'self' data:; \
          base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         hash("<script type=\"module\">", "</script>"),
         hash("<style>", "</style>")
@@ -98,6 +101,7 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
             auth::verify_admin(env, &req)?;
             admin::handle(req, env, rest).await
         }
+        (_, ["acs", ..]) => proxy::handle(req, env).await,
         (Method::Get, []) => {
             let mut page = Response::from_html(INDEX_HTML)?;
             page.headers_mut()

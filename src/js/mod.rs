@@ -5,8 +5,9 @@
 //! * **This module (wasm)** is the core's sans-IO half that holds the secret and decides what
 //!   is sent where, exported synchronously: connection string and endpoint parsing, the access
 //!   key (it never leaves wasm memory), HMAC-SHA256 signing, bearer headers, repeatability
-//!   headers and UUIDs, the retry policy (statuses, backoff, `Retry-After` in all three forms)
-//!   and the recording-URL allow-list with `Range` checks. Each of these is the crate's own
+//!   headers and UUIDs, the retry policy (statuses, backoff, `Retry-After` in all three forms),
+//!   which participant-page links may be followed (`nextPage`: this endpoint and base path
+//!   only) and the recording-URL allow-list with `Range` checks. Each of these is the crate's own
 //!   code (`auth`, `http`, `retry`, `time`), tested natively and, through these exports, in
 //!   Node and Chromium (`tests/wasm_*.rs`).
 //! * **The JS wrapper** (`src/js/pkg/client.mjs`) does the shape mapping and what JS does
@@ -34,6 +35,7 @@
 
 mod error;
 
+use crate::api::ListParticipants;
 use crate::auth::{AccessKey, BearerToken, ConnectionString, Credential};
 use crate::http::{Endpoint, Method, Request};
 use crate::retry::{RetryHints, RetryPolicy};
@@ -186,6 +188,19 @@ impl Engine {
             header("x-ms-content-sha256"),
             header("authorization"),
         ]
+    }
+
+    /// The path and query of the participants page at `next_link` (a page's `nextLink`),
+    /// relative to the endpoint as [`Engine::sign`] takes it: the core's rule
+    /// ([`ListParticipants::next_page_path`]) — the link must be on this endpoint's scheme,
+    /// host, port and base path (a signed request never follows a link elsewhere), its path
+    /// and query are kept as sent, and `api_version` is added when it has none.
+    ///
+    /// # Errors
+    /// Throws an `InvalidInputError` naming `nextLink` for a link elsewhere or malformed.
+    #[wasm_bindgen(js_name = nextPage)]
+    pub fn next_page(&self, next_link: &str, api_version: &str) -> Result<String, JsValue> {
+        ListParticipants::next_page_path(&self.endpoint, next_link, api_version).map_err(throw)
     }
 
     /// A fresh `[Repeatability-Request-ID, Repeatability-First-Sent]` pair (random v4

@@ -11,11 +11,13 @@
 //! has no I/O, and the edge worker, the emulator's tests and native `cargo test` all use
 //! it; in the npm build nothing references it and the linker drops it.
 //!
-//! [`call`] holds the per-call state machine that the edge worker's Durable Object persists.
+//! [`call`] holds the per-call state machine that the edge worker's Durable Object persists;
+//! [`proxy`] the checks of the worker's `/acs/…` proxy for the admin page.
 
 pub mod call;
 pub mod flow;
 pub mod incoming;
+pub mod proxy;
 pub mod rules;
 pub mod text;
 pub mod tz;

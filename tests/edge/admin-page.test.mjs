@@ -1,8 +1,10 @@
 // The admin page end to end in real headless Chromium (Debian's chromium through
-// playwright-core) against the real stack: the emulator binary and the worker in workerd.
-// The page loads the callsteer package from the worker's static assets (/pkg/…) and drives a
-// live call from the browser straight at the emulator (CORS), while the worker streams the
-// call's timeline. Assertions are on the page and on what the emulator saw.
+// playwright-core) against the real stack: the emulator binary (without --cors, like the real
+// service) and the worker in workerd. The page loads the callsteer package from the worker's
+// static assets (/pkg/…) and drives a live call from the browser through the worker's /acs
+// proxy (admin token as a TokenCredential; the worker signs with its own key), while the
+// worker streams the call's timeline. Assertions are on the page, on what the emulator saw,
+// and on where the page's requests went and what they carried.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
@@ -89,6 +91,7 @@ test("the worker serves the page and the package files with their content types"
   const csp = page.headers.get("content-security-policy") ?? "";
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'/, "the inline script is allowed by hash, not 'unsafe-inline'");
+  assert.match(csp, /(^|; )connect-src 'self';/, "the page may fetch from its own origin only");
   for (const [file, type] of [["index.mjs", /^text\/javascript/], ["client.mjs", /^text\/javascript/], ["engine.js", /javascript/], ["engine_bg.wasm", /^application\/wasm$/]]) {
     const r = await fetch(`${stack.worker}/pkg/${file}`);
     assert.equal(r.status, 200, file);
@@ -100,32 +103,28 @@ test("the worker serves the page and the package files with their content types"
   await missing.arrayBuffer();
 });
 
-test("the Call control panel runs the package in the browser against the live call", async () => {
+test("the Call control panel runs the package in the browser through the worker's /acs proxy", async () => {
   const id = await connectedCall();
   const accessKey = stack.connectionString.match(/accesskey=(.+)$/)[1];
   const { page, seen } = await openPage();
+  assert.equal(await page.locator("#acs-form, #acs-cs, #acs-key").count(), 0, "no ACS credential form");
 
   await page.fill("#token", stack.adminToken);
   await page.click("#login button");
+  assert.equal(await page.inputValue("#token"), "", "the admin token is not left in the form");
   await page.click(`#calls tr[data-id="${id}"]`);
   await timelineHas(page, "CallConnected");
-  assert.equal(await page.locator("#do-list").isDisabled(), true, "no credential yet: actions are off");
+  await page.locator("#actions:not([disabled])").waitFor();
 
-  // A malformed credential: the package refuses it, naming the field; nothing is stored.
-  const bad = await perform(page, "credential", async () => {
-    await page.fill("#acs-cs", "endpoint=not-a-url;accesskey=c2VjcmV0");
-    await page.click("#acs-form button:not([type])");
-  });
-  assert.equal(bad.outcome, "error");
-  assert.equal(bad.name, "InvalidInputError");
-  assert.equal(bad.field, "endpoint");
-  assert.equal(await page.evaluate(() => sessionStorage.getItem("callsteer-acs")), null);
-
-  await page.fill("#acs-cs", stack.connectionString);
-  await page.click("#acs-form button:not([type])");
-  await page.locator("#acs-state", { hasText: stack.emulator }).waitFor();
-  assert.equal(await page.locator("#do-list").isDisabled(), false);
-  assert.equal(await page.inputValue("#acs-cs"), "", "the connection string is not left in the form");
+  // The package sends the token the page holds: a wrong one is the proxy's 401, shown as the
+  // package's RestError; nothing reached the service.
+  await page.evaluate(() => sessionStorage.setItem("callsteer-admin", "not-the-admin-token"));
+  const refused401 = await perform(page, "listParticipants", () => page.click("#do-list"));
+  assert.equal(refused401.outcome, "error");
+  assert.equal(refused401.name, "RestError");
+  assert.equal(refused401.statusCode, "401");
+  assert.equal(refused401.code, "Unauthorized");
+  await page.evaluate((t) => sessionStorage.setItem("callsteer-admin", t), stack.adminToken);
 
   const listed = await perform(page, "listParticipants", () => page.click("#do-list"));
   assert.equal(listed.outcome, "ok", listed.text);
@@ -152,7 +151,8 @@ test("the Call control panel runs the package in the browser against the live ca
   await row(page, SUPERVISOR).locator("td", { hasText: /^yes$/ }).first().waitFor();
   assert.equal(participant(await atService(id), SUPERVISOR).isMuted, true);
 
-  // The service mutes ACS users only: the package's RestError is shown with status and code.
+  // The service mutes ACS users only: its error comes back through the proxy, and the
+  // package's RestError is shown with status and code.
   const refused = await perform(page, "muteParticipant", () => row(page, CALLER).getByRole("button", { name: "Mute" }).click());
   assert.equal(refused.outcome, "error");
   assert.equal(refused.name, "RestError");
@@ -197,20 +197,30 @@ test("the Call control panel runs the package in the browser against the live ca
   assert.ok(call.types.includes("CallDisconnected"));
   assert.equal((await adm(`/calls/${id}`)).body.status, "disconnected");
 
-  // The credential stayed in the tab: never sent to the worker, never logged, kept in
-  // sessionStorage only; every request that carried a signature went to the emulator.
-  const toWorker = seen.requests.filter((r) => r.url.startsWith(stack.worker));
-  const toEmulator = seen.requests.filter((r) => r.url.startsWith(stack.emulator));
-  assert.ok(toWorker.length > 0 && toEmulator.length > 0);
-  for (const r of toWorker) {
-    assert.ok(!JSON.stringify(r).includes(accessKey), `${r.method} ${r.url} carries no access key`);
-    assert.ok(!String(r.headers.authorization ?? "").startsWith("HMAC"), `${r.url}: no signed request to the worker`);
+  // Every request of the page went to the worker's origin; the Call Automation ones to its
+  // /acs proxy with the admin token as a bearer, never signed with a key in the tab.
+  const origin = new URL(stack.worker).origin;
+  const elsewhere = seen.requests.filter((r) => new URL(r.url).origin !== origin);
+  assert.deepEqual(elsewhere.map((r) => r.url), [], "no request left the worker's origin");
+  const proxied = seen.requests.filter((r) => new URL(r.url).pathname.startsWith("/acs/"));
+  assert.ok(proxied.length >= 12, `the panel's actions went through /acs (${proxied.length})`);
+  for (const r of proxied) {
+    assert.match(new URL(r.url).pathname, /^\/acs\/calling\/(callConnections|recordings)/, r.url);
+    assert.match(String(r.headers.authorization), /^Bearer /, r.url);
   }
-  for (const r of toEmulator) assert.match(r.url, /\/calling\//, "only the service API");
-  assert.ok(!seen.console.some((m) => m.includes(accessKey)), "not in the console");
-  assert.ok(!(await page.content()).includes(accessKey), "not in the page");
-  const storage = await page.evaluate(() => ({ session: sessionStorage.getItem("callsteer-acs"), local: localStorage.length }));
-  assert.equal(JSON.parse(storage.session).connectionString, stack.connectionString);
+  for (const r of seen.requests) {
+    assert.ok(!JSON.stringify(r).includes(accessKey), `${r.method} ${r.url} carries no access key`);
+    assert.ok(!String(r.headers.authorization ?? "").startsWith("HMAC"), `${r.url}: nothing signed in the tab`);
+  }
+  // The admin token lives in sessionStorage only: not in the console, the DOM or any form field.
+  for (const secret of [accessKey, stack.adminToken]) {
+    assert.ok(!seen.console.some((m) => m.includes(secret)), "not in the console");
+    assert.ok(!(await page.content()).includes(secret), "not in the page");
+    const fields = await page.$$eval("input, textarea", (els) => els.map((e) => e.value));
+    assert.ok(!fields.some((v) => v.includes(secret)), "not in a form field");
+  }
+  const storage = await page.evaluate(() => ({ session: { ...sessionStorage }, local: localStorage.length }));
+  assert.deepEqual(storage.session, { "callsteer-admin": stack.adminToken });
   assert.equal(storage.local, 0);
   assert.deepEqual(seen.errors, []);
   // The page's CSP blocked nothing it needs (a violation is logged to the console).

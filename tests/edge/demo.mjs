@@ -58,10 +58,10 @@ async function keepOpen(adm, emu) {
   const live = await ivrCall(adm, emu, "2", { untilEnd: false });
   // Local, random, this run only — still not printed: a file only this user can read.
   const file = path.join(stack.dir, "admin-page-credentials.txt");
-  writeFileSync(file, `admin token: ${stack.adminToken}\nACS connection string: ${stack.connectionString}\n`, { mode: 0o600 });
+  writeFileSync(file, `admin token: ${stack.adminToken}\n`, { mode: 0o600 });
   say(`open ${stack.worker}/ — enter the admin token, pick call ${live.callConnectionId} to stream its timeline;`);
-  say("its Call control panel runs the callsteer package in your browser against the emulator (enter the connection string there)");
-  say(`admin token and the emulator's connection string (this run only): ${file}`);
+  say("its Call control panel runs the callsteer package in your browser, through the worker's /acs proxy (the worker signs)");
+  say(`admin token (this run only): ${file}`);
   say("Ctrl-C stops the worker and the emulator");
   await new Promise((resolve) => {
     process.once("SIGINT", resolve);

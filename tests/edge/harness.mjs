@@ -78,14 +78,15 @@ async function stopGroup(g) {
 
 /**
  * Starts the emulator and the worker, and subscribes the worker to the emulator's
- * incoming calls. `vars` override wrangler vars (e.g. ROUTING_RULES).
+ * incoming calls. `vars` override wrangler vars (e.g. ROUTING_RULES); `logLevel` is wrangler's
+ * (`warn` by default; `log` also keeps the worker's console.log lines in wrangler.log).
  *
  * The incoming-call webhook is Entra-protected, as in deployment: the worker trusts the
  * emulator's Entra issuer (`<emulator>/entra`) for a random tenant and application, and the
  * subscription asks the emulator for tokens of that application. `incomingAuth: { secret,
  * header? }` switches both sides to a delivery secret instead.
  */
-export async function startStack({ vars = {}, subscribe = true, incomingAuth } = {}) {
+export async function startStack({ vars = {}, subscribe = true, incomingAuth, logLevel = "warn" } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "callsteer-edge-"));
   const accessKey = randomBytes(32).toString("base64");
   const resourceId = randomUUID();
@@ -140,7 +141,7 @@ export async function startStack({ vars = {}, subscribe = true, incomingAuth } =
     };
     const args = ["dev", "--config", path.join(root, "wrangler.toml"), "--local", "--ip", "127.0.0.1", "--port", String(workerPort),
       "--inspector-port", String(inspectorPort), "--persist-to", path.join(dir, "state"), "--show-interactive-dev-session=false",
-      "--log-level", "warn"];
+      "--log-level", logLevel];
     for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);
     const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
     const wrangler = startGroup(path.join(here, "node_modules/.bin/wrangler"), args, { cwd: root, env, log: path.join(dir, "wrangler.log") });

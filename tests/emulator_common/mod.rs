@@ -55,12 +55,23 @@ fn now_s() -> u64 {
 }
 
 impl Harness {
+    /// An emulator as the binary starts by default (no CORS, like the service).
     pub async fn start() -> Harness {
+        Harness::start_with(false).await
+    }
+
+    /// An emulator started with `--cors`.
+    pub async fn start_cors() -> Harness {
+        Harness::start_with(true).await
+    }
+
+    async fn start_with(cors: bool) -> Harness {
         let key = AccessKey::from_base64(KEY).unwrap();
         let config = Config {
             listen: "127.0.0.1:0".parse().unwrap(),
             access_key: key.clone(),
             resource_id: RESOURCE.into(),
+            cors,
         };
         let emu = serve(config).await.unwrap();
         let base = emu.base_url.clone();

@@ -24,6 +24,7 @@ macro_rules! all_shared_tests {
             randomness_comes_from_the_host_crypto,
             retry_decisions_cross_the_boundary,
             recording_urls_are_checked,
+            a_proxy_endpoint_with_a_base_path_and_a_token,
             memory_stays_bounded_under_many_requests,
         );
     };
@@ -109,6 +110,34 @@ pub fn recording_urls_are_checked() {
     let err = e.recording(true, "https://evil.example/r", None, None).unwrap_err();
     assert_invalid(&err, "deleteLocationUrl");
     let _ = err.dyn_into::<js_sys::Error>().unwrap();
+}
+
+/// A same-origin proxy as the endpoint (the edge worker's `/acs`, plain http on loopback)
+/// with a token credential: requests go under the base path with the bearer token, and
+/// participant pages are followed only under that base path.
+pub fn a_proxy_endpoint_with_a_base_path_and_a_token() {
+    let e = Engine::new("http://127.0.0.1:8787/acs", None, true).unwrap();
+    let path = "/calling/callConnections/c/participants?api-version=2026-03-12";
+    let s = e.sign("GET", path, "", NOW_MS, Some("admin-token".into()), false);
+    assert_eq!(s[0], ["http://127.0.0.1:8787/acs", path].concat());
+    assert_eq!(s[3], "Bearer admin-token");
+    let next = |link: &str| e.next_page(link, "2026-03-12");
+    let page2 = "/calling/callConnections/c/participants?api-version=2026-03-12&skip=2";
+    assert_eq!(next(&["http://127.0.0.1:8787/acs", page2].concat()).unwrap(), page2);
+    assert_eq!(next(&["/acs", page2].concat()).unwrap(), page2);
+    assert_eq!(
+        next("/acs/calling/callConnections/c/participants?skip=2").unwrap(),
+        "/calling/callConnections/c/participants?skip=2&api-version=2026-03-12"
+    );
+    for elsewhere in [
+        ["https://contoso.communication.azure.com", page2].concat(),
+        ["http://127.0.0.1:8788/acs", page2].concat(),
+        ["http://127.0.0.1:8787", page2].concat(),
+        page2.to_owned(),
+    ] {
+        let err = next(&elsewhere).expect_err(&elsewhere);
+        assert_invalid(&err, "nextLink");
+    }
 }
 
 /// The package's small global allocator (lol_alloc's free list, src/js/mod.rs) reuses freed

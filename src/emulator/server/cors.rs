@@ -1,6 +1,12 @@
-//! CORS for the service API (`/calling/…`), so a page in a browser can call the emulator
-//! directly: the edge worker's admin page drives calls through the `callsteer` package from
-//! another origin (the worker's) than the emulator's.
+//! CORS for the service API (`/calling/…`), only when the emulator runs with `--cors`
+//! (`Config::cors`), so a page in a browser on another origin can call the emulator
+//! directly with the `callsteer` package.
+//!
+//! **Not the service's behaviour**: the real Call Automation service answers no CORS
+//! preflights, so by default the emulator answers none either (a preflight gets the service
+//! API's 404) and a page must go through its own backend, as the edge worker's admin page
+//! does through its `/acs/…` proxy. The flag exists for experiments with pages that talk to
+//! an emulator directly; nothing in this repository's tests of the admin page uses it.
 //!
 //! * A preflight (`OPTIONS` with `Access-Control-Request-Method`) is answered here, before
 //!   authentication (browsers send preflights without credentials): 204 with the methods of

@@ -1,5 +1,5 @@
 //! The HTTP face of the emulator: the service API, keys, and the control API; CORS for
-//! the service API (`cors.rs`).
+//! the service API (`cors.rs`) only when started with `cors` (the service has none).
 //!
 //! The [`Simulation`] sits behind a mutex that is never held across
 //! an `.await`. After every input its outputs are queued for the delivery worker;
@@ -34,6 +34,9 @@ pub struct Config {
     pub access_key: AccessKey,
     /// The immutable resource id: the audience of callback tokens.
     pub resource_id: String,
+    /// Answer browser preflights and add CORS headers on the service API (`--cors`). Off by
+    /// default, like the real service: a page reaches it through its own backend.
+    pub cors: bool,
 }
 
 /// A stored first response for a `Repeatability-Request-ID`.
@@ -112,7 +115,7 @@ pub async fn serve(config: Config) -> Result<Running, String> {
     let (stop, stopped) = oneshot::channel::<()>();
     let timers = tokio::spawn(worker::timer_loop(app.clone()));
     let delivery = tokio::spawn(worker::delivery_loop(app.clone(), rx));
-    let router = router(app);
+    let router = router(app, config.cors);
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, router)
             .with_graceful_shutdown(async {
@@ -130,8 +133,8 @@ pub async fn serve(config: Config) -> Result<Running, String> {
     })
 }
 
-fn router(app: Arc<App>) -> Router {
-    Router::new()
+fn router(app: Arc<App>, cors: bool) -> Router {
+    let router = Router::new()
         .route("/calling/keys", get(control::keys))
         .route(
             "/calling/.well-known/acsopenidconfiguration",
@@ -158,9 +161,13 @@ fn router(app: Arc<App>) -> Router {
                 .delete(control::clear_faults)
                 .get(control::get_faults),
         )
-        .fallback(service::handle)
-        .layer(axum::middleware::from_fn(cors::layer))
-        .with_state(app)
+        .fallback(service::handle);
+    let router = if cors {
+        router.layer(axum::middleware::from_fn(cors::layer))
+    } else {
+        router
+    };
+    router.with_state(app)
 }
 
 impl App {

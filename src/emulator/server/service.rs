@@ -198,7 +198,7 @@ fn repeatability(route: &Route, headers: &HeaderMap) -> Result<Option<String>, A
     let id = headers
         .get("repeatability-request-id")
         .and_then(|v| v.to_str().ok());
-    let Some(id) = id.filter(|_| routes::repeatable(route.op)) else {
+    let Some(id) = id.filter(|_| route.op.is_repeatable()) else {
         return Ok(None);
     };
     let uuid_like = id.len() == 36
@@ -219,7 +219,11 @@ fn repeatability(route: &Route, headers: &HeaderMap) -> Result<Option<String>, A
         .get("repeatability-first-sent")
         .and_then(|v| v.to_str().ok());
     match first.map(crate::time::parse_http_date) {
-        Some(Some(_)) => Ok(Some(format!("{}:{}", route.op, id.to_ascii_lowercase()))),
+        Some(Some(_)) => Ok(Some(format!(
+            "{}:{}",
+            route.op.as_str(),
+            id.to_ascii_lowercase()
+        ))),
         Some(None) => Err(ApiError::field(
             "Repeatability-First-Sent",
             "must be an IMF-fixdate",

@@ -304,7 +304,6 @@ class Core {
     this.source = source;
     this.credential = credential; // a TokenCredential, or undefined (the key is in the engine)
     this.cached = undefined;
-    this.origin = new URL(engine.endpoint).origin;
   }
 
   // Bearer token for the ACS scope, reused until two minutes before it expires.
@@ -378,21 +377,16 @@ class Core {
     }
   }
 
-  // listParticipants: every page, following nextLink only on the client's own endpoint (the
-  // signature must never go elsewhere).
+  // listParticipants: every page. Which links may be followed is the engine's (the core's)
+  // rule: only on the client's own endpoint and base path, since the signature or token must
+  // never go elsewhere; a link elsewhere throws InvalidInputError naming nextLink.
   async pages(first, signal) {
     const values = [];
     for (let page = first; ; ) {
       values.push(...participants(page.value));
       const next = page.nextLink;
       if (typeof next !== "string" || !next) return { values };
-      let path = next;
-      if (!next.startsWith("/")) {
-        const rest = next.startsWith(this.origin) ? next.slice(this.origin.length) : "";
-        if (!rest.startsWith("/")) throw fail("DecodeError", "DecodeError", "cannot decode nextLink: points outside the client's endpoint");
-        path = rest;
-      }
-      page = await this.json(await this.send("GET", path, undefined, false, signal));
+      page = await this.json(await this.send("GET", this.engine.nextPage(next, this.api), undefined, false, signal));
     }
   }
 }

@@ -109,7 +109,10 @@ export async function startServer({ statics = {} } = {}) {
         return res.end(answer === undefined ? "" : JSON.stringify(answer));
       }
       if (url.pathname.startsWith("/recordings/")) return recording(req, res, url);
-      const route = ROUTES.find(([m, re]) => m === req.method && re.test(url.pathname));
+      // A client whose endpoint has the base path /acs (a same-origin proxy such as the edge
+      // worker's) reaches the same routes; its nextLinks keep the base path (url.pathname).
+      const routed = url.pathname.replace(/^\/acs(?=\/)/, "");
+      const route = ROUTES.find(([m, re]) => m === req.method && re.test(routed));
       if (!route) {
         res.writeHead(404, { "content-type": "application/json", "x-ms-request-id": "req-404" });
         return res.end(JSON.stringify({ error: { code: "NotFound", message: `no route for ${req.method} ${url.pathname}` } }));

@@ -152,6 +152,31 @@ test("TokenCredential: bearer token for the ACS scope, fetched once and cached",
   assert.ok(sent.every((s) => s.headers.authorization === `Bearer ${TOKEN}`));
 });
 
+test("an endpoint with a base path and a TokenCredential over loopback http (a same-origin proxy)", async () => {
+  const credential = { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3600_000 }) };
+  const c = new ours.CallAutomationClient(`${server.origin}/acs`, credential);
+  server.take();
+  const { values } = await c.getCallConnection("c1").listParticipants();
+  assert.deepEqual(values.map((p) => p.identifier.communicationUserId), ["8:acs:p1", "8:acs:p2", "8:acs:p3"]);
+  const sent = server.take();
+  assert.deepEqual(sent.map((s) => s.pathAndQuery), [
+    "/acs/calling/callConnections/c1/participants?api-version=2026-03-12",
+    "/acs/calling/callConnections/c1/participants?api-version=2026-03-12&page=2",
+  ], "both pages under the base path, the second at its nextLink");
+  assert.ok(sent.every((s) => s.headers.authorization === `Bearer ${TOKEN}`));
+
+  // A nextLink that leaves the endpoint's base path is not followed with the token.
+  for (const link of [`${server.origin}/calling/callConnections/c1/participants?page=2`, "https://evil.example/acs/calling/x"]) {
+    server.script([200, {}, { value: [], nextLink: link }]);
+    await assert.rejects(c.getCallConnection("c1").listParticipants(), (e) => {
+      assert.equal(e.name, "InvalidInputError");
+      assert.equal(e.field, "nextLink");
+      return true;
+    }, link);
+    assert.equal(server.take().length, 1, `${link}: only the first page was requested`);
+  }
+});
+
 test("KeyCredential ({key}) with an endpoint signs like a connection string", async () => {
   const c = new ours.CallAutomationClient(server.origin, { key: ACCESS_KEY });
   server.take();

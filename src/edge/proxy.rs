@@ -1,0 +1,123 @@
+//! `/acs/…`: the admin page's way to Call Automation. The service is not documented to
+//! answer CORS (it is a server-side API), so the page's `callsteer` package talks to this same-origin proxy with the admin token (a
+//! `TokenCredential`); the worker checks the request ([`crate::routing::proxy`]: one of the 34
+//! operations, its own api-version, at most 1 MiB, only the headers the service needs),
+//! drops the admin's `Authorization`, signs with its own access key and sends it once (the
+//! package retries by itself). The key never reaches the browser.
+//!
+//! Every request is logged as method, path, status and duration; never a header value, a
+//! query or a body (the token, the key and call content stay out of the logs).
+
+use super::acs::{self, now_ms};
+use super::auth;
+use super::config::Config;
+use super::respond::{EdgeError, EdgeResult};
+use crate::routing::proxy::{self, Admitted, Refusal, MAX_BODY_BYTES, PREFIX};
+use futures_util::StreamExt as _;
+use worker::{Env, Request, Response, ResponseBody};
+
+/// Proxies one request and logs its outcome.
+///
+/// # Errors
+/// The worker's JSON errors: 401 (admin token), 404/405/400/413 (see
+/// [`proxy::admit`]), 500 `ConfigError`, 502 `TransportError`.
+pub async fn handle(req: Request, env: &Env) -> EdgeResult<Response> {
+    let started = now_ms();
+    let method = req.inner().method();
+    let path = req.path();
+    let result = forward(req, env).await;
+    let status = match &result {
+        Ok(resp) => resp.status_code(),
+        Err(e) => e.status,
+    };
+    worker::console_log!(
+        "acs proxy: {method} {path} -> {status} ({} ms)",
+        now_ms() - started
+    );
+    result
+}
+
+async fn forward(mut req: Request, env: &Env) -> EdgeResult<Response> {
+    auth::verify_admin_header(env, &req)?;
+    let cfg = Config::from_env(env)?;
+    let url = req.url()?;
+    let admitted = match proxy::admit(
+        &req.inner().method(),
+        &req.path(),
+        url.query(),
+        &cfg.api_version,
+    ) {
+        Ok(a) => a,
+        Err(r) => return refusal_with_allow(r),
+    };
+    proxy::check_content_length(req.headers().get("content-length")?.as_deref())
+        .map_err(refused)?;
+    let headers: Vec<(String, String)> = req.headers().entries().collect();
+    let body = read_body(&mut req).await?;
+    let outgoing = admitted.request(&headers, body).map_err(refused)?;
+    let answer = acs::sign_and_fetch(&cfg, outgoing).await?;
+    let proxy_base = [url.origin().ascii_serialization().as_str(), PREFIX].concat();
+    respond(&admitted, answer, &cfg, &proxy_base)
+}
+
+/// The body, read until [`MAX_BODY_BYTES`] is passed (a body without `Content-Length` is
+/// not read to its end when it is too big).
+async fn read_body(req: &mut Request) -> EdgeResult<Vec<u8>> {
+    if req.inner().body().is_none() {
+        return Ok(Vec::new());
+    }
+    let mut stream = req.stream()?;
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk?);
+        if body.len() > MAX_BODY_BYTES {
+            return Err(refused(Refusal::too_large()));
+        }
+    }
+    Ok(body)
+}
+
+/// The service's answer for the page: its status and body, the allowed headers.
+fn respond(
+    admitted: &Admitted,
+    answer: crate::send::Reply,
+    cfg: &Config,
+    proxy_base: &str,
+) -> EdgeResult<Response> {
+    let rebased = proxy::rebase_next_link(
+        &admitted.route,
+        &answer.body,
+        &cfg.acs,
+        proxy_base,
+        &cfg.api_version,
+    );
+    let body = rebased.unwrap_or(answer.body);
+    // 204 and friends must have no body at all (a Response with one is a TypeError).
+    let body = if body.is_empty() {
+        ResponseBody::Empty
+    } else {
+        ResponseBody::Body(body)
+    };
+    let mut resp = Response::from_body(body)?.with_status(answer.status);
+    for (name, value) in proxy::response_headers(&answer.headers) {
+        resp.headers_mut().set(name, &value)?;
+    }
+    Ok(resp)
+}
+
+fn refused(r: Refusal) -> EdgeError {
+    EdgeError {
+        field: r.field.map(str::to_owned),
+        ..EdgeError::new(r.status, r.code, r.message)
+    }
+}
+
+/// A refusal as the worker's JSON error, with `Allow` for a 405.
+fn refusal_with_allow(r: Refusal) -> EdgeResult<Response> {
+    let allow = r.allow.clone();
+    let mut resp = refused(r).to_response()?;
+    if let Some(methods) = allow {
+        resp.headers_mut().set("allow", &methods)?;
+    }
+    Ok(resp)
+}
