@@ -84,3 +84,33 @@ fn a_spec_path_with_another_method_is_no_route_but_lists_its_methods() {
         assert_eq!(allowed, served, "{path}");
     }
 }
+
+#[test]
+fn the_table_holds_each_operations_spec_method_and_template() {
+    let spec = common::spec().operations();
+    for op in OperationId::ALL {
+        let (method, template, _) = spec
+            .iter()
+            .find(|(_, _, o)| o["operationId"] == op.as_str())
+            .unwrap_or_else(|| panic!("{op} is not in the spec"));
+        assert_eq!(op.method().as_str(), method, "{op}");
+        assert_eq!(op.template(), template, "{op}");
+    }
+}
+
+#[test]
+fn paths_fill_the_template_with_encoded_segments_and_route_back() {
+    let p = OperationId::GetParticipant.path(&["c 1", "8:acs:x"]);
+    assert_eq!(p, "/calling/callConnections/c%201/participants/8%3Aacs%3Ax");
+    let r = route("GET", &p).unwrap();
+    assert_eq!((r.op, r.id.as_deref(), r.raw_id.as_deref()), (OperationId::GetParticipant, Some("c 1"), Some("8:acs:x")));
+    let play = OperationId::Play.path(&["c:1"]);
+    assert_eq!(play, "/calling/callConnections/c%3A1:play");
+    assert_eq!(route("POST", &play).unwrap().op, OperationId::Play);
+    assert_eq!(OperationId::CreateCall.path(&[]), "/calling/callConnections");
+    for op in OperationId::ALL {
+        let ids = ["id-1", "8:acs:u"];
+        let path = op.path(&ids);
+        assert_eq!(route(op.method().as_str(), &path).map(|r| r.op), Some(*op), "{path}");
+    }
+}

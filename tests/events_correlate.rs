@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use callsteer::api::routes::OperationId;
 use callsteer::events::*;
 use serde_json::json;
 
@@ -32,7 +33,7 @@ fn on_call(ctx: &str) -> serde_json::Value {
 
 #[test]
 fn a_play_progresses_then_settles_by_its_operation_context() {
-    let play = PendingAction::new(Action::Play)
+    let play = PendingAction::new(OperationId::Play)
         .call_connection_id("cc-1")
         .operation_context("greeting");
     assert_eq!(
@@ -74,7 +75,7 @@ fn a_play_progresses_then_settles_by_its_operation_context() {
 
 #[test]
 fn a_recognize_counts_its_prompt_as_progress() {
-    let rec = PendingAction::new(Action::Recognize)
+    let rec = PendingAction::new(OperationId::Recognize)
         .call_connection_id("cc-1")
         .operation_context("menu");
     assert_eq!(
@@ -97,7 +98,7 @@ fn a_recognize_counts_its_prompt_as_progress() {
 
 #[test]
 fn recorded_events_settle_the_actions_that_caused_them() {
-    let create = PendingAction::new(Action::CreateCall)
+    let create = PendingAction::new(OperationId::CreateCall)
         .call_connection_id("02002680-8cc0-43ce-badd-770572cbdb6b")
         .operation_context("operationContextCreateCall");
     assert_eq!(
@@ -105,7 +106,7 @@ fn recorded_events_settle_the_actions_that_caused_them() {
         Outcome::Succeeded
     );
 
-    let add = PendingAction::new(Action::AddParticipant)
+    let add = PendingAction::new(OperationId::AddParticipant)
         .call_connection_id("05002680-50b2-4525-a046-c529253abec5")
         .operation_context("addParticipants");
     assert_eq!(
@@ -115,16 +116,16 @@ fn recorded_events_settle_the_actions_that_caused_them() {
         Outcome::Succeeded
     );
 
-    let cancel = PendingAction::new(Action::CancelAddParticipant)
+    let cancel = PendingAction::new(OperationId::CancelAddParticipant)
         .call_connection_id("05002680-1c6a-40fd-805e-e3c7ba8802a9")
         .invitation_id("3521d4ba-294b-45e6-95a4-3fd06c24fb9b");
     let cancelled = recorded("cancel-add-participant-succeeded.cloudevent.recorded.json");
     assert_eq!(cancel.classify(&cancelled), Outcome::Succeeded);
     let other =
-        PendingAction::new(Action::CancelAddParticipant).invitation_id("another-invitation");
+        PendingAction::new(OperationId::CancelAddParticipant).invitation_id("another-invitation");
     assert_eq!(other.classify(&cancelled), Outcome::Unrelated);
 
-    let dtmf = PendingAction::new(Action::SendDtmfTones)
+    let dtmf = PendingAction::new(OperationId::SendDtmf)
         .operation_context("ContinuousDtmfRecognitionSend");
     assert_eq!(
         dtmf.classify(&recorded(
@@ -138,27 +139,27 @@ fn recorded_events_settle_the_actions_that_caused_them() {
 fn call_disconnected_ends_every_pending_action_on_that_call_only() {
     let disconnected = recorded("call-disconnected.cloudevent.recorded.json");
     let call = "02002680-f4b8-4b28-a483-45d289c40ff7";
-    let play = PendingAction::new(Action::Play)
+    let play = PendingAction::new(OperationId::Play)
         .call_connection_id(call)
         .operation_context("greeting");
     assert_eq!(play.classify(&disconnected), Outcome::CallEnded);
-    let elsewhere = PendingAction::new(Action::Play)
+    let elsewhere = PendingAction::new(OperationId::Play)
         .call_connection_id("other")
         .operation_context("greeting");
     assert_eq!(elsewhere.classify(&disconnected), Outcome::Unrelated);
-    let hang_up = PendingAction::new(Action::HangUp).call_connection_id(call);
+    let hang_up = PendingAction::new(OperationId::HangUp).call_connection_id(call);
     assert_eq!(hang_up.classify(&disconnected), Outcome::Succeeded);
     // Without a call connection id nothing can tie the disconnect to the action.
     assert_eq!(
-        PendingAction::new(Action::Play).classify(&disconnected),
+        PendingAction::new(OperationId::Play).classify(&disconnected),
         Outcome::Unrelated
     );
 }
 
 #[test]
 fn hold_has_only_a_failure_event() {
-    assert!(Action::Hold.success_kinds().is_empty());
-    let hold = PendingAction::new(Action::Hold)
+    assert!(OperationId::Hold.kinds(Outcome::Succeeded).is_empty());
+    let hold = PendingAction::new(OperationId::Hold)
         .call_connection_id("cc-1")
         .operation_context("hold-1");
     assert_eq!(
@@ -169,7 +170,7 @@ fn hold_has_only_a_failure_event() {
 
 #[test]
 fn recording_state_changes_match_by_recording_id_despite_having_no_context() {
-    let start = PendingAction::new(Action::StartRecording)
+    let start = PendingAction::new(OperationId::StartRecording)
         .call_connection_id("cc-1")
         .operation_context("rec")
         .recording_id("rec-1");
@@ -194,7 +195,7 @@ fn recording_state_changes_match_by_recording_id_despite_having_no_context() {
 #[test]
 fn continuous_dtmf_tones_are_progress_until_stopped() {
     let start =
-        PendingAction::new(Action::StartContinuousDtmfRecognition).call_connection_id("cc-1");
+        PendingAction::new(OperationId::StartContinuousDtmf).call_connection_id("cc-1");
     let tone = json!({"callConnectionId": "cc-1", "sequenceId": 1, "tone": "five"});
     assert_eq!(
         start.classify(&event("ContinuousDtmfRecognitionToneReceived", tone)),
@@ -205,7 +206,7 @@ fn continuous_dtmf_tones_are_progress_until_stopped() {
         start.classify(&event("ContinuousDtmfRecognitionStopped", stopped.clone())),
         Outcome::Canceled
     );
-    let stop = PendingAction::new(Action::StopContinuousDtmfRecognition).call_connection_id("cc-1");
+    let stop = PendingAction::new(OperationId::StopContinuousDtmf).call_connection_id("cc-1");
     assert_eq!(
         stop.classify(&event("ContinuousDtmfRecognitionStopped", stopped)),
         Outcome::Succeeded
@@ -216,20 +217,17 @@ fn continuous_dtmf_tones_are_progress_until_stopped() {
 fn the_table_names_only_real_kinds_and_covers_all_but_the_roster() {
     let real: BTreeSet<&str> = CALLBACK_EVENT_KINDS.iter().copied().collect();
     let mut covered = BTreeSet::new();
-    for a in Action::ALL {
-        for k in [
-            a.success_kinds(),
-            a.failure_kinds(),
-            a.canceled_kinds(),
-            a.progress_kinds(),
-        ]
-        .concat()
-        {
+    let roles = [Outcome::Succeeded, Outcome::Failed, Outcome::Canceled, Outcome::Progress];
+    for a in OperationId::ALL {
+        let kinds = roles.map(|r| a.kinds(r)).concat();
+        for k in &kinds {
             assert!(real.contains(k), "{a:?} names {k}");
-            covered.insert(k);
+            covered.insert(*k);
         }
         assert!(
-            !a.failure_kinds().is_empty() || *a == Action::HangUp,
+            kinds.is_empty()
+                || !a.kinds(Outcome::Failed).is_empty()
+                || matches!(a, OperationId::HangUp | OperationId::Terminate),
             "{a:?} has no failure event"
         );
     }

@@ -1,6 +1,7 @@
 //! Shared request-building and input checks for the operation structs.
 
-use crate::http::{encode_path_segment, Method, Repeatability, Request};
+use super::routes::OperationId;
+use crate::http::{Method, Repeatability, Request};
 use crate::identifier::PhoneNumberModel;
 use crate::validate;
 use crate::{CommunicationIdentifier, Error};
@@ -8,15 +9,13 @@ use crate::{CommunicationIdentifier, Error};
 pub(crate) use crate::validate::{call_connection_id, caller_id, identifier, optional_callback};
 use serde::Serialize;
 
-/// `/calling/callConnections/{callConnectionId}` with the id percent-encoded.
-pub(crate) fn call_connection_path(call_connection_id: &str) -> String {
-    // Concatenation, not `format!`: the npm engine builds participant pages through here and
-    // links no formatting code (src/js/mod.rs).
-    [
-        "/calling/callConnections/",
-        &encode_path_segment(call_connection_id),
-    ]
-    .concat()
+/// The request of `op` (its method and path, from the operation table) for `ids` (the path
+/// parameters, in template order), with the `api-version` query parameter.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for an empty `api-version`.
+pub(crate) fn op(op: OperationId, ids: &[&str], api_version: &str) -> Result<Request, Error> {
+    request(op.method(), op.path(ids), api_version)
 }
 
 /// A request with the `api-version` query parameter.
@@ -33,12 +32,13 @@ pub(crate) fn request(method: Method, path: String, api_version: &str) -> Result
 /// # Errors
 /// [`Error::InvalidInput`] for an empty `api-version` or an unserializable body.
 pub(crate) fn post<T: Serialize>(
-    path: String,
+    op: OperationId,
+    ids: &[&str],
     api_version: &str,
     body: Option<&T>,
     repeatability: Option<&Repeatability>,
 ) -> Result<Request, Error> {
-    let mut req = request(Method::Post, path, api_version)?;
+    let mut req = self::op(op, ids, api_version)?;
     if let Some(body) = body {
         req = req.json(body)?;
     }
@@ -53,12 +53,13 @@ pub(crate) fn post<T: Serialize>(
 /// # Errors
 /// As [`post`].
 pub(crate) fn post_json<T: Serialize>(
-    path: String,
+    op: OperationId,
+    ids: &[&str],
     api_version: &str,
     body: &T,
     repeatability: Option<&Repeatability>,
 ) -> Result<Request, Error> {
-    post(path, api_version, Some(body), repeatability)
+    post(op, ids, api_version, Some(body), repeatability)
 }
 
 /// A caller id from an E.164 string.
@@ -108,17 +109,20 @@ pub(crate) use repeatability_setter;
 /// own wire body: `self.validate()`, then `POST …/callConnections/{id}:{action}` with the
 /// struct as JSON; success is `status` with no body to read.
 macro_rules! action_operation {
-    ($ty:ty, $action:literal, $status:literal) => {
+    ($ty:ty, $op:ident, $status:literal) => {
         impl $crate::api::Operation for $ty {
             type Output = ();
+            fn id(&self) -> $crate::api::routes::OperationId {
+                $crate::api::routes::OperationId::$op
+            }
             fn to_request(
                 &self,
                 api_version: &str,
             ) -> Result<$crate::http::Request, $crate::Error> {
                 self.validate()?;
                 $crate::api::media::call_action_json(
+                    $crate::api::Operation::id(self),
                     &self.call_connection_id,
-                    $action,
                     api_version,
                     self,
                 )

@@ -2,8 +2,9 @@
 
 use super::build::{self, body_op_accessors, body_setters, repeatability_setter};
 use super::response::{decode_json, expect_status};
+use super::routes::OperationId;
 use super::Operation;
-use crate::http::{Method, Repeatability, Request, Response};
+use crate::http::{Repeatability, Request, Response};
 use crate::models::{
     CallConnectionProperties, CustomCallingContext, TransferCallResponse,
     TransferToParticipantRequest,
@@ -30,14 +31,13 @@ impl GetCall {
 
 impl Operation for GetCall {
     type Output = CallConnectionProperties;
+    fn id(&self) -> OperationId {
+        OperationId::GetCall
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         build::call_connection_id(&self.call_connection_id)?;
-        build::request(
-            Method::Get,
-            build::call_connection_path(&self.call_connection_id),
-            api_version,
-        )
+        build::op(self.id(), &[&self.call_connection_id], api_version)
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -65,14 +65,13 @@ impl HangUpCall {
 
 impl Operation for HangUpCall {
     type Output = ();
+    fn id(&self) -> OperationId {
+        OperationId::HangUp
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         build::call_connection_id(&self.call_connection_id)?;
-        build::request(
-            Method::Delete,
-            build::call_connection_path(&self.call_connection_id),
-            api_version,
-        )
+        build::op(self.id(), &[&self.call_connection_id], api_version)
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -103,14 +102,14 @@ impl TerminateCall {
 
 impl Operation for TerminateCall {
     type Output = ();
+    fn id(&self) -> OperationId {
+        OperationId::Terminate
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         build::call_connection_id(&self.call_connection_id)?;
-        let path = format!(
-            "{}:terminate",
-            build::call_connection_path(&self.call_connection_id)
-        );
-        build::post::<()>(path, api_version, None, self.repeatability.as_ref())
+        let ids = [self.call_connection_id.as_str()];
+        build::post::<()>(self.id(), &ids, api_version, None, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -168,6 +167,9 @@ impl TransferCallToParticipant {
 
 impl Operation for TransferCallToParticipant {
     type Output = TransferCallResponse;
+    fn id(&self) -> OperationId {
+        OperationId::Transfer
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         let b = &self.body;
@@ -181,11 +183,8 @@ impl Operation for TransferCallToParticipant {
             ctx.validate("customCallingContext")?;
         }
         build::caller_id("sourceCallerIdNumber", b.source_caller_id_number.as_ref())?;
-        let path = format!(
-            "{}:transferToParticipant",
-            build::call_connection_path(&self.call_connection_id)
-        );
-        build::post_json(path, api_version, b, self.repeatability.as_ref())
+        let ids = [self.call_connection_id.as_str()];
+        build::post_json(self.id(), &ids, api_version, b, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {

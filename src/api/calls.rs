@@ -2,6 +2,7 @@
 
 use super::build::{self, body_op_accessors, body_setters};
 use super::response::{decode_json, expect_status};
+use super::routes::OperationId;
 use super::Operation;
 use crate::http::{Repeatability, Request, Response};
 use crate::identifier::{CommunicationUserModel, MicrosoftTeamsAppModel};
@@ -13,8 +14,6 @@ use crate::models::{
 use crate::validate;
 use crate::{CommunicationIdentifier, Error};
 use core::convert::identity;
-
-const CALL_CONNECTIONS: &str = "/calling/callConnections";
 
 /// `POST /calling/callConnections` — place an outbound call (spec `CreateCall`).
 ///
@@ -111,11 +110,15 @@ fn streaming(
 
 impl Operation for CreateCall {
     type Output = CallConnectionProperties;
+    fn id(&self) -> OperationId {
+        OperationId::CreateCall
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         self.validate()?;
         build::post_json(
-            CALL_CONNECTIONS.to_owned(),
+            self.id(),
+            &[],
             api_version,
             &self.body,
             self.repeatability.as_ref(),
@@ -171,6 +174,9 @@ impl AnswerCall {
 
 impl Operation for AnswerCall {
     type Output = CallConnectionProperties;
+    fn id(&self) -> OperationId {
+        OperationId::AnswerCall
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         let b = &self.body;
@@ -184,7 +190,8 @@ impl Operation for AnswerCall {
             b.transcription_options.as_ref(),
         )?;
         build::post_json(
-            format!("{CALL_CONNECTIONS}:answer"),
+            self.id(),
+            &[],
             api_version,
             b,
             self.repeatability.as_ref(),
@@ -222,6 +229,9 @@ impl RedirectCall {
 
 impl Operation for RedirectCall {
     type Output = ();
+    fn id(&self) -> OperationId {
+        OperationId::RedirectCall
+    }
 
     // No caller-id rule here, unlike create/add: `RedirectCallRequest` has no
     // `sourceCallerIdNumber` (the spec is `additionalProperties: false`), and a redirect
@@ -231,7 +241,8 @@ impl Operation for RedirectCall {
         validate::non_empty("incomingCallContext", &self.body.incoming_call_context)?;
         build::identifier("target", &self.body.target)?;
         build::post_json(
-            format!("{CALL_CONNECTIONS}:redirect"),
+            self.id(),
+            &[],
             api_version,
             &self.body,
             self.repeatability.as_ref(),
@@ -274,11 +285,15 @@ impl RejectCall {
 
 impl Operation for RejectCall {
     type Output = ();
+    fn id(&self) -> OperationId {
+        OperationId::RejectCall
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         validate::non_empty("incomingCallContext", &self.body.incoming_call_context)?;
         build::post_json(
-            format!("{CALL_CONNECTIONS}:reject"),
+            self.id(),
+            &[],
             api_version,
             &self.body,
             self.repeatability.as_ref(),
@@ -332,6 +347,9 @@ impl ConnectCall {
 
 impl Operation for ConnectCall {
     type Output = CallConnectionProperties;
+    fn id(&self) -> OperationId {
+        OperationId::Connect
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         let b = &self.body;
@@ -347,7 +365,8 @@ impl Operation for ConnectCall {
             b.transcription_options.as_ref(),
         )?;
         build::post_json(
-            format!("{CALL_CONNECTIONS}:connect"),
+            self.id(),
+            &[],
             api_version,
             b,
             self.repeatability.as_ref(),

@@ -2,6 +2,7 @@
 
 use super::media::{call_action_json, operation_setters, participant_only_op};
 use super::response::decode_json;
+use super::routes::OperationId;
 use super::Operation;
 use crate::http::{Repeatability, Request, Response};
 use crate::identifier::CommunicationIdentifier;
@@ -77,10 +78,13 @@ pub struct SendDtmfTonesResult {
 
 impl Operation for SendDtmfTones {
     type Output = SendDtmfTonesResult;
+    fn id(&self) -> OperationId {
+        OperationId::SendDtmf
+    }
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         self.validate()?;
         let mut req =
-            call_action_json(&self.call_connection_id, "sendDtmfTones", api_version, self)?;
+            call_action_json(self.id(), &self.call_connection_id, api_version, self)?;
         if let Some(r) = &self.repeatability {
             r.apply(&mut req);
         }
@@ -99,10 +103,10 @@ participant_only_op!(
     /// `CallMedia_StartContinuousDtmfRecognition`: report every tone the participant presses
     /// (`ContinuousDtmfRecognitionToneReceived` events) until stopped.
     StartContinuousDtmfRecognition,
-    "startContinuousDtmfRecognition"
+    StartContinuousDtmf
 );
 participant_only_op!(
     /// `CallMedia_StopContinuousDtmfRecognition`: stop continuous tone recognition.
     StopContinuousDtmfRecognition,
-    "stopContinuousDtmfRecognition"
+    StopContinuousDtmf
 );

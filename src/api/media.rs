@@ -8,7 +8,8 @@
 use super::build;
 use super::response::expect_status;
 use super::Operation;
-use crate::http::{Method, Request, Response};
+use super::routes::OperationId;
+use crate::http::{Request, Response};
 use crate::identifier::CommunicationIdentifier;
 use crate::models::{PlayOptions, PlaySource};
 use crate::validate::{identifier as check_identifier, optional_callback};
@@ -16,28 +17,25 @@ use crate::validate::non_empty;
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
-/// `POST /calling/callConnections/{id}:{action}?api-version=…`, after checking the id.
+/// Operation `op` on call `call_connection_id` (`POST …/callConnections/{id}:{action}`),
+/// after checking the id.
 pub(crate) fn call_action(
+    op: OperationId,
     call_connection_id: &str,
-    action: &str,
     api_version: &str,
 ) -> Result<Request, Error> {
     build::call_connection_id(call_connection_id)?;
-    let path = format!(
-        "{}:{action}",
-        build::call_connection_path(call_connection_id)
-    );
-    build::request(Method::Post, path, api_version)
+    build::op(op, &[call_connection_id], api_version)
 }
 
-/// Builds the `POST …:{action}` request with `body` as JSON (callers validate first).
+/// [`call_action`] with `body` as JSON (callers validate first).
 pub(crate) fn call_action_json<T: Serialize>(
+    op: OperationId,
     call_connection_id: &str,
-    action: &str,
     api_version: &str,
     body: &T,
 ) -> Result<Request, Error> {
-    call_action(call_connection_id, action, api_version)?.json(body)
+    call_action(op, call_connection_id, api_version)?.json(body)
 }
 
 /// Implements the optional `operationContext` / `operationCallbackUri` setters.
@@ -175,7 +173,7 @@ pub(crate) fn play_sources(field: &str, sources: &[PlaySource]) -> Result<(), Er
     Ok(())
 }
 
-build::action_operation!(Play, "play", 202);
+build::action_operation!(Play, Play, 202);
 
 /// `CallMedia_CancelAllMediaOperations`: stop every queued and running play/recognize
 /// (no body; 202).
@@ -195,12 +193,11 @@ impl CancelAllMediaOperations {
 
 impl Operation for CancelAllMediaOperations {
     type Output = ();
+    fn id(&self) -> OperationId {
+        OperationId::CancelAllMedia
+    }
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-        call_action(
-            &self.call_connection_id,
-            "cancelAllMediaOperations",
-            api_version,
-        )
+        call_action(self.id(), &self.call_connection_id, api_version)
     }
     fn decode(&self, response: &Response<'_>) -> Result<(), Error> {
         expect_status(response, &[202])
@@ -261,12 +258,12 @@ impl Hold {
 }
 operation_setters!(Hold);
 
-build::action_operation!(Hold, "hold", 200);
+build::action_operation!(Hold, Hold, 200);
 
 /// Declares an operation whose body is `targetParticipant` plus `operationContext` /
 /// `operationCallbackUri` (unhold, start/stop continuous DTMF): 200, no response body.
 macro_rules! participant_only_op {
-    ($(#[$meta:meta])* $name:ident, $action:literal) => {
+    ($(#[$meta:meta])* $name:ident, $op:ident) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
@@ -308,7 +305,7 @@ macro_rules! participant_only_op {
         }
         $crate::api::media::operation_setters!($name);
 
-        $crate::api::build::action_operation!($name, $action, 200);
+        $crate::api::build::action_operation!($name, $op, 200);
     };
 }
 pub(crate) use participant_only_op;
@@ -316,13 +313,13 @@ pub(crate) use participant_only_op;
 participant_only_op!(
     /// `CallMedia_Unhold`: take a participant off hold (200, no body).
     Unhold,
-    "unhold"
+    Unhold
 );
 
 /// Declares an operation whose body is only `operationContext` / `operationCallbackUri`
 /// (stop transcription, start/stop media streaming): 202, no response body.
 macro_rules! context_only_op {
-    ($(#[$meta:meta])* $name:ident, $action:literal) => {
+    ($(#[$meta:meta])* $name:ident, $op:ident) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
@@ -351,7 +348,7 @@ macro_rules! context_only_op {
         }
         $crate::api::media::operation_setters!($name);
 
-        $crate::api::build::action_operation!($name, $action, 202);
+        $crate::api::build::action_operation!($name, $op, 202);
     };
 }
 pub(crate) use context_only_op;

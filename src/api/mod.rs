@@ -12,6 +12,11 @@ pub trait Operation {
     /// What a successful response decodes to.
     type Output;
 
+    /// Which operation of the table ([`routes::OperationId`]) this is: its method, path
+    /// template, repeatability and settling events come from there. (A method rather than an
+    /// associated const, so `dyn Operation` stays possible.)
+    fn id(&self) -> routes::OperationId;
+
     /// Validates the input and builds the request for `api_version`.
     ///
     /// # Errors

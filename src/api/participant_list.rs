@@ -2,6 +2,7 @@
 
 use super::build;
 use super::response::decode_json;
+use super::routes::OperationId;
 use super::Operation;
 use crate::http::{encode_path_segment, Endpoint, Method, Request, Response};
 use crate::models::{CallParticipant, GetParticipantsResponse};
@@ -33,16 +34,15 @@ impl GetParticipant {
 
 impl Operation for GetParticipant {
     type Output = CallParticipant;
+    fn id(&self) -> OperationId {
+        OperationId::GetParticipant
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         build::call_connection_id(&self.call_connection_id)?;
         validate::non_empty("participantRawId", &self.participant_raw_id)?;
-        let path = format!(
-            "{}/participants/{}",
-            build::call_connection_path(&self.call_connection_id),
-            encode_path_segment(&self.participant_raw_id)
-        );
-        build::request(Method::Get, path, api_version)
+        let ids = [self.call_connection_id.as_str(), &self.participant_raw_id];
+        build::op(self.id(), &ids, api_version)
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -187,17 +187,15 @@ fn link_on_endpoint<'a>(
 
 impl Operation for ListParticipants {
     type Output = ParticipantsPage;
+    fn id(&self) -> OperationId {
+        OperationId::GetParticipants
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         match &self.page {
             Page::First { call_connection_id } => {
                 build::call_connection_id(call_connection_id)?;
-                let path = [
-                    build::call_connection_path(call_connection_id).as_str(),
-                    "/participants",
-                ]
-                .concat();
-                build::request(Method::Get, path, api_version)
+                build::op(self.id(), &[call_connection_id], api_version)
             }
             Page::Next { path, query } => {
                 let mut req = Request::new(Method::Get, path.clone());

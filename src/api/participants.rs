@@ -2,6 +2,7 @@
 
 use super::build::{self, body_op_accessors, body_setters};
 use super::response::decode_json;
+use super::routes::OperationId;
 use super::Operation;
 use crate::http::{Repeatability, Request, Response};
 use crate::models::{
@@ -13,13 +14,6 @@ use crate::models::{
 use crate::validate::{self, INVITATION_TIMEOUT_RANGE};
 use crate::{CommunicationIdentifier, Error};
 use core::convert::identity;
-
-fn participants_path(call_connection_id: &str, action: &str) -> String {
-    format!(
-        "{}/participants:{action}",
-        build::call_connection_path(call_connection_id)
-    )
-}
 
 /// `POST …/participants:add` — invite someone into the call
 /// (spec `CallConnection_AddParticipant`).
@@ -116,11 +110,14 @@ impl AddParticipant {
 
 impl Operation for AddParticipant {
     type Output = AddParticipantResponse;
+    fn id(&self) -> OperationId {
+        OperationId::AddParticipant
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         self.validate()?;
-        let path = participants_path(&self.call_connection_id, "add");
-        build::post_json(path, api_version, &self.body, self.repeatability.as_ref())
+        let ids = [self.call_connection_id.as_str()];
+        build::post_json(self.id(), &ids, api_version, &self.body, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -167,6 +164,9 @@ impl RemoveParticipant {
 
 impl Operation for RemoveParticipant {
     type Output = RemoveParticipantResponse;
+    fn id(&self) -> OperationId {
+        OperationId::RemoveParticipant
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         build::call_connection_id(&self.call_connection_id)?;
@@ -175,8 +175,8 @@ impl Operation for RemoveParticipant {
             "operationCallbackUri",
             self.body.operation_callback_uri.as_deref(),
         )?;
-        let path = participants_path(&self.call_connection_id, "remove");
-        build::post_json(path, api_version, &self.body, self.repeatability.as_ref())
+        let ids = [self.call_connection_id.as_str()];
+        build::post_json(self.id(), &ids, api_version, &self.body, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -221,14 +221,17 @@ impl MuteParticipant {
 
 impl Operation for MuteParticipant {
     type Output = MuteParticipantsResult;
+    fn id(&self) -> OperationId {
+        OperationId::Mute
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         build::call_connection_id(&self.call_connection_id)?;
         for (i, p) in self.body.target_participants.iter().enumerate() {
             build::identifier(&format!("targetParticipants[{i}]"), p)?;
         }
-        let path = participants_path(&self.call_connection_id, "mute");
-        build::post_json(path, api_version, &self.body, self.repeatability.as_ref())
+        let ids = [self.call_connection_id.as_str()];
+        build::post_json(self.id(), &ids, api_version, &self.body, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -273,6 +276,9 @@ impl CancelAddParticipant {
 
 impl Operation for CancelAddParticipant {
     type Output = CancelAddParticipantResponse;
+    fn id(&self) -> OperationId {
+        OperationId::CancelAddParticipant
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         build::call_connection_id(&self.call_connection_id)?;
@@ -281,8 +287,8 @@ impl Operation for CancelAddParticipant {
             "operationCallbackUri",
             self.body.operation_callback_uri.as_deref(),
         )?;
-        let path = participants_path(&self.call_connection_id, "cancelAddParticipant");
-        build::post_json(path, api_version, &self.body, self.repeatability.as_ref())
+        let ids = [self.call_connection_id.as_str()];
+        build::post_json(self.id(), &ids, api_version, &self.body, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -332,6 +338,9 @@ impl MoveParticipants {
 
 impl Operation for MoveParticipants {
     type Output = MoveParticipantsResponse;
+    fn id(&self) -> OperationId {
+        OperationId::MoveParticipants
+    }
 
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         let b = &self.body;
@@ -347,8 +356,8 @@ impl Operation for MoveParticipants {
             build::identifier(&format!("targetParticipants[{i}]"), p)?;
         }
         build::optional_callback("operationCallbackUri", b.operation_callback_uri.as_deref())?;
-        let path = participants_path(&self.call_connection_id, "moveHere");
-        build::post_json(path, api_version, b, self.repeatability.as_ref())
+        let ids = [self.call_connection_id.as_str()];
+        build::post_json(self.id(), &ids, api_version, b, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {

@@ -100,4 +100,4 @@ impl Recognize {
 }
 operation_setters!(Recognize);
 
-super::build::action_operation!(Recognize, "recognize", 202);
+super::build::action_operation!(Recognize, Recognize, 202);

@@ -2,8 +2,9 @@
 
 use super::build;
 use super::response::{decode_json, expect_status};
+use super::routes::OperationId;
 use super::Operation;
-use crate::http::{encode_path_segment, Method, Repeatability, Request, Response};
+use crate::http::{Repeatability, Request, Response};
 use crate::identifier::CommunicationIdentifier;
 use crate::models::{
     CallLocator, ChannelAffinity, ExternalStorage, RecordingChannelType, RecordingContentType,
@@ -99,13 +100,16 @@ impl StartRecording {
 
 impl Operation for StartRecording {
     type Output = RecordingStateResponse;
+    fn id(&self) -> OperationId {
+        OperationId::StartRecording
+    }
     /// # Errors
     /// See [`StartCallRecordingRequest::validate`].
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         self.request.validate()?;
-        let path = "/calling/recordings".to_owned();
         build::post_json(
-            path,
+            self.id(),
+            &[],
             api_version,
             &self.request,
             self.repeatability.as_ref(),
@@ -116,24 +120,15 @@ impl Operation for StartRecording {
     }
 }
 
-/// `/calling/recordings/{recordingId}{suffix}?api-version=…`, after checking the id.
-fn recording_request(
-    method: Method,
-    recording_id: &str,
-    suffix: &str,
-    api_version: &str,
-) -> Result<Request, Error> {
+/// Operation `op` on recording `recording_id`, after checking the id.
+fn recording_request(op: OperationId, recording_id: &str, api_version: &str) -> Result<Request, Error> {
     non_empty("recordingId", recording_id)?;
-    let path = format!(
-        "/calling/recordings/{}{suffix}",
-        encode_path_segment(recording_id)
-    );
-    build::request(method, path, api_version)
+    build::op(op, &[recording_id], api_version)
 }
 
 /// Declares a body-less operation on one recording.
 macro_rules! recording_op {
-    ($(#[$meta:meta])* $name:ident, $method:expr, $suffix:literal, $output:ty, |$resp:ident| $decode:expr) => {
+    ($(#[$meta:meta])* $name:ident, $op:ident, $output:ty, |$resp:ident| $decode:expr) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name {
@@ -149,10 +144,13 @@ macro_rules! recording_op {
 
         impl Operation for $name {
             type Output = $output;
+            fn id(&self) -> OperationId {
+                OperationId::$op
+            }
             /// # Errors
             /// [`Error::InvalidInput`] for a blank `recordingId`.
             fn to_request(&self, api_version: &str) -> Result<Request, Error> {
-                recording_request($method, &self.recording_id, $suffix, api_version)
+                recording_request(self.id(), &self.recording_id, api_version)
             }
             fn decode(&self, $resp: &Response<'_>) -> Result<$output, Error> {
                 $decode
@@ -165,32 +163,28 @@ recording_op!(
     /// `CallRecording_GetRecordingProperties`: the recording's state (`GET`, 200 with a
     /// [`RecordingStateResponse`]; the JS package's `getState`).
     GetRecordingState,
-    Method::Get,
-    "",
+    GetRecording,
     RecordingStateResponse,
     |r| decode_json(r, &[200], "RecordingStateResponse")
 );
 recording_op!(
     /// `CallRecording_StopRecording` (`DELETE`, 204).
     StopRecording,
-    Method::Delete,
-    "",
+    StopRecording,
     (),
     |r| expect_status(r, &[204])
 );
 recording_op!(
     /// `CallRecording_PauseRecording` (`POST …:pause`, 202).
     PauseRecording,
-    Method::Post,
-    ":pause",
+    PauseRecording,
     (),
     |r| expect_status(r, &[202])
 );
 recording_op!(
     /// `CallRecording_ResumeRecording` (`POST …:resume`, 202).
     ResumeRecording,
-    Method::Post,
-    ":resume",
+    ResumeRecording,
     (),
     |r| expect_status(r, &[202])
 );

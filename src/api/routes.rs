@@ -1,17 +1,27 @@
-//! Which Call Automation operation a method and a path name: the one table of the 34
-//! operations' URLs, read in the other direction from the request builders.
+//! The one table of Call Automation's operations: for each of the 34, its spec
+//! `operationId`, HTTP method, path template, whether it takes the repeatability headers, and
+//! the callback events that settle it. Everything else reads it:
 //!
-//! The emulator serves what [`route`] matches; the edge worker's `/acs/…` proxy forwards
-//! only what it matches. Pure: no I/O, no allocation beyond the decoded ids.
-//! `tests/api_routes.rs` checks the table against the stable spec (every operation's
-//! method and path template, and which operations are repeatable).
+//! * the request builders ([`super::Operation::ID`]; their method and path come from
+//!   [`OperationId::method`] and [`OperationId::path`]);
+//! * [`route`], which the emulator serves from and the edge worker's `/acs/…` proxy forwards
+//!   by (matching the same templates);
+//! * [`crate::events::PendingAction`], which asks [`OperationId::settled_by`] which event ends
+//!   an operation.
+//!
+//! Operations and event kinds are identifiers here, so a misspelled one is a compile error.
+//! `tests/api_routes.rs` checks the table against the stable spec. Adding an operation:
+//! `docs/adding-an-operation.md`.
 
-use crate::http::Method;
+use crate::events::{CallAutomationEvent, Outcome};
+use crate::http::{encode_path_segment, Method};
 
 macro_rules! operations {
-    ($($op:ident = $id:literal $(, $rep:ident)?;)*) => {
-        /// A Call Automation operation, named by the spec's `operationId`.
+    ($($op:ident = $id:literal, $method:ident $path:literal, $rep:ident,
+        { $($role:ident: [$($kind:ident),*]),* $(,)? };)*) => {
+        /// A Call Automation operation, named after the spec's `operationId`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum OperationId {
             $(#[doc = $id] $op,)*
         }
@@ -27,59 +37,162 @@ macro_rules! operations {
                 }
             }
 
+            /// The HTTP method.
+            pub fn method(self) -> Method {
+                match self {
+                    $(OperationId::$op => Method::$method,)*
+                }
+            }
+
+            /// The spec's path template (`/calling/callConnections/{callConnectionId}:play`).
+            pub fn template(self) -> &'static str {
+                match self {
+                    $(OperationId::$op => $path,)*
+                }
+            }
+
             /// True for the operations that accept `Repeatability-Request-ID` /
             /// `Repeatability-First-Sent` (as the spec marks them).
             pub fn is_repeatable(self) -> bool {
                 match self {
-                    $(OperationId::$op => operations!(@rep $($rep)?),)*
+                    $(OperationId::$op => operations!(@rep $rep),)*
+                }
+            }
+
+            /// What `event` means for this operation by its kind alone: `Succeeded`,
+            /// `Failed`, `Canceled`, `Progress`, or `None` when the kind does not settle it
+            /// (ids and contexts are [`crate::events::PendingAction`]'s to compare).
+            pub fn settled_by(self, event: &CallAutomationEvent) -> Option<Outcome> {
+                match self {
+                    $(OperationId::$op => {
+                        $(if false $(|| matches!(event, CallAutomationEvent::$kind(_)))* {
+                            return Some(Outcome::$role);
+                        })*
+                        None
+                    })*
+                }
+            }
+
+            /// The event kinds (JS SDK `kind` names) that settle this operation as `outcome`.
+            /// Empty for success when the operation has no success event (hold, continuous
+            /// DTMF start): its HTTP 2xx is the success and only failures arrive.
+            pub fn kinds(self, outcome: Outcome) -> &'static [&'static str] {
+                match self {
+                    $(OperationId::$op => operations!(@kinds outcome; $($role: [$($kind),*]),*),)*
                 }
             }
         }
     };
     (@rep repeatable) => { true };
-    (@rep) => { false };
+    (@rep once) => { false };
+    (@kinds $outcome:ident; $($role:ident: [$($kind:ident),*]),*) => {
+        match $outcome {
+            $(Outcome::$role => &[$(stringify!($kind)),*],)*
+            _ => &[],
+        }
+    };
 }
 
+// `repeatable` / `once`: takes the repeatability headers or not. Then the events that settle
+// the operation, by outcome (what `PendingAction::classify` reports). No entry: the HTTP
+// response is the whole outcome (get, list, hang-up leg, recording control, …).
 operations! {
-    CreateCall = "CreateCall", repeatable;
-    AnswerCall = "AnswerCall", repeatable;
-    RedirectCall = "RedirectCall", repeatable;
-    RejectCall = "RejectCall", repeatable;
-    Connect = "Connect", repeatable;
-    GetCall = "CallConnection_GetCall";
-    HangUp = "CallConnection_HangupCall";
-    Terminate = "CallConnection_TerminateCall", repeatable;
-    Transfer = "CallConnection_TransferToParticipant", repeatable;
-    Play = "CallMedia_Play";
-    StartTranscription = "CallMedia_StartTranscription";
-    StopTranscription = "CallMedia_StopTranscription";
-    UpdateTranscription = "CallMedia_UpdateTranscription";
-    CancelAllMedia = "CallMedia_CancelAllMediaOperations";
-    Recognize = "CallMedia_Recognize";
-    StartContinuousDtmf = "CallMedia_StartContinuousDtmfRecognition";
-    StopContinuousDtmf = "CallMedia_StopContinuousDtmfRecognition";
-    SendDtmf = "CallMedia_SendDtmfTones", repeatable;
-    Hold = "CallMedia_Hold";
-    Unhold = "CallMedia_Unhold";
-    StartMediaStreaming = "CallMedia_StartMediaStreaming";
-    StopMediaStreaming = "CallMedia_StopMediaStreaming";
-    GetParticipants = "CallConnection_GetParticipants";
-    AddParticipant = "CallConnection_AddParticipant", repeatable;
-    RemoveParticipant = "CallConnection_RemoveParticipant", repeatable;
-    Mute = "CallConnection_Mute", repeatable;
-    CancelAddParticipant = "CallConnection_CancelAddParticipant", repeatable;
-    MoveParticipants = "CallConnection_MoveParticipants", repeatable;
-    GetParticipant = "CallConnection_GetParticipant";
-    StartRecording = "CallRecording_StartRecording", repeatable;
-    GetRecording = "CallRecording_GetRecordingProperties";
-    StopRecording = "CallRecording_StopRecording";
-    PauseRecording = "CallRecording_PauseRecording";
-    ResumeRecording = "CallRecording_ResumeRecording";
+    CreateCall = "CreateCall", Post "/calling/callConnections", repeatable,
+        { Succeeded: [CallConnected], Failed: [CreateCallFailed] };
+    AnswerCall = "AnswerCall", Post "/calling/callConnections:answer", repeatable,
+        { Succeeded: [CallConnected], Failed: [AnswerFailed] };
+    RedirectCall = "RedirectCall", Post "/calling/callConnections:redirect", repeatable, {};
+    RejectCall = "RejectCall", Post "/calling/callConnections:reject", repeatable, {};
+    Connect = "Connect", Post "/calling/callConnections:connect", repeatable,
+        { Succeeded: [CallConnected], Failed: [ConnectFailed] };
+    GetCall = "CallConnection_GetCall", Get "/calling/callConnections/{callConnectionId}", once, {};
+    HangUp = "CallConnection_HangupCall", Delete "/calling/callConnections/{callConnectionId}", once,
+        { Succeeded: [CallDisconnected] };
+    Terminate = "CallConnection_TerminateCall", Post "/calling/callConnections/{callConnectionId}:terminate", repeatable,
+        { Succeeded: [CallDisconnected] };
+    Transfer = "CallConnection_TransferToParticipant", Post "/calling/callConnections/{callConnectionId}:transferToParticipant", repeatable,
+        { Succeeded: [CallTransferAccepted], Failed: [CallTransferFailed] };
+    Play = "CallMedia_Play", Post "/calling/callConnections/{callConnectionId}:play", once,
+        { Succeeded: [PlayCompleted], Failed: [PlayFailed], Canceled: [PlayCanceled], Progress: [PlayStarted] };
+    StartTranscription = "CallMedia_StartTranscription", Post "/calling/callConnections/{callConnectionId}:startTranscription", once,
+        { Succeeded: [TranscriptionStarted], Failed: [TranscriptionFailed] };
+    StopTranscription = "CallMedia_StopTranscription", Post "/calling/callConnections/{callConnectionId}:stopTranscription", once,
+        { Succeeded: [TranscriptionStopped], Failed: [TranscriptionFailed] };
+    UpdateTranscription = "CallMedia_UpdateTranscription", Post "/calling/callConnections/{callConnectionId}:updateTranscription", once,
+        { Succeeded: [TranscriptionUpdated], Failed: [TranscriptionFailed] };
+    CancelAllMedia = "CallMedia_CancelAllMediaOperations", Post "/calling/callConnections/{callConnectionId}:cancelAllMediaOperations", once, {};
+    Recognize = "CallMedia_Recognize", Post "/calling/callConnections/{callConnectionId}:recognize", once,
+        { Succeeded: [RecognizeCompleted], Failed: [RecognizeFailed], Canceled: [RecognizeCanceled], Progress: [PlayStarted, PlayCompleted] };
+    StartContinuousDtmf = "CallMedia_StartContinuousDtmfRecognition", Post "/calling/callConnections/{callConnectionId}:startContinuousDtmfRecognition", once,
+        { Failed: [ContinuousDtmfRecognitionToneFailed], Canceled: [ContinuousDtmfRecognitionStopped], Progress: [ContinuousDtmfRecognitionToneReceived] };
+    StopContinuousDtmf = "CallMedia_StopContinuousDtmfRecognition", Post "/calling/callConnections/{callConnectionId}:stopContinuousDtmfRecognition", once,
+        { Succeeded: [ContinuousDtmfRecognitionStopped], Failed: [ContinuousDtmfRecognitionToneFailed] };
+    SendDtmf = "CallMedia_SendDtmfTones", Post "/calling/callConnections/{callConnectionId}:sendDtmfTones", repeatable,
+        { Succeeded: [SendDtmfTonesCompleted], Failed: [SendDtmfTonesFailed] };
+    Hold = "CallMedia_Hold", Post "/calling/callConnections/{callConnectionId}:hold", once,
+        { Failed: [HoldFailed] };
+    Unhold = "CallMedia_Unhold", Post "/calling/callConnections/{callConnectionId}:unhold", once, {};
+    StartMediaStreaming = "CallMedia_StartMediaStreaming", Post "/calling/callConnections/{callConnectionId}:startMediaStreaming", once,
+        { Succeeded: [MediaStreamingStarted], Failed: [MediaStreamingFailed] };
+    StopMediaStreaming = "CallMedia_StopMediaStreaming", Post "/calling/callConnections/{callConnectionId}:stopMediaStreaming", once,
+        { Succeeded: [MediaStreamingStopped], Failed: [MediaStreamingFailed] };
+    GetParticipants = "CallConnection_GetParticipants", Get "/calling/callConnections/{callConnectionId}/participants", once, {};
+    AddParticipant = "CallConnection_AddParticipant", Post "/calling/callConnections/{callConnectionId}/participants:add", repeatable,
+        { Succeeded: [AddParticipantSucceeded], Failed: [AddParticipantFailed] };
+    RemoveParticipant = "CallConnection_RemoveParticipant", Post "/calling/callConnections/{callConnectionId}/participants:remove", repeatable,
+        { Succeeded: [RemoveParticipantSucceeded], Failed: [RemoveParticipantFailed] };
+    Mute = "CallConnection_Mute", Post "/calling/callConnections/{callConnectionId}/participants:mute", repeatable, {};
+    CancelAddParticipant = "CallConnection_CancelAddParticipant", Post "/calling/callConnections/{callConnectionId}/participants:cancelAddParticipant", repeatable,
+        { Succeeded: [CancelAddParticipantSucceeded], Failed: [CancelAddParticipantFailed] };
+    MoveParticipants = "CallConnection_MoveParticipants", Post "/calling/callConnections/{callConnectionId}/participants:moveHere", repeatable,
+        { Succeeded: [MoveParticipantSucceeded], Failed: [MoveParticipantFailed] };
+    GetParticipant = "CallConnection_GetParticipant", Get "/calling/callConnections/{callConnectionId}/participants/{participantRawId}", once, {};
+    StartRecording = "CallRecording_StartRecording", Post "/calling/recordings", repeatable,
+        { Succeeded: [RecordingStateChanged], Failed: [StartRecordingFailed] };
+    GetRecording = "CallRecording_GetRecordingProperties", Get "/calling/recordings/{recordingId}", once, {};
+    StopRecording = "CallRecording_StopRecording", Delete "/calling/recordings/{recordingId}", once, {};
+    PauseRecording = "CallRecording_PauseRecording", Post "/calling/recordings/{recordingId}:pause", once, {};
+    ResumeRecording = "CallRecording_ResumeRecording", Post "/calling/recordings/{recordingId}:resume", once, {};
 }
 
 impl core::fmt::Display for OperationId {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for OperationId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl OperationId {
+    /// The path of this operation with its parameters (`ids`, in template order), each
+    /// percent-encoded as one segment; the id of an action segment (`{id}:play`) too.
+    pub fn path(self, ids: &[&str]) -> String {
+        let mut out = String::with_capacity(self.template().len() + 32);
+        let mut ids = ids.iter();
+        let mut rest = self.template();
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+            if let Some(id) = ids.next() {
+                out.push_str(&encode_path_segment(id));
+            }
+            rest = &rest[close..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The operations an event kind can settle (the reverse of [`OperationId::settled_by`]).
+    pub fn settled_by_kind(kind: &str) -> impl Iterator<Item = OperationId> + '_ {
+        OperationId::ALL.iter().copied().filter(move |op| {
+            [Outcome::Succeeded, Outcome::Failed, Outcome::Canceled, Outcome::Progress]
+                .into_iter()
+                .any(|o| op.kinds(o).contains(&kind))
+        })
     }
 }
 
@@ -134,95 +247,38 @@ pub fn allowed_methods(path: &str) -> Vec<Method> {
 
 type Matched<'a> = (OperationId, Option<&'a str>, Option<&'a str>);
 
+/// Matches the path segments against every template of `method`. A template segment is a
+/// literal (`participants:add`), a parameter (`{callConnectionId}`: any segment without a
+/// literal `:`), or a parameter with an action (`{callConnectionId}:play`).
 fn match_operation<'a>(method: Method, segs: &[&'a str]) -> Option<Matched<'a>> {
-    use Method::{Delete, Get, Post};
-    use OperationId as O;
-    let op = |op: OperationId, id: Option<&'a str>| Some((op, id, None));
-    match (method, segs) {
-        (Post, ["calling", s]) => match split_action(s) {
-            ("callConnections", None) => op(O::CreateCall, None),
-            ("callConnections", Some("answer")) => op(O::AnswerCall, None),
-            ("callConnections", Some("redirect")) => op(O::RedirectCall, None),
-            ("callConnections", Some("reject")) => op(O::RejectCall, None),
-            ("callConnections", Some("connect")) => op(O::Connect, None),
-            ("recordings", None) => op(O::StartRecording, None),
-            _ => None,
-        },
-        (Get, ["calling", "callConnections", id]) if plain(id) => op(O::GetCall, Some(id)),
-        (Delete, ["calling", "callConnections", id]) if plain(id) => op(O::HangUp, Some(id)),
-        (Post, ["calling", "callConnections", s]) => {
-            let (id, action) = split_action(s);
-            op(call_action(action?)?, Some(id))
-        }
-        (Get, ["calling", "callConnections", id, "participants"]) if plain(id) => {
-            op(O::GetParticipants, Some(id))
-        }
-        (Post, ["calling", "callConnections", id, s]) if plain(id) => match split_action(s) {
-            ("participants", Some(action)) => op(participants_action(action)?, Some(id)),
-            _ => None,
-        },
-        (Get, ["calling", "callConnections", id, "participants", raw]) if plain(id) => {
-            Some((O::GetParticipant, Some(id), Some(raw)))
-        }
-        (Get, ["calling", "recordings", id]) if plain(id) => op(O::GetRecording, Some(id)),
-        (Delete, ["calling", "recordings", id]) if plain(id) => op(O::StopRecording, Some(id)),
-        (Post, ["calling", "recordings", s]) => match split_action(s) {
-            (id, Some("pause")) => op(O::PauseRecording, Some(id)),
-            (id, Some("resume")) => op(O::ResumeRecording, Some(id)),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// `POST /calling/callConnections/{id}:{action}`.
-fn call_action(action: &str) -> Option<OperationId> {
-    use OperationId as O;
-    Some(match action {
-        "terminate" => O::Terminate,
-        "transferToParticipant" => O::Transfer,
-        "play" => O::Play,
-        "startTranscription" => O::StartTranscription,
-        "stopTranscription" => O::StopTranscription,
-        "updateTranscription" => O::UpdateTranscription,
-        "cancelAllMediaOperations" => O::CancelAllMedia,
-        "recognize" => O::Recognize,
-        "startContinuousDtmfRecognition" => O::StartContinuousDtmf,
-        "stopContinuousDtmfRecognition" => O::StopContinuousDtmf,
-        "sendDtmfTones" => O::SendDtmf,
-        "hold" => O::Hold,
-        "unhold" => O::Unhold,
-        "startMediaStreaming" => O::StartMediaStreaming,
-        "stopMediaStreaming" => O::StopMediaStreaming,
-        _ => return None,
-    })
-}
-
-/// `POST /calling/callConnections/{id}/participants:{action}`.
-fn participants_action(action: &str) -> Option<OperationId> {
-    use OperationId as O;
-    Some(match action {
-        "add" => O::AddParticipant,
-        "remove" => O::RemoveParticipant,
-        "mute" => O::Mute,
-        "cancelAddParticipant" => O::CancelAddParticipant,
-        "moveHere" => O::MoveParticipants,
-        _ => return None,
-    })
-}
-
-/// An id segment without an action: no literal `:`.
-fn plain(id: &str) -> bool {
-    !id.contains(':')
-}
-
-/// `id:action` → (`id`, `Some(action)`), split at the first literal `:` (an id's own `:`
-/// is percent-encoded by every client).
-fn split_action(seg: &str) -> (&str, Option<&str>) {
-    match seg.split_once(':') {
-        Some((a, b)) => (a, Some(b)),
-        None => (seg, None),
-    }
+    OperationId::ALL
+        .iter()
+        .filter(|op| op.method() == method)
+        .find_map(|&op| {
+            let template: Vec<&str> = op.template().trim_start_matches('/').split('/').collect();
+            if template.len() != segs.len() {
+                return None;
+            }
+            let mut ids = Vec::with_capacity(2);
+            for (t, s) in template.iter().zip(segs) {
+                match t.strip_prefix('{') {
+                    None if t == s => {}
+                    None => return None,
+                    Some(param) => {
+                        let action = param.split_once("}:").map(|(_, a)| a);
+                        let id = match action {
+                            Some(action) => s.strip_suffix(action)?.strip_suffix(':')?,
+                            None => s,
+                        };
+                        if id.is_empty() || id.contains(':') {
+                            return None;
+                        }
+                        ids.push(id);
+                    }
+                }
+            }
+            Some((op, ids.first().copied(), ids.get(1).copied()))
+        })
 }
 
 /// Percent-decodes a path segment; a malformed escape is kept as it is.

@@ -10,10 +10,10 @@ use super::media::context_only_op;
 context_only_op!(
     /// `CallMedia_StartMediaStreaming` (202; then `MediaStreamingStarted` / `MediaStreamingFailed`).
     StartMediaStreaming,
-    "startMediaStreaming"
+    StartMediaStreaming
 );
 context_only_op!(
     /// `CallMedia_StopMediaStreaming` (202; then `MediaStreamingStopped` / `MediaStreamingFailed`).
     StopMediaStreaming,
-    "stopMediaStreaming"
+    StopMediaStreaming
 );

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// Declares a transcription operation with optional `locale` and `speechModelEndpointId`.
 macro_rules! transcription_op {
-    ($(#[$meta:meta])* $name:ident, $action:literal, $needs_change:literal) => {
+    ($(#[$meta:meta])* $name:ident, $op:ident, $needs_change:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
         #[serde(rename_all = "camelCase")]
@@ -64,14 +64,14 @@ macro_rules! transcription_op {
         }
         operation_setters!($name);
 
-        $crate::api::build::action_operation!($name, $action, 202);
+        $crate::api::build::action_operation!($name, $op, 202);
     };
 }
 
 transcription_op!(
     /// `CallMedia_StartTranscription` (202; then `TranscriptionStarted` / `TranscriptionFailed`).
     StartTranscription,
-    "startTranscription",
+    StartTranscription,
     false
 );
 transcription_op!(
@@ -79,11 +79,11 @@ transcription_op!(
     /// `TranscriptionUpdated` / `TranscriptionFailed`). The JS package's
     /// `updateTranscription(locale, options)` maps to `UpdateTranscription::new(id).locale(locale)`.
     UpdateTranscription,
-    "updateTranscription",
+    UpdateTranscription,
     true
 );
 context_only_op!(
     /// `CallMedia_StopTranscription` (202; then `TranscriptionStopped` / `TranscriptionFailed`).
     StopTranscription,
-    "stopTranscription"
+    StopTranscription
 );

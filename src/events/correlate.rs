@@ -15,39 +15,15 @@
 //!   [`Outcome::CallEnded`] (nothing more will arrive), whatever its context: the service
 //!   stamps `CallDisconnected` with the context of the call's creation, not of your action.
 //! * Some actions have no success event (hold, continuous DTMF start): their HTTP 2xx is the
-//!   success and only failures arrive (see [`Action::success_kinds`]).
+//!   success and only failures arrive (see [`OperationId::kinds`]).
+//!
+//! Which event kinds settle which operation is the operation table's
+//! ([`OperationId::settled_by`], `crate::api::routes`), not this module's.
 
 use serde::Serialize;
 
 use super::CallAutomationEvent;
-
-/// An action whose outcome arrives as an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub enum Action {
-    CreateCall,
-    AnswerCall,
-    ConnectCall,
-    HangUp,
-    AddParticipant,
-    RemoveParticipant,
-    MoveParticipants,
-    CancelAddParticipant,
-    TransferCall,
-    Play,
-    Recognize,
-    SendDtmfTones,
-    StartContinuousDtmfRecognition,
-    StopContinuousDtmfRecognition,
-    Hold,
-    StartRecording,
-    StartTranscription,
-    StopTranscription,
-    UpdateTranscription,
-    StartMediaStreaming,
-    StopMediaStreaming,
-}
+use crate::api::routes::OperationId;
 
 /// What an event means for a pending action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -75,184 +51,12 @@ impl Outcome {
     }
 }
 
-/// Event kinds that settle an action, by role.
-struct Expect {
-    success: &'static [&'static str],
-    failure: &'static [&'static str],
-    canceled: &'static [&'static str],
-    progress: &'static [&'static str],
-}
-
-const fn expect(
-    success: &'static [&'static str],
-    failure: &'static [&'static str],
-    canceled: &'static [&'static str],
-    progress: &'static [&'static str],
-) -> Expect {
-    Expect {
-        success,
-        failure,
-        canceled,
-        progress,
-    }
-}
-
-impl Action {
-    /// Every action, in declaration order.
-    pub const ALL: &'static [Action] = &[
-        Action::CreateCall,
-        Action::AnswerCall,
-        Action::ConnectCall,
-        Action::HangUp,
-        Action::AddParticipant,
-        Action::RemoveParticipant,
-        Action::MoveParticipants,
-        Action::CancelAddParticipant,
-        Action::TransferCall,
-        Action::Play,
-        Action::Recognize,
-        Action::SendDtmfTones,
-        Action::StartContinuousDtmfRecognition,
-        Action::StopContinuousDtmfRecognition,
-        Action::Hold,
-        Action::StartRecording,
-        Action::StartTranscription,
-        Action::StopTranscription,
-        Action::UpdateTranscription,
-        Action::StartMediaStreaming,
-        Action::StopMediaStreaming,
-    ];
-
-    fn expect(self) -> Expect {
-        use Action::*;
-        match self {
-            CreateCall => expect(&["CallConnected"], &["CreateCallFailed"], &[], &[]),
-            AnswerCall => expect(&["CallConnected"], &["AnswerFailed"], &[], &[]),
-            ConnectCall => expect(&["CallConnected"], &["ConnectFailed"], &[], &[]),
-            HangUp => expect(&["CallDisconnected"], &[], &[], &[]),
-            AddParticipant => expect(
-                &["AddParticipantSucceeded"],
-                &["AddParticipantFailed"],
-                &[],
-                &[],
-            ),
-            RemoveParticipant => expect(
-                &["RemoveParticipantSucceeded"],
-                &["RemoveParticipantFailed"],
-                &[],
-                &[],
-            ),
-            MoveParticipants => expect(
-                &["MoveParticipantSucceeded"],
-                &["MoveParticipantFailed"],
-                &[],
-                &[],
-            ),
-            CancelAddParticipant => expect(
-                &["CancelAddParticipantSucceeded"],
-                &["CancelAddParticipantFailed"],
-                &[],
-                &[],
-            ),
-            TransferCall => expect(&["CallTransferAccepted"], &["CallTransferFailed"], &[], &[]),
-            Play => expect(
-                &["PlayCompleted"],
-                &["PlayFailed"],
-                &["PlayCanceled"],
-                &["PlayStarted"],
-            ),
-            Recognize => expect(
-                &["RecognizeCompleted"],
-                &["RecognizeFailed"],
-                &["RecognizeCanceled"],
-                &["PlayStarted", "PlayCompleted"],
-            ),
-            SendDtmfTones => expect(
-                &["SendDtmfTonesCompleted"],
-                &["SendDtmfTonesFailed"],
-                &[],
-                &[],
-            ),
-            StartContinuousDtmfRecognition => expect(
-                &[],
-                &["ContinuousDtmfRecognitionToneFailed"],
-                &["ContinuousDtmfRecognitionStopped"],
-                &["ContinuousDtmfRecognitionToneReceived"],
-            ),
-            StopContinuousDtmfRecognition => expect(
-                &["ContinuousDtmfRecognitionStopped"],
-                &["ContinuousDtmfRecognitionToneFailed"],
-                &[],
-                &[],
-            ),
-            Hold => expect(&[], &["HoldFailed"], &[], &[]),
-            StartRecording => expect(
-                &["RecordingStateChanged"],
-                &["StartRecordingFailed"],
-                &[],
-                &[],
-            ),
-            StartTranscription => expect(
-                &["TranscriptionStarted"],
-                &["TranscriptionFailed"],
-                &[],
-                &[],
-            ),
-            StopTranscription => expect(
-                &["TranscriptionStopped"],
-                &["TranscriptionFailed"],
-                &[],
-                &[],
-            ),
-            UpdateTranscription => expect(
-                &["TranscriptionUpdated"],
-                &["TranscriptionFailed"],
-                &[],
-                &[],
-            ),
-            StartMediaStreaming => expect(
-                &["MediaStreamingStarted"],
-                &["MediaStreamingFailed"],
-                &[],
-                &[],
-            ),
-            StopMediaStreaming => expect(
-                &["MediaStreamingStopped"],
-                &["MediaStreamingFailed"],
-                &[],
-                &[],
-            ),
-        }
-    }
-
-    /// Event kinds meaning success. Empty when the action has none (its HTTP 2xx is the
-    /// success): [`Action::Hold`], [`Action::StartContinuousDtmfRecognition`].
-    pub fn success_kinds(self) -> &'static [&'static str] {
-        self.expect().success
-    }
-
-    /// Event kinds meaning failure.
-    pub fn failure_kinds(self) -> &'static [&'static str] {
-        self.expect().failure
-    }
-
-    /// Event kinds meaning cancelled/stopped.
-    pub fn canceled_kinds(self) -> &'static [&'static str] {
-        self.expect().canceled
-    }
-
-    /// Event kinds that only report progress.
-    pub fn progress_kinds(self) -> &'static [&'static str] {
-        self.expect().progress
-    }
-}
-
-/// An action sent and not yet settled.
+/// An operation sent and not yet settled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingAction {
     /// What was sent.
-    pub action: Action,
+    pub operation: OperationId,
     /// The call connection it was sent on (from the create/answer/connect result for those).
     pub call_connection_id: Option<String>,
     /// The `operationContext` it was sent with.
@@ -264,10 +68,10 @@ pub struct PendingAction {
 }
 
 impl PendingAction {
-    /// A pending `action` with nothing to match on yet; add ids with the setters.
-    pub fn new(action: Action) -> Self {
+    /// A pending `operation` with nothing to match on yet; add ids with the setters.
+    pub fn new(operation: OperationId) -> Self {
         PendingAction {
-            action,
+            operation,
             call_connection_id: None,
             operation_context: None,
             invitation_id: None,
@@ -308,27 +112,12 @@ impl PendingAction {
         ) {
             return Outcome::Unrelated;
         }
-        let kind = event.kind_name();
-        let e = self.action.expect();
-        let role = if e.success.contains(&kind) {
-            Outcome::Succeeded
-        } else if e.failure.contains(&kind) {
-            Outcome::Failed
-        } else if e.canceled.contains(&kind) {
-            Outcome::Canceled
-        } else if e.progress.contains(&kind) {
-            Outcome::Progress
-        } else if kind == "CallDisconnected" && self.call_connection_id.is_some() {
-            return Outcome::CallEnded;
-        } else {
-            return Outcome::Unrelated;
-        };
-        if self.ids_match(event) {
-            role
-        } else if kind == "CallDisconnected" && self.call_connection_id.is_some() {
-            Outcome::CallEnded
-        } else {
-            Outcome::Unrelated
+        let ended = matches!(event, CallAutomationEvent::CallDisconnected(_))
+            && self.call_connection_id.is_some();
+        match self.operation.settled_by(event) {
+            Some(role) if self.ids_match(event) => role,
+            _ if ended => Outcome::CallEnded,
+            _ => Outcome::Unrelated,
         }
     }
 

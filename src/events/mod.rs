@@ -51,7 +51,7 @@ pub use classify::{
 };
 pub use common::{ResultInformation, SipDiagnosticInfo};
 pub use connection::*;
-pub use correlate::{Action, Outcome, PendingAction};
+pub use correlate::{Outcome, PendingAction};
 pub use define::CallEventData;
 pub use eventgrid::{
     decode_event_grid_events, EventGridData, EventGridEvent, EventGridSchema,
