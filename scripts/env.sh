@@ -8,7 +8,9 @@ export PATH="$PREFIX/node22/bin:$PREFIX/binaryen/bin:$CARGO_HOME/bin:$PATH"
 if command -v rustup >/dev/null 2>&1 && rustup toolchain list 2>/dev/null | grep -q '^debian-web'; then
   export RUSTUP_TOOLCHAIN=debian-web
 else
-  export PATH="/usr/bin:$PATH"
+  # Debian's cargo/rustc ahead of any other on PATH — but after Node 22 and binaryen: Debian 12's
+  # own /usr/bin/node is 18, which wrangler, Playwright and wasm-bindgen's ESM runner refuse.
+  export PATH="$PREFIX/node22/bin:$PREFIX/binaryen/bin:/usr/bin:$PATH"
 fi
 # worker-build never looks on PATH; without these it tries to download from GitHub.
 export WASM_BINDGEN_BIN="$CARGO_HOME/bin/wasm-bindgen"
