@@ -9,7 +9,7 @@
 //! * the npm package (`js` feature, `src/js/`) sends through the global `fetch`;
 //! * the edge worker (`edge` feature, `src/edge/`) runs inside Cloudflare Workers;
 //! * Rust apps compiled to wasm send operations with `fetch::Client` (`fetch` feature);
-//! * the emulator (`emulator` feature, `src/emulator/`) serves the same contract locally.
+//! * the emulator (crate `callsteer-emulator`, `crates/emulator/`) serves the same contract locally.
 //!
 //! Time and randomness come in as arguments: [`auth::sign_for_endpoint`] takes `now` (Unix seconds),
 //! [`http::Repeatability`] takes the request id bytes and the first-sent time.
@@ -56,5 +56,3 @@ pub const DEFAULT_API_VERSION: &str = "2026-03-12";
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-#[cfg(feature = "emulator")]
-pub mod emulator;

@@ -20,8 +20,10 @@ macro_rules! operations {
     ($($op:ident = $id:literal, $method:ident $path:literal, $rep:ident,
         { $($role:ident: [$($kind:ident),*]),* $(,)? };)*) => {
         /// A Call Automation operation, named after the spec's `operationId`.
+        ///
+        /// Deliberately exhaustive (no `#[non_exhaustive]`): a face that serves or maps every
+        /// operation (the emulator) must get a compile error when one is added.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
         pub enum OperationId {
             $(#[doc = $id] $op,)*
         }

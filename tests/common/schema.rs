@@ -63,7 +63,12 @@ pub struct Spec {
 impl Spec {
     /// Loads the stable spec fixture and the files it references.
     pub fn stable() -> Spec {
-        Spec::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(STABLE_SPEC))
+        // The fixtures are at the repository root, also for the workspace's other crates.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .find(|p| p.join(STABLE_SPEC).exists())
+            .expect("tests/fixtures at the repository root");
+        Spec::load(&root.join(STABLE_SPEC))
     }
 
     /// Loads `main` and, transitively, every file named in a `$ref`.

@@ -44,7 +44,7 @@ export async function waitFor(what, probe, { timeoutMs = 30_000, intervalMs = 10
 function emulatorBinary() {
   const bin = process.env.CALLSTEER_EMULATOR_BIN ?? path.join(root, "target/debug/callsteer-emulator");
   if (!existsSync(bin)) {
-    const r = spawnSync("cargo", ["build", "--features", "emulator", "--bin", "callsteer-emulator"], {
+    const r = spawnSync("cargo", ["build", "-p", "callsteer-emulator"], {
       cwd: root,
       stdio: "inherit",
     });

@@ -20,7 +20,7 @@ function emulatorBinary() {
     path.join(repo, "target/debug/callsteer-emulator"),
   ].filter(Boolean);
   const found = candidates.find((p) => existsSync(p));
-  assert.ok(found, `build it first: cargo build --release --features emulator --bin callsteer-emulator (looked in ${candidates})`);
+  assert.ok(found, `build it first: cargo build --release -p callsteer-emulator (looked in ${candidates})`);
   return found;
 }
 
