@@ -7,7 +7,7 @@
 //! A *face* sends it and hands the bytes that come back to the operation's decoder:
 //!
 //! * the npm package (`js` feature, `src/js/`) sends through the global `fetch`;
-//! * the edge worker (`edge` feature, `src/edge/`) runs inside Cloudflare Workers;
+//! * the edge worker (crate `callsteer-edge`, `crates/edge/`) runs inside Cloudflare Workers;
 //! * Rust apps compiled to wasm send operations with `fetch::Client` (`fetch` feature);
 //! * the emulator (crate `callsteer-emulator`, `crates/emulator/`) serves the same contract locally.
 //!
@@ -24,12 +24,10 @@
 //! assert_eq!(req.path_and_query(), "/calling/callConnections/abc?api-version=2026-03-12");
 //! assert!(req.get_header("authorization").unwrap().starts_with("HMAC-SHA256 SignedHeaders="));
 //! ```
-#![cfg_attr(not(any(feature = "js", feature = "edge", feature = "fetch")), forbid(unsafe_code))]
+#![cfg_attr(not(any(feature = "js", feature = "fetch")), forbid(unsafe_code))]
 
 pub mod api;
 pub mod auth;
-#[cfg(feature = "edge")]
-pub mod edge;
 pub mod error;
 pub mod events;
 #[cfg(feature = "fetch")]
@@ -41,7 +39,6 @@ pub mod js;
 pub mod models;
 pub mod retry;
 pub mod send;
-pub mod routing;
 pub mod text;
 pub mod time;
 pub mod validate;

@@ -14,8 +14,10 @@ pub use endpoint::{is_loopback_host, Endpoint};
 use crate::Error;
 
 /// HTTP methods used by Call Automation.
+///
+/// Exhaustive on purpose: the service API uses these three, and a transport that maps them
+/// to its own method type must handle every one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Method {
     Get,
     Post,

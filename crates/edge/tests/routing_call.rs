@@ -2,9 +2,9 @@
 //! retries of the menu, admin actions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use callsteer::routing::call::command::{Command, CommandKind};
-use callsteer::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled, Stage};
-use callsteer::routing::flow::Flow;
+use callsteer_edge::routing::call::command::{Command, CommandKind};
+use callsteer_edge::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled, Stage};
+use callsteer_edge::routing::flow::Flow;
 use serde_json::json;
 
 const CALL: &str = "call-1";

@@ -86,7 +86,7 @@ impl Prompt {
         match (&self.text, &self.file) {
             (Some(t), None) if !t.trim().is_empty() => Ok(()),
             (Some(_), None) => Err(("text".into(), "must not be empty".into())),
-            (None, Some(f)) => match crate::http::Endpoint::parse(f) {
+            (None, Some(f)) => match callsteer::http::Endpoint::parse(f) {
                 Ok(_) if self.voice.is_none() => Ok(()),
                 Ok(_) => Err(("voice".into(), "only applies to text prompts".into())),
                 Err(_) => Err((
@@ -179,10 +179,10 @@ impl Flow {
 /// The reason the target is not usable.
 pub fn check_target(target: &str) -> Result<(), String> {
     if target.starts_with('+') {
-        return crate::validate::e164("target", target).map_err(|e| reason_of(&e));
+        return callsteer::validate::e164("target", target).map_err(|e| reason_of(&e));
     }
     if let Some(number) = target.strip_prefix("4:") {
-        return crate::validate::e164("target", number).map_err(|e| reason_of(&e));
+        return callsteer::validate::e164("target", number).map_err(|e| reason_of(&e));
     }
     let known = [
         "8:acs:",
@@ -203,9 +203,9 @@ pub fn check_target(target: &str) -> Result<(), String> {
     ))
 }
 
-fn reason_of(e: &crate::Error) -> String {
+fn reason_of(e: &callsteer::Error) -> String {
     match e {
-        crate::Error::InvalidInput { reason, .. } => reason.clone(),
+        callsteer::Error::InvalidInput { reason, .. } => reason.clone(),
         other => other.to_string(),
     }
 }

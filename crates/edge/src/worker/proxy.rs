@@ -80,7 +80,7 @@ async fn read_body(req: &mut Request) -> EdgeResult<Vec<u8>> {
 /// The service's answer for the page: its status and body, the allowed headers.
 fn respond(
     admitted: &Admitted,
-    answer: crate::send::Reply,
+    answer: callsteer::send::Reply,
     cfg: &Config,
     proxy_base: &str,
 ) -> EdgeResult<Response> {

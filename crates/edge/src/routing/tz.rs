@@ -8,7 +8,7 @@
 //! last rule change. Zones not listed can be written as fixed offsets (`UTC+05:30`,
 //! `-03:00`). Adding a zone is one line in `ZONES`.
 
-use crate::time::days_from_civil;
+use callsteer::time::days_from_civil;
 
 /// Daylight-saving rule families in use today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +101,7 @@ impl Zone {
     /// The offset from UTC, in minutes, in force at `utc` (Unix seconds).
     pub fn offset_minutes(self, utc: i64) -> i32 {
         let std_local = utc + i64::from(self.standard_minutes) * 60;
-        let year = crate::time::civil_from_days(std_local.div_euclid(86_400)).0;
+        let year = callsteer::time::civil_from_days(std_local.div_euclid(86_400)).0;
         let dst = match self.dst {
             Dst::None => false,
             Dst::Eu => {

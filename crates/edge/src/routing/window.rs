@@ -120,7 +120,7 @@ fn parse_hhmm(s: &str, allow_24: bool) -> Result<u32, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::days_from_civil;
+    use callsteer::time::days_from_civil;
 
     fn window(tz: &str, days: &[&str], start: &str, end: &str) -> CompiledWindow {
         TimeWindow {

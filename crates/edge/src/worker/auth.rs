@@ -9,7 +9,7 @@ use super::acs::now_ms;
 use super::config::{CallbackAuth, Config, IncomingAuth};
 use super::keys::verify_bearer;
 use super::respond::{EdgeError, EdgeResult};
-use crate::webhook::{
+use callsteer::webhook::{
     secrets_equal, Authenticated, DeliveryAuth, DeliveryAuthError, JwtError, JwtVerifier,
     VerifiedClaims,
 };
@@ -66,7 +66,7 @@ pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<Option<V
                 .map(|(_, v)| v.into_owned());
             // A segment that does not decode cannot match (never a lossy near-match).
             let token = from_path
-                .map(|t| crate::http::decode_component(&t, false).unwrap_or_default())
+                .map(|t| callsteer::http::decode_component(&t, false).unwrap_or_default())
                 .or(from_query);
             match token {
                 Some(t) if secrets_equal(&t, secret) => Ok(None),

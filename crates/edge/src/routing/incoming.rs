@@ -1,7 +1,7 @@
 //! The core's `IncomingCall` event, seen as what routing and answering need.
 
 use super::CallInfo;
-use crate::{events, CommunicationIdentifier, Error};
+use callsteer::{events, CommunicationIdentifier, Error};
 
 /// An incoming call: the routing view plus what answering it needs.
 #[derive(Clone, PartialEq, Eq)]
@@ -30,8 +30,8 @@ impl core::fmt::Debug for IncomingCall {
 
 impl IncomingCall {
     /// The routing view of the core's decoded `IncomingCall` event data
-    /// ([`crate::events::IncomingCall`], from [`crate::events::classify_event_grid`] or
-    /// [`crate::events::decode_event_grid_events`]); `arrived_at` is the current time in Unix
+    /// ([`callsteer::events::IncomingCall`], from [`callsteer::events::classify_event_grid`] or
+    /// [`callsteer::events::decode_event_grid_events`]); `arrived_at` is the current time in Unix
     /// seconds.
     ///
     /// # Errors
@@ -89,7 +89,7 @@ mod tests {
     #[test]
     fn reads_the_documented_event() {
         let text =
-            include_str!("../../tests/fixtures/events/incoming-call.eventgrid-schema.docs.json");
+            include_str!("../../../../tests/fixtures/events/incoming-call.eventgrid-schema.docs.json");
         let batch: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
         let data = serde_json::from_value(batch[0]["data"].clone()).unwrap();
         let call = IncomingCall::from_event(&data, 7).unwrap();

@@ -1,12 +1,12 @@
 //! The Call Automation callback endpoint: authenticate, then the core's inbound pipeline
-//! ([`crate::events::classify`]: every event of the batch decoded), hand each call's events
+//! ([`callsteer::events::classify`]: every event of the batch decoded), hand each call's events
 //! to its Durable Object, answer 200.
 
 use super::auth::verify_callback;
 use super::call_object::{self, EventsBody, EventsOutcome};
 use super::config::Config;
 use super::respond::{json, EdgeError, EdgeResult};
-use crate::events::{classify, CallbackAuth, Inbound, Rejection};
+use callsteer::events::{classify, CallbackAuth, Inbound, Rejection};
 use crate::routing::call::CallEvent;
 use std::collections::BTreeMap;
 use worker::{Env, Method, Request, Response};

@@ -1,7 +1,7 @@
 //! Every failure leaves the worker as a JSON response with a status:
 //! `{"error": {"status": 400, "code": "InvalidInput", "field": "…", "message": "…"}}`.
 
-use crate::Error;
+use callsteer::Error;
 use serde::Serialize;
 use worker::Response;
 
@@ -75,6 +75,7 @@ impl From<Error> for EdgeError {
             Error::InvalidInput { .. } | Error::Decode { .. } => 400,
             Error::Unauthorized { .. } => 401,
             Error::Service(_) | Error::Transport { .. } => 502,
+            _ => 500,
         };
         let field = match &e {
             Error::InvalidInput { field, .. } => Some(field.clone()),

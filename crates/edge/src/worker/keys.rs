@@ -9,7 +9,7 @@
 //! Should WebCrypto be missing or refuse a key, the core's own RSA check runs instead.
 
 use super::respond::{EdgeError, EdgeResult};
-use crate::webhook::{bearer_token, Jwks, JwtError, JwtVerifier, VerifiedClaims};
+use callsteer::webhook::{bearer_token, Jwks, JwtError, JwtVerifier, VerifiedClaims};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};

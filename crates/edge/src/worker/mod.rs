@@ -37,7 +37,7 @@ use worker::{event, Context, Env, Method, Request, Response};
 
 /// The admin page, served at `/`. Its Call control panel imports the npm package from
 /// `/pkg/index.mjs` (static assets) and reaches Call Automation through `/acs/…` ([`proxy`]).
-const INDEX_HTML: &str = include_str!("../../www/index.html");
+const INDEX_HTML: &str = include_str!("../../../../www/index.html");
 
 /// The admin page's Content-Security-Policy: its own inline script and style only (by hash,
 /// computed from the page so an edit cannot desync them), modules and the package's wasm from

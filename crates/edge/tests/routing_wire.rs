@@ -2,11 +2,11 @@
 //! repeatability headers derived from the triggering event.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use callsteer::routing::call::command::{Command, CommandKind};
-use callsteer::routing::call::wire::{command_request, decision_request};
-use callsteer::routing::flow::Prompt;
-use callsteer::routing::incoming::IncomingCall;
-use callsteer::routing::rules::{Action, RejectReason};
+use callsteer_edge::routing::call::command::{Command, CommandKind};
+use callsteer_edge::routing::call::wire::{command_request, decision_request};
+use callsteer_edge::routing::flow::Prompt;
+use callsteer_edge::routing::incoming::IncomingCall;
+use callsteer_edge::routing::rules::{Action, RejectReason};
 use serde_json::{json, Value};
 
 const V: &str = "2026-03-12";

@@ -9,14 +9,14 @@
 //! and only the worker holds the key.
 //!
 //! What passes: a method and path that are one of the 34 operations
-//! ([`crate::api::routes`], the table the emulator serves from), with exactly one `api-version`
+//! ([`callsteer::api::routes`], the table the emulator serves from), with exactly one `api-version`
 //! equal to the worker's, a body of at most [`MAX_BODY_BYTES`], and only the request headers
 //! in [`REQUEST_HEADERS`]. What comes back: the service's status and body, and only the
 //! headers in [`RESPONSE_HEADERS`].
 
-use crate::api::routes::{self, Route};
-use crate::api::{ListParticipants, Operation as _};
-use crate::http::{Endpoint, Request};
+use callsteer::api::routes::{self, Route};
+use callsteer::api::{ListParticipants, Operation as _};
+use callsteer::http::{Endpoint, Request};
 
 /// The path prefix of the proxy on the worker: `/acs/calling/…` goes to `{ACS_ENDPOINT}/calling/…`.
 pub const PREFIX: &str = "/acs";
@@ -283,7 +283,7 @@ pub fn rebase_next_link(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::routes::OperationId;
+    use callsteer::api::routes::OperationId;
 
     const V: &str = "2026-03-12";
 

@@ -240,7 +240,7 @@ impl CallObject {
     async fn send_with_retries(
         &self,
         cfg: &Config,
-        req: &crate::http::Request,
+        req: &callsteer::http::Request,
         call_id: &str,
         cmd_id: &str,
         status: &'static str,
@@ -253,7 +253,7 @@ impl CallObject {
         };
         Ok(match acs::send_with(cfg, req, &transport).await {
             Ok(reply) if (200..300).contains(&reply.status) => Ok(()),
-            Ok(reply) => Err(crate::send::failure_reason(&reply)),
+            Ok(reply) => Err(callsteer::send::failure_reason(&reply)),
             Err(e) => Err(format!("transport: {}", e.message)),
         })
     }
@@ -267,12 +267,12 @@ struct CommandTransport<'a> {
     status: &'static str,
 }
 
-impl crate::send::Transport for CommandTransport<'_> {
+impl callsteer::send::Transport for CommandTransport<'_> {
     async fn exchange(
         &self,
-        request: &crate::http::Request,
-        endpoint: &crate::http::Endpoint,
-    ) -> Result<crate::send::Reply, String> {
+        request: &callsteer::http::Request,
+        endpoint: &callsteer::http::Endpoint,
+    ) -> Result<callsteer::send::Reply, String> {
         acs::EdgeTransport.exchange(request, endpoint).await
     }
 

@@ -24,7 +24,7 @@ pub mod timeline;
 pub mod wire;
 
 use crate::routing::flow::{check_target, Flow, Prompt};
-use crate::Error;
+use callsteer::Error;
 use command::{Command, CommandKind};
 pub use event::CallEvent;
 use serde::{Deserialize, Serialize};

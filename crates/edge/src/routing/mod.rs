@@ -23,7 +23,7 @@ pub mod text;
 pub mod tz;
 pub mod window;
 
-use crate::Error;
+use callsteer::Error;
 use rules::{Action, Match, Rule, RulesDocument};
 use std::collections::BTreeMap;
 use window::CompiledWindow;

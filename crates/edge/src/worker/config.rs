@@ -1,10 +1,10 @@
 //! Configuration from wrangler vars and secrets, and the routing rules (vars, overridable in KV).
 
 use super::respond::{EdgeError, EdgeResult};
-use crate::auth::AccessKey;
-use crate::http::Endpoint;
+use callsteer::auth::AccessKey;
+use callsteer::http::Endpoint;
 use crate::routing::RoutingTable;
-use crate::webhook::{EntraWebhookApp, WebhookSecret};
+use callsteer::webhook::{EntraWebhookApp, WebhookSecret};
 use std::cell::RefCell;
 use worker::Env;
 
@@ -69,8 +69,8 @@ impl IncomingAuth {
     /// 500 `ConfigError` naming the variable that is missing or malformed: the webhook then
     /// refuses every delivery (fail closed).
     pub fn from_env(env: &Env) -> EdgeResult<IncomingAuth> {
-        let invalid = |name: &str, e: crate::Error| match e {
-            crate::Error::InvalidInput { reason, .. } => config_error(name, reason),
+        let invalid = |name: &str, e: callsteer::Error| match e {
+            callsteer::Error::InvalidInput { reason, .. } => config_error(name, reason),
             other => config_error(name, other),
         };
         match var(env, "INCOMING_AUTH").as_deref().unwrap_or("entra") {
@@ -80,7 +80,7 @@ impl IncomingAuth {
                 let audience = var(env, "INCOMING_ENTRA_AUDIENCE")
                     .ok_or_else(|| config_error("INCOMING_ENTRA_AUDIENCE", "not set"))?;
                 let app = EntraWebhookApp::new(&tenant, &audience).map_err(|e| match &e {
-                    crate::Error::InvalidInput { field, .. } if field == "tenant" => {
+                    callsteer::Error::InvalidInput { field, .. } if field == "tenant" => {
                         invalid("INCOMING_ENTRA_TENANT", e)
                     }
                     _ => invalid("INCOMING_ENTRA_AUDIENCE", e),
@@ -103,7 +103,7 @@ impl IncomingAuth {
                 WebhookSecret::new(secret.trim(), header.as_deref())
                     .map(IncomingAuth::Secret)
                     .map_err(|e| match &e {
-                        crate::Error::InvalidInput { field, .. } if field == "header" => {
+                        callsteer::Error::InvalidInput { field, .. } if field == "header" => {
                             invalid("INCOMING_SECRET_HEADER", e)
                         }
                         _ => invalid("INCOMING_SECRET", e),
@@ -197,7 +197,7 @@ impl Config {
             callback_auth,
             public_url: var(env, "PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
             api_version: var(env, "API_VERSION")
-                .unwrap_or_else(|| crate::DEFAULT_API_VERSION.to_owned()),
+                .unwrap_or_else(|| callsteer::DEFAULT_API_VERSION.to_owned()),
         })
     }
 
@@ -208,7 +208,7 @@ impl Config {
             CallbackAuth::SharedSecret(s) => {
                 format!(
                     "{base}/api/callbacks/{}",
-                    crate::http::encode_path_segment(s)
+                    callsteer::http::encode_path_segment(s)
                 )
             }
             CallbackAuth::Jwt { .. } => format!("{base}/api/callbacks"),

@@ -16,7 +16,7 @@ use crate::routing::call::wire::{command_request, decision_request};
 use crate::routing::call::{CallEvent, CallSession, CallSetup};
 use crate::routing::incoming::IncomingCall;
 use crate::routing::rules::Action;
-use crate::webhook::JwtVerifier;
+use callsteer::webhook::JwtVerifier;
 use worker::{Env, Request, Response};
 
 /// Runs benchmark `kind` `n` times on the request body (an Event Grid batch for
@@ -66,7 +66,7 @@ pub async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResult<Respo
             let keys = key_set(jwks_url, now_ms(), false).await?;
             let verifier = JwtVerifier::new(audience.clone()).issuer(issuer.clone());
             let header = req.headers().get("authorization")?;
-            let token = crate::webhook::bearer_token(header.as_deref())
+            let token = callsteer::webhook::bearer_token(header.as_deref())
                 .map_err(|e| EdgeError::unauthorized(e.to_string()))?;
             for i in 0..n {
                 let verified = if kind == "callback" {
@@ -86,9 +86,9 @@ pub async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResult<Respo
 
 /// Parse the batch, read the IncomingCall, route it, build and sign the answer.
 fn incoming_once(cfg: &Config, rules: &str, body: &str, i: u32) -> EdgeResult<()> {
-    let batch = crate::events::decode_event_grid_events(body.as_bytes())?;
+    let batch = callsteer::events::decode_event_grid_events(body.as_bytes())?;
     let data = batch.iter().find_map(|e| match &e.data {
-        crate::events::EventGridData::IncomingCall(c) => Some(c),
+        callsteer::events::EventGridData::IncomingCall(c) => Some(c),
         _ => None,
     });
     let data = data.ok_or_else(|| EdgeError::bad_request("no IncomingCall in the batch"))?;
@@ -110,7 +110,7 @@ fn incoming_once(cfg: &Config, rules: &str, body: &str, i: u32) -> EdgeResult<()
 /// hand over (serialize + parse), load the session, apply, persist (serialize), build and
 /// sign the resulting command.
 fn callback_once(cfg: &Config, rules: &str, body: &str, i: u32) -> EdgeResult<()> {
-    let batch = crate::events::decode_callback_events(body.as_bytes())?;
+    let batch = callsteer::events::decode_callback_events(body.as_bytes())?;
     let mut events = Vec::with_capacity(batch.len());
     for item in &batch {
         let mut ev = CallEvent::from_callback(item)?;
@@ -152,8 +152,8 @@ fn panic_now() -> ! {
     panic!("deliberate panic from the benchmark route")
 }
 
-fn sign(cfg: &Config, req: &mut crate::http::Request) {
+fn sign(cfg: &Config, req: &mut callsteer::http::Request) {
     if let Some(key) = &cfg.access_key {
-        crate::auth::sign(req, key, cfg.acs.authority(), (now_ms() / 1000) as u64);
+        callsteer::auth::sign(req, key, cfg.acs.authority(), (now_ms() / 1000) as u64);
     }
 }

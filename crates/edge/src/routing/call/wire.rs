@@ -2,21 +2,21 @@
 //! core's operation builders. Pure: the worker signs and sends what comes out.
 
 use super::command::{Command, CommandKind};
-use crate::api::{
+use callsteer::api::{
     AddParticipant, AnswerCall, HangUpCall, MuteParticipant, Operation, Play, Recognize,
     RedirectCall, RejectCall, RemoveParticipant, StartRecording, TerminateCall,
     TransferCallToParticipant,
 };
-use crate::http::{Repeatability, Request};
-use crate::identifier::CommunicationIdentifier;
-use crate::models::{
+use callsteer::http::{Repeatability, Request};
+use callsteer::identifier::CommunicationIdentifier;
+use callsteer::models::{
     CallLocator, CallRejectReason, DtmfOptions, PlaySource, RecognizeInputType, RecognizeOptions,
     TextSource,
 };
 use crate::routing::flow::Prompt;
 use crate::routing::incoming::IncomingCall;
 use crate::routing::rules::{Action, RejectReason};
-use crate::Error;
+use callsteer::Error;
 
 /// A target from a rules document: `+1…` is a phone number, anything else a raw id.
 pub fn identifier(target: &str) -> CommunicationIdentifier {

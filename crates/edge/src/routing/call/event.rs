@@ -1,13 +1,14 @@
 //! The facts the call state machine needs from a Call Automation callback event.
 //!
-//! Events are decoded by the core ([`crate::events::decode_callback_events`], or
-//! [`crate::events::classify`] at the webhook); [`CallEvent::from_callback`] keeps what the
+//! Events are decoded by the core ([`callsteer::events::decode_callback_events`], or
+//! [`callsteer::events::classify`] at the webhook); [`CallEvent::from_callback`] keeps what the
 //! session acts on and persists — ids, kind, time, operation context, result, the DTMF tone,
 //! the roster, the party a transfer or add/remove names — so the session never reads JSON.
 
 use super::timeline::Participant;
-use crate::events::{CallAutomationEvent, CallbackEvent};
-use crate::Error;
+use callsteer::events::{CallAutomationEvent, CallbackEvent};
+use callsteer::time::parse_rfc3339_ms;
+use callsteer::Error;
 use serde::{Deserialize, Serialize};
 
 /// One callback event, as the session keeps it.
@@ -81,7 +82,7 @@ impl CallEvent {
             sub_code: r.sub_code.unwrap_or(0),
             message: r.message.clone().unwrap_or_default(),
         });
-        let raw = |id: &Option<crate::CommunicationIdentifier>| id.as_ref().map(|i| i.raw_id());
+        let raw = |id: &Option<callsteer::CommunicationIdentifier>| id.as_ref().map(|i| i.raw_id());
         let (tone, roster, party) = match e {
             CallAutomationEvent::RecognizeCompleted(r) => (
                 r.dtmf_result
@@ -139,66 +140,12 @@ impl CallEvent {
     }
 }
 
-/// Parses RFC 3339 (`2025-03-05T08:58:25.0311361+00:00`, `…Z`) to Unix milliseconds.
-pub fn parse_rfc3339_ms(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't' | b' ')
-        || b[13] != b':'
-    {
-        return None;
-    }
-    let num = |r: core::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
-        return None;
-    }
-    let mut rest = &s[19..];
-    let mut ms = 0;
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
-        let padded = format!("{:0<3}", &frac[..digits.min(3)]);
-        ms = padded.parse::<i64>().ok()?;
-        rest = &frac[digits..];
-    }
-    let offset_min = match rest {
-        "Z" | "z" => 0,
-        _ if rest.len() == 6 && rest.as_bytes()[3] == b':' => {
-            let sign = match rest.as_bytes()[0] {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            sign * (rest.get(1..3)?.parse::<i64>().ok()? * 60
-                + rest.get(4..6)?.parse::<i64>().ok()?)
-        }
-        _ => return None,
-    };
-    let days = crate::time::days_from_civil(y, mo as u32, d as u32);
-    Some(((days * 86_400 + h * 3600 + mi * 60 + sec) - offset_min * 60) * 1000 + ms)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn rfc3339_with_fraction_and_offset() {
-        assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:01Z"), Some(1000));
-        assert_eq!(
-            parse_rfc3339_ms("2025-03-05T08:58:25.0311361+00:00"),
-            Some(1_741_165_105_031)
-        );
-        assert_eq!(parse_rfc3339_ms("1970-01-01T01:00:00.5+01:00"), Some(500));
-        assert_eq!(parse_rfc3339_ms("1970-01-01 00:00:00"), None);
-        assert_eq!(parse_rfc3339_ms("garbage"), None);
-    }
-
     fn decode(json: &str) -> Vec<CallEvent> {
-        crate::events::decode_callback_events(json.as_bytes())
+        callsteer::events::decode_callback_events(json.as_bytes())
             .unwrap()
             .iter()
             .map(|e| CallEvent::from_callback(e).unwrap())
@@ -208,7 +155,7 @@ mod tests {
     #[test]
     fn extracts_recorded_call_connected() {
         let e = &decode(include_str!(
-            "../../../tests/fixtures/events/call-connected.cloudevent.recorded.json"
+            "../../../../../tests/fixtures/events/call-connected.cloudevent.recorded.json"
         ))[0];
         assert_eq!(e.kind, "CallConnected");
         assert_eq!(e.call_connection_id, "02002680-8cc0-43ce-badd-770572cbdb6b");
@@ -223,7 +170,7 @@ mod tests {
     #[test]
     fn reads_recorded_participants() {
         let e = &decode(include_str!(
-            "../../../tests/fixtures/events/participants-updated.cloudevent.recorded.json"
+            "../../../../../tests/fixtures/events/participants-updated.cloudevent.recorded.json"
         ))[0];
         let roster = e.roster.as_ref().unwrap();
         assert!(!roster.participants.is_empty());
@@ -233,7 +180,7 @@ mod tests {
     #[test]
     fn missing_connection_id_is_a_decode_error() {
         let body = r#"[{"id": "e1", "source": "calling/callConnections/x", "type": "Microsoft.Communication.PlayCompleted", "data": {}}]"#;
-        let events = crate::events::decode_callback_events(body.as_bytes()).unwrap();
+        let events = callsteer::events::decode_callback_events(body.as_bytes()).unwrap();
         assert!(matches!(
             CallEvent::from_callback(&events[0]),
             Err(Error::Decode { .. })

@@ -121,7 +121,7 @@ fn random_id() -> EdgeResult<String> {
     get.call1(&crypto, &array)
         .map_err(|_| EdgeError::new(500, "CryptoUnavailable", "getRandomValues failed"))?;
     array.copy_to(&mut bytes);
-    Ok(crate::http::uuid_v4_from_bytes(bytes))
+    Ok(callsteer::http::uuid_v4_from_bytes(bytes))
 }
 
 struct StreamState {

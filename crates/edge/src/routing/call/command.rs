@@ -1,8 +1,8 @@
 //! Commands the call state machine wants sent to Call Automation, and the retry policy
 //! for sending them.
 
-use crate::http::Repeatability;
-use crate::retry::RetryPolicy;
+use callsteer::http::Repeatability;
+use callsteer::retry::RetryPolicy;
 use crate::routing::flow::Prompt;
 use serde::{Deserialize, Serialize};
 
@@ -98,14 +98,14 @@ pub const POLICY: RetryPolicy = RetryPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::send::{Attempts, Next};
+    use callsteer::send::{Attempts, Next};
 
     const NOW: u64 = 1_700_000_000;
 
     /// [`POLICY`] through the core's send machine after attempt `made` (1-based) got
     /// `status` (`None`: no response) with `headers`.
     fn next(status: Option<u16>, headers: &[(&str, &str)], made: u32) -> Next {
-        let req = crate::http::Request::new(crate::http::Method::Post, "/calling/x");
+        let req = callsteer::http::Request::new(callsteer::http::Method::Post, "/calling/x");
         let a = Attempts::resume(req, POLICY, made);
         let headers: Vec<(String, String)> = headers
             .iter()

@@ -1,6 +1,6 @@
 //! The incoming-call webhook: Event Grid deliveries, authenticated first (an Entra token
 //! or a delivery secret, [`IncomingAuth`]), then classified by the core
-//! ([`crate::events::classify_authenticated_delivery`]): the CloudEvents `OPTIONS` and
+//! ([`callsteer::events::classify_authenticated_delivery`]): the CloudEvents `OPTIONS` and
 //! Event Grid `SubscriptionValidation` handshakes are answered, and each `IncomingCall`
 //! goes through the routing rules to an answer, redirect or reject.
 
@@ -9,12 +9,12 @@ use super::auth::verify_incoming;
 use super::call_object::{self, SetupBody};
 use super::config::{routing_table, Config, IncomingAuth, KV};
 use super::respond::{json, EdgeError, EdgeResult};
-use crate::events::{
+use callsteer::events::{
     classify_authenticated_delivery, EventGridData, EventGridEvent, Inbound, Rejection,
     WebhookResponse, MAX_BODY_BYTES,
 };
-use crate::routing::call::event::parse_rfc3339_ms;
-use crate::api::Operation;
+use callsteer::time::parse_rfc3339_ms;
+use callsteer::api::Operation;
 use crate::routing::call::wire::{decision_operation, DecisionOp};
 use crate::routing::call::CallSetup;
 use crate::routing::incoming::IncomingCall;
@@ -115,7 +115,7 @@ fn rejected(r: &Rejection) -> EdgeError {
 
 async fn route_one(
     ev: &EventGridEvent,
-    data: &crate::events::IncomingCall,
+    data: &callsteer::events::IncomingCall,
     table: &RoutingTable,
     cfg: &Config,
     origin: &str,
@@ -148,7 +148,7 @@ async fn route_one(
         record_decision(env, &call, &event_id, &decision, resp.status, None, now).await;
     }
     if !accepted {
-        let reason = crate::send::failure_reason(&resp);
+        let reason = callsteer::send::failure_reason(&resp);
         return Err(EdgeError::new(
             502,
             "CallAutomationError",

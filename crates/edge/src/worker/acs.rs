@@ -1,12 +1,12 @@
-//! Sending signed Call Automation requests: the core's send loop ([`crate::send::send`]) over
+//! Sending signed Call Automation requests: the core's send loop ([`callsteer::send::send`]) over
 //! the worker's `fetch`, `Delay` and clock, with the edge's retry policy
 //! ([`crate::routing::call::command::POLICY`]).
 
 use super::config::Config;
 use super::respond::{EdgeError, EdgeResult};
-use crate::http::{Endpoint, Request as CoreRequest};
+use callsteer::http::{Endpoint, Request as CoreRequest};
 use crate::routing::call::command::POLICY;
-use crate::send::{Reply, Transport};
+use callsteer::send::{Reply, Transport};
 use std::time::Duration;
 use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
 
@@ -37,12 +37,12 @@ impl Transport for EdgeTransport {
 ///
 /// # Errors
 /// 500 `ConfigError` when the `ACS_ACCESS_KEY` secret is not set.
-pub fn credential(cfg: &Config) -> EdgeResult<crate::auth::Credential> {
+pub fn credential(cfg: &Config) -> EdgeResult<callsteer::auth::Credential> {
     let key = cfg
         .access_key
         .as_ref()
         .ok_or_else(|| EdgeError::new(500, "ConfigError", "ACS_ACCESS_KEY secret is not set"))?;
-    Ok(crate::auth::Credential::Key(key.clone()))
+    Ok(callsteer::auth::Credential::Key(key.clone()))
 }
 
 /// Sends `req` through `transport` until the policy is satisfied; every attempt carries the
@@ -53,7 +53,7 @@ pub fn credential(cfg: &Config) -> EdgeResult<crate::auth::Credential> {
 /// Error statuses from the service come back as replies.
 pub async fn send_with<T: Transport>(cfg: &Config, req: &CoreRequest, transport: &T) -> EdgeResult<Reply> {
     let credential = credential(cfg)?;
-    crate::send::send(transport, req.clone(), POLICY, &credential, &cfg.acs)
+    callsteer::send::send(transport, req.clone(), POLICY, &credential, &cfg.acs)
         .await
         .map_err(|e| EdgeError::new(502, "TransportError", e.to_string()))
 }
@@ -67,7 +67,7 @@ pub async fn send(cfg: &Config, req: &CoreRequest) -> EdgeResult<Reply> {
 }
 
 /// Signs `req` with the worker's access key for `ACS_ENDPOINT` (the core's
-/// [`crate::auth::sign_for_endpoint`], through [`credential`]: the endpoint's authority and
+/// [`callsteer::auth::sign_for_endpoint`], through [`credential`]: the endpoint's authority and
 /// base path, what is sent) and sends it once, without retries: the `/acs/…` proxy's
 /// client (the page's package) has its own retry policy. Any `authorization`, `x-ms-date` or
 /// `x-ms-content-sha256` the request carried is replaced.
@@ -93,9 +93,9 @@ pub async fn fetch_once(req: &CoreRequest, endpoint: &Endpoint) -> worker::Resul
     }
     let mut init = RequestInit::new();
     init.with_method(match req.method {
-        crate::http::Method::Get => Method::Get,
-        crate::http::Method::Post => Method::Post,
-        crate::http::Method::Delete => Method::Delete,
+        callsteer::http::Method::Get => Method::Get,
+        callsteer::http::Method::Post => Method::Post,
+        callsteer::http::Method::Delete => Method::Delete,
     })
     .with_headers(headers);
     if let Some(body) = &req.body {
