@@ -12,6 +12,12 @@ else
   # own /usr/bin/node is 18, which wrangler, Playwright and wasm-bindgen's ESM runner refuse.
   export PATH="$PREFIX/node22/bin:$PREFIX/binaryen/bin:/usr/bin:$PATH"
 fi
+# Node 22 is an official binary with its own list of CAs: also trust the machine's store (a
+# network with a TLS-inspecting proxy — common at companies, and ours — has its CA there only;
+# Debian's own node reads the store, this one does not).
+if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -r /etc/ssl/certs/ca-certificates.crt ]]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 # worker-build never looks on PATH; without these it tries to download from GitHub.
 export WASM_BINDGEN_BIN="$CARGO_HOME/bin/wasm-bindgen"
 export WASM_OPT_BIN="$PREFIX/binaryen/bin/wasm-opt"
