@@ -1,5 +1,5 @@
 // Removes comment-only lines (`// …`) and JSDoc blocks (`/** … */`) from the shipped JS of
-// pkg/ (scripts/build-pkg): the commented sources live in src/js/pkg/ and the generated glue's
+// pkg/ (scripts/build-pkg): the commented sources live in crates/npm/js/ and the generated glue's
 // JSDoc repeats the Rust docs; users get the API documented in callsteer.d.ts and README.md.
 // Saves ≈ 2.5 kB gzip of what a browser loads unbundled (BENCHMARKS.md, size).
 // Safe for these files: none of them has a multi-line string or template literal (the JS suite

@@ -6,7 +6,7 @@
 //! that turns into a plain [`http::Request`] (method, path, query, headers, JSON body).
 //! A *face* sends it and hands the bytes that come back to the operation's decoder:
 //!
-//! * the npm package (`js` feature, `src/js/`) sends through the global `fetch`;
+//! * the npm package (crate `callsteer-npm`, `crates/npm/`) sends through the global `fetch`;
 //! * the edge worker (crate `callsteer-edge`, `crates/edge/`) runs inside Cloudflare Workers;
 //! * Rust apps compiled to wasm send operations with `fetch::Client` (`fetch` feature);
 //! * the emulator (crate `callsteer-emulator`, `crates/emulator/`) serves the same contract locally.
@@ -24,7 +24,7 @@
 //! assert_eq!(req.path_and_query(), "/calling/callConnections/abc?api-version=2026-03-12");
 //! assert!(req.get_header("authorization").unwrap().starts_with("HMAC-SHA256 SignedHeaders="));
 //! ```
-#![cfg_attr(not(any(feature = "js", feature = "fetch")), forbid(unsafe_code))]
+#![cfg_attr(not(feature = "fetch"), forbid(unsafe_code))]
 
 pub mod api;
 pub mod auth;
@@ -34,8 +34,6 @@ pub mod events;
 pub mod fetch;
 pub mod http;
 pub mod identifier;
-#[cfg(feature = "js")]
-pub mod js;
 pub mod models;
 pub mod retry;
 pub mod send;

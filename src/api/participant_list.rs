@@ -154,7 +154,7 @@ fn link_on_endpoint<'a>(
         before_query.to_owned()
     } else {
         // Messages by concatenation: the npm engine follows links through here and links
-        // no formatting code (src/js/mod.rs).
+        // no formatting code (crates/npm/src/lib.rs).
         let link = Endpoint::parse(before_query).map_err(|e| match e {
             Error::InvalidInput { reason, .. } => {
                 bad(&["is not a usable absolute URL: ", &reason].concat())

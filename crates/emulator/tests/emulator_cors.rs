@@ -16,7 +16,7 @@ use serde_json::json;
 /// The origin of a page that calls the emulator (the worker's, in the edge tests).
 const PAGE: &str = "http://127.0.0.1:8787";
 
-/// Every request header `callsteer`'s client sends (src/js/pkg/client.mjs `Core::send`), as
+/// Every request header `callsteer`'s client sends (crates/npm/js/client.mjs `Core::send`), as
 /// Chromium lists them in `Access-Control-Request-Headers`: lower case, sorted.
 const PACKAGE_HEADERS: &str = "accept,authorization,content-type,repeatability-first-sent,repeatability-request-id,x-ms-content-sha256,x-ms-date";
 

@@ -1,6 +1,6 @@
 //! The edge worker's `/acs/…` proxy as pure decisions: which requests the admin page may send
 //! to Call Automation through the worker, what of them is forwarded, and what of the answer
-//! goes back. The worker (`src/edge/proxy.rs`) authenticates the admin, reads the body,
+//! goes back. The worker (`crates/edge/src/worker/proxy.rs`) authenticates the admin, reads the body,
 //! re-signs with its own access key and sends; everything it decides is here, tested natively.
 //!
 //! Decision: the service is not documented to answer CORS preflights (Call Automation is a

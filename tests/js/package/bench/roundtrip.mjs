@@ -45,7 +45,7 @@ for (const [name, op] of Object.entries(OPS)) {
   }
 }
 // Reference: the same GET with a bare global fetch (undici; no signing, no decoding). In Node
-// callsteer sends through node:http (src/js/pkg/node.mjs), so this is not a floor for it.
+// callsteer sends through node:http (crates/npm/js/node.mjs), so this is not a floor for it.
 const url = `${server.origin}/calling/callConnections/conn-1?api-version=2026-03-12`;
 const floor = await opsPerSecond(null, () => fetch(url).then((r) => r.json()), N);
 // What the transport costs: the same signed-size POST through undici's fetch and node:http.

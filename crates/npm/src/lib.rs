@@ -9,8 +9,8 @@
 //!   which participant-page links may be followed (`nextPage`: this endpoint and base path
 //!   only) and the recording-URL allow-list with `Range` checks. Each of these is the crate's own
 //!   code (`auth`, `http`, `retry`, `time`), tested natively and, through these exports, in
-//!   Node and Chromium (`tests/wasm_*.rs`).
-//! * **The JS wrapper** (`src/js/pkg/client.mjs`) does the shape mapping and what JS does
+//!   Node and Chromium (`crates/npm/tests/wasm_*.rs`).
+//! * **The JS wrapper** (`crates/npm/js/client.mjs`) does the shape mapping and what JS does
 //!   natively: option bags and identifiers → request bodies (field renames, defaults and
 //!   quirks of the official package, pinned by the oracle suite), `fetch`, timers,
 //!   `AbortSignal`, `JSON.parse`/`JSON.stringify`, token credentials (async), and response
@@ -25,20 +25,20 @@
 //!
 //! Every export is synchronous and allocation-light; the wrapper calls [`Engine::sign`]
 //! once per attempt, [`Engine::delay`] only for a failed attempt. Requests leave through
-//! `src/js/pkg/transport.mjs`: the global `fetch`, or `node:http` keep-alive in Node.
+//! `crates/npm/js/transport.mjs`: the global `fetch`, or `node:http` keep-alive in Node.
 //!
 //! Other size decisions, each measured (BENCHMARKS.md): the release build uses build-std with
 //! `panic=immediate-abort` (scripts/build-pkg); nothing on this path formats through
-//! `core::fmt` (`crate::text`) or uses the `base64` crate (`auth::base64`); the global
+//! `core::fmt` (`callsteer::text`) or uses the `base64` crate (`auth::base64`); the global
 //! allocator is lol_alloc's free list instead of dlmalloc (−2.1 kB gzip; its reuse of freed
-//! memory is checked by `memory_stays_bounded_under_many_requests` in `tests/wasm_*.rs`).
+//! memory is checked by `memory_stays_bounded_under_many_requests` in `crates/npm/tests/wasm_*.rs`).
 
 mod error;
 
-use crate::api::ListParticipants;
-use crate::auth::{AccessKey, BearerToken, ConnectionString, Credential};
-use crate::http::{Endpoint, Method, Request};
-use crate::retry::{RetryHints, RetryPolicy};
+use callsteer::api::ListParticipants;
+use callsteer::auth::{AccessKey, BearerToken, ConnectionString, Credential};
+use callsteer::http::{Endpoint, Method, Request};
+use callsteer::retry::{RetryHints, RetryPolicy};
 use error::throw;
 use wasm_bindgen::prelude::*;
 
@@ -59,7 +59,7 @@ extern "C" {
 pub fn uuid() -> String {
     let mut bytes = [0u8; 16];
     random(&mut bytes);
-    crate::http::uuid_v4_from_bytes(bytes)
+    callsteer::http::uuid_v4_from_bytes(bytes)
 }
 
 /// The engine behind `CallAutomationClient` (use the wrapper, not this class).
@@ -208,13 +208,13 @@ impl Engine {
     /// same pair on every retry of the request.
     pub fn repeatability(&self, now_ms: f64) -> Vec<String> {
         // The pair `http::Repeatability::from_random` builds, from the same two parts.
-        vec![uuid(), crate::time::http_date(secs(now_ms))]
+        vec![uuid(), callsteer::time::http_date(secs(now_ms))]
     }
 
     /// After attempt number `made` (1-based, the core's convention) ended with `status` (0: no
     /// response at all), the milliseconds to wait before sending again, or -1 to stop
     /// (success, non-retriable status, budget spent, or a server asking for more than the
-    /// ceiling). The core's send machine decides ([`crate::send::decide`]).
+    /// ceiling). The core's send machine decides ([`callsteer::send::decide`]).
     pub fn delay(
         &self,
         made: u32,
@@ -230,9 +230,9 @@ impl Engine {
             };
             (status, hints)
         });
-        match crate::send::decide(&self.policy, made, reply, secs(now_ms)) {
-            crate::send::Next::Retry { after_ms } => after_ms as f64,
-            crate::send::Next::Finish => -1.0,
+        match callsteer::send::decide(&self.policy, made, reply, secs(now_ms)) {
+            callsteer::send::Next::Retry { after_ms } => after_ms as f64,
+            callsteer::send::Next::Finish => -1.0,
         }
     }
 
@@ -254,11 +254,11 @@ impl Engine {
         } else {
             "sourceLocationUrl"
         };
-        let path = crate::http::recording::recording_url(url, field).map_err(throw)?;
+        let path = callsteer::http::recording::recording_url(url, field).map_err(throw)?;
         let range = if delete {
             None
         } else {
-            crate::http::recording::range(offset, length).map_err(throw)?
+            callsteer::http::recording::range(offset, length).map_err(throw)?
         };
         Ok(vec![path.to_owned(), range.unwrap_or_default()])
     }

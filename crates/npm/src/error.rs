@@ -6,7 +6,7 @@
 //! throw. The message is built by concatenation rather than `Display` so no formatting
 //! code is linked for it.
 
-use crate::Error;
+use callsteer::Error;
 use wasm_bindgen::JsValue;
 
 fn set(target: &JsValue, key: &str, value: &str) {

@@ -1,6 +1,6 @@
-// The official class/method shape over the wasm engine (src/js/mod.rs).
+// The official class/method shape over the wasm engine (crates/npm/src/lib.rs).
 //
-// Split (src/js/mod.rs explains why): the engine owns the key, parses connection strings and
+// Split (crates/npm/src/lib.rs explains why): the engine owns the key, parses connection strings and
 // endpoints, signs every attempt, makes repeatability ids and UUIDs, decides retries and checks
 // recording URLs; this file maps option bags and identifiers to request bodies exactly as the
 // official package does, sends them with the global fetch, and maps responses to the official
@@ -15,7 +15,7 @@ import { send } from "./transport.mjs";
 const API_VERSION = "2026-03-12";
 const SCOPE = "https://communication.azure.com//.default";
 
-// ---- errors: the shapes src/js/error.rs documents ----
+// ---- errors: the shapes crates/npm/src/error.rs documents ----
 function fail(name, code, message, extra) {
   const e = new Error(message);
   e.name = name;

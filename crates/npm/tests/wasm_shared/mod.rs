@@ -2,7 +2,7 @@
 //! `wasm_node.rs` (Node) and `wasm_browser.rs` (headless Chromium). The JS wrapper around
 //! them is tested end to end by tests/js/package.
 
-use callsteer::js::{uuid, Engine};
+use callsteer_npm::{uuid, Engine};
 
 /// One `#[wasm_bindgen_test]` per check below: `wasm_node.rs` and `wasm_browser.rs` differ
 /// only in where the tests run.
@@ -140,7 +140,7 @@ pub fn a_proxy_endpoint_with_a_base_path_and_a_token() {
     }
 }
 
-/// The package's small global allocator (lol_alloc's free list, src/js/mod.rs) reuses freed
+/// The package's small global allocator (lol_alloc's free list, crates/npm/src/lib.rs) reuses freed
 /// memory: thousands of signatures over bodies of 0–16 kB leave the wasm memory bounded
 /// (a leaking allocator would grow it by the total, ≈ 16 MB here).
 pub fn memory_stays_bounded_under_many_requests() {

@@ -1,5 +1,5 @@
-//! The npm face's bindings in headless Chromium (`wasm-pack test --headless --chrome -- --features js`).
-#![cfg(all(target_arch = "wasm32", feature = "js"))]
+//! The npm face's bindings in headless Chromium (`wasm-pack test --headless --chrome`, in crates/npm).
+#![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[macro_use]

@@ -1,8 +1,0 @@
-//! The npm face's bindings under Node (`wasm-pack test --node -- --features js`).
-#![cfg(all(target_arch = "wasm32", feature = "js"))]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-#[macro_use]
-mod wasm_shared;
-
-all_shared_tests!();
