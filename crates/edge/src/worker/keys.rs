@@ -6,17 +6,22 @@
 //! Only the RSA operation in between runs in the runtime's `crypto.subtle.verify`
 //! (RSASSA-PKCS1-v1_5, SHA-256), with the key imported once per key-set fetch and kept beside
 //! it (an RSA check in wasm costs ~0.8 ms of CPU; see BENCHMARKS.md, "Callback verification").
+//! The WebCrypto calls go through web-sys's typed bindings (`SubtleCrypto`, `CryptoKey`), and
+//! the JWK and algorithm dictionaries are serde structs made into JS objects by
+//! serde-wasm-bindgen, rather than hand-set properties.
 //! Should WebCrypto be missing or refuse a key, the core's own RSA check runs instead.
 
 use super::respond::{EdgeError, EdgeResult};
 use callsteer::webhook::{bearer_token, Jwks, JwtError, JwtVerifier, VerifiedClaims};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{Crypto, CryptoKey, SubtleCrypto};
 use worker::Fetch;
 
 /// Default JWKS lifetime when the response has no `Cache-Control: max-age`.
@@ -34,7 +39,7 @@ pub struct KeySet {
     fetched_at_ms: i64,
     expires_at_ms: i64,
     /// `(kid, CryptoKey)`, imported on first use; dropped with the set on refetch.
-    imported: RefCell<Vec<(String, JsValue)>>,
+    imported: RefCell<Vec<(String, CryptoKey)>>,
 }
 
 thread_local! {
@@ -93,7 +98,7 @@ impl KeySet {
     }
 
     /// The WebCrypto key for `kid`, imported on first use.
-    async fn crypto_key(&self, kid: &str) -> Option<JsValue> {
+    async fn crypto_key(&self, kid: &str) -> Option<CryptoKey> {
         let cached = self
             .imported
             .borrow()
@@ -112,58 +117,66 @@ impl KeySet {
     }
 }
 
-fn set(o: &Object, key: &str, value: impl Into<JsValue>) -> Option<()> {
-    Reflect::set(o, &key.into(), &value.into()).ok().map(|_| ())
+/// A public RSA key as WebCrypto imports it (`format = "jwk"`).
+#[derive(Serialize)]
+struct RsaJwk {
+    kty: &'static str,
+    n: String,
+    e: String,
+    alg: &'static str,
 }
 
-/// `crypto.subtle`, and one of its methods bound to call.
-fn subtle(method: &str) -> Option<(JsValue, Function)> {
+/// `RsaHashedImportParams` / the `verify` algorithm: RSASSA-PKCS1-v1_5 with SHA-256.
+#[derive(Serialize)]
+struct Rs256 {
+    name: &'static str,
+    hash: &'static str,
+}
+
+const RS256: Rs256 = Rs256 {
+    name: "RSASSA-PKCS1-v1_5",
+    hash: "SHA-256",
+};
+
+/// A serde value as a plain JS object (what WebCrypto's dictionaries are).
+fn object<T: Serialize>(value: &T) -> Option<Object> {
+    serde_wasm_bindgen::to_value(value).ok()?.dyn_into().ok()
+}
+
+/// The runtime's `crypto.subtle` (`globalThis.crypto` in a Worker).
+fn subtle() -> Option<SubtleCrypto> {
+    // Unchecked casts: web-sys's checked ones test `instanceof`, and a runtime need not expose
+    // the `Crypto` / `CryptoKey` classes as globals (the objects are what matter).
     let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
-    let subtle = Reflect::get(&crypto, &"subtle".into()).ok()?;
-    let f = Reflect::get(&subtle, &method.into()).ok()?.dyn_into().ok()?;
-    Some((subtle, f))
-}
-
-fn rs256() -> Option<Object> {
-    let algorithm = Object::new();
-    set(&algorithm, "name", "RSASSA-PKCS1-v1_5")?;
-    set(&algorithm, "hash", "SHA-256")?;
-    Some(algorithm)
+    if !crypto.is_object() {
+        return None;
+    }
+    Some(crypto.unchecked_into::<Crypto>().subtle())
 }
 
 /// Imports a public key (big-endian modulus and exponent) for RS256 verification.
-async fn import_rsa_key(n: &[u8], e: &[u8]) -> Option<JsValue> {
-    let (subtle, import) = subtle("importKey")?;
-    let jwk = Object::new();
-    set(&jwk, "kty", "RSA")?;
-    set(&jwk, "n", URL_SAFE_NO_PAD.encode(n))?;
-    set(&jwk, "e", URL_SAFE_NO_PAD.encode(e))?;
-    set(&jwk, "alg", "RS256")?;
+async fn import_rsa_key(n: &[u8], e: &[u8]) -> Option<CryptoKey> {
+    let jwk = RsaJwk {
+        kty: "RSA",
+        n: URL_SAFE_NO_PAD.encode(n),
+        e: URL_SAFE_NO_PAD.encode(e),
+        alg: "RS256",
+    };
     let usages = Array::of1(&"verify".into());
-    let algorithm: JsValue = rs256()?.into();
-    let args = Array::of5(&"jwk".into(), &jwk, &algorithm, &false.into(), &usages);
-    let promise: Promise = import.apply(&subtle, &args).ok()?.dyn_into().ok()?;
-    JsFuture::from(promise).await.ok()
+    let promise = subtle()?
+        .import_key_with_object("jwk", &object(&jwk)?, &object(&RS256)?, false, &usages)
+        .ok()?;
+    let key = JsFuture::from(promise).await.ok()?;
+    key.is_object().then(|| key.unchecked_into())
 }
 
 /// `crypto.subtle.verify` of an RS256 signature; anything but a `true` answer is invalid.
-async fn subtle_verify(key: &JsValue, signature: &[u8], data: &[u8]) -> bool {
-    let Some((subtle, verify)) = subtle("verify") else {
+async fn subtle_verify(key: &CryptoKey, signature: &[u8], data: &[u8]) -> bool {
+    let (Some(subtle), Some(algorithm)) = (subtle(), object(&RS256)) else {
         return false;
     };
-    let Some(algorithm) = rs256() else {
-        return false;
-    };
-    let args = Array::of4(
-        &algorithm,
-        key,
-        &Uint8Array::from(signature),
-        &Uint8Array::from(data),
-    );
-    let Some(promise) = verify
-        .apply(&subtle, &args)
-        .ok()
-        .and_then(|p| p.dyn_into::<Promise>().ok())
+    let Ok(promise) =
+        subtle.verify_with_object_and_u8_array_and_u8_array(&algorithm, key, signature, data)
     else {
         return false;
     };
