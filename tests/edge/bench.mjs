@@ -127,7 +127,7 @@ try {
   const connected = [{ id: "cc", source: "calling/callConnections/bench", type: "Microsoft.Communication.CallConnected", time: new Date().toISOString(),
     specversion: "1.0", data: { callConnectionId: "bench", serverCallId: "s", correlationId: "c", operationContext: "x" } }];
   const inWorkerd = {};
-  for (const [kind, body] of [["incoming", incomingBatch], ["callback", connected], ["callback-rust", connected]]) {
+  for (const [kind, body] of [["incoming", incomingBatch], ["callback", connected], ["callback-rust", connected], ["callback-unverified", connected]]) {
     const per = [];
     for (let k = 0; k < K; k++) {
       const c0 = cpuMs(pids);

@@ -1,4 +1,4 @@
-//! CPU benchmark routes, inside workerd: `POST /admin/bench/{incoming|callback}?n=N` runs
+//! CPU benchmark routes, inside workerd: `POST /admin/bench/{incoming|callback|callback-rust|callback-unverified}?n=N` runs
 //! the CPU-side work of one IncomingCall→answer or one callback event N times in a single
 //! request, so the workerd process's CPU time (read from /proc by `tests/edge/bench.mjs`)
 //! divided by N is the cost of our code, without the local runtime's per-request overhead
@@ -75,6 +75,12 @@ pub async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResult<Respo
                     verifier.verify(token, keys.jwks(), (now_ms() / 1000) as u64)
                 };
                 verified.map_err(|e| EdgeError::unauthorized(e.to_string()))?;
+                callback_once(&cfg, &rules, &body, i)?;
+            }
+        }
+        // The same event work without the token check: what verification adds is the difference.
+        "callback-unverified" => {
+            for i in 0..n {
                 callback_once(&cfg, &rules, &body, i)?;
             }
         }

@@ -143,15 +143,32 @@ fn object<T: Serialize>(value: &T) -> Option<Object> {
     serde_wasm_bindgen::to_value(value).ok()?.dyn_into().ok()
 }
 
-/// The runtime's `crypto.subtle` (`globalThis.crypto` in a Worker).
-fn subtle() -> Option<SubtleCrypto> {
+/// What every verification needs from the runtime, looked up once per isolate.
+struct WebCrypto {
+    subtle: SubtleCrypto,
+    rs256: Object,
+}
+
+thread_local! {
+    static WEB_CRYPTO: Option<Rc<WebCrypto>> = web_crypto();
+}
+
+fn web_crypto() -> Option<Rc<WebCrypto>> {
     // Unchecked casts: web-sys's checked ones test `instanceof`, and a runtime need not expose
     // the `Crypto` / `CryptoKey` classes as globals (the objects are what matter).
     let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
     if !crypto.is_object() {
         return None;
     }
-    Some(crypto.unchecked_into::<Crypto>().subtle())
+    Some(Rc::new(WebCrypto {
+        subtle: crypto.unchecked_into::<Crypto>().subtle(),
+        rs256: object(&RS256)?,
+    }))
+}
+
+/// The runtime's `crypto.subtle` (`globalThis.crypto` in a Worker) and the RS256 algorithm.
+fn subtle() -> Option<Rc<WebCrypto>> {
+    WEB_CRYPTO.with(Clone::clone)
 }
 
 /// Imports a public key (big-endian modulus and exponent) for RS256 verification.
@@ -163,8 +180,10 @@ async fn import_rsa_key(n: &[u8], e: &[u8]) -> Option<CryptoKey> {
         alg: "RS256",
     };
     let usages = Array::of1(&"verify".into());
-    let promise = subtle()?
-        .import_key_with_object("jwk", &object(&jwk)?, &object(&RS256)?, false, &usages)
+    let web = subtle()?;
+    let promise = web
+        .subtle
+        .import_key_with_object("jwk", &object(&jwk)?, &web.rs256, false, &usages)
         .ok()?;
     let key = JsFuture::from(promise).await.ok()?;
     key.is_object().then(|| key.unchecked_into())
@@ -172,11 +191,12 @@ async fn import_rsa_key(n: &[u8], e: &[u8]) -> Option<CryptoKey> {
 
 /// `crypto.subtle.verify` of an RS256 signature; anything but a `true` answer is invalid.
 async fn subtle_verify(key: &CryptoKey, signature: &[u8], data: &[u8]) -> bool {
-    let (Some(subtle), Some(algorithm)) = (subtle(), object(&RS256)) else {
+    let Some(web) = subtle() else {
         return false;
     };
     let Ok(promise) =
-        subtle.verify_with_object_and_u8_array_and_u8_array(&algorithm, key, signature, data)
+        web.subtle
+            .verify_with_object_and_u8_array_and_u8_array(&web.rs256, key, signature, data)
     else {
         return false;
     };
