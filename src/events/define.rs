@@ -91,6 +91,7 @@ macro_rules! call_event {
 pub(crate) use call_event;
 
 #[cfg(test)]
+#[allow(unreachable_pub)] // the macro declares `pub` structs, as for the real events
 mod tests {
     use super::*;
 

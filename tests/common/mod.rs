@@ -4,6 +4,7 @@
 //!   query/header parameters, and the JSON body against the operation's `in: body` schema.
 //! * [`assert_body_matches`] / [`assert_response_matches`] — schema checks alone.
 //! * [`ok_response`] / [`error_response`] — owned responses for decoder tests.
+#![allow(unreachable_pub)] // test support: `pub` for the test crates that include it
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod schema;

@@ -1,5 +1,6 @@
 //! Test-only token minting: seeded RSA keys, RS256/HS256 signing, JWKS documents.
 //! (The core only verifies; signing lives here and in the emulator.)
+#![allow(unreachable_pub)] // test support: `pub` for the test crates that include it
 #![allow(dead_code)]
 
 use std::sync::OnceLock;

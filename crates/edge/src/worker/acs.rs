@@ -11,13 +11,13 @@ use std::time::Duration;
 use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
 
 /// Current Unix time in milliseconds (the worker's clock; the core never reads one).
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     worker::Date::now().as_millis() as i64
 }
 
 /// The worker's side of [`Transport`]: workers-rs `Fetch`, `Delay` and `Date`.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct EdgeTransport;
+pub(crate) struct EdgeTransport;
 
 impl Transport for EdgeTransport {
     async fn exchange(&self, request: &CoreRequest, endpoint: &Endpoint) -> Result<Reply, String> {
@@ -37,7 +37,7 @@ impl Transport for EdgeTransport {
 ///
 /// # Errors
 /// 500 `ConfigError` when the `ACS_ACCESS_KEY` secret is not set.
-pub fn credential(cfg: &Config) -> EdgeResult<callsteer::auth::Credential> {
+pub(crate) fn credential(cfg: &Config) -> EdgeResult<callsteer::auth::Credential> {
     let key = cfg
         .access_key
         .as_ref()
@@ -51,7 +51,7 @@ pub fn credential(cfg: &Config) -> EdgeResult<callsteer::auth::Credential> {
 /// # Errors
 /// 500 `ConfigError` without an access key; 502 `TransportError` when no response arrived.
 /// Error statuses from the service come back as replies.
-pub async fn send_with<T: Transport>(cfg: &Config, req: &CoreRequest, transport: &T) -> EdgeResult<Reply> {
+pub(crate) async fn send_with<T: Transport>(cfg: &Config, req: &CoreRequest, transport: &T) -> EdgeResult<Reply> {
     let credential = credential(cfg)?;
     callsteer::send::send(transport, req.clone(), POLICY, &credential, &cfg.acs)
         .await
@@ -62,7 +62,7 @@ pub async fn send_with<T: Transport>(cfg: &Config, req: &CoreRequest, transport:
 ///
 /// # Errors
 /// As [`send_with`].
-pub async fn send(cfg: &Config, req: &CoreRequest) -> EdgeResult<Reply> {
+pub(crate) async fn send(cfg: &Config, req: &CoreRequest) -> EdgeResult<Reply> {
     send_with(cfg, req, &EdgeTransport).await
 }
 
@@ -75,7 +75,7 @@ pub async fn send(cfg: &Config, req: &CoreRequest) -> EdgeResult<Reply> {
 /// # Errors
 /// 500 `ConfigError` without an access key; 502 `TransportError` when fetch itself failed.
 /// Error statuses from the service come back as replies.
-pub async fn sign_and_fetch(cfg: &Config, mut req: CoreRequest) -> EdgeResult<Reply> {
+pub(crate) async fn sign_and_fetch(cfg: &Config, mut req: CoreRequest) -> EdgeResult<Reply> {
     credential(cfg)?.apply_for_endpoint(&mut req, &cfg.acs, (now_ms() / 1000) as u64);
     fetch_once(&req, &cfg.acs)
         .await
@@ -86,7 +86,7 @@ pub async fn sign_and_fetch(cfg: &Config, mut req: CoreRequest) -> EdgeResult<Re
 ///
 /// # Errors
 /// The runtime's error when fetch itself failed.
-pub async fn fetch_once(req: &CoreRequest, endpoint: &Endpoint) -> worker::Result<Reply> {
+pub(crate) async fn fetch_once(req: &CoreRequest, endpoint: &Endpoint) -> worker::Result<Reply> {
     let headers = Headers::new();
     for (name, value) in &req.headers {
         headers.set(name, value)?;

@@ -32,7 +32,7 @@ const STREAM_MAX_MS: i64 = 300_000;
 ///
 /// # Errors
 /// 404 for unknown paths or calls, 400 for bad bodies, errors from the call's object.
-pub async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeResult<Response> {
+pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeResult<Response> {
     match (req.method(), path) {
         (Method::Get, ["calls"]) => list(env).await,
         (Method::Get, ["calls", id]) => {

@@ -21,7 +21,7 @@ use worker::Request;
 /// # Errors
 /// 401 `Unauthorized.<reason code>` (`Unauthorized.TokenExpired`, `Unauthorized.SecretMismatch`, …);
 /// 502 when the tenant's JWKS cannot be fetched.
-pub async fn verify_incoming(
+pub(crate) async fn verify_incoming(
     auth: &IncomingAuth,
     query: Option<&str>,
     headers: &[(String, String)],
@@ -51,7 +51,7 @@ pub async fn verify_incoming(
 /// # Errors
 /// 401 `Unauthorized` with the reason (missing token, bad signature, wrong audience, …);
 /// 502 when the JWKS cannot be fetched.
-pub async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<Option<VerifiedClaims>> {
+pub(crate) async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<Option<VerifiedClaims>> {
     match &cfg.callback_auth {
         CallbackAuth::SharedSecret(secret) => {
             let url = req.url()?;
@@ -99,7 +99,7 @@ fn jwt_error(e: JwtError) -> EdgeError {
 ///
 /// # Errors
 /// 401 when the token is missing or wrong; 503 when no admin token is configured.
-pub fn verify_admin(env: &worker::Env, req: &Request) -> EdgeResult<()> {
+pub(crate) fn verify_admin(env: &worker::Env, req: &Request) -> EdgeResult<()> {
     let query = req
         .url()?
         .query_pairs()
@@ -113,7 +113,7 @@ pub fn verify_admin(env: &worker::Env, req: &Request) -> EdgeResult<()> {
 ///
 /// # Errors
 /// As [`verify_admin`].
-pub fn verify_admin_header(env: &worker::Env, req: &Request) -> EdgeResult<()> {
+pub(crate) fn verify_admin_header(env: &worker::Env, req: &Request) -> EdgeResult<()> {
     verify_admin_token(env, req, None)
 }
 

@@ -24,7 +24,7 @@ use worker::{Env, Request, Response};
 ///
 /// # Errors
 /// 404 when benchmarks are off; errors of the benchmarked code.
-pub async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResult<Response> {
+pub(crate) async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResult<Response> {
     if env
         .var("BENCH_ROUTES")
         .map(|v| v.to_string())

@@ -21,7 +21,7 @@ const STORAGE_KEY: &str = "session";
 /// Body of `POST /setup`.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SetupBody {
+pub(crate) struct SetupBody {
     pub call_connection_id: String,
     pub setup: CallSetup,
 }
@@ -29,7 +29,7 @@ pub struct SetupBody {
 /// Body of `POST /events`.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct EventsBody {
+pub(crate) struct EventsBody {
     pub call_connection_id: String,
     pub events: Vec<CallEvent>,
 }
@@ -37,7 +37,7 @@ pub struct EventsBody {
 /// Body of `POST /admin`.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AdminBody {
+pub(crate) struct AdminBody {
     pub call_connection_id: String,
     pub request_id: String,
     pub action: AdminAction,
@@ -46,7 +46,7 @@ pub struct AdminBody {
 /// What `POST /events` reports back.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct EventsOutcome {
+pub(crate) struct EventsOutcome {
     pub applied: u32,
     pub duplicates: u32,
     pub commands: u32,
@@ -300,7 +300,7 @@ impl callsteer::send::Transport for CommandTransport<'_> {
 }
 
 /// The admin view of a call: the session without its dedup set, plus the derived status.
-pub fn view_of(s: &mut CallSession) -> serde_json::Value {
+pub(crate) fn view_of(s: &mut CallSession) -> serde_json::Value {
     let mut v = serde_json::to_value(&*s).unwrap_or_default();
     if let Some(obj) = v.as_object_mut() {
         obj.remove("seen");
@@ -331,7 +331,7 @@ fn summary(s: &CallSession) -> Option<(String, String)> {
 ///
 /// # Errors
 /// Worker errors from the binding or the stub.
-pub async fn call(
+pub(crate) async fn call(
     env: &Env,
     id: &str,
     method: Method,

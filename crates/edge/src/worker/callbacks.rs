@@ -15,7 +15,7 @@ use worker::{Env, Method, Request, Response};
 ///
 /// # Errors
 /// 401 for a missing or invalid token, 400 for a body that is not callback CloudEvents.
-pub async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> {
+pub(crate) async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let cfg = Config::from_env(env)?;
     let claims = verify_callback(&cfg, &req).await?;
     let headers: Vec<(String, String)> = req.headers().entries().collect();

@@ -9,15 +9,15 @@ use std::cell::RefCell;
 use worker::Env;
 
 /// KV binding for rule overrides and the call index.
-pub const KV: &str = "CALLSTEER_KV";
+pub(crate) const KV: &str = "CALLSTEER_KV";
 /// KV key of the rules override.
-pub const RULES_KEY: &str = "rules";
+pub(crate) const RULES_KEY: &str = "rules";
 /// Durable Object binding of the per-call objects.
-pub const CALLS: &str = "CALLS";
+pub(crate) const CALLS: &str = "CALLS";
 
 /// How callback requests are authenticated.
 #[derive(Clone, PartialEq, Eq)]
-pub enum CallbackAuth {
+pub(crate) enum CallbackAuth {
     /// RS256 JWT, keys from `jwks_url`, claims `iss` = `issuer`, `aud` = `audience`.
     Jwt {
         issuer: String,
@@ -52,7 +52,7 @@ impl core::fmt::Debug for CallbackAuth {
 /// handshakes) are authenticated: one of the two ways Event Grid offers, nothing else
 /// (`docs/edge.md`, "Securing the incoming-call webhook").
 #[derive(Debug, Clone)]
-pub enum IncomingAuth {
+pub(crate) enum IncomingAuth {
     /// `INCOMING_AUTH = "entra"` (the default): a Microsoft Entra bearer token for the
     /// application `INCOMING_ENTRA_AUDIENCE` in tenant `INCOMING_ENTRA_TENANT`.
     Entra(EntraWebhookApp),
@@ -68,7 +68,7 @@ impl IncomingAuth {
     /// # Errors
     /// 500 `ConfigError` naming the variable that is missing or malformed: the webhook then
     /// refuses every delivery (fail closed).
-    pub fn from_env(env: &Env) -> EdgeResult<IncomingAuth> {
+    pub(crate) fn from_env(env: &Env) -> EdgeResult<IncomingAuth> {
         let invalid = |name: &str, e: callsteer::Error| match e {
             callsteer::Error::InvalidInput { reason, .. } => config_error(name, reason),
             other => config_error(name, other),
@@ -119,7 +119,7 @@ impl IncomingAuth {
 
 /// Everything the handlers need from the environment.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     pub acs: Endpoint,
     /// `None` when the `ACS_ACCESS_KEY` secret is not set (commands then fail with 500).
     pub access_key: Option<AccessKey>,
@@ -155,7 +155,7 @@ impl Config {
     ///
     /// # Errors
     /// 500 `ConfigError` naming the variable that is missing or malformed.
-    pub fn from_env(env: &Env) -> EdgeResult<Config> {
+    pub(crate) fn from_env(env: &Env) -> EdgeResult<Config> {
         let acs =
             var(env, "ACS_ENDPOINT").ok_or_else(|| config_error("ACS_ENDPOINT", "not set"))?;
         let acs = Endpoint::parse(&acs).map_err(|e| config_error("ACS_ENDPOINT", e))?;
@@ -202,7 +202,7 @@ impl Config {
     }
 
     /// The callback URI given to Call Automation when answering.
-    pub fn callback_uri(&self, request_origin: &str) -> String {
+    pub(crate) fn callback_uri(&self, request_origin: &str) -> String {
         let base = self.public_url.as_deref().unwrap_or(request_origin);
         match &self.callback_auth {
             CallbackAuth::SharedSecret(s) => {
@@ -219,7 +219,7 @@ impl Config {
 /// Where the active rules came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub enum RulesSource {
+pub(crate) enum RulesSource {
     Kv,
     Vars,
 }
@@ -233,7 +233,7 @@ thread_local! {
 ///
 /// # Errors
 /// 400 `InvalidInput` naming the rule and field.
-pub fn parse_rules(text: &str) -> EdgeResult<RoutingTable> {
+pub(crate) fn parse_rules(text: &str) -> EdgeResult<RoutingTable> {
     let cached = RULES_CACHE.with(|c| {
         c.borrow()
             .as_ref()
@@ -252,7 +252,7 @@ pub fn parse_rules(text: &str) -> EdgeResult<RoutingTable> {
 ///
 /// # Errors
 /// 500 `ConfigError` when neither exists; KV errors.
-pub async fn rules_text(env: &Env) -> EdgeResult<(String, RulesSource)> {
+pub(crate) async fn rules_text(env: &Env) -> EdgeResult<(String, RulesSource)> {
     if let Ok(kv) = env.kv(KV) {
         if let Some(text) = kv.get(RULES_KEY).text().await? {
             return Ok((text, RulesSource::Kv));
@@ -268,7 +268,7 @@ pub async fn rules_text(env: &Env) -> EdgeResult<(String, RulesSource)> {
 ///
 /// # Errors
 /// 500 `ConfigError`/400 `InvalidInput` when the vars document itself is missing or invalid.
-pub async fn routing_table(env: &Env) -> EdgeResult<(RoutingTable, RulesSource)> {
+pub(crate) async fn routing_table(env: &Env) -> EdgeResult<(RoutingTable, RulesSource)> {
     let (text, source) = rules_text(env).await?;
     match (parse_rules(&text), source) {
         (Ok(t), s) => Ok((t, s)),

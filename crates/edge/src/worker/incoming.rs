@@ -43,7 +43,7 @@ struct Routed {
 /// 401 unauthenticated; 500 `ConfigError` when the webhook's authentication is not
 /// configured (fail closed); 400/405/413 from the core's classification; 502 when Call
 /// Automation refused a decision.
-pub async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> {
+pub(crate) async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let auth = IncomingAuth::from_env(env)?;
     let headers: Vec<(String, String)> = req.headers().entries().collect();
     let url = req.url()?;

@@ -33,7 +33,7 @@ const MAX_JWKS_TTL_MS: i64 = 86_400_000;
 const REFETCH_INTERVAL_MS: i64 = 10_000;
 
 /// One fetched key set and the WebCrypto keys imported from it so far.
-pub struct KeySet {
+pub(crate) struct KeySet {
     url: String,
     jwks: Jwks,
     fetched_at_ms: i64,
@@ -53,7 +53,7 @@ thread_local! {
 ///
 /// # Errors
 /// 502 `JwksUnavailable` when the key set cannot be fetched; the token's refusal inside `Ok`.
-pub async fn verify_bearer(
+pub(crate) async fn verify_bearer(
     url: &str,
     verifier: &JwtVerifier,
     authorization: Option<&str>,
@@ -75,7 +75,7 @@ pub async fn verify_bearer(
 
 impl KeySet {
     /// The parsed keys.
-    pub fn jwks(&self) -> &Jwks {
+    pub(crate) fn jwks(&self) -> &Jwks {
         &self.jwks
     }
 
@@ -83,7 +83,7 @@ impl KeySet {
     ///
     /// # Errors
     /// The first check that fails, as [`JwtVerifier::verify`] orders them.
-    pub async fn verify(
+    pub(crate) async fn verify(
         &self,
         verifier: &JwtVerifier,
         token: &str,
@@ -220,7 +220,7 @@ fn may_refetch(url: &str, now: i64) -> bool {
 ///
 /// # Errors
 /// 502 `JwksUnavailable` when it cannot be fetched or parsed.
-pub async fn key_set(url: &str, now: i64, force: bool) -> EdgeResult<Rc<KeySet>> {
+pub(crate) async fn key_set(url: &str, now: i64, force: bool) -> EdgeResult<Rc<KeySet>> {
     let cached = CACHE.with(|c| {
         c.borrow()
             .iter()

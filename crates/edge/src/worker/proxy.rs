@@ -21,7 +21,7 @@ use worker::{Env, Request, Response, ResponseBody};
 /// # Errors
 /// The worker's JSON errors: 401 (admin token), 404/405/400/413 (see
 /// [`proxy::admit`]), 500 `ConfigError`, 502 `TransportError`.
-pub async fn handle(req: Request, env: &Env) -> EdgeResult<Response> {
+pub(crate) async fn handle(req: Request, env: &Env) -> EdgeResult<Response> {
     let started = now_ms();
     let method = req.inner().method();
     let path = req.path();

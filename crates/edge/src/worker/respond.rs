@@ -7,7 +7,7 @@ use worker::Response;
 
 /// An error on its way to becoming an HTTP response.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EdgeError {
+pub(crate) struct EdgeError {
     pub status: u16,
     pub code: String,
     pub field: Option<String>,
@@ -15,11 +15,11 @@ pub struct EdgeError {
 }
 
 /// Result alias for the worker's handlers.
-pub type EdgeResult<T> = Result<T, EdgeError>;
+pub(crate) type EdgeResult<T> = Result<T, EdgeError>;
 
 impl EdgeError {
     /// An error with `status`, a stable `code` and a message.
-    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
         EdgeError {
             status,
             code: code.to_owned(),
@@ -28,15 +28,15 @@ impl EdgeError {
         }
     }
 
-    pub fn not_found(what: &str) -> Self {
+    pub(crate) fn not_found(what: &str) -> Self {
         Self::new(404, "NotFound", format!("{what} not found"))
     }
 
-    pub fn unauthorized(reason: impl Into<String>) -> Self {
+    pub(crate) fn unauthorized(reason: impl Into<String>) -> Self {
         Self::new(401, "Unauthorized", reason)
     }
 
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, "BadRequest", message)
     }
 
@@ -44,7 +44,7 @@ impl EdgeError {
     ///
     /// # Errors
     /// A worker error if the runtime cannot build the response.
-    pub fn to_response(&self) -> worker::Result<Response> {
+    pub(crate) fn to_response(&self) -> worker::Result<Response> {
         #[derive(Serialize)]
         struct Body<'a> {
             error: Inner<'a>,
@@ -112,7 +112,7 @@ impl From<serde_json::Error> for EdgeError {
 ///
 /// # Errors
 /// A worker error if the runtime cannot build the response.
-pub fn json<T: Serialize>(value: &T, status: u16) -> worker::Result<Response> {
+pub(crate) fn json<T: Serialize>(value: &T, status: u16) -> worker::Result<Response> {
     let text = serde_json::to_string(value).map_err(|e| worker::Error::RustError(e.to_string()))?;
     let resp = Response::ok(text)?.with_status(status);
     resp.headers().set("content-type", "application/json")?;

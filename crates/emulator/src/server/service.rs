@@ -14,7 +14,7 @@ use rand::Rng;
 use std::sync::Arc;
 
 /// The only api-version the emulator serves (the spec it implements).
-pub const API_VERSION: &str = "2026-03-12";
+pub(crate) const API_VERSION: &str = "2026-03-12";
 
 /// JSON (or empty) response with `status`.
 pub(crate) fn respond(status: u16, body: Option<&serde_json::Value>) -> Response {

@@ -16,7 +16,7 @@ use crate::wire;
 use serde_json::{json, Value};
 
 /// Wire names of DTMF tones, with the key that produces each.
-pub const TONES: [(&str, char); 16] = [
+pub(crate) const TONES: [(&str, char); 16] = [
     ("zero", '0'),
     ("one", '1'),
     ("two", '2'),

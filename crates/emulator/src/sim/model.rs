@@ -146,7 +146,7 @@ pub enum Request {
 
 /// A participant of a server call.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Participant {
+pub(crate) struct Participant {
     pub id: CommunicationIdentifier,
     pub muted: bool,
     pub on_hold: bool,
@@ -154,14 +154,14 @@ pub struct Participant {
 
 /// Whether the call ends when the application leaves (a 1:1 call) or continues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     OneToOne,
     Group,
 }
 
 /// The underlying call that connections attach to.
 #[derive(Debug, Clone)]
-pub struct ServerCall {
+pub(crate) struct ServerCall {
     pub participants: Vec<Participant>,
     pub connections: Vec<String>,
     pub shape: Shape,
@@ -171,7 +171,7 @@ pub struct ServerCall {
 
 /// A streaming subscription (transcription or media streaming).
 #[derive(Debug, Clone, Default)]
-pub struct Subscription {
+pub(crate) struct Subscription {
     pub configured: bool,
     pub active: bool,
     /// Start when the call connects (`startTranscription` / `startMediaStreaming`).
@@ -183,7 +183,7 @@ pub struct Subscription {
 
 /// A call connection: the application's leg in a server call.
 #[derive(Debug, Clone)]
-pub struct Call {
+pub(crate) struct Call {
     pub id: String,
     pub server_call_id: String,
     pub correlation_id: String,
@@ -204,7 +204,7 @@ pub struct Call {
 
 /// Media operations of one call: at most one runs, the rest wait in order.
 #[derive(Debug, Clone, Default)]
-pub struct MediaState {
+pub(crate) struct MediaState {
     pub current: Option<MediaOp>,
     pub queue: VecDeque<MediaOp>,
     pub next_op: u64,
@@ -214,7 +214,7 @@ pub struct MediaState {
 
 /// A queued or running play / recognize.
 #[derive(Debug, Clone)]
-pub struct MediaOp {
+pub(crate) struct MediaOp {
     pub id: u64,
     pub context: Option<String>,
     pub uri: Option<String>,
@@ -223,7 +223,7 @@ pub struct MediaOp {
 
 /// What a media operation does.
 #[derive(Debug, Clone)]
-pub enum MediaKind {
+pub(crate) enum MediaKind {
     Play {
         duration_ms: u64,
         looped: bool,
@@ -235,7 +235,7 @@ pub enum MediaKind {
 
 /// A running recognize.
 #[derive(Debug, Clone)]
-pub struct Recognizer {
+pub(crate) struct Recognizer {
     pub input: String,
     pub target: String,
     pub prompt_ms: u64,
@@ -252,7 +252,7 @@ pub struct Recognizer {
 
 /// Why a media timer was set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MediaTimer {
+pub(crate) enum MediaTimer {
     PlayDone,
     InitialSilence,
     InterTone,
@@ -260,7 +260,7 @@ pub enum MediaTimer {
 
 /// An incoming call waiting for answer / reject / redirect.
 #[derive(Debug, Clone)]
-pub struct Incoming {
+pub(crate) struct Incoming {
     pub server_call_id: String,
     pub correlation_id: String,
     pub from: CommunicationIdentifier,
@@ -269,7 +269,7 @@ pub struct Incoming {
 
 /// Why a party is being invited.
 #[derive(Debug, Clone)]
-pub enum LegPurpose {
+pub(crate) enum LegPurpose {
     /// A target of CreateCall.
     CreateTarget,
     /// AddParticipant.
@@ -287,7 +287,7 @@ pub enum LegPurpose {
 
 /// An outstanding invitation of one party into a call.
 #[derive(Debug, Clone)]
-pub struct Leg {
+pub(crate) struct Leg {
     pub call_id: String,
     pub target: CommunicationIdentifier,
     pub purpose: LegPurpose,
@@ -296,13 +296,13 @@ pub struct Leg {
 
 /// A room created through the control API.
 #[derive(Debug, Clone)]
-pub struct Room {
+pub(crate) struct Room {
     pub pstn_dial_out: bool,
 }
 
 /// A recording session.
 #[derive(Debug, Clone)]
-pub struct Recording {
+pub(crate) struct Recording {
     pub server_call_id: String,
     pub active: bool,
     pub started_ms: u64,
@@ -311,7 +311,7 @@ pub struct Recording {
 
 /// Something scheduled for later.
 #[derive(Debug, Clone)]
-pub enum Timer {
+pub(crate) enum Timer {
     Connect {
         call_id: String,
     },

@@ -1,6 +1,7 @@
 //! Shared harness for the emulator scenario tests: an in-process emulator, a callback
 //! receiver on 127.0.0.1 that verifies every callback's JWT against the emulator's
 //! JWKS, and a client that sends the core's operations signed with `auth::sign`.
+#![allow(unreachable_pub)] // test support: `pub` for the test crates that include it
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use axum::body::Bytes;
