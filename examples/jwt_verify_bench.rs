@@ -23,7 +23,12 @@ fn main() {
     let claims = serde_json::json!({"iss": "https://acscallautomation.communication.azure.com",
                                     "aud": "aud", "nbf": now, "exp": now + 300});
     let input = format!("{header}.{}", b64(claims.to_string().as_bytes()));
-    let sig = key.sign(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(input.as_bytes())).unwrap();
+    let sig = key
+        .sign(
+            Pkcs1v15Sign::new::<Sha256>(),
+            &Sha256::digest(input.as_bytes()),
+        )
+        .unwrap();
     let token = format!("{input}.{}", b64(&sig));
     let verifier = JwtVerifier::new("aud");
     verifier.verify(&token, &jwks, now).unwrap();
@@ -32,7 +37,9 @@ fn main() {
     let mut samples = Vec::with_capacity(rounds);
     for _ in 0..rounds {
         let t = Instant::now();
-        verifier.verify(std::hint::black_box(&token), &jwks, now).unwrap();
+        verifier
+            .verify(std::hint::black_box(&token), &jwks, now)
+            .unwrap();
         samples.push(t.elapsed().as_nanos() as f64 / 1000.0);
     }
     samples.sort_by(|a, b| a.partial_cmp(b).unwrap());

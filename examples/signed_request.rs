@@ -46,14 +46,20 @@ fn run() -> Result<(), Error> {
     let get_call = GetCall::new(id.as_str()).to_request(DEFAULT_API_VERSION)?;
     // The repeatability id is derived from a seed here so the output is reproducible;
     // a real client passes 16 random bytes (Repeatability::from_random).
-    let add_participant = AddParticipant::new(id.as_str(), CommunicationIdentifier::phone("+14255550123"))
-        .source_caller_id_number("+18005550100")
-        .operation_context("add-pstn-1")
-        .repeatability(Repeatability::derive("signed_request example", now))
-        .to_request(DEFAULT_API_VERSION)?;
+    let add_participant =
+        AddParticipant::new(id.as_str(), CommunicationIdentifier::phone("+14255550123"))
+            .source_caller_id_number("+18005550100")
+            .operation_context("add-pstn-1")
+            .repeatability(Repeatability::derive("signed_request example", now))
+            .to_request(DEFAULT_API_VERSION)?;
 
     for mut req in [get_call, add_participant] {
-        sign_for_endpoint(&mut req, connection.access_key(), connection.endpoint(), now);
+        sign_for_endpoint(
+            &mut req,
+            connection.access_key(),
+            connection.endpoint(),
+            now,
+        );
         print_request(&req, &connection);
     }
     Ok(())

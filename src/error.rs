@@ -27,12 +27,18 @@ pub enum Error {
 impl Error {
     /// An [`Error::InvalidInput`] for `field` with `reason`.
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::InvalidInput { field: field.into(), reason: reason.into() }
+        Error::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     /// An [`Error::Decode`] for `what` with `reason`.
     pub fn decode(what: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Decode { what: what.into(), reason: reason.into() }
+        Error::Decode {
+            what: what.into(),
+            reason: reason.into(),
+        }
     }
 
     /// A short stable code for this error, suitable for branching (`err.code` in JS).

@@ -50,4 +50,3 @@ pub const DEFAULT_API_VERSION: &str = "2026-03-12";
 
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
-

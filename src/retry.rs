@@ -205,7 +205,11 @@ mod tests {
             ..RetryPolicy::default()
         };
         assert_eq!(clamped.decide(503, hour, 0, NOW), Some(64_000));
-        assert_eq!(clamped.decide(503, hour, 3, NOW), None, "the budget still holds");
+        assert_eq!(
+            clamped.decide(503, hour, 3, NOW),
+            None,
+            "the budget still holds"
+        );
     }
 
     #[test]

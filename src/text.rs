@@ -39,7 +39,16 @@ mod tests {
 
     #[test]
     fn decimals_match_format() {
-        for (n, w) in [(0, 0), (0, 2), (7, 2), (42, 2), (2022, 4), (999, 4), (u64::MAX, 0), (u64::MAX, 25)] {
+        for (n, w) in [
+            (0, 0),
+            (0, 2),
+            (7, 2),
+            (42, 2),
+            (2022, 4),
+            (999, 4),
+            (u64::MAX, 0),
+            (u64::MAX, 25),
+        ] {
             let mut s = String::new();
             push_decimal(&mut s, n, w);
             assert_eq!(s, format!("{n:0w$}"));

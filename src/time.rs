@@ -5,7 +5,9 @@
 use crate::text::push_decimal;
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// Formats Unix seconds as IMF-fixdate, e.g. `Wed, 13 Apr 2022 18:09:12 GMT`.
 pub fn http_date(unix_seconds: u64) -> String {
@@ -21,7 +23,11 @@ pub fn http_date(unix_seconds: u64) -> String {
     out.push_str(MONTHS[(m - 1) as usize]);
     out.push(' ');
     push_decimal(&mut out, y.unsigned_abs(), 4);
-    for (sep, n) in [(' ', secs / 3600), (':', secs % 3600 / 60), (':', secs % 60)] {
+    for (sep, n) in [
+        (' ', secs / 3600),
+        (':', secs % 3600 / 60),
+        (':', secs % 60),
+    ] {
         out.push(sep);
         push_decimal(&mut out, n, 2);
     }
@@ -57,7 +63,12 @@ pub fn rfc3339(unix_seconds: u64) -> String {
     let days = unix_seconds / 86_400;
     let secs = unix_seconds % 86_400;
     let (y, m, d) = civil_from_days(days as i64);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 // Howard Hinnant's civil-from-days algorithm (public domain description).
@@ -144,7 +155,13 @@ mod tests {
 
     #[test]
     fn parses_what_it_formats() {
-        for t in [0u64, 951_782_400, 1_649_873_352, 1_709_168_460, 4_102_444_799] {
+        for t in [
+            0u64,
+            951_782_400,
+            1_649_873_352,
+            1_709_168_460,
+            4_102_444_799,
+        ] {
             assert_eq!(parse_http_date(&http_date(t)), Some(t));
         }
         assert_eq!(parse_http_date("Wed, 13 Apr 2022 18:09:12 UTC"), None);
@@ -177,5 +194,4 @@ mod tests {
         assert_eq!(parse_rfc3339_ms("1970-01-01 00:00:00"), None);
         assert_eq!(parse_rfc3339_ms("garbage"), None);
     }
-
 }

@@ -18,11 +18,23 @@ pub const INVITATION_TIMEOUT_RANGE: core::ops::RangeInclusive<i32> = 0..=180;
 /// # Errors
 /// [`Error::InvalidInput`] for `field`.
 pub fn e164(field: &str, value: &str) -> Result<(), Error> {
-    let digits = value
-        .strip_prefix('+')
-        .ok_or_else(|| Error::invalid(field, format!("phone number must be E.164 (start with '+'), got {value:?}")))?;
-    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
-        return Err(Error::invalid(field, format!("phone number must be E.164 ('+' and 1-15 digits, no leading 0), got {value:?}")));
+    let digits = value.strip_prefix('+').ok_or_else(|| {
+        Error::invalid(
+            field,
+            format!("phone number must be E.164 (start with '+'), got {value:?}"),
+        )
+    })?;
+    if digits.is_empty()
+        || digits.len() > 15
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || digits.starts_with('0')
+    {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "phone number must be E.164 ('+' and 1-15 digits, no leading 0), got {value:?}"
+            ),
+        ));
     }
     Ok(())
 }
@@ -34,16 +46,24 @@ pub fn e164(field: &str, value: &str) -> Result<(), Error> {
 /// [`Error::InvalidInput`] for `field`.
 pub fn callback_uri(field: &str, value: &str) -> Result<(), Error> {
     if value.contains('#') {
-        return Err(Error::invalid(field, "must not contain a fragment (it is never sent to the server)"));
+        return Err(Error::invalid(
+            field,
+            "must not contain a fragment (it is never sent to the server)",
+        ));
     }
     // A query is fine (the docs suggest a secret token there); only scheme and host matter here.
     let without_query = value.split_once('?').map_or(value, |(before, _)| before);
     let endpoint = Endpoint::parse(without_query).map_err(|e| match e {
-        Error::InvalidInput { reason, .. } => Error::invalid(field, reason.replace("endpoint", "callback URI")),
+        Error::InvalidInput { reason, .. } => {
+            Error::invalid(field, reason.replace("endpoint", "callback URI"))
+        }
         other => other,
     })?;
     if endpoint.scheme() == "http" && !is_loopback_host(endpoint.host()) {
-        return Err(Error::invalid(field, "must use https (http is allowed only for localhost/127.0.0.1/[::1])"));
+        return Err(Error::invalid(
+            field,
+            "must use https (http is allowed only for localhost/127.0.0.1/[::1])",
+        ));
     }
     Ok(())
 }
@@ -63,9 +83,20 @@ pub fn non_empty(field: &str, value: &str) -> Result<(), Error> {
 ///
 /// # Errors
 /// [`Error::InvalidInput`] for `field`.
-pub fn in_range(field: &str, value: i32, range: core::ops::RangeInclusive<i32>) -> Result<(), Error> {
+pub fn in_range(
+    field: &str,
+    value: i32,
+    range: core::ops::RangeInclusive<i32>,
+) -> Result<(), Error> {
     if !range.contains(&value) {
-        return Err(Error::invalid(field, format!("must be between {} and {}, got {value}", range.start(), range.end())));
+        return Err(Error::invalid(
+            field,
+            format!(
+                "must be between {} and {}, got {value}",
+                range.start(),
+                range.end()
+            ),
+        ));
     }
     Ok(())
 }
@@ -77,16 +108,28 @@ pub fn in_range(field: &str, value: i32, range: core::ops::RangeInclusive<i32>) 
 /// [`Error::InvalidInput`] for `field`.
 pub fn custom_context_header(field: &str, key: &str, value: &str) -> Result<(), Error> {
     if key.is_empty() || key.chars().count() > MAX_CUSTOM_CONTEXT_KEY_CHARS {
-        return Err(Error::invalid(field, format!("header key must be 1-{MAX_CUSTOM_CONTEXT_KEY_CHARS} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("header key must be 1-{MAX_CUSTOM_CONTEXT_KEY_CHARS} characters"),
+        ));
     }
     if !key.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
-        return Err(Error::invalid(field, "header key must be printable ASCII without spaces or ':'"));
+        return Err(Error::invalid(
+            field,
+            "header key must be printable ASCII without spaces or ':'",
+        ));
     }
     if value.chars().count() > MAX_CUSTOM_CONTEXT_VALUE_CHARS {
-        return Err(Error::invalid(field, format!("header value must be at most {MAX_CUSTOM_CONTEXT_VALUE_CHARS} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("header value must be at most {MAX_CUSTOM_CONTEXT_VALUE_CHARS} characters"),
+        ));
     }
     if !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
-        return Err(Error::invalid(field, "header value must be printable ASCII"));
+        return Err(Error::invalid(
+            field,
+            "header value must be printable ASCII",
+        ));
     }
     Ok(())
 }
@@ -108,9 +151,7 @@ pub fn call_connection_id(id: &str) -> Result<(), Error> {
 pub fn identifier(field: &str, id: &CommunicationIdentifier) -> Result<(), Error> {
     use CommunicationIdentifier::*;
     match id {
-        CommunicationUser { id } => {
-            non_empty(&format!("{field}.communicationUser.id"), id)
-        }
+        CommunicationUser { id } => non_empty(&format!("{field}.communicationUser.id"), id),
         // An anonymous caller (`4:anonymous`) is a real participant that can be removed,
         // muted or moved; it has no number to check.
         PhoneNumber {
@@ -193,8 +234,12 @@ mod tests {
         assert!(callback_uri("callbackUri", "http://127.0.0.1:8787/cb").is_ok());
         assert!(callback_uri("callbackUri", "http://localhost/cb").is_ok());
         assert!(callback_uri("callbackUri", "https://app.example/cb?token=s3cret&x=1").is_ok());
-        assert!(reason(callback_uri("callbackUri", "http://app.example/cb?token=1")).contains("https"));
-        assert!(reason(callback_uri("callbackUri", "https://app.example/cb#frag")).contains("fragment"));
+        assert!(
+            reason(callback_uri("callbackUri", "http://app.example/cb?token=1")).contains("https")
+        );
+        assert!(
+            reason(callback_uri("callbackUri", "https://app.example/cb#frag")).contains("fragment")
+        );
         assert!(reason(callback_uri("callbackUri", "http://app.example/cb")).contains("https"));
         assert!(reason(callback_uri("callbackUri", "app.example/cb")).contains("absolute URL"));
     }
@@ -231,7 +276,11 @@ mod tests {
         let anonymous = CommunicationIdentifier::from_raw_id("4:anonymous");
         assert!(identifier("t", &anonymous).is_ok());
         // Flagged anonymous with another value: goes on the wire as `anonymous`, so accepted.
-        let flagged = CommunicationIdentifier::PhoneNumber { value: String::new(), is_anonymous: true, asserted_id: None };
+        let flagged = CommunicationIdentifier::PhoneNumber {
+            value: String::new(),
+            is_anonymous: true,
+            asserted_id: None,
+        };
         assert!(identifier("t", &flagged).is_ok());
         let unknown = CommunicationIdentifier::Unknown { id: String::new() };
         assert_eq!(field_of(identifier("t", &unknown)), "t.rawId");

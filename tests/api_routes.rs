@@ -103,14 +103,24 @@ fn paths_fill_the_template_with_encoded_segments_and_route_back() {
     let p = OperationId::GetParticipant.path(&["c 1", "8:acs:x"]);
     assert_eq!(p, "/calling/callConnections/c%201/participants/8%3Aacs%3Ax");
     let r = route("GET", &p).unwrap();
-    assert_eq!((r.op, r.id.as_deref(), r.raw_id.as_deref()), (OperationId::GetParticipant, Some("c 1"), Some("8:acs:x")));
+    assert_eq!(
+        (r.op, r.id.as_deref(), r.raw_id.as_deref()),
+        (OperationId::GetParticipant, Some("c 1"), Some("8:acs:x"))
+    );
     let play = OperationId::Play.path(&["c:1"]);
     assert_eq!(play, "/calling/callConnections/c%3A1:play");
     assert_eq!(route("POST", &play).unwrap().op, OperationId::Play);
-    assert_eq!(OperationId::CreateCall.path(&[]), "/calling/callConnections");
+    assert_eq!(
+        OperationId::CreateCall.path(&[]),
+        "/calling/callConnections"
+    );
     for op in OperationId::ALL {
         let ids = ["id-1", "8:acs:u"];
         let path = op.path(&ids);
-        assert_eq!(route(op.method().as_str(), &path).map(|r| r.op), Some(*op), "{path}");
+        assert_eq!(
+            route(op.method().as_str(), &path).map(|r| r.op),
+            Some(*op),
+            "{path}"
+        );
     }
 }

@@ -84,10 +84,7 @@ fn tone_recording_transfer_move_and_streaming_fields() {
     let CallAutomationEvent::ContinuousDtmfRecognitionToneReceived(t) = &events[3].event else {
         panic!()
     };
-    assert_eq!(
-        (t.sequence_id, t.tone),
-        (Some(3), Some(Tone::Asterisk))
-    );
+    assert_eq!((t.sequence_id, t.tone), (Some(3), Some(Tone::Asterisk)));
 
     let CallAutomationEvent::RecordingStateChanged(r) = &events[4].event else {
         panic!()

@@ -194,8 +194,7 @@ fn recording_state_changes_match_by_recording_id_despite_having_no_context() {
 
 #[test]
 fn continuous_dtmf_tones_are_progress_until_stopped() {
-    let start =
-        PendingAction::new(OperationId::StartContinuousDtmf).call_connection_id("cc-1");
+    let start = PendingAction::new(OperationId::StartContinuousDtmf).call_connection_id("cc-1");
     let tone = json!({"callConnectionId": "cc-1", "sequenceId": 1, "tone": "five"});
     assert_eq!(
         start.classify(&event("ContinuousDtmfRecognitionToneReceived", tone)),
@@ -217,7 +216,12 @@ fn continuous_dtmf_tones_are_progress_until_stopped() {
 fn the_table_names_only_real_kinds_and_covers_all_but_the_roster() {
     let real: BTreeSet<&str> = CALLBACK_EVENT_KINDS.iter().copied().collect();
     let mut covered = BTreeSet::new();
-    let roles = [Outcome::Succeeded, Outcome::Failed, Outcome::Canceled, Outcome::Progress];
+    let roles = [
+        Outcome::Succeeded,
+        Outcome::Failed,
+        Outcome::Canceled,
+        Outcome::Progress,
+    ];
     for a in OperationId::ALL {
         let kinds = roles.map(|r| a.kinds(r)).concat();
         for k in &kinds {

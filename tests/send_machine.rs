@@ -36,7 +36,10 @@ fn header<'a>(r: &'a Request, name: &str) -> &'a str {
 }
 
 fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect()
 }
 
 /// A transport whose futures are always ready: a script of replies, a virtual clock that
@@ -64,7 +67,10 @@ impl Scripted {
 impl Transport for Scripted {
     async fn exchange(&self, request: &Request, _: &Endpoint) -> Result<Reply, String> {
         self.sent.borrow_mut().push(request.clone());
-        self.replies.borrow_mut().pop().expect("the script has a reply for every attempt")
+        self.replies
+            .borrow_mut()
+            .pop()
+            .expect("the script has a reply for every attempt")
     }
     async fn sleep(&self, ms: u64) {
         self.slept.borrow_mut().push(ms);
@@ -74,7 +80,9 @@ impl Transport for Scripted {
         self.now_ms.get() / 1000
     }
     async fn retrying(&self, attempt: u32, reason: &str, after_ms: u64) {
-        self.retried.borrow_mut().push((attempt, reason.to_owned(), after_ms));
+        self.retried
+            .borrow_mut()
+            .push((attempt, reason.to_owned(), after_ms));
     }
 }
 
@@ -108,17 +116,40 @@ fn every_attempt_is_the_same_request_signed_at_its_own_time() {
     let sent = t.sent.borrow();
     assert_eq!(sent.len(), 2);
     assert_eq!(*t.slept.borrow(), vec![2000]);
-    for name in ["repeatability-request-id", "repeatability-first-sent", "x-ms-content-sha256"] {
-        assert_eq!(header(&sent[0], name), header(&sent[1], name), "{name} is the same on the retry");
+    for name in [
+        "repeatability-request-id",
+        "repeatability-first-sent",
+        "x-ms-content-sha256",
+    ] {
+        assert_eq!(
+            header(&sent[0], name),
+            header(&sent[1], name),
+            "{name} is the same on the retry"
+        );
     }
-    assert_eq!(header(&sent[0], "x-ms-date"), "Wed, 13 Apr 2022 18:09:12 GMT");
-    assert_eq!(header(&sent[1], "x-ms-date"), "Wed, 13 Apr 2022 18:09:14 GMT", "signed 2 s later");
-    assert_ne!(header(&sent[0], "authorization"), header(&sent[1], "authorization"));
+    assert_eq!(
+        header(&sent[0], "x-ms-date"),
+        "Wed, 13 Apr 2022 18:09:12 GMT"
+    );
+    assert_eq!(
+        header(&sent[1], "x-ms-date"),
+        "Wed, 13 Apr 2022 18:09:14 GMT",
+        "signed 2 s later"
+    );
+    assert_ne!(
+        header(&sent[0], "authorization"),
+        header(&sent[1], "authorization")
+    );
     // Each signature is exactly the core's signature of that attempt.
     let mut expected = request();
-    let Credential::Key(k) = key() else { unreachable!() };
+    let Credential::Key(k) = key() else {
+        unreachable!()
+    };
     sign_for_endpoint(&mut expected, &k, &endpoint(), NOW + 2);
-    assert_eq!(header(&sent[1], "authorization"), header(&expected, "authorization"));
+    assert_eq!(
+        header(&sent[1], "authorization"),
+        header(&expected, "authorization")
+    );
 }
 
 #[test]
@@ -130,7 +161,10 @@ fn server_hints_in_every_form_are_honoured() {
         (("Retry-After", "Wed, 13 Apr 2022 18:09:22 GMT"), 10_000),
     ] {
         let t = Scripted::new(vec![reply(429, &[hint]), reply(202, &[])]);
-        assert_eq!(send_scripted(&t, RetryPolicy::default()).unwrap().status, 202);
+        assert_eq!(
+            send_scripted(&t, RetryPolicy::default()).unwrap().status,
+            202
+        );
         assert_eq!(*t.slept.borrow(), vec![ms], "{hint:?}");
     }
 }
@@ -139,7 +173,10 @@ fn server_hints_in_every_form_are_honoured() {
 fn without_hints_it_backs_off_and_hands_back_the_last_reply_when_the_budget_is_spent() {
     let t = Scripted::new((0..4).map(|_| reply(503, &[])).collect());
     let r = send_scripted(&t, RetryPolicy::default()).unwrap();
-    assert_eq!(r.status, 503, "the final error status comes back to be decoded");
+    assert_eq!(
+        r.status, 503,
+        "the final error status comes back to be decoded"
+    );
     assert_eq!(t.sent.borrow().len(), 4, "first attempt + 3 retries");
     assert_eq!(*t.slept.borrow(), vec![800, 1600, 3200]);
     let attempts: Vec<u32> = t.retried.borrow().iter().map(|r| r.0).collect();
@@ -150,7 +187,10 @@ fn without_hints_it_backs_off_and_hands_back_the_last_reply_when_the_budget_is_s
 fn final_statuses_are_not_retried() {
     for status in [200, 201, 202, 204, 400, 401, 403, 404, 409, 412] {
         let t = Scripted::new(vec![reply(status, &[("Retry-After", "1")])]);
-        assert_eq!(send_scripted(&t, RetryPolicy::default()).unwrap().status, status);
+        assert_eq!(
+            send_scripted(&t, RetryPolicy::default()).unwrap().status,
+            status
+        );
         assert!(t.slept.borrow().is_empty(), "{status}");
     }
 }
@@ -158,8 +198,14 @@ fn final_statuses_are_not_retried() {
 #[test]
 fn transport_failures_are_retried_then_reported() {
     let t = Scripted::new(vec![Err("connection reset".into()), reply(200, &[])]);
-    assert_eq!(send_scripted(&t, RetryPolicy::default()).unwrap().status, 200);
-    assert_eq!(t.retried.borrow()[0], (1, "transport: connection reset".to_owned(), 800));
+    assert_eq!(
+        send_scripted(&t, RetryPolicy::default()).unwrap().status,
+        200
+    );
+    assert_eq!(
+        t.retried.borrow()[0],
+        (1, "transport: connection reset".to_owned(), 800)
+    );
 
     let t = Scripted::new((0..4).map(|_| Err("no route to host".to_owned())).collect());
     match send_scripted(&t, RetryPolicy::default()) {
@@ -181,7 +227,10 @@ fn a_long_server_delay_is_handed_back_unless_clamped() {
         clamp_server_delay: true,
         ..policy
     };
-    let t = Scripted::new(vec![reply(429, &[("Retry-After", "3600")]), reply(202, &[])]);
+    let t = Scripted::new(vec![
+        reply(429, &[("Retry-After", "3600")]),
+        reply(202, &[]),
+    ]);
     assert_eq!(send_scripted(&t, clamped).unwrap().status, 202);
     assert_eq!(*t.slept.borrow(), vec![10_000]);
 }
@@ -208,10 +257,17 @@ fn the_machine_resumes_with_the_attempts_already_made() {
     let signed = a.sign(&key(), &endpoint(), NOW);
     assert_eq!(a.made(), 3);
     assert!(signed.get_header("authorization").is_some());
-    assert!(a.request().get_header("authorization").is_none(), "the kept request stays unsigned");
+    assert!(
+        a.request().get_header("authorization").is_none(),
+        "the kept request stays unsigned"
+    );
     assert_eq!(a.on_response(503, &[], NOW), Next::Retry { after_ms: 3200 });
     a.sign(&key(), &endpoint(), NOW);
-    assert_eq!(a.on_response(503, &[], NOW), Next::Finish, "4 attempts = 3 retries: done");
+    assert_eq!(
+        a.on_response(503, &[], NOW),
+        Next::Finish,
+        "4 attempts = 3 retries: done"
+    );
     assert_eq!(a.on_transport_error(), Next::Finish);
 }
 
@@ -221,9 +277,14 @@ fn an_endpoint_with_a_base_path_signs_the_path_on_the_wire() {
     let mut a = Attempts::new(request(), RetryPolicy::default());
     let signed = a.sign(&key(), &base, NOW);
     let mut expected = request();
-    let Credential::Key(k) = key() else { unreachable!() };
+    let Credential::Key(k) = key() else {
+        unreachable!()
+    };
     sign_for_endpoint(&mut expected, &k, &base, NOW);
-    assert_eq!(header(&signed, "authorization"), header(&expected, "authorization"));
+    assert_eq!(
+        header(&signed, "authorization"),
+        header(&expected, "authorization")
+    );
     let mut plain = request();
     callsteer::auth::sign(&mut plain, &k, base.authority(), NOW);
     assert_ne!(

@@ -44,10 +44,7 @@ fn every_operation_has_a_golden_test() {
         .iter()
         .map(|(_, _, op)| op["operationId"].as_str().unwrap().to_owned())
         .collect();
-    let missing: Vec<&String> = ids
-        .iter()
-        .filter(|id| !covered(&sources, id))
-        .collect();
+    let missing: Vec<&String> = ids.iter().filter(|id| !covered(&sources, id)).collect();
     assert!(
         missing.is_empty(),
         "operations without a golden test: {missing:?}"

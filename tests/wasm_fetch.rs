@@ -56,18 +56,30 @@ impl Server {
         Server(JsFuture::from(start_server(KEY)).await.unwrap())
     }
     fn call(&self, name: &str, arg: Option<&str>) -> JsValue {
-        let f: js_sys::Function = js_sys::Reflect::get(&self.0, &name.into()).unwrap().unchecked_into();
+        let f: js_sys::Function = js_sys::Reflect::get(&self.0, &name.into())
+            .unwrap()
+            .unchecked_into();
         match arg {
             Some(a) => f.call1(&self.0, &a.into()).unwrap(),
             None => f.call0(&self.0).unwrap(),
         }
     }
     fn origin(&self) -> String {
-        js_sys::Reflect::get(&self.0, &"origin".into()).unwrap().as_string().unwrap()
+        js_sys::Reflect::get(&self.0, &"origin".into())
+            .unwrap()
+            .as_string()
+            .unwrap()
     }
     fn client(&self) -> Client {
-        let policy = RetryPolicy { max_retries: 2, base_delay_ms: 1, max_delay_ms: 1000, ..RetryPolicy::default() };
-        Client::from_connection_string(&format!("endpoint={}/;accesskey={KEY}", self.origin())).unwrap().retry_policy(policy)
+        let policy = RetryPolicy {
+            max_retries: 2,
+            base_delay_ms: 1,
+            max_delay_ms: 1000,
+            ..RetryPolicy::default()
+        };
+        Client::from_connection_string(&format!("endpoint={}/;accesskey={KEY}", self.origin()))
+            .unwrap()
+            .retry_policy(policy)
     }
     fn script(&self, json: &str) {
         self.call("script", Some(json));
@@ -79,7 +91,13 @@ impl Server {
             .iter()
             .map(|e| {
                 let s = |k: &str| js_sys::Reflect::get(&e, &k.into()).unwrap();
-                (s("method").as_string().unwrap(), s("url").as_string().unwrap(), s("authOk").as_bool().unwrap(), s("id").as_string().unwrap(), s("body").as_string().unwrap())
+                (
+                    s("method").as_string().unwrap(),
+                    s("url").as_string().unwrap(),
+                    s("authOk").as_bool().unwrap(),
+                    s("id").as_string().unwrap(),
+                    s("body").as_string().unwrap(),
+                )
             })
             .collect()
     }
@@ -99,7 +117,10 @@ async fn sends_a_signed_request_and_decodes_the_answer() {
     let seen = server.seen();
     assert_eq!(seen.len(), 1);
     let (method, url, auth_ok, id, body) = &seen[0];
-    assert_eq!((method.as_str(), url.as_str()), ("GET", "/calling/callConnections/c1?api-version=2026-03-12"));
+    assert_eq!(
+        (method.as_str(), url.as_str()),
+        ("GET", "/calling/callConnections/c1?api-version=2026-03-12")
+    );
     assert!(auth_ok, "the server verified the HMAC signature");
     assert!(id.is_empty() && body.is_empty());
 }
@@ -109,15 +130,25 @@ async fn retries_resend_the_same_repeatability_headers_signed_afresh() {
     let server = Server::start().await;
     server.script(r#"[[503, {"retry-after": "0"}, {"error": {"code": "Busy", "message": "later"}}], [429, {"retry-after-ms": "5"}, {}]]"#);
     let client = server.client();
-    let answer = AnswerCall::new("incoming-context", "https://app.example/events").repeatability(client.repeatability());
+    let answer = AnswerCall::new("incoming-context", "https://app.example/events")
+        .repeatability(client.repeatability());
     let props = client.send(&answer).await.unwrap();
     assert_eq!(props.call_connection_id.as_deref(), Some("c1"));
     let seen = server.seen();
     assert_eq!(seen.len(), 3, "two retries, then the answer");
-    assert!(seen.iter().all(|s| s.0 == "POST" && s.1.starts_with("/calling/callConnections:answer?") && s.2), "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|s| s.0 == "POST" && s.1.starts_with("/calling/callConnections:answer?") && s.2),
+        "{seen:?}"
+    );
     assert_eq!(seen[0].3.len(), 36, "a UUID");
-    assert!(seen.iter().all(|s| s.3 == seen[0].3 && s.4 == seen[0].4), "same id and body on every attempt");
-    assert!(seen[0].4.contains("\"incomingCallContext\":\"incoming-context\""));
+    assert!(
+        seen.iter().all(|s| s.3 == seen[0].3 && s.4 == seen[0].4),
+        "same id and body on every attempt"
+    );
+    assert!(seen[0]
+        .4
+        .contains("\"incomingCallContext\":\"incoming-context\""));
 }
 
 #[wasm_bindgen_test]
@@ -126,7 +157,10 @@ async fn service_errors_and_bad_input_are_errors_not_panics() {
     server.script(r#"[[404, {"x-ms-request-id": "req-7"}, {"error": {"code": "CallNotFound", "message": "no such call"}}]]"#);
     match server.client().send(&GetCall::new("gone")).await {
         Err(Error::Service(e)) => {
-            assert_eq!((e.status, e.code.as_deref(), e.request_id.as_deref()), (404, Some("CallNotFound"), Some("req-7")));
+            assert_eq!(
+                (e.status, e.code.as_deref(), e.request_id.as_deref()),
+                (404, Some("CallNotFound"), Some("req-7"))
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -134,7 +168,11 @@ async fn service_errors_and_bad_input_are_errors_not_panics() {
         Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "callConnectionId"),
         other => panic!("{other:?}"),
     }
-    assert_eq!(server.seen().len(), 1, "bad input is refused before sending");
+    assert_eq!(
+        server.seen().len(),
+        1,
+        "bad input is refused before sending"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -142,8 +180,15 @@ async fn no_server_is_a_transport_error_after_the_retry_budget() {
     let server = Server::start().await;
     let origin = server.origin();
     drop(server); // closes the port
-    let policy = RetryPolicy { max_retries: 1, base_delay_ms: 1, max_delay_ms: 10, ..RetryPolicy::default() };
-    let client = Client::from_connection_string(&format!("endpoint={origin}/;accesskey={KEY}")).unwrap().retry_policy(policy);
+    let policy = RetryPolicy {
+        max_retries: 1,
+        base_delay_ms: 1,
+        max_delay_ms: 10,
+        ..RetryPolicy::default()
+    };
+    let client = Client::from_connection_string(&format!("endpoint={origin}/;accesskey={KEY}"))
+        .unwrap()
+        .retry_policy(policy);
     match client.send(&GetCall::new("c1")).await {
         Err(Error::Transport { .. }) => {}
         other => panic!("{other:?}"),

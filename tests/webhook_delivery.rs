@@ -8,8 +8,7 @@ mod common_jwt;
 
 use callsteer::events::{classify_event_grid, EventGridData, Inbound, Rejection};
 use callsteer::webhook::{
-    secrets_equal, DeliveryAuth, DeliveryAuthError, EntraWebhookApp, Jwks, JwtError,
-    WebhookSecret,
+    secrets_equal, DeliveryAuth, DeliveryAuthError, EntraWebhookApp, Jwks, JwtError, WebhookSecret,
 };
 use callsteer::Error;
 use common_jwt::*;
@@ -43,7 +42,10 @@ fn v2() -> String {
     format!("https://login.microsoftonline.com/{TENANT}/v2.0")
 }
 
-fn check_entra(app: &EntraWebhookApp, headers: &[(String, String)]) -> Result<(), DeliveryAuthError> {
+fn check_entra(
+    app: &EntraWebhookApp,
+    headers: &[(String, String)],
+) -> Result<(), DeliveryAuthError> {
     let (verifier, keys) = (app.verifier(), jwks());
     let auth = DeliveryAuth::Entra {
         verifier: &verifier,
@@ -64,7 +66,9 @@ fn the_public_cloud_tenant_has_v1_and_v2_issuers_and_one_key_set() {
         a.jwks_url(),
         format!("https://login.microsoftonline.com/{TENANT}/discovery/v2.0/keys")
     );
-    let sovereign = app().authority("https://login.microsoftonline.us/").unwrap();
+    let sovereign = app()
+        .authority("https://login.microsoftonline.us/")
+        .unwrap();
     assert_eq!(
         sovereign.issuers(),
         [
@@ -85,9 +89,15 @@ fn bad_configuration_names_the_field() {
         other => panic!("{other:?}"),
     };
     assert_eq!(field(EntraWebhookApp::new("", APP_ID)), "tenant");
-    assert_eq!(field(EntraWebhookApp::new("contoso/../x", APP_ID)), "tenant");
+    assert_eq!(
+        field(EntraWebhookApp::new("contoso/../x", APP_ID)),
+        "tenant"
+    );
     assert_eq!(field(EntraWebhookApp::new(TENANT, " , ")), "audience");
-    assert_eq!(field(app().authority("login.microsoftonline.com")), "authority");
+    assert_eq!(
+        field(app().authority("login.microsoftonline.com")),
+        "authority"
+    );
     assert_eq!(field(app().authority("https://")), "authority");
     assert_eq!(field(app().authority("https://x/?q")), "authority");
     assert!(EntraWebhookApp::new("contoso.onmicrosoft.com", APP_URI).is_ok());
@@ -96,7 +106,10 @@ fn bad_configuration_names_the_field() {
 #[test]
 fn v1_and_v2_tokens_for_the_app_id_or_uri_are_accepted() {
     let a = app();
-    assert_eq!(check_entra(&a, &bearer(&entra_claims(&v2(), APP_ID))), Ok(()));
+    assert_eq!(
+        check_entra(&a, &bearer(&entra_claims(&v2(), APP_ID))),
+        Ok(())
+    );
     let v1 = format!("https://sts.windows.net/{TENANT}/");
     let mut c = entra_claims(&v1, APP_URI);
     c["ver"] = json!("1.0");
@@ -129,20 +142,30 @@ fn other_tenants_issuers_audiences_and_clients_are_refused() {
     );
     let mut expired = entra_claims(&v2(), APP_ID);
     expired["exp"] = json!(NOW - 120);
-    assert_eq!(refused(&expired), Err(DeliveryAuthError::Token(JwtError::Expired)));
+    assert_eq!(
+        refused(&expired),
+        Err(DeliveryAuthError::Token(JwtError::Expired))
+    );
     assert_eq!(
         check_entra(&a, &[]),
         Err(DeliveryAuthError::Token(JwtError::Missing))
     );
     let forged = vec![(
         "authorization".to_owned(),
-        format!("Bearer {}", sign_rs256(&header(KID), &entra_claims(&v2(), APP_ID), other_key())),
+        format!(
+            "Bearer {}",
+            sign_rs256(&header(KID), &entra_claims(&v2(), APP_ID), other_key())
+        ),
     )];
     assert_eq!(
         check_entra(&a, &forged),
         Err(DeliveryAuthError::Token(JwtError::Signature))
     );
-    let hs = sign_hs256(&json!({"alg": "HS256", "kid": KID}), &entra_claims(&v2(), APP_ID), b"k");
+    let hs = sign_hs256(
+        &json!({"alg": "HS256", "kid": KID}),
+        &entra_claims(&v2(), APP_ID),
+        b"k",
+    );
     assert_eq!(
         check_entra(&a, &[("authorization".into(), format!("Bearer {hs}"))]),
         Err(DeliveryAuthError::Token(JwtError::Algorithm))
@@ -150,7 +173,10 @@ fn other_tenants_issuers_audiences_and_clients_are_refused() {
 
     // Pinned to Event Grid's application: azp (v2) or appid (v1) must be it.
     let pinned = app().client_id(EVENT_GRID);
-    assert_eq!(check_entra(&pinned, &token(&entra_claims(&v2(), APP_ID))), Ok(()));
+    assert_eq!(
+        check_entra(&pinned, &token(&entra_claims(&v2(), APP_ID))),
+        Ok(())
+    );
     let mut v1 = entra_claims(&format!("https://sts.windows.net/{TENANT}/"), APP_ID);
     v1.as_object_mut().unwrap().remove("azp");
     v1["appid"] = json!(EVENT_GRID);
@@ -161,7 +187,11 @@ fn other_tenants_issuers_audiences_and_clients_are_refused() {
         check_entra(&pinned, &token(&someone)),
         Err(DeliveryAuthError::Token(JwtError::AuthorizedParty))
     );
-    assert_eq!(check_entra(&a, &token(&someone)), Ok(()), "not checked unless pinned");
+    assert_eq!(
+        check_entra(&a, &token(&someone)),
+        Ok(()),
+        "not checked unless pinned"
+    );
 }
 
 const SECRET: &str = "correct-horse-battery-staple-42";
@@ -189,7 +219,10 @@ fn a_secret_comes_from_the_code_parameter_or_the_configured_header() {
         "header names are case-insensitive"
     );
     assert_eq!(s.check(None, none), Err(DeliveryAuthError::SecretMissing));
-    assert_eq!(s.check(Some("codes=x"), none), Err(DeliveryAuthError::SecretMissing));
+    assert_eq!(
+        s.check(Some("codes=x"), none),
+        Err(DeliveryAuthError::SecretMissing)
+    );
     assert_eq!(
         s.check(Some(&format!("code={SECRET}x")), none),
         Err(DeliveryAuthError::SecretMismatch)
@@ -200,7 +233,10 @@ fn a_secret_comes_from_the_code_parameter_or_the_configured_header() {
         "a malformed escape never matches"
     );
     assert_eq!(
-        s.check(None, &headers(&[("authorization", &format!("Bearer {SECRET}"))])),
+        s.check(
+            None,
+            &headers(&[("authorization", &format!("Bearer {SECRET}"))])
+        ),
         Err(DeliveryAuthError::SecretMissing),
         "only the configured places count"
     );
@@ -229,7 +265,10 @@ fn a_secret_is_long_enough_never_shown_and_compared_by_hash() {
     assert!(secrets_equal(SECRET, SECRET));
     assert!(!secrets_equal(SECRET, &SECRET[..SECRET.len() - 1]));
     assert!(!secrets_equal("", SECRET));
-    for e in [DeliveryAuthError::SecretMismatch, DeliveryAuthError::SecretMissing] {
+    for e in [
+        DeliveryAuthError::SecretMismatch,
+        DeliveryAuthError::SecretMissing,
+    ] {
         assert!(!e.to_string().contains(SECRET));
     }
 }
@@ -245,8 +284,14 @@ fn classify_event_grid_refuses_before_parsing_and_answers_only_after_authenticat
     let eg = headers(&[("aeg-event-type", "SubscriptionValidation")]);
     // Garbage without the secret: 401, not 400: the body was never parsed.
     match classify_event_grid("POST", None, &eg, b"{not json", auth) {
-        Inbound::Rejected { rejection, response } => {
-            assert_eq!(rejection, Rejection::DeliveryUnauthorized(DeliveryAuthError::SecretMissing));
+        Inbound::Rejected {
+            rejection,
+            response,
+        } => {
+            assert_eq!(
+                rejection,
+                Rejection::DeliveryUnauthorized(DeliveryAuthError::SecretMissing)
+            );
             assert_eq!(response.status, 401);
             assert!(response.body.is_empty());
         }
@@ -266,7 +311,9 @@ fn classify_event_grid_refuses_before_parsing_and_answers_only_after_authenticat
     // The CloudEvents preflight: refused without, granted with.
     let origin = headers(&[("WebHook-Request-Origin", "eventgrid.azure.net")]);
     assert_eq!(
-        classify_event_grid("OPTIONS", Some("code=nope"), &origin, b"", auth).response().status,
+        classify_event_grid("OPTIONS", Some("code=nope"), &origin, b"", auth)
+            .response()
+            .status,
         401
     );
     assert!(matches!(
@@ -275,10 +322,21 @@ fn classify_event_grid_refuses_before_parsing_and_answers_only_after_authenticat
     ));
     // Authenticated, but a callback batch is not Event Grid: 400. GET: 405.
     let callback = br#"[{"id":"1","source":"calling/callConnections/x","type":"Microsoft.Communication.CallConnected","specversion":"1.0","data":{"callConnectionId":"x"}}]"#;
-    assert_eq!(classify_event_grid("POST", Some(&code), &[], callback, auth).response().status, 400);
-    assert_eq!(classify_event_grid("GET", Some(&code), &[], b"", auth).response().status, 405);
+    assert_eq!(
+        classify_event_grid("POST", Some(&code), &[], callback, auth)
+            .response()
+            .status,
+        400
+    );
+    assert_eq!(
+        classify_event_grid("GET", Some(&code), &[], b"", auth)
+            .response()
+            .status,
+        405
+    );
     // An incoming call.
-    let incoming = std::fs::read("tests/fixtures/events/incoming-call.eventgrid-schema.docs.json").unwrap();
+    let incoming =
+        std::fs::read("tests/fixtures/events/incoming-call.eventgrid-schema.docs.json").unwrap();
     match classify_event_grid("POST", Some(&code), &[], &incoming, auth) {
         Inbound::EventGrid { events, .. } => {
             assert!(matches!(events[0].data, EventGridData::IncomingCall(_)))
@@ -303,14 +361,26 @@ fn an_entra_refusal_carries_the_bearer_challenge() {
         .headers
         .iter()
         .any(|(k, v)| k == "WWW-Authenticate" && v.starts_with("Bearer")));
-    let ok = classify_event_grid("POST", None, &bearer(&entra_claims(&v2(), APP_ID)), &validation_body(), auth);
-    assert!(matches!(ok, Inbound::SubscriptionValidation { .. }), "{ok:?}");
+    let ok = classify_event_grid(
+        "POST",
+        None,
+        &bearer(&entra_claims(&v2(), APP_ID)),
+        &validation_body(),
+        auth,
+    );
+    assert!(
+        matches!(ok, Inbound::SubscriptionValidation { .. }),
+        "{ok:?}"
+    );
 }
 
 #[test]
 fn query_parameters_decode_like_urlsearchparams() {
     use callsteer::http::{decode_component, encode_query_value, query_param};
-    assert_eq!(query_param("a=1&code=x%2By+z", "code"), Some(Some("x+y z".to_owned())));
+    assert_eq!(
+        query_param("a=1&code=x%2By+z", "code"),
+        Some(Some("x+y z".to_owned()))
+    );
     assert_eq!(query_param("code", "code"), Some(Some(String::new())));
     assert_eq!(query_param("a=1", "code"), None);
     assert_eq!(query_param("code=%e2%82", "code"), Some(None), "not UTF-8");

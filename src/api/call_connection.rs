@@ -109,7 +109,13 @@ impl Operation for TerminateCall {
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         build::call_connection_id(&self.call_connection_id)?;
         let ids = [self.call_connection_id.as_str()];
-        build::post::<()>(self.id(), &ids, api_version, None, self.repeatability.as_ref())
+        build::post::<()>(
+            self.id(),
+            &ids,
+            api_version,
+            None,
+            self.repeatability.as_ref(),
+        )
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {

@@ -189,13 +189,7 @@ impl Operation for AnswerCall {
             b.media_streaming_options.as_ref(),
             b.transcription_options.as_ref(),
         )?;
-        build::post_json(
-            self.id(),
-            &[],
-            api_version,
-            b,
-            self.repeatability.as_ref(),
-        )
+        build::post_json(self.id(), &[], api_version, b, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -364,13 +358,7 @@ impl Operation for ConnectCall {
             b.media_streaming_options.as_ref(),
             b.transcription_options.as_ref(),
         )?;
-        build::post_json(
-            self.id(),
-            &[],
-            api_version,
-            b,
-            self.repeatability.as_ref(),
-        )
+        build::post_json(self.id(), &[], api_version, b, self.repeatability.as_ref())
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {

@@ -7,8 +7,8 @@ use super::Operation;
 use crate::http::{Repeatability, Request, Response};
 use crate::identifier::CommunicationIdentifier;
 use crate::models::Tone;
-use crate::validate::{identifier as check_identifier, optional_callback};
 use crate::validate::non_empty;
+use crate::validate::{identifier as check_identifier, optional_callback};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
@@ -83,8 +83,7 @@ impl Operation for SendDtmfTones {
     }
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         self.validate()?;
-        let mut req =
-            call_action_json(self.id(), &self.call_connection_id, api_version, self)?;
+        let mut req = call_action_json(self.id(), &self.call_connection_id, api_version, self)?;
         if let Some(r) = &self.repeatability {
             r.apply(&mut req);
         }

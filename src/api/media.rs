@@ -7,13 +7,13 @@
 
 use super::build;
 use super::response::expect_status;
-use super::Operation;
 use super::routes::OperationId;
+use super::Operation;
 use crate::http::{Request, Response};
 use crate::identifier::CommunicationIdentifier;
 use crate::models::{PlayOptions, PlaySource};
-use crate::validate::{identifier as check_identifier, optional_callback};
 use crate::validate::non_empty;
+use crate::validate::{identifier as check_identifier, optional_callback};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 

@@ -30,18 +30,20 @@ pub trait Operation {
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error>;
 }
 
-pub mod response;
-pub mod routes;
 pub(crate) mod build;
 mod call_connection;
 mod calls;
 mod participant_list;
 mod participants;
+pub mod response;
+pub mod routes;
 
 pub use call_connection::{GetCall, HangUpCall, TerminateCall, TransferCallToParticipant};
 pub use calls::{AnswerCall, ConnectCall, CreateCall, RedirectCall, RejectCall};
 pub use participant_list::{GetParticipant, ListParticipants, ParticipantsPage};
-pub use participants::{AddParticipant, CancelAddParticipant, MoveParticipants, MuteParticipant, RemoveParticipant};
+pub use participants::{
+    AddParticipant, CancelAddParticipant, MoveParticipants, MuteParticipant, RemoveParticipant,
+};
 
 // --- media and recording operations (core-media) ---
 mod dtmf;
@@ -51,9 +53,14 @@ mod recording;
 mod streaming;
 mod transcription;
 
-pub use dtmf::{SendDtmfTones, SendDtmfTonesResult, StartContinuousDtmfRecognition, StopContinuousDtmfRecognition};
+pub use dtmf::{
+    SendDtmfTones, SendDtmfTonesResult, StartContinuousDtmfRecognition,
+    StopContinuousDtmfRecognition,
+};
 pub use media::{CancelAllMediaOperations, Hold, Play, Unhold};
 pub use recognize::Recognize;
-pub use recording::{GetRecordingState, PauseRecording, ResumeRecording, StartRecording, StopRecording};
+pub use recording::{
+    GetRecordingState, PauseRecording, ResumeRecording, StartRecording, StopRecording,
+};
 pub use streaming::{StartMediaStreaming, StopMediaStreaming};
 pub use transcription::{StartTranscription, StopTranscription, UpdateTranscription};

@@ -117,7 +117,13 @@ impl Operation for AddParticipant {
     fn to_request(&self, api_version: &str) -> Result<Request, Error> {
         self.validate()?;
         let ids = [self.call_connection_id.as_str()];
-        build::post_json(self.id(), &ids, api_version, &self.body, self.repeatability.as_ref())
+        build::post_json(
+            self.id(),
+            &ids,
+            api_version,
+            &self.body,
+            self.repeatability.as_ref(),
+        )
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -176,7 +182,13 @@ impl Operation for RemoveParticipant {
             self.body.operation_callback_uri.as_deref(),
         )?;
         let ids = [self.call_connection_id.as_str()];
-        build::post_json(self.id(), &ids, api_version, &self.body, self.repeatability.as_ref())
+        build::post_json(
+            self.id(),
+            &ids,
+            api_version,
+            &self.body,
+            self.repeatability.as_ref(),
+        )
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -231,7 +243,13 @@ impl Operation for MuteParticipant {
             build::identifier(&format!("targetParticipants[{i}]"), p)?;
         }
         let ids = [self.call_connection_id.as_str()];
-        build::post_json(self.id(), &ids, api_version, &self.body, self.repeatability.as_ref())
+        build::post_json(
+            self.id(),
+            &ids,
+            api_version,
+            &self.body,
+            self.repeatability.as_ref(),
+        )
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {
@@ -288,7 +306,13 @@ impl Operation for CancelAddParticipant {
             self.body.operation_callback_uri.as_deref(),
         )?;
         let ids = [self.call_connection_id.as_str()];
-        build::post_json(self.id(), &ids, api_version, &self.body, self.repeatability.as_ref())
+        build::post_json(
+            self.id(),
+            &ids,
+            api_version,
+            &self.body,
+            self.repeatability.as_ref(),
+        )
     }
 
     fn decode(&self, response: &Response<'_>) -> Result<Self::Output, Error> {

@@ -2,8 +2,8 @@
 
 use super::media::{operation_setters, play_sources};
 use crate::models::{PlaySource, RecognizeInputType, RecognizeOptions};
-use crate::validate::optional_callback;
 use crate::validate::non_empty;
+use crate::validate::optional_callback;
 use crate::Error;
 use serde::{Deserialize, Serialize};
 

@@ -121,7 +121,11 @@ impl Operation for StartRecording {
 }
 
 /// Operation `op` on recording `recording_id`, after checking the id.
-fn recording_request(op: OperationId, recording_id: &str, api_version: &str) -> Result<Request, Error> {
+fn recording_request(
+    op: OperationId,
+    recording_id: &str,
+    api_version: &str,
+) -> Result<Request, Error> {
     non_empty("recordingId", recording_id)?;
     build::op(op, &[recording_id], api_version)
 }

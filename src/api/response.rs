@@ -22,7 +22,11 @@ pub fn expect_status(response: &Response<'_>, expected: &[u16]) -> Result<(), Er
 ///
 /// # Errors
 /// [`Error::Service`] for unexpected statuses, [`Error::Decode`] for a body that is not a `T`.
-pub fn decode_json<T: DeserializeOwned>(response: &Response<'_>, expected: &[u16], what: &str) -> Result<T, Error> {
+pub fn decode_json<T: DeserializeOwned>(
+    response: &Response<'_>,
+    expected: &[u16],
+    what: &str,
+) -> Result<T, Error> {
     expect_status(response, expected)?;
     serde_json::from_slice(response.body).map_err(|e| Error::decode(what, e.to_string()))
 }
@@ -42,7 +46,11 @@ struct WireError {
 
 /// `body.error`; `None` when absent or not a `CommunicationErrorResponse`.
 fn error_of(body: &[u8]) -> Option<WireError> {
-    match serde_json::from_slice::<serde_json::Value>(body).ok()?.as_object()?.get("error") {
+    match serde_json::from_slice::<serde_json::Value>(body)
+        .ok()?
+        .as_object()?
+        .get("error")
+    {
         None | Some(serde_json::Value::Null) => None,
         Some(e) => wire_error(e),
     }
@@ -65,15 +73,28 @@ fn wire_error(v: &serde_json::Value) -> Option<WireError> {
         None | Some(Value::Null) => None,
         Some(inner) => Some(Box::new(wire_error(inner)?)),
     };
-    Some(WireError { code: text("code")?, message: text("message")?, target: text("target")?, details, innererror })
+    Some(WireError {
+        code: text("code")?,
+        message: text("message")?,
+        target: text("target")?,
+        details,
+        innererror,
+    })
 }
 
 /// Builds the [`Error::Service`] for an error response. Never fails: a body that is
 /// not a `CommunicationErrorResponse` still yields status and request id.
 pub fn service_error(response: &Response<'_>) -> Error {
-    let request_id = response.header("x-ms-request-id").or_else(|| response.header("x-ms-client-request-id")).map(str::to_owned);
+    let request_id = response
+        .header("x-ms-request-id")
+        .or_else(|| response.header("x-ms-client-request-id"))
+        .map(str::to_owned);
     let wire = error_of(response.body);
-    let mut err = ServiceError { status: response.status, request_id, ..Default::default() };
+    let mut err = ServiceError {
+        status: response.status,
+        request_id,
+        ..Default::default()
+    };
     match wire {
         Some(w) => {
             err.sub_code = sub_code_of(&w);
@@ -83,17 +104,29 @@ pub fn service_error(response: &Response<'_>) -> Error {
             err.details = w
                 .details
                 .into_iter()
-                .map(|d| ErrorDetail { code: d.code.unwrap_or_default(), message: d.message.unwrap_or_default(), target: d.target })
+                .map(|d| ErrorDetail {
+                    code: d.code.unwrap_or_default(),
+                    message: d.message.unwrap_or_default(),
+                    target: d.target,
+                })
                 .collect();
         }
-        None => err.message = format!("HTTP {} with no CommunicationErrorResponse body", response.status),
+        None => {
+            err.message = format!(
+                "HTTP {} with no CommunicationErrorResponse body",
+                response.status
+            )
+        }
     }
     Error::Service(Box::new(err))
 }
 
 // The service puts numeric sub-codes in innererror.code (e.g. "8523").
 fn sub_code_of(w: &WireError) -> Option<i64> {
-    w.innererror.as_ref().and_then(|i| i.code.as_deref()).and_then(|c| c.parse().ok())
+    w.innererror
+        .as_ref()
+        .and_then(|i| i.code.as_deref())
+        .and_then(|c| c.parse().ok())
 }
 
 #[cfg(test)]
@@ -103,9 +136,14 @@ mod tests {
     #[test]
     fn decodes_communication_error_response() {
         let headers = vec![("X-Ms-Request-Id".to_owned(), "req-1".to_owned())];
-        let body = br#"{"error":{"code":"BadRequest","message":"Invalid callback","target":"callbackUri",
+        let body =
+            br#"{"error":{"code":"BadRequest","message":"Invalid callback","target":"callbackUri",
             "details":[{"code":"D1","message":"m1"}],"innererror":{"code":"8523","message":"x"}}}"#;
-        let r = Response { status: 400, headers: &headers, body };
+        let r = Response {
+            status: 400,
+            headers: &headers,
+            body,
+        };
         match service_error(&r) {
             Error::Service(e) => {
                 assert_eq!(e.status, 400);
@@ -123,10 +161,21 @@ mod tests {
     #[test]
     fn mistyped_error_body_is_no_error_response() {
         // As a derived `Deserialize` would: one field of the wrong type voids the whole body.
-        for body in [&br#"{"error":{"code":5,"message":"m"}}"#[..], br#"{"error":{"message":"m","details":[{"code":[]}]}}"#, br#"{"error":"x"}"#] {
-            let r = Response { status: 400, headers: &[], body };
+        for body in [
+            &br#"{"error":{"code":5,"message":"m"}}"#[..],
+            br#"{"error":{"message":"m","details":[{"code":[]}]}}"#,
+            br#"{"error":"x"}"#,
+        ] {
+            let r = Response {
+                status: 400,
+                headers: &[],
+                body,
+            };
             match service_error(&r) {
-                Error::Service(e) => assert_eq!((e.code, e.message.as_str()), (None, "HTTP 400 with no CommunicationErrorResponse body")),
+                Error::Service(e) => assert_eq!(
+                    (e.code, e.message.as_str()),
+                    (None, "HTTP 400 with no CommunicationErrorResponse body")
+                ),
                 other => panic!("{other:?}"),
             }
         }
@@ -135,7 +184,11 @@ mod tests {
     #[test]
     fn inner_error_alias_gives_sub_code() {
         let body = br#"{"error":{"code":"C","message":"m","innerError":{"code":"7"}}}"#;
-        match service_error(&Response { status: 400, headers: &[], body }) {
+        match service_error(&Response {
+            status: 400,
+            headers: &[],
+            body,
+        }) {
             Error::Service(e) => assert_eq!(e.sub_code, Some(7)),
             other => panic!("{other:?}"),
         }
@@ -143,7 +196,11 @@ mod tests {
 
     #[test]
     fn non_json_error_body_keeps_status() {
-        let r = Response { status: 503, headers: &[], body: b"<html>" };
+        let r = Response {
+            status: 503,
+            headers: &[],
+            body: b"<html>",
+        };
         match expect_status(&r, &[200]) {
             Err(Error::Service(e)) => assert_eq!((e.status, e.code), (503, None)),
             other => panic!("{other:?}"),

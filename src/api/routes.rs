@@ -191,9 +191,14 @@ impl OperationId {
     /// The operations an event kind can settle (the reverse of [`OperationId::settled_by`]).
     pub fn settled_by_kind(kind: &str) -> impl Iterator<Item = OperationId> + '_ {
         OperationId::ALL.iter().copied().filter(move |op| {
-            [Outcome::Succeeded, Outcome::Failed, Outcome::Canceled, Outcome::Progress]
-                .into_iter()
-                .any(|o| op.kinds(o).contains(&kind))
+            [
+                Outcome::Succeeded,
+                Outcome::Failed,
+                Outcome::Canceled,
+                Outcome::Progress,
+            ]
+            .into_iter()
+            .any(|o| op.kinds(o).contains(&kind))
         })
     }
 }

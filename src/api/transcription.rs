@@ -5,8 +5,8 @@
 //! `StopTranscriptionRequest` and `UpdateTranscriptionRequest`.
 
 use super::media::{context_only_op, operation_setters};
-use crate::validate::{optional_callback, optional_non_empty};
 use crate::validate::non_empty;
+use crate::validate::{optional_callback, optional_non_empty};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 

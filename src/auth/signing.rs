@@ -30,7 +30,18 @@ pub fn string_to_sign(
     hash: &str,
 ) -> String {
     let method = method.to_ascii_uppercase();
-    [&method, "\n", path_and_query, "\n", date, ";", host, ";", hash].concat()
+    [
+        &method,
+        "\n",
+        path_and_query,
+        "\n",
+        date,
+        ";",
+        host,
+        ";",
+        hash,
+    ]
+    .concat()
 }
 
 /// Signs `req` for `endpoint` at `now_unix` seconds: sets `x-ms-date`,
@@ -63,7 +74,13 @@ fn sign_path(req: &mut Request, key: &AccessKey, host: &str, path_and_query: &st
     req.set_header("x-ms-content-sha256", hash);
     req.set_header(
         "authorization",
-        ["HMAC-SHA256 SignedHeaders=", SIGNED_HEADERS, "&Signature=", &signature].concat(),
+        [
+            "HMAC-SHA256 SignedHeaders=",
+            SIGNED_HEADERS,
+            "&Signature=",
+            &signature,
+        ]
+        .concat(),
     );
 }
 

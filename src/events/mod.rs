@@ -46,8 +46,8 @@ pub use callback::{
     EVENT_TYPE_PREFIX,
 };
 pub use classify::{
-    classify, classify_authenticated_delivery, classify_event_grid, CallbackAuth, Inbound, Rejection,
-    WebhookResponse, MAX_BODY_BYTES,
+    classify, classify_authenticated_delivery, classify_event_grid, CallbackAuth, Inbound,
+    Rejection, WebhookResponse, MAX_BODY_BYTES,
 };
 pub use common::{ResultInformation, SipDiagnosticInfo};
 pub use connection::*;

@@ -141,7 +141,8 @@ impl Request {
             "://",
             endpoint.authority(),
             &self.wire_path_and_query(endpoint),
-        ].concat()
+        ]
+        .concat()
     }
 }
 

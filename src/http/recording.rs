@@ -42,7 +42,12 @@ pub fn recording_url<'a>(url: &'a str, field: &str) -> Result<&'a str, Error> {
     if !loopback && !ALLOWED_HOST_SUFFIXES.iter().any(|s| host.ends_with(s)) {
         return Err(Error::invalid(
             field,
-            ["host '", &host, "' is not a valid Azure Communication Services recording endpoint"].concat(),
+            [
+                "host '",
+                &host,
+                "' is not a valid Azure Communication Services recording endpoint",
+            ]
+            .concat(),
         ));
     }
     let path_and_more = &rest[authority_end..];
@@ -89,10 +94,22 @@ mod tests {
     #[test]
     fn only_recording_hosts_and_loopback_get_a_signed_request() {
         let f = "sourceLocationUrl";
-        assert_eq!(recording_url("https://eu.asm.skype.com/v1/objects/a/content?x=1", f), Ok("/v1/objects/a/content"));
-        assert_eq!(recording_url("https://x.asyncgw.teams.microsoft.com", f), Ok("/"));
+        assert_eq!(
+            recording_url("https://eu.asm.skype.com/v1/objects/a/content?x=1", f),
+            Ok("/v1/objects/a/content")
+        );
+        assert_eq!(
+            recording_url("https://x.asyncgw.teams.microsoft.com", f),
+            Ok("/")
+        );
         assert_eq!(recording_url("http://127.0.0.1:8080/r#frag", f), Ok("/r"));
-        for bad in ["https://evil.example/r", "http://x.asm.skype.com/r", "ftp://x.asm.skype.com/r", "x.asm.skype.com/r", "https://asm.skype.com.evil.example/r"] {
+        for bad in [
+            "https://evil.example/r",
+            "http://x.asm.skype.com/r",
+            "ftp://x.asm.skype.com/r",
+            "x.asm.skype.com/r",
+            "https://asm.skype.com.evil.example/r",
+        ] {
             match recording_url(bad, f) {
                 Err(Error::InvalidInput { field, .. }) => assert_eq!(field, f, "{bad}"),
                 other => panic!("{bad}: {other:?}"),
@@ -106,7 +123,10 @@ mod tests {
         assert_eq!(range(Some(10.0), Some(5.0)), Ok(Some("bytes=10-14".into())));
         assert_eq!(range(Some(250.0), None), Ok(Some("bytes=250-".into())));
         assert!(range(None, Some(5.0)).is_err(), "length needs an offset");
-        assert!(range(Some(0.0), Some(5.0)).is_err(), "as the official package: offset 0 counts as empty");
+        assert!(
+            range(Some(0.0), Some(5.0)).is_err(),
+            "as the official package: offset 0 counts as empty"
+        );
         assert!(range(Some(-1.0), None).is_err());
     }
 }

@@ -37,9 +37,15 @@ impl Serialize for CallLocator {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = WireLocator::default();
         match self {
-            CallLocator::ServerCall(id) => (w.server_call_id, w.kind) = (Some(id.clone()), Some("serverCallLocator".into())),
-            CallLocator::GroupCall(id) => (w.group_call_id, w.kind) = (Some(id.clone()), Some("groupCallLocator".into())),
-            CallLocator::Room(id) => (w.room_id, w.kind) = (Some(id.clone()), Some("roomCallLocator".into())),
+            CallLocator::ServerCall(id) => {
+                (w.server_call_id, w.kind) = (Some(id.clone()), Some("serverCallLocator".into()))
+            }
+            CallLocator::GroupCall(id) => {
+                (w.group_call_id, w.kind) = (Some(id.clone()), Some("groupCallLocator".into()))
+            }
+            CallLocator::Room(id) => {
+                (w.room_id, w.kind) = (Some(id.clone()), Some("roomCallLocator".into()))
+            }
         }
         w.serialize(s)
     }
@@ -48,11 +54,22 @@ impl Serialize for CallLocator {
 impl<'de> Deserialize<'de> for CallLocator {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let w = WireLocator::deserialize(d)?;
-        match (w.kind.as_deref(), w.server_call_id, w.group_call_id, w.room_id) {
-            (Some("serverCallLocator") | None, Some(id), None, None) => Ok(CallLocator::ServerCall(id)),
-            (Some("groupCallLocator") | None, None, Some(id), None) => Ok(CallLocator::GroupCall(id)),
+        match (
+            w.kind.as_deref(),
+            w.server_call_id,
+            w.group_call_id,
+            w.room_id,
+        ) {
+            (Some("serverCallLocator") | None, Some(id), None, None) => {
+                Ok(CallLocator::ServerCall(id))
+            }
+            (Some("groupCallLocator") | None, None, Some(id), None) => {
+                Ok(CallLocator::GroupCall(id))
+            }
             (Some("roomCallLocator") | None, None, None, Some(id)) => Ok(CallLocator::Room(id)),
-            _ => Err(serde::de::Error::custom("callLocator needs exactly one id matching its kind")),
+            _ => Err(serde::de::Error::custom(
+                "callLocator needs exactly one id matching its kind",
+            )),
         }
     }
 }

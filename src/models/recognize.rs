@@ -1,8 +1,8 @@
 //! Recognize options: what input to collect and how (spec `RecognizeOptions` and parts).
 
-use crate::validate::{identifier, optional_non_empty};
 use super::Tone;
 use crate::identifier::CommunicationIdentifier;
+use crate::validate::{identifier, optional_non_empty};
 use crate::validate::{in_range, non_empty};
 use crate::Error;
 use serde::{Deserialize, Serialize};

@@ -1,10 +1,10 @@
 //! Call recording: the start request and the recording state (spec `StartCallRecordingRequest`,
 //! `RecordingStateResponse` and their enums).
 
-use crate::validate::{identifier, optional_callback};
 use crate::identifier::CommunicationIdentifier;
 use crate::models::CallLocator;
 use crate::validate::in_range;
+use crate::validate::{identifier, optional_callback};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 

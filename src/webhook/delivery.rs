@@ -90,8 +90,14 @@ impl EntraWebhookApp {
     pub fn authority(mut self, authority: &str) -> Result<Self, Error> {
         let a = authority.trim().trim_end_matches('/');
         let scheme_ok = a.starts_with("https://") || a.starts_with("http://");
-        if !scheme_ok || a.contains(['?', '#', ' ']) || a.split("://").nth(1).is_none_or(str::is_empty) {
-            return Err(Error::invalid("authority", "must be an absolute http(s) URL"));
+        if !scheme_ok
+            || a.contains(['?', '#', ' '])
+            || a.split("://").nth(1).is_none_or(str::is_empty)
+        {
+            return Err(Error::invalid(
+                "authority",
+                "must be an absolute http(s) URL",
+            ));
         }
         self.authority = a.to_owned();
         Ok(self)
@@ -172,7 +178,9 @@ impl WebhookSecret {
         }
         let header = header.map(str::trim).filter(|h| !h.is_empty());
         if let Some(h) = header {
-            let token = h.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            let token = h
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
             if !token {
                 return Err(Error::invalid("header", "must be an HTTP header name"));
             }
@@ -198,7 +206,10 @@ impl WebhookSecret {
         query: Option<&str>,
         headers: &[(String, String)],
     ) -> Result<(), DeliveryAuthError> {
-        let from_header = self.header.as_deref().and_then(|name| header(headers, name));
+        let from_header = self
+            .header
+            .as_deref()
+            .and_then(|name| header(headers, name));
         let from_query = query.and_then(|q| crate::http::query_param(q, SECRET_QUERY_PARAM));
         let given = match (from_header, from_query) {
             (Some(h), _) => Some(h.trim().to_owned()),
@@ -216,8 +227,14 @@ impl WebhookSecret {
 /// Compares two secrets in time that depends on neither (both are hashed first, so not
 /// even the length leaks).
 pub fn secrets_equal(given: &str, expected: &str) -> bool {
-    let (a, b) = (Sha256::digest(given.as_bytes()), Sha256::digest(expected.as_bytes()));
-    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    let (a, b) = (
+        Sha256::digest(given.as_bytes()),
+        Sha256::digest(expected.as_bytes()),
+    );
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {

@@ -258,7 +258,10 @@ impl JwtVerifier {
             return Err(JwtError::NotYetValid);
         }
         if let Some(party) = &self.authorized_party {
-            let azp = c.get("azp").or_else(|| c.get("appid")).and_then(Value::as_str);
+            let azp = c
+                .get("azp")
+                .or_else(|| c.get("appid"))
+                .and_then(Value::as_str);
             if azp != Some(party.as_str()) {
                 return Err(JwtError::AuthorizedParty);
             }

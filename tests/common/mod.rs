@@ -139,9 +139,19 @@ pub fn assert_paths_match(operation_id: &str, method: &str, path: &str) -> Vec<(
 pub fn assert_request_matches(operation_id: &str, req: &Request) {
     assert_paths_match(operation_id, req.method.as_str(), &req.path);
     // The core's operation table routes the request back to the same operation.
-    let routed = callsteer::api::routes::route(req.method.as_str(), &req.path)
-        .unwrap_or_else(|| panic!("{operation_id}: {} {} is no route", req.method.as_str(), req.path));
-    assert_eq!(routed.op.as_str(), operation_id, "{operation_id}: routed to another operation");
+    let routed =
+        callsteer::api::routes::route(req.method.as_str(), &req.path).unwrap_or_else(|| {
+            panic!(
+                "{operation_id}: {} {} is no route",
+                req.method.as_str(),
+                req.path
+            )
+        });
+    assert_eq!(
+        routed.op.as_str(),
+        operation_id,
+        "{operation_id}: routed to another operation"
+    );
     let params = spec().parameters(operation_id);
     let declared = |loc: &str, name: &str| {
         params.iter().any(|p| {

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use callsteer_edge::routing::call::command::{Command, CommandKind};
-use callsteer_edge::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled, Stage};
+use callsteer_edge::routing::call::{
+    AdminAction, CallEvent, CallSession, CallSetup, Handled, Stage,
+};
 use callsteer_edge::routing::flow::Flow;
 use serde_json::json;
 
@@ -161,10 +163,23 @@ fn events_that_share_an_id_but_not_a_type_are_both_applied() {
     assert_eq!(s.handle_event(&connected), Handled::Applied { commands: 1 });
     flush(&mut s);
     let pressed = tone("same", "menu-1", 3_000, "one");
-    assert_eq!(s.handle_event(&pressed), Handled::Applied { commands: 1 }, "not a duplicate");
-    assert_eq!(s.handle_event(&pressed), Handled::Duplicate, "its re-delivery is");
+    assert_eq!(
+        s.handle_event(&pressed),
+        Handled::Applied { commands: 1 },
+        "not a duplicate"
+    );
+    assert_eq!(
+        s.handle_event(&pressed),
+        Handled::Duplicate,
+        "its re-delivery is"
+    );
     let cmds = flush(&mut s);
-    assert_eq!(cmds[0].kind, CommandKind::TransferToParticipant { target: "+14255550101".into() });
+    assert_eq!(
+        cmds[0].kind,
+        CommandKind::TransferToParticipant {
+            target: "+14255550101".into()
+        }
+    );
     assert_eq!(s.duplicates, 1);
 }
 

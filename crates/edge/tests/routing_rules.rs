@@ -2,9 +2,9 @@
 //! refused with a message naming the rule and the field.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use callsteer::Error;
 use callsteer_edge::routing::rules::{Action, RejectReason};
 use callsteer_edge::routing::{CallInfo, RoutingTable};
-use callsteer::Error;
 use serde_json::json;
 
 fn table(rules: serde_json::Value) -> RoutingTable {
@@ -201,8 +201,8 @@ fn invalid_documents_name_rule_and_field() {
 
 #[test]
 fn shipped_default_rules_in_wrangler_toml_are_valid() {
-    let toml =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../wrangler.toml")).unwrap();
+    let toml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../wrangler.toml"))
+        .unwrap();
     let start =
         toml.find("ROUTING_RULES = '''").expect("ROUTING_RULES var") + "ROUTING_RULES = '''".len();
     let len = toml[start..].find("'''").unwrap();

@@ -4,8 +4,8 @@
 //! Bearer tokens: the emulator has no Entra ID, so it accepts RS256 tokens it minted
 //! itself (`POST /emulator/tokens`) with audience [`BEARER_AUDIENCE`]; anything else is 401.
 
-use callsteer::auth::{content_hash, string_to_sign, AccessKey};
 use base64::Engine as _;
+use callsteer::auth::{content_hash, string_to_sign, AccessKey};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 

@@ -98,12 +98,14 @@ impl Subscription {
         }
         match &self.auth {
             Some(SubscriptionAuth::Entra(e)) => {
-                callsteer::webhook::EntraWebhookApp::new(&e.tenant, &e.audience).map_err(|err| match err {
-                    callsteer::Error::InvalidInput { field, .. } if field == "tenant" => {
-                        ("auth.entra.tenant", "must be a directory id or domain")
-                    }
-                    _ => ("auth.entra.audience", "must name the application id or URI"),
-                })?;
+                callsteer::webhook::EntraWebhookApp::new(&e.tenant, &e.audience).map_err(
+                    |err| match err {
+                        callsteer::Error::InvalidInput { field, .. } if field == "tenant" => {
+                            ("auth.entra.tenant", "must be a directory id or domain")
+                        }
+                        _ => ("auth.entra.audience", "must name the application id or URI"),
+                    },
+                )?;
                 if !matches!(e.token_version, 1 | 2) {
                     return Err(("auth.entra.tokenVersion", "must be 1 or 2"));
                 }
@@ -113,12 +115,17 @@ impl Subscription {
             }
             Some(SubscriptionAuth::SecretHeader { name, value }) => {
                 let token = !name.is_empty()
-                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
                 if !token {
                     return Err(("auth.secretHeader.name", "must be an HTTP header name"));
                 }
                 if value.is_empty() || value.bytes().any(|b| b < 0x20 || b == 0x7f) {
-                    return Err(("auth.secretHeader.value", "must be a non-empty header value"));
+                    return Err((
+                        "auth.secretHeader.value",
+                        "must be a non-empty header value",
+                    ));
                 }
             }
             _ => {}
@@ -173,7 +180,11 @@ impl Deliverer {
 
     /// Where and with which headers an Event Grid delivery to `sub` goes, as the service
     /// sends it for the subscription's authentication.
-    fn event_grid_request(&self, sub: &Subscription, kind: &str) -> (String, Vec<(String, String)>) {
+    fn event_grid_request(
+        &self,
+        sub: &Subscription,
+        kind: &str,
+    ) -> (String, Vec<(String, String)>) {
         let mut headers = vec![
             ("aeg-event-type".to_owned(), kind.to_owned()),
             ("aeg-subscription-name".to_owned(), "EMULATOR".to_owned()),

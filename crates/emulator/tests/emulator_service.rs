@@ -455,11 +455,17 @@ async fn the_core_send_loop_retries_to_exactly_one_effect() {
     assert_eq!(t.sent.get(), 2, "refused once, then accepted");
     let ids = t.request_ids.borrow().clone();
     assert_eq!(ids.len(), 2);
-    assert_eq!(ids[0], ids[1], "the retry carries the same repeatability id");
+    assert_eq!(
+        ids[0], ids[1],
+        "the retry carries the same repeatability id"
+    );
     let (_, calls) = h.http("GET", "/emulator/calls", None).await;
     let calls = calls["value"].as_array().unwrap();
     assert_eq!(calls.len(), 1, "one call");
-    assert_eq!(calls[0]["callConnectionId"], props.call_connection_id.as_deref().unwrap());
+    assert_eq!(
+        calls[0]["callConnectionId"],
+        props.call_connection_id.as_deref().unwrap()
+    );
 
     assert_eq!(h.control("/emulator/faults", faults).await.0, 200);
     let t = HarnessTransport::new(&h);
@@ -471,8 +477,16 @@ async fn the_core_send_loop_retries_to_exactly_one_effect() {
         callsteer::Error::Service(e) => assert_eq!(e.status, 429),
         other => panic!("{other:?}"),
     }
-    assert_eq!(t.sent.get(), 4, "first attempt + 3 retries (the default policy)");
+    assert_eq!(
+        t.sent.get(),
+        4,
+        "first attempt + 3 retries (the default policy)"
+    );
     let (_, calls) = h.http("GET", "/emulator/calls", None).await;
-    assert_eq!(calls["value"].as_array().unwrap().len(), 1, "no second call");
+    assert_eq!(
+        calls["value"].as_array().unwrap().len(),
+        1,
+        "no second call"
+    );
     h.stop().await;
 }

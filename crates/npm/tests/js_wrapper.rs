@@ -4,6 +4,9 @@
 #[test]
 fn the_wrapper_defaults_to_the_core_api_version() {
     let wrapper = include_str!("../js/client.mjs");
-    let line = format!("const API_VERSION = \"{}\";", callsteer::DEFAULT_API_VERSION);
+    let line = format!(
+        "const API_VERSION = \"{}\";",
+        callsteer::DEFAULT_API_VERSION
+    );
     assert!(wrapper.contains(&line), "client.mjs must contain `{line}`");
 }

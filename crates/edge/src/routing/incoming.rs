@@ -37,7 +37,10 @@ impl IncomingCall {
     /// # Errors
     /// [`Error::Decode`] (what = `IncomingCall`) when `to`, `from` or `incomingCallContext`
     /// is missing: such a call cannot be routed or answered.
-    pub fn from_event(event: &events::IncomingCall, arrived_at: i64) -> Result<IncomingCall, Error> {
+    pub fn from_event(
+        event: &events::IncomingCall,
+        arrived_at: i64,
+    ) -> Result<IncomingCall, Error> {
         let bad = |field: &str| Error::decode("IncomingCall", format!("missing `{field}`"));
         let (to, to_raw_id) = address(event.to.as_ref()).ok_or_else(|| bad("to"))?;
         let (from, from_raw_id) = address(event.from.as_ref()).ok_or_else(|| bad("from"))?;
@@ -88,8 +91,9 @@ mod tests {
 
     #[test]
     fn reads_the_documented_event() {
-        let text =
-            include_str!("../../../../tests/fixtures/events/incoming-call.eventgrid-schema.docs.json");
+        let text = include_str!(
+            "../../../../tests/fixtures/events/incoming-call.eventgrid-schema.docs.json"
+        );
         let batch: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
         let data = serde_json::from_value(batch[0]["data"].clone()).unwrap();
         let call = IncomingCall::from_event(&data, 7).unwrap();

@@ -4,8 +4,8 @@
 
 use super::config::Config;
 use super::respond::{EdgeError, EdgeResult};
-use callsteer::http::{Endpoint, Request as CoreRequest};
 use crate::routing::call::command::POLICY;
+use callsteer::http::{Endpoint, Request as CoreRequest};
 use callsteer::send::{Reply, Transport};
 use std::time::Duration;
 use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
@@ -21,7 +21,9 @@ pub(crate) struct EdgeTransport;
 
 impl Transport for EdgeTransport {
     async fn exchange(&self, request: &CoreRequest, endpoint: &Endpoint) -> Result<Reply, String> {
-        fetch_once(request, endpoint).await.map_err(|e| e.to_string())
+        fetch_once(request, endpoint)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     async fn sleep(&self, ms: u64) {
@@ -51,7 +53,11 @@ pub(crate) fn credential(cfg: &Config) -> EdgeResult<callsteer::auth::Credential
 /// # Errors
 /// 500 `ConfigError` without an access key; 502 `TransportError` when no response arrived.
 /// Error statuses from the service come back as replies.
-pub(crate) async fn send_with<T: Transport>(cfg: &Config, req: &CoreRequest, transport: &T) -> EdgeResult<Reply> {
+pub(crate) async fn send_with<T: Transport>(
+    cfg: &Config,
+    req: &CoreRequest,
+    transport: &T,
+) -> EdgeResult<Reply> {
     let credential = credential(cfg)?;
     callsteer::send::send(transport, req.clone(), POLICY, &credential, &cfg.acs)
         .await

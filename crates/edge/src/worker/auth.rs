@@ -51,7 +51,10 @@ pub(crate) async fn verify_incoming(
 /// # Errors
 /// 401 `Unauthorized` with the reason (missing token, bad signature, wrong audience, …);
 /// 502 when the JWKS cannot be fetched.
-pub(crate) async fn verify_callback(cfg: &Config, req: &Request) -> EdgeResult<Option<VerifiedClaims>> {
+pub(crate) async fn verify_callback(
+    cfg: &Config,
+    req: &Request,
+) -> EdgeResult<Option<VerifiedClaims>> {
     match &cfg.callback_auth {
         CallbackAuth::SharedSecret(secret) => {
             let url = req.url()?;

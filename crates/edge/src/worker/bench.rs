@@ -9,8 +9,8 @@
 //! Off unless the `BENCH_ROUTES` var is `"1"`; behind the admin token like all of `/admin`.
 
 use super::acs::now_ms;
-use super::keys::key_set;
 use super::config::{parse_rules, rules_text, CallbackAuth, Config};
+use super::keys::key_set;
 use super::respond::{json, EdgeError, EdgeResult};
 use crate::routing::call::wire::{command_request, decision_request};
 use crate::routing::call::{CallEvent, CallSession, CallSetup};

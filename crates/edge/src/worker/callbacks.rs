@@ -6,8 +6,8 @@ use super::auth::verify_callback;
 use super::call_object::{self, EventsBody, EventsOutcome};
 use super::config::Config;
 use super::respond::{json, EdgeError, EdgeResult};
-use callsteer::events::{classify, CallbackAuth, Inbound, Rejection};
 use crate::routing::call::CallEvent;
+use callsteer::events::{classify, CallbackAuth, Inbound, Rejection};
 use std::collections::BTreeMap;
 use worker::{Env, Method, Request, Response};
 
@@ -27,13 +27,22 @@ pub(crate) async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> 
     };
     let events = match classify("POST", &headers, &body, auth) {
         Inbound::Callbacks { events, .. } => events,
-        Inbound::Rejected { rejection: Rejection::BadRequest { reason }, .. } => {
-            return Err(EdgeError::new(400, "DecodeError", reason))
-        }
+        Inbound::Rejected {
+            rejection: Rejection::BadRequest { reason },
+            ..
+        } => return Err(EdgeError::new(400, "DecodeError", reason)),
         Inbound::Rejected { rejection, .. } => {
-            return Err(EdgeError::new(rejection.status(), "BadRequest", "callback refused"))
+            return Err(EdgeError::new(
+                rejection.status(),
+                "BadRequest",
+                "callback refused",
+            ))
         }
-        _ => return Err(EdgeError::bad_request("not Call Automation callback events")),
+        _ => {
+            return Err(EdgeError::bad_request(
+                "not Call Automation callback events",
+            ))
+        }
     };
     // Group by call, keeping each call's delivery order.
     let mut by_call: BTreeMap<String, Vec<CallEvent>> = BTreeMap::new();

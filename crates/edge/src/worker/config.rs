@@ -1,9 +1,9 @@
 //! Configuration from wrangler vars and secrets, and the routing rules (vars, overridable in KV).
 
 use super::respond::{EdgeError, EdgeResult};
+use crate::routing::RoutingTable;
 use callsteer::auth::AccessKey;
 use callsteer::http::Endpoint;
-use crate::routing::RoutingTable;
 use callsteer::webhook::{EntraWebhookApp, WebhookSecret};
 use std::cell::RefCell;
 use worker::Env;
@@ -91,10 +91,12 @@ impl IncomingAuth {
                         .map_err(|e| invalid("INCOMING_ENTRA_AUTHORITY", e))?,
                     None => app,
                 };
-                Ok(IncomingAuth::Entra(match var(env, "INCOMING_ENTRA_CLIENT_ID") {
-                    Some(id) => app.client_id(&id),
-                    None => app,
-                }))
+                Ok(IncomingAuth::Entra(
+                    match var(env, "INCOMING_ENTRA_CLIENT_ID") {
+                        Some(id) => app.client_id(&id),
+                        None => app,
+                    },
+                ))
             }
             "secret" => {
                 let secret = secret(env, "INCOMING_SECRET")

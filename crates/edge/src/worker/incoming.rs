@@ -9,17 +9,17 @@ use super::auth::verify_incoming;
 use super::call_object::{self, SetupBody};
 use super::config::{routing_table, Config, IncomingAuth, KV};
 use super::respond::{json, EdgeError, EdgeResult};
-use callsteer::events::{
-    classify_authenticated_delivery, EventGridData, EventGridEvent, Inbound, Rejection,
-    WebhookResponse, MAX_BODY_BYTES,
-};
-use callsteer::time::parse_rfc3339_ms;
-use callsteer::api::Operation;
 use crate::routing::call::wire::{decision_operation, DecisionOp};
 use crate::routing::call::CallSetup;
 use crate::routing::incoming::IncomingCall;
 use crate::routing::rules::Action;
 use crate::routing::{Decision, RoutingTable};
+use callsteer::api::Operation;
+use callsteer::events::{
+    classify_authenticated_delivery, EventGridData, EventGridEvent, Inbound, Rejection,
+    WebhookResponse, MAX_BODY_BYTES,
+};
+use callsteer::time::parse_rfc3339_ms;
 use serde::Serialize;
 use serde_json::Value;
 use worker::{Env, Method, Request, Response};

@@ -12,9 +12,9 @@
 //! Should WebCrypto be missing or refuse a key, the core's own RSA check runs instead.
 
 use super::respond::{EdgeError, EdgeResult};
-use callsteer::webhook::{bearer_token, Jwks, JwtError, JwtVerifier, VerifiedClaims};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use callsteer::webhook::{bearer_token, Jwks, JwtError, JwtVerifier, VerifiedClaims};
 use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -194,9 +194,9 @@ async fn subtle_verify(key: &CryptoKey, signature: &[u8], data: &[u8]) -> bool {
     let Some(web) = subtle() else {
         return false;
     };
-    let Ok(promise) =
-        web.subtle
-            .verify_with_object_and_u8_array_and_u8_array(&web.rs256, key, signature, data)
+    let Ok(promise) = web
+        .subtle
+        .verify_with_object_and_u8_array_and_u8_array(&web.rs256, key, signature, data)
     else {
         return false;
     };

@@ -16,9 +16,9 @@ use super::delivery::{Deliverer, Job};
 use super::faults::Faults;
 use super::jwt::Signer;
 use super::sim::Simulation;
-use callsteer::auth::AccessKey;
 use axum::routing::{get, post};
 use axum::Router;
+use callsteer::auth::AccessKey;
 use rand::{rngs::StdRng, SeedableRng};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -102,7 +102,12 @@ pub async fn serve(config: Config) -> Result<Running, String> {
         sim: Mutex::new(Simulation::new(&config.resource_id, seed)),
         wake: Notify::new(),
         jobs,
-        deliverer: Deliverer::new(signer.clone(), entra.clone(), &base_url, &config.resource_id),
+        deliverer: Deliverer::new(
+            signer.clone(),
+            entra.clone(),
+            &base_url,
+            &config.resource_id,
+        ),
         entra,
         signer,
         key: config.access_key,
@@ -140,7 +145,10 @@ fn router(app: Arc<App>, cors: bool) -> Router {
             "/calling/.well-known/acsopenidconfiguration",
             get(control::openid),
         )
-        .route("/entra/{tenant}/discovery/v2.0/keys", get(control::entra_keys))
+        .route(
+            "/entra/{tenant}/discovery/v2.0/keys",
+            get(control::entra_keys),
+        )
         .route(
             "/entra/{tenant}/v2.0/.well-known/openid-configuration",
             get(control::entra_openid),

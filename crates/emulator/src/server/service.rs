@@ -70,11 +70,7 @@ pub(super) async fn handle(
 }
 
 /// What a request produced: status, body, events to deliver.
-type Outcome = (
-    u16,
-    Option<serde_json::Value>,
-    Vec<crate::delivery::Job>,
-);
+type Outcome = (u16, Option<serde_json::Value>, Vec<crate::delivery::Job>);
 
 /// Decodes and applies the request. A repeated `Repeatability-Request-ID` returns the
 /// stored first response; the lookup, the effect and the store happen under the

@@ -8,10 +8,10 @@ use axum::body::Bytes;
 use axum::http::HeaderMap;
 use callsteer::api::Operation;
 use callsteer::auth::{sign, AccessKey, Credential};
+use callsteer::http::{Endpoint, Method};
 use callsteer::retry::RetryPolicy;
 use callsteer::send::{Reply, Transport};
 use callsteer_emulator::{serve, Config, Running};
-use callsteer::http::{Endpoint, Method};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
@@ -120,7 +120,9 @@ impl Harness {
     ) -> Result<O::Output, callsteer::Error> {
         let req = op.to_request(callsteer::DEFAULT_API_VERSION)?;
         let credential = Credential::Key(self.key.clone());
-        let reply = callsteer::send::send(t, req, RetryPolicy::default(), &credential, &self.endpoint).await?;
+        let reply =
+            callsteer::send::send(t, req, RetryPolicy::default(), &credential, &self.endpoint)
+                .await?;
         op.decode(&reply.as_response())
     }
 
@@ -406,16 +408,29 @@ impl<'a> HarnessTransport<'a> {
 }
 
 impl Transport for HarnessTransport<'_> {
-    async fn exchange(&self, req: &callsteer::http::Request, endpoint: &Endpoint) -> Result<Reply, String> {
+    async fn exchange(
+        &self,
+        req: &callsteer::http::Request,
+        endpoint: &Endpoint,
+    ) -> Result<Reply, String> {
         self.sent.set(self.sent.get() + 1);
         if let Some(id) = req.get_header("repeatability-request-id") {
             self.request_ids.borrow_mut().push(id.to_owned());
         }
         let (status, headers, body) = self
             .h
-            .exchange(req.method.as_str(), &req.url(endpoint), &req.headers, req.body.clone())
+            .exchange(
+                req.method.as_str(),
+                &req.url(endpoint),
+                &req.headers,
+                req.body.clone(),
+            )
             .await;
-        Ok(Reply { status, headers, body })
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
     }
     async fn sleep(&self, ms: u64) {
         tokio::time::sleep(Duration::from_millis(ms)).await;

@@ -53,7 +53,8 @@ const NOW_MS: f64 = 1_649_873_352_000.0;
 pub fn bad_credentials_throw_js_errors() {
     let err = Engine::new("endpoint=https://x/", None, false).expect_err("no access key");
     assert_invalid(&err, "accesskey");
-    let err = Engine::new("https://x.example", Some("%%%secret".into()), false).expect_err("bad key");
+    let err =
+        Engine::new("https://x.example", Some("%%%secret".into()), false).expect_err("bad key");
     assert!(!text(&err, "message").unwrap_or_default().contains("secret"));
     let err = Engine::new("ftp://x", None, true).expect_err("bad endpoint");
     assert_invalid(&err, "endpoint");
@@ -66,9 +67,17 @@ pub fn signs_the_official_vectors() {
     assert_eq!(j1[0], "https://example.com/testPath?testQuery=test");
     assert_eq!(j1[1], "Wed, 13 Apr 2022 18:09:12 GMT");
     assert_eq!(j1[2], "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
-    assert!(j1[3].ends_with("Signature=DGdgwggJWnQyc6EHjR/Vbqg1ES64KpD6U2XwTDDj3tU="), "{}", j1[3]);
+    assert!(
+        j1[3].ends_with("Signature=DGdgwggJWnQyc6EHjR/Vbqg1ES64KpD6U2XwTDDj3tU="),
+        "{}",
+        j1[3]
+    );
     let j2 = e.sign("GET", "/testPath", "", NOW_MS, None, true);
-    assert!(j2[3].ends_with("Signature=+6tWkg3lNKVjQHHmxkdGQcJjUgzclsWTMebnuCz1ngU="), "{}", j2[3]);
+    assert!(
+        j2[3].ends_with("Signature=+6tWkg3lNKVjQHHmxkdGQcJjUgzclsWTMebnuCz1ngU="),
+        "{}",
+        j2[3]
+    );
     let bearer = Engine::new("https://example.com", None, true).unwrap();
     let b = bearer.sign("POST", "/x", "{}", NOW_MS, Some("tok".into()), false);
     assert_eq!((b[2].as_str(), b[3].as_str()), ("", "Bearer tok"));
@@ -95,9 +104,17 @@ pub fn retry_decisions_cross_the_boundary() {
     assert_eq!(e.delay(1, 503, None, Some("2".into()), NOW_MS), 2000.0);
     assert_eq!(e.delay(1, 429, Some("20".into()), None, NOW_MS), 20.0);
     assert_eq!(e.delay(1, 400, None, None, NOW_MS), -1.0);
-    assert_eq!(e.delay(1, 0, None, None, NOW_MS), 800.0, "no response: backoff");
+    assert_eq!(
+        e.delay(1, 0, None, None, NOW_MS),
+        800.0,
+        "no response: backoff"
+    );
     assert_eq!(e.delay(2, 503, None, None, NOW_MS), 1600.0, "doubles");
-    assert_eq!(e.delay(4, 503, None, None, NOW_MS), -1.0, "budget spent (4 attempts = 3 retries)");
+    assert_eq!(
+        e.delay(4, 503, None, None, NOW_MS),
+        -1.0,
+        "budget spent (4 attempts = 3 retries)"
+    );
     e.retry(Some(0.0), None, None);
     assert_eq!(e.delay(1, 0, None, None, NOW_MS), -1.0);
 }
@@ -105,9 +122,18 @@ pub fn retry_decisions_cross_the_boundary() {
 /// Recording URLs outside the recording hosts never get a signed request.
 pub fn recording_urls_are_checked() {
     let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
-    let ok = e.recording(false, "https://eu.asm.skype.com/v1/objects/a/content", Some(10.0), Some(5.0)).unwrap();
+    let ok = e
+        .recording(
+            false,
+            "https://eu.asm.skype.com/v1/objects/a/content",
+            Some(10.0),
+            Some(5.0),
+        )
+        .unwrap();
     assert_eq!(ok, ["/v1/objects/a/content", "bytes=10-14"]);
-    let err = e.recording(true, "https://evil.example/r", None, None).unwrap_err();
+    let err = e
+        .recording(true, "https://evil.example/r", None, None)
+        .unwrap_err();
     assert_invalid(&err, "deleteLocationUrl");
     let _ = err.dyn_into::<js_sys::Error>().unwrap();
 }
@@ -123,7 +149,10 @@ pub fn a_proxy_endpoint_with_a_base_path_and_a_token() {
     assert_eq!(s[3], "Bearer admin-token");
     let next = |link: &str| e.next_page(link, "2026-03-12");
     let page2 = "/calling/callConnections/c/participants?api-version=2026-03-12&skip=2";
-    assert_eq!(next(&["http://127.0.0.1:8787/acs", page2].concat()).unwrap(), page2);
+    assert_eq!(
+        next(&["http://127.0.0.1:8787/acs", page2].concat()).unwrap(),
+        page2
+    );
     assert_eq!(next(&["/acs", page2].concat()).unwrap(), page2);
     assert_eq!(
         next("/acs/calling/callConnections/c/participants?skip=2").unwrap(),
@@ -155,7 +184,14 @@ pub fn memory_stays_bounded_under_many_requests() {
         for _ in 0..n {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             let len = (seed >> 8) as usize % body.len();
-            let out = e.sign("POST", "/calling/callConnections/c:play?api-version=2026-03-12", &body[..len], NOW_MS, None, false);
+            let out = e.sign(
+                "POST",
+                "/calling/callConnections/c:play?api-version=2026-03-12",
+                &body[..len],
+                NOW_MS,
+                None,
+                false,
+            );
             assert_eq!(out.len(), 4);
             let _ = e.repeatability(NOW_MS);
         }
@@ -164,5 +200,8 @@ pub fn memory_stays_bounded_under_many_requests() {
     let warmed = pages();
     sign_some(2000);
     let grown = pages() - warmed;
-    assert!(grown <= 1 << 20, "wasm memory grew by {grown} bytes over 2000 requests");
+    assert!(
+        grown <= 1 << 20,
+        "wasm memory grew by {grown} bytes over 2000 requests"
+    );
 }

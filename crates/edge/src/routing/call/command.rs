@@ -1,9 +1,9 @@
 //! Commands the call state machine wants sent to Call Automation, and the retry policy
 //! for sending them.
 
+use crate::routing::flow::Prompt;
 use callsteer::http::Repeatability;
 use callsteer::retry::RetryPolicy;
-use crate::routing::flow::Prompt;
 use serde::{Deserialize, Serialize};
 
 /// One command for the call, as plain data; the worker turns it into a REST request.
@@ -122,15 +122,24 @@ mod tests {
         let retry = |after_ms| Next::Retry { after_ms };
         assert_eq!(next(Some(202), &[], 1), Next::Finish);
         assert_eq!(next(Some(429), &[("Retry-After", "1")], 1), retry(1000));
-        assert_eq!(next(Some(503), &[("Retry-After", "3600")], 1), retry(10_000));
+        assert_eq!(
+            next(Some(503), &[("Retry-After", "3600")], 1),
+            retry(10_000)
+        );
         assert_eq!(next(Some(503), &[], 3), retry(800));
         assert_eq!(next(None, &[], 1), retry(200));
         assert_eq!(next(Some(503), &[], MAX_ATTEMPTS), Next::Finish);
         assert_eq!(next(Some(400), &[], 1), Next::Finish);
         assert_eq!(next(Some(404), &[], 1), Next::Finish);
         // The hints the edge used to ignore.
-        assert_eq!(next(Some(429), &[("retry-after-ms", "1500")], 1), retry(1500));
-        assert_eq!(next(Some(429), &[("x-ms-retry-after-ms", "40")], 1), retry(40));
+        assert_eq!(
+            next(Some(429), &[("retry-after-ms", "1500")], 1),
+            retry(1500)
+        );
+        assert_eq!(
+            next(Some(429), &[("x-ms-retry-after-ms", "40")], 1),
+            retry(40)
+        );
     }
 
     #[test]

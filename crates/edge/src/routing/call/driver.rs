@@ -34,7 +34,10 @@ impl CallSession {
             }
             "ParticipantsUpdated" => {
                 if let Some(roster) = &ev.roster {
-                    if self.participants_seq.is_none_or(|last| roster.sequence > last) {
+                    if self
+                        .participants_seq
+                        .is_none_or(|last| roster.sequence > last)
+                    {
                         self.participants_seq = Some(roster.sequence);
                         self.participants.clone_from(&roster.participants);
                     }
@@ -100,10 +103,7 @@ impl CallSession {
                 let Some(menu) = self.setup.as_ref().and_then(|s| s.flow.menu.clone()) else {
                     return;
                 };
-                match ev
-                    .tone
-                    .and_then(|t| menu.choices.get(&t.to_string()))
-                {
+                match ev.tone.and_then(|t| menu.choices.get(&t.to_string())) {
                     Some(step) if ev.kind == "RecognizeCompleted" => {
                         self.run_step(step, &ev.key, ev.time_ms)
                     }
@@ -230,7 +230,15 @@ pub(super) fn describe(ev: &CallEvent) -> String {
         "AddParticipantSucceeded" | "AddParticipantFailed" => party(),
         k if k.ends_with("Failed") || k == "CallDisconnected" => {
             let (code, sub_code, message) = ev.result.as_ref().map_or((0, 0, "?"), |r| {
-                (r.code, r.sub_code, if r.message.is_empty() { "?" } else { r.message.as_str() })
+                (
+                    r.code,
+                    r.sub_code,
+                    if r.message.is_empty() {
+                        "?"
+                    } else {
+                        r.message.as_str()
+                    },
+                )
             });
             format!("{code}/{sub_code}: {message}")
         }

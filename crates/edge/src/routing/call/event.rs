@@ -74,7 +74,10 @@ impl CallEvent {
         let call_connection_id = e.call_connection_id().ok_or_else(|| {
             Error::decode(
                 "callback event",
-                format!("{} {}: missing `data.callConnectionId`", ev.event_type, ev.id),
+                format!(
+                    "{} {}: missing `data.callConnectionId`",
+                    ev.event_type, ev.id
+                ),
             )
         })?;
         let result = e.result_information().map(|r| EventResult {
@@ -113,9 +116,7 @@ impl CallEvent {
             CallAutomationEvent::CallTransferAccepted(t) => (None, None, raw(&t.transfer_target)),
             CallAutomationEvent::AddParticipantSucceeded(p) => (None, None, raw(&p.participant)),
             CallAutomationEvent::AddParticipantFailed(p) => (None, None, raw(&p.participant)),
-            CallAutomationEvent::RemoveParticipantSucceeded(p) => {
-                (None, None, raw(&p.participant))
-            }
+            CallAutomationEvent::RemoveParticipantSucceeded(p) => (None, None, raw(&p.participant)),
             CallAutomationEvent::RemoveParticipantFailed(p) => (None, None, raw(&p.participant)),
             _ => (None, None, None),
         };
@@ -195,5 +196,4 @@ mod tests {
         let events = decode(body);
         assert_ne!(events[0].key, events[1].key);
     }
-
 }

@@ -2,6 +2,9 @@
 //! core's operation builders. Pure: the worker signs and sends what comes out.
 
 use super::command::{Command, CommandKind};
+use crate::routing::flow::Prompt;
+use crate::routing::incoming::IncomingCall;
+use crate::routing::rules::{Action, RejectReason};
 use callsteer::api::{
     AddParticipant, AnswerCall, HangUpCall, MuteParticipant, Operation, Play, Recognize,
     RedirectCall, RejectCall, RemoveParticipant, StartRecording, TerminateCall,
@@ -13,9 +16,6 @@ use callsteer::models::{
     CallLocator, CallRejectReason, DtmfOptions, PlaySource, RecognizeInputType, RecognizeOptions,
     TextSource,
 };
-use crate::routing::flow::Prompt;
-use crate::routing::incoming::IncomingCall;
-use crate::routing::rules::{Action, RejectReason};
 use callsteer::Error;
 
 /// A target from a rules document: `+1…` is a phone number, anything else a raw id.
@@ -77,9 +77,9 @@ pub fn decision_operation(
     let ctx = call.incoming_call_context.clone();
     let rep = |name: &str| Repeatability::derive(&format!("{event_id}/{name}"), event_time);
     match action {
-        Action::Answer { .. } => DecisionOp::Answer(
-            AnswerCall::new(ctx, callback_uri).repeatability(rep("answer")),
-        ),
+        Action::Answer { .. } => {
+            DecisionOp::Answer(AnswerCall::new(ctx, callback_uri).repeatability(rep("answer")))
+        }
         Action::Redirect { target } => DecisionOp::Redirect(
             RedirectCall::new(ctx, identifier(target)).repeatability(rep("redirect")),
         ),
