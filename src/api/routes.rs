@@ -2,7 +2,7 @@
 //! `operationId`, HTTP method, path template, whether it takes the repeatability headers, and
 //! the callback events that settle it. Everything else reads it:
 //!
-//! * the request builders ([`super::Operation::ID`]; their method and path come from
+//! * the request builders ([`super::Operation::id`]; their method and path come from
 //!   [`OperationId::method`] and [`OperationId::path`]);
 //! * [`route`], which the emulator serves from and the edge worker's `/acs/…` proxy forwards
 //!   by (matching the same templates);

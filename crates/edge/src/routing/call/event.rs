@@ -1,7 +1,7 @@
 //! The facts the call state machine needs from a Call Automation callback event.
 //!
 //! Events are decoded by the core ([`callsteer::events::decode_callback_events`], or
-//! [`callsteer::events::classify`] at the webhook); [`CallEvent::from_callback`] keeps what the
+//! [`callsteer::events::classify()`] at the webhook); [`CallEvent::from_callback`] keeps what the
 //! session acts on and persists — ids, kind, time, operation context, result, the DTMF tone,
 //! the roster, the party a transfer or add/remove names — so the session never reads JSON.
 
