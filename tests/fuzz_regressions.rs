@@ -2,7 +2,8 @@
 //! property it broke. Each was added here before the fix.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use callsteer::CommunicationIdentifier;
+use callsteer::routing::RoutingTable;
+use callsteer::{CommunicationIdentifier, Error};
 
 /// identifiers: `4:s_b_b` is the number `s_b` with asserted id `b`; its model carries
 /// `value: "s_b"`, `assertedId: "b"`, `rawId: "4:s_b_b"`, and decoding that model trimmed
@@ -22,4 +23,16 @@ fn a_phone_value_ending_in_its_asserted_id_survives_the_model() {
     assert_eq!(CommunicationIdentifier::from_model(&id.to_model()).unwrap(), id);
     let json = serde_json::to_string(&id).unwrap();
     assert_eq!(serde_json::from_str::<CommunicationIdentifier>(&json).unwrap(), id);
+}
+
+/// routing_rules: an unknown top-level key `""` was refused with an empty field name.
+#[test]
+fn an_unknown_empty_key_is_refused_naming_a_field() {
+    match RoutingTable::from_json(r#"{"":1,"rules":[]}"#) {
+        Err(Error::InvalidInput { field, reason }) => {
+            assert!(!field.is_empty(), "no field named ({reason})");
+            assert!(reason.contains("unknown field"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
