@@ -196,7 +196,15 @@ pub fn check_target(target: &str) -> Result<(), String> {
         .iter()
         .any(|p| target.starts_with(p) && target.len() > p.len())
     {
-        return Ok(());
+        // The operations' own identifier check: `8:acs:__` has a known prefix but is a
+        // Teams extension user with empty parts, which no operation would send.
+        let id = crate::routing::call::wire::identifier(target);
+        return crate::api::build::identifier("target", &id).map_err(|e| match e {
+            crate::Error::InvalidInput { field, reason } => {
+                format!("{} {reason}", field.trim_start_matches("target."))
+            }
+            other => other.to_string(),
+        });
     }
     Err(format!(
         "must be an E.164 number (+…) or a raw id (4:+…, 8:acs:…, 28:…), got {target:?}"
