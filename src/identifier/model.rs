@@ -273,7 +273,8 @@ fn from_sub_object(m: &CommunicationIdentifierModel) -> CommunicationIdentifier 
 }
 
 /// A phone number from its sub-object; `assertedId`/anonymity fall back to the raw id.
-/// A `value` that still carries the `_assertedId` suffix (the SDKs' form) is trimmed.
+/// A `value` that still carries the `_assertedId` suffix (the SDKs' form) is trimmed, unless
+/// the raw id shows the value is already the number alone.
 fn phone_from_model(p: &PhoneNumberModel, raw_id: Option<&str>) -> CommunicationIdentifier {
     let from_raw = raw_id.filter(|r| r.starts_with(raw::PHONE)).map(raw::parse);
     let (raw_anonymous, raw_asserted) = match from_raw {
@@ -290,12 +291,15 @@ fn phone_from_model(p: &PhoneNumberModel, raw_id: Option<&str>) -> Communication
         .clone()
         .or(raw_asserted)
         .filter(|_| !is_anonymous);
+    // A rawId of `4:{value}_{assertedId}` says the value is the number alone (our form),
+    // even when the number itself ends in `_{assertedId}`: nothing to trim then.
+    let ours = |a: &str| raw_id.is_some_and(|r| r == [raw::PHONE, &p.value, "_", a].concat());
     let value = match &asserted_id {
-        Some(a) => p
+        Some(a) if !ours(a) => p
             .value
             .strip_suffix(a.as_str())
             .and_then(|v| v.strip_suffix('_')),
-        None => None,
+        _ => None,
     };
     CommunicationIdentifier::PhoneNumber {
         value: value

@@ -178,29 +178,21 @@ impl Flow {
 /// # Errors
 /// The reason the target is not usable.
 pub fn check_target(target: &str) -> Result<(), String> {
-    if target.starts_with('+') {
-        return callsteer::validate::e164("target", target).map_err(|e| reason_of(&e));
+    // The core reads the target (`+…` a number, else a raw id, as the commands will send it)
+    // and checks it as the operations do: `8:acs:__` parses as a Teams extension user with
+    // empty parts, which no operation would send. No prefix table of our own.
+    let id = crate::routing::call::wire::identifier(target);
+    if matches!(id, callsteer::CommunicationIdentifier::Unknown { .. }) {
+        return Err(format!(
+            "must be an E.164 number (+…) or a raw id (4:+…, 8:acs:…, 28:…), got {target:?}"
+        ));
     }
-    if let Some(number) = target.strip_prefix("4:") {
-        return callsteer::validate::e164("target", number).map_err(|e| reason_of(&e));
-    }
-    let known = [
-        "8:acs:",
-        "8:gcch-acs:",
-        "8:dod-acs:",
-        "8:orgid:",
-        "8:teamsvisitor:",
-        "28:",
-    ];
-    if known
-        .iter()
-        .any(|p| target.starts_with(p) && target.len() > p.len())
-    {
-        return Ok(());
-    }
-    Err(format!(
-        "must be an E.164 number (+…) or a raw id (4:+…, 8:acs:…, 28:…), got {target:?}"
-    ))
+    callsteer::validate::identifier("target", &id).map_err(|e| match e {
+        callsteer::Error::InvalidInput { field, reason } if field != "target" => {
+            format!("{} {reason}", field.trim_start_matches("target."))
+        }
+        other => reason_of(&other),
+    })
 }
 
 fn reason_of(e: &callsteer::Error) -> String {

@@ -193,7 +193,9 @@ fn decode_at<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Error> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let field = match (prefix.is_empty(), path == ".") {
+        // "." is the value itself; "" is an unknown key spelled "" (named as its parent).
+        let at_root = path == "." || path.is_empty();
+        let field = match (prefix.is_empty(), at_root) {
             (true, true) => "document".to_owned(),
             (true, false) => path,
             (false, true) => prefix.to_owned(),
