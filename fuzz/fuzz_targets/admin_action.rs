@@ -1,11 +1,12 @@
 //! The admin API's action body (`POST /admin/calls/{id}/actions`) on a live call.
 //!
 //! Input: the JSON body, optionally preceded by a line `#<idempotency key>` (the worker's
-//! request id; default `admin-req`). The worker parses the body with serde into an
-//! `AdminAction`, forwards it to the call's object as JSON, which runs
+//! request id; default `admin-req`). The worker reads the body with `AdminAction::from_json`,
+//! forwards it to the call's object as JSON, which runs
 //! `CallSession::handle_admin` and sends the command with `wire::command_request`.
 //!
 //! Properties:
+//! * a body `from_json` refuses names a field (or is not JSON at all);
 //! * an action round-trips through JSON (the worker → object hop);
 //! * on a call that is not connected every action is refused, naming `call`;
 //! * on a live call a refusal is `InvalidInput` naming the field (`target`, `prompt.…`,
@@ -28,7 +29,15 @@ const NOW_MS: i64 = 1_773_273_600_000;
 
 fuzz_target!(|data: &[u8]| {
     let (request_id, body) = split_request_id(data);
-    let Ok(action) = serde_json::from_slice::<AdminAction>(body) else { return };
+    let Ok(text) = std::str::from_utf8(body) else { return };
+    let action = match AdminAction::from_json(text) {
+        Ok(a) => a,
+        Err(callsteer::Error::Decode { .. }) => return,
+        Err(e) => {
+            invalid_field("AdminAction::from_json", &e);
+            return;
+        }
+    };
     let json = serde_json::to_string(&action).expect("serialize");
     let back: AdminAction = serde_json::from_str(&json).expect("action JSON re-decodes");
     assert_eq!(back, action, "action JSON round trip");

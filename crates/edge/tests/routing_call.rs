@@ -347,3 +347,33 @@ fn admin_actions_need_a_live_call_and_valid_targets() {
         serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
     assert_eq!(round_trip, s, "the session persists losslessly");
 }
+
+#[test]
+fn admin_action_bodies_are_refused_naming_the_field() {
+    let field = |body: &str| match AdminAction::from_json(body) {
+        Err(callsteer::Error::InvalidInput { field, .. }) => field,
+        other => panic!("{body}: {other:?}"),
+    };
+    assert_eq!(field(r#"{"action":"transfer","target":5}"#), "target");
+    assert_eq!(
+        field(r#"{"action":"play","prompt":{"text":7}}"#),
+        "prompt.text"
+    );
+    assert_eq!(field(r#"{"action":"fly"}"#), "action");
+    assert_eq!(field(r#"{"action":"transfer"}"#), "target");
+    assert_eq!(
+        field(r#"{"action":"hangUp","target":"+14255550123"}"#),
+        "target"
+    );
+    assert_eq!(field(r#"{"action":"hangUp","extra":1}"#), "extra");
+    assert!(matches!(
+        AdminAction::from_json("{"),
+        Err(callsteer::Error::Decode { .. })
+    ));
+    assert_eq!(
+        AdminAction::from_json(r#"{"action":"mute","target":"8:acs:x"}"#).unwrap(),
+        AdminAction::Mute {
+            target: "8:acs:x".into()
+        }
+    );
+}

@@ -187,7 +187,7 @@ fn parse_document(value: serde_json::Value) -> Result<RulesDocument, Error> {
     Ok(doc)
 }
 
-fn decode_at<T: serde::de::DeserializeOwned>(
+pub(crate) fn decode_at<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
     prefix: &str,
 ) -> Result<T, Error> {

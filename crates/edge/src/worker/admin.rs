@@ -39,7 +39,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeRe
             call_object::call(env, id, Method::Get, "/state", None).await
         }
         (Method::Post, ["calls", id, "actions"]) => {
-            let action: AdminAction = serde_json::from_str(&req.text().await?)?;
+            let action = AdminAction::from_json(&req.text().await?)?;
             let request_id = match req.headers().get("idempotency-key")? {
                 Some(k) if !k.is_empty() => k,
                 _ => random_id()?,

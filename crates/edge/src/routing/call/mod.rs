@@ -110,6 +110,75 @@ pub struct CallSession {
     arrivals: u64,
 }
 
+/// The admin API's request body, read field by field so a refusal names its field
+/// (serde cannot say which field of an internally tagged enum broke).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AdminActionBody {
+    action: String,
+    #[serde(default)]
+    target: Option<String>,
+    #[serde(default)]
+    prompt: Option<Prompt>,
+}
+
+impl AdminAction {
+    /// Reads an admin API request body (`{"action": "transfer", "target": "+1…"}`, …).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] for a body that is not JSON; [`Error::InvalidInput`] naming the field:
+    /// one of the wrong type (`target`, `prompt.text`), missing or not used by the action, an
+    /// unknown `action`, or an unknown key (`document`).
+    pub fn from_json(body: &str) -> Result<AdminAction, Error> {
+        let value: serde_json::Value =
+            serde_json::from_str(body).map_err(|e| Error::decode("admin action", e.to_string()))?;
+        let b: AdminActionBody = crate::routing::decode_at(value, "")?;
+        let takes_target = matches!(
+            b.action.as_str(),
+            "addParticipant" | "removeParticipant" | "transfer" | "mute"
+        );
+        if !takes_target && b.target.is_some() {
+            return Err(Error::invalid(
+                "target",
+                format!("is not used by {}", b.action),
+            ));
+        }
+        if b.action != "play" && b.prompt.is_some() {
+            return Err(Error::invalid(
+                "prompt",
+                format!("is not used by {}", b.action),
+            ));
+        }
+        let target = || {
+            b.target
+                .clone()
+                .ok_or_else(|| Error::invalid("target", format!("is required by {}", b.action)))
+        };
+        Ok(match b.action.as_str() {
+            "addParticipant" => AdminAction::AddParticipant { target: target()? },
+            "removeParticipant" => AdminAction::RemoveParticipant { target: target()? },
+            "transfer" => AdminAction::Transfer { target: target()? },
+            "mute" => AdminAction::Mute { target: target()? },
+            "hangUp" => AdminAction::HangUp {},
+            "record" => AdminAction::Record {},
+            "play" => AdminAction::Play {
+                prompt: b
+                    .prompt
+                    .ok_or_else(|| Error::invalid("prompt", "is required by play"))?,
+            },
+            other => {
+                return Err(Error::invalid(
+                    "action",
+                    format!(
+                        "unknown action {other:?}: one of addParticipant, removeParticipant, \
+                         transfer, mute, hangUp, play, record"
+                    ),
+                ))
+            }
+        })
+    }
+}
+
 /// What handling one event did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Handled {
