@@ -288,28 +288,10 @@ fn match_operation<'a>(method: Method, segs: &[&'a str]) -> Option<Matched<'a>> 
         })
 }
 
-/// Percent-decodes a path segment; a malformed escape is kept as it is.
+/// Percent-decodes a path segment with the core's decoder; a segment that does not decode
+/// (a malformed escape, not UTF-8) stays as sent, and then names no existing call.
 fn decode_segment(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(decoded)) => {
-                out.push(decoded);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::http::decode_component(s, false).unwrap_or_else(|| s.to_owned())
 }
 
 #[cfg(test)]

@@ -197,14 +197,8 @@ pub fn classify(
     body: &[u8],
     auth: CallbackAuth<'_>,
 ) -> Inbound {
-    if method.eq_ignore_ascii_case("OPTIONS") {
-        return preflight(headers);
-    }
-    if !method.eq_ignore_ascii_case("POST") {
-        return reject(Rejection::MethodNotAllowed);
-    }
-    if body.len() > MAX_BODY_BYTES {
-        return reject(Rejection::PayloadTooLarge);
+    if let Some(answered) = answer_before_body(method, headers, body) {
+        return answered;
     }
     let authorization = header(headers, "authorization");
     let mut claims = None;
@@ -263,14 +257,8 @@ pub fn classify_authenticated_delivery(
     headers: &[(String, String)],
     body: &[u8],
 ) -> Inbound {
-    if method.eq_ignore_ascii_case("OPTIONS") {
-        return preflight(headers);
-    }
-    if !method.eq_ignore_ascii_case("POST") {
-        return reject(Rejection::MethodNotAllowed);
-    }
-    if body.len() > MAX_BODY_BYTES {
-        return reject(Rejection::PayloadTooLarge);
+    if let Some(answered) = answer_before_body(method, headers, body) {
+        return answered;
     }
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
@@ -280,6 +268,18 @@ pub fn classify_authenticated_delivery(
         return event_grid(value);
     }
     bad_request("not Event Grid events (callbacks go to the callback endpoint)")
+}
+
+/// What both webhook classifications answer before reading the body: the CloudEvents
+/// preflight, a method other than `POST` (405), a body over [`MAX_BODY_BYTES`] (413).
+fn answer_before_body(method: &str, headers: &[(String, String)], body: &[u8]) -> Option<Inbound> {
+    if method.eq_ignore_ascii_case("OPTIONS") {
+        return Some(preflight(headers));
+    }
+    if !method.eq_ignore_ascii_case("POST") {
+        return Some(reject(Rejection::MethodNotAllowed));
+    }
+    (body.len() > MAX_BODY_BYTES).then(|| reject(Rejection::PayloadTooLarge))
 }
 
 fn verify(
