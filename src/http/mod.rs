@@ -161,6 +161,14 @@ pub fn encode_path_segment(segment: &str) -> String {
     out
 }
 
+/// True for a valid HTTP header name: a non-empty RFC 9110 `token`.
+pub fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
 /// Percent-decodes a path segment or (with `plus_is_space`) a query component.
 /// `None` when an escape is malformed or the result is not UTF-8: a secret compared
 /// against it must not match by accident of a lossy decode.

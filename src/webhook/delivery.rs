@@ -178,10 +178,7 @@ impl WebhookSecret {
         }
         let header = header.map(str::trim).filter(|h| !h.is_empty());
         if let Some(h) = header {
-            let token = h
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-            if !token {
+            if !crate::http::is_header_name(h) {
                 return Err(Error::invalid("header", "must be an HTTP header name"));
             }
         }

@@ -114,11 +114,7 @@ impl Subscription {
                 return Err(("auth.secret", "must not be empty"));
             }
             Some(SubscriptionAuth::SecretHeader { name, value }) => {
-                let token = !name.is_empty()
-                    && name
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-                if !token {
+                if !callsteer::http::is_header_name(name) {
                     return Err(("auth.secretHeader.name", "must be an HTTP header name"));
                 }
                 if value.is_empty() || value.bytes().any(|b| b < 0x20 || b == 0x7f) {
