@@ -23,7 +23,8 @@ export WASM_BINDGEN_BIN="$CARGO_HOME/bin/wasm-bindgen"
 export WASM_OPT_BIN="$PREFIX/binaryen/bin/wasm-opt"
 export CHROMEDRIVER=/usr/bin/chromedriver
 # wasm-bindgen-test-runner reads webdriver.json from the crate it tests (crates/npm, the core):
-# one file for all, at the root (Chromium flags that keep it off the network).
+# one file for all, at the root: Chromium flags that keep it off the network, and --no-sandbox
+# (as root, which the README's machines are, Chromium will not start with its sandbox).
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/webdriver.json"
 export CHROMIUM_BIN=/usr/bin/chromium
 # wrangler/miniflare: no telemetry, no Request.cf download.

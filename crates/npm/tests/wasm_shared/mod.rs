@@ -50,7 +50,7 @@ fn assert_invalid(err: &JsValue, field: &str) {
 const NOW_MS: f64 = 1_649_873_352_000.0;
 
 /// A malformed connection string or key throws an `Error` naming the field, never the key.
-pub fn bad_credentials_throw_js_errors() {
+pub(crate) fn bad_credentials_throw_js_errors() {
     let err = Engine::new("endpoint=https://x/", None, false).expect_err("no access key");
     assert_invalid(&err, "accesskey");
     let err =
@@ -61,7 +61,7 @@ pub fn bad_credentials_throw_js_errors() {
 }
 
 /// Signing through the export gives the official vectors (J1, J2) byte for byte.
-pub fn signs_the_official_vectors() {
+pub(crate) fn signs_the_official_vectors() {
     let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
     let j1 = e.sign("GET", "/testPath?testQuery=test", "", NOW_MS, None, false);
     assert_eq!(j1[0], "https://example.com/testPath?testQuery=test");
@@ -84,7 +84,7 @@ pub fn signs_the_official_vectors() {
 }
 
 /// Repeatability ids and operation contexts are random v4 UUIDs from `crypto.getRandomValues`.
-pub fn randomness_comes_from_the_host_crypto() {
+pub(crate) fn randomness_comes_from_the_host_crypto() {
     let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
     let [a, date]: [String; 2] = e.repeatability(NOW_MS).try_into().unwrap();
     assert_eq!(date, "Wed, 13 Apr 2022 18:09:12 GMT");
@@ -99,7 +99,7 @@ pub fn randomness_comes_from_the_host_crypto() {
 
 /// The core's send machine as the wrapper sees it, after attempt number `made` (1-based):
 /// milliseconds to wait, or -1.
-pub fn retry_decisions_cross_the_boundary() {
+pub(crate) fn retry_decisions_cross_the_boundary() {
     let mut e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
     assert_eq!(e.delay(1, 503, None, Some("2".into()), NOW_MS), 2000.0);
     assert_eq!(e.delay(1, 429, Some("20".into()), None, NOW_MS), 20.0);
@@ -120,7 +120,7 @@ pub fn retry_decisions_cross_the_boundary() {
 }
 
 /// Recording URLs outside the recording hosts never get a signed request.
-pub fn recording_urls_are_checked() {
+pub(crate) fn recording_urls_are_checked() {
     let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
     let ok = e
         .recording(
@@ -141,7 +141,7 @@ pub fn recording_urls_are_checked() {
 /// A same-origin proxy as the endpoint (the edge worker's `/acs`, plain http on loopback)
 /// with a token credential: requests go under the base path with the bearer token, and
 /// participant pages are followed only under that base path.
-pub fn a_proxy_endpoint_with_a_base_path_and_a_token() {
+pub(crate) fn a_proxy_endpoint_with_a_base_path_and_a_token() {
     let e = Engine::new("http://127.0.0.1:8787/acs", None, true).unwrap();
     let path = "/calling/callConnections/c/participants?api-version=2026-03-12";
     let s = e.sign("GET", path, "", NOW_MS, Some("admin-token".into()), false);
@@ -172,7 +172,7 @@ pub fn a_proxy_endpoint_with_a_base_path_and_a_token() {
 /// The package's small global allocator (lol_alloc's free list, crates/npm/src/lib.rs) reuses freed
 /// memory: thousands of signatures over bodies of 0–16 kB leave the wasm memory bounded
 /// (a leaking allocator would grow it by the total, ≈ 16 MB here).
-pub fn memory_stays_bounded_under_many_requests() {
+pub(crate) fn memory_stays_bounded_under_many_requests() {
     let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
     let pages = || {
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
