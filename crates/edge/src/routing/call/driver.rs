@@ -2,6 +2,7 @@
 
 use super::command::CommandKind;
 use super::event::CallEvent;
+use super::timeline::Outcome;
 use super::{CallSession, Stage};
 use crate::routing::flow::{Menu, Step};
 
@@ -17,7 +18,7 @@ impl CallSession {
             self.server_call_id.clone_from(&ev.server_call_id);
         }
         if let Some(ctx) = &ev.operation_context {
-            if is_outcome(&ev.kind) {
+            if Outcome::of_event(&ev.kind).is_some() {
                 self.pending.remove(ctx);
             }
         }
@@ -25,6 +26,7 @@ impl CallSession {
             "CallConnected" => self.connected = true,
             "CallDisconnected" => {
                 self.disconnected = true;
+                self.ended_at_ms.get_or_insert(ev.time_ms);
                 self.stage = Stage::Done;
                 self.pending.clear();
             }
@@ -46,6 +48,31 @@ impl CallSession {
             _ => {}
         }
         self.react(ev);
+    }
+
+    /// (joined, left): how `ev` changes the roster, when it is a `ParticipantsUpdated` newer
+    /// than the roster held (an older one, delivered late, changes nothing).
+    pub(super) fn roster_change(&self, ev: &CallEvent) -> (Vec<String>, Vec<String>) {
+        let Some(roster) = ev
+            .roster
+            .as_ref()
+            .filter(|_| ev.kind == "ParticipantsUpdated")
+        else {
+            return (Vec::new(), Vec::new());
+        };
+        if self
+            .participants_seq
+            .is_some_and(|last| roster.sequence <= last)
+        {
+            return (Vec::new(), Vec::new());
+        }
+        let ids = |list: &[super::timeline::Participant]| -> Vec<String> {
+            list.iter().map(|p| p.raw_id.clone()).collect()
+        };
+        let (old, new) = (ids(&self.participants), ids(&roster.participants));
+        let joined = new.iter().filter(|id| !old.contains(id)).cloned().collect();
+        let left = old.iter().filter(|id| !new.contains(id)).cloned().collect();
+        (joined, left)
     }
 
     fn live(&self) -> bool {
@@ -183,20 +210,6 @@ impl CallSession {
         self.stage = stage;
         self.emit(trigger, at_ms, kind, ctx.map(str::to_owned));
     }
-}
-
-/// Event types that end the operation named by their operationContext.
-fn is_outcome(kind: &str) -> bool {
-    [
-        "Completed",
-        "Failed",
-        "Succeeded",
-        "Accepted",
-        "Canceled",
-        "Cancelled",
-    ]
-    .iter()
-    .any(|s| kind.ends_with(s))
 }
 
 /// Commands whose outcome arrives as an event carrying their operationContext.
