@@ -81,7 +81,7 @@ async function perform(page, action, click) {
 }
 
 const row = (page, who) => page.locator(`#participants tr[data-participant="${who}"]`);
-const timelineHas = (page, kind) => page.locator("#timeline li", { hasText: kind }).first().waitFor();
+const timelineHas = (page, kind) => page.locator(`#diagram g.arrow[data-kind="${kind}"]`).first().waitFor();
 
 test("the worker serves the page and the package files with their content types", async () => {
   const page = await fetch(`${stack.worker}/`);
@@ -90,10 +90,13 @@ test("the worker serves the page and the package files with their content types"
   assert.match(await page.text(), /Call control/);
   const csp = page.headers.get("content-security-policy") ?? "";
   assert.match(csp, /default-src 'none'/);
-  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'/, "the inline script is allowed by hash, not 'unsafe-inline'");
+  assert.match(csp, /(^|; )script-src 'self' 'wasm-unsafe-eval';/, "modules from this origin only, no inline script");
+  assert.match(csp, /(^|; )style-src 'self';/, "the stylesheet from this origin only, no inline style");
+  assert.doesNotMatch(csp, /unsafe-inline/);
   assert.match(csp, /(^|; )connect-src 'self';/, "the page may fetch from its own origin only");
-  for (const [file, type] of [["index.mjs", /^text\/javascript/], ["client.mjs", /^text\/javascript/], ["engine.js", /javascript/], ["engine_bg.wasm", /^application\/wasm$/]]) {
-    const r = await fetch(`${stack.worker}/pkg/${file}`);
+  for (const [file, type] of [["pkg/index.mjs", /^text\/javascript/], ["pkg/client.mjs", /^text\/javascript/], ["pkg/engine.js", /javascript/], ["pkg/engine_bg.wasm", /^application\/wasm$/],
+    ["ui/app.mjs", /^text\/javascript/], ["ui/diagram.mjs", /^text\/javascript/], ["ui/admin.css", /^text\/css/]]) {
+    const r = await fetch(`${stack.worker}/${file}`);
     assert.equal(r.status, 200, file);
     assert.match(r.headers.get("content-type"), type, file);
     await r.arrayBuffer();
@@ -191,7 +194,7 @@ test("the Call control panel runs the package in the browser through the worker'
 
   const hungUp = await perform(page, "hangUp", () => page.click("#do-hangup"));
   assert.equal(hungUp.outcome, "ok", hungUp.text);
-  await page.locator("#timeline li", { hasText: "end of stream (disconnected)" }).waitFor();
+  await page.locator('#stream-state[data-state="ended"]', { hasText: "ended (disconnected)" }).waitFor();
   const call = await atService(id);
   assert.equal(call.callConnectionState, "disconnected");
   assert.ok(call.types.includes("CallDisconnected"));

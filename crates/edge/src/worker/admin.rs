@@ -220,11 +220,16 @@ async fn poll_once(st: &mut StreamState) -> worker::Result<Vec<u8>> {
     }
     st.last_seq = st.last_seq.max(1);
     let status = view.get("status").and_then(|s| s.as_str()).unwrap_or("");
-    // Ends when our leg is gone (a transfer is followed by CallDisconnected) or on timeout.
+    // Ends when our leg is gone (a transfer is followed by CallDisconnected) and no command
+    // is still being sent (its last update — sent, refused — is streamed first), or on timeout.
     let ended = view
         .get("disconnected")
         .and_then(|d| d.as_bool())
-        .unwrap_or(false);
+        .unwrap_or(false)
+        && view
+            .get("outbox")
+            .and_then(|o| o.as_array())
+            .is_none_or(|o| o.is_empty());
     let over = ended || now_ms() - st.started_ms > STREAM_MAX_MS;
     if over {
         st.done = true;
