@@ -13,6 +13,7 @@ import { useStack, waitFor } from "./harness.mjs";
 const CALLER = "+14255550111";
 const CONSOLE_NUMBER = "+18005550177";
 const SUPERVISOR = "8:acs:00000000-0000-4000-8000-0000000000aa";
+const BUSY_AGENT = "8:acs:00000000-0000-4000-8000-0000000000bb_busy"; // the emulator answers 486
 const AGENT = "+14255550102";
 // Answer without a flow: the call stays up until the page ends it (no menu timeout racing the test).
 const RULES = {
@@ -80,6 +81,17 @@ async function perform(page, action, click) {
   return { text: await li.textContent(), ...(await li.evaluate((el) => ({ ...el.dataset }))) };
 }
 
+/**
+ * The awaited outcome of an action `perform` reported: waits until it leaves "sent"/"waiting"
+ * (the page follows the call's timeline stream), then its state and text.
+ */
+async function outcomeOf(page, result) {
+  assert.ok(result.operationContext, `${result.action} carries an operationContext the page follows`);
+  const sel = `#results li[data-operation-context="${result.operationContext}"] .awaited`;
+  await page.waitForFunction((s) => !["sent", "waiting", undefined].includes(document.querySelector(s)?.dataset.awaited), sel);
+  return page.$eval(sel, (n) => ({ state: n.dataset.awaited, text: n.textContent }));
+}
+
 const row = (page, who) => page.locator(`#participants tr[data-participant="${who}"]`);
 const timelineHas = (page, kind) => page.locator(`#diagram g.arrow[data-kind="${kind}"]`).first().waitFor();
 
@@ -140,6 +152,21 @@ test("the Call control panel runs the package in the browser through the worker'
   assert.equal(added.outcome, "ok", added.text);
   await row(page, SUPERVISOR).waitFor();
   assert.ok(participant(await atService(id), SUPERVISOR), "the emulator has the supervisor in the call");
+  // The add is settled by its event: sent → waiting → succeeded, named after the event.
+  assert.deepEqual(await outcomeOf(page, added), { state: "succeeded", text: `sent → waiting → succeeded (AddParticipantSucceeded, ${SUPERVISOR})` });
+
+  // A participant who is busy: the service accepts the invitation (202), then the event says
+  // it failed, with its code and message; the diagram marks the page's command as failed.
+  await page.fill("#add-target", BUSY_AGENT);
+  const busy = await perform(page, "addParticipant", () => page.click("#add-form button"));
+  assert.equal(busy.outcome, "ok", "accepted by the service");
+  const failed = await outcomeOf(page, busy);
+  assert.equal(failed.state, "failed");
+  assert.match(failed.text, new RegExp(`^sent → waiting → failed \\(AddParticipantFailed, ${BUSY_AGENT}, 486/560486: .+\\)$`));
+  const arrow = page.locator(`#diagram g.arrow[data-source="command"][data-kind="addParticipant"][data-outcome="failed"]`);
+  assert.equal(await arrow.count(), 1, "the page's failed add is a command arrow marked failed");
+  const settledBy = await page.$eval(`#diagram g.arrow[data-source="event"][data-kind="AddParticipantFailed"]`, (g) => Number(g.dataset.settles));
+  assert.equal(settledBy, Number(await arrow.getAttribute("data-n")), "paired with the event that failed it");
 
   // A phone number needs a caller ID: the page offers the number the call came in on.
   assert.equal(await page.inputValue("#add-caller-id"), CONSOLE_NUMBER);
@@ -151,6 +178,8 @@ test("the Call control panel runs the package in the browser through the worker'
 
   const muted = await perform(page, "muteParticipant", () => row(page, SUPERVISOR).getByRole("button", { name: "Mute" }).click());
   assert.equal(muted.outcome, "ok", muted.text);
+  // No event settles a mute: the service's acceptance is its outcome.
+  assert.deepEqual(await outcomeOf(page, muted), { state: "succeeded", text: "sent → succeeded (sent by the admin page: 200)" });
   await row(page, SUPERVISOR).locator("td", { hasText: /^yes$/ }).first().waitFor();
   assert.equal(participant(await atService(id), SUPERVISOR).isMuted, true);
 
@@ -174,6 +203,7 @@ test("the Call control panel runs the package in the browser through the worker'
   await page.fill("#play-text", "Hello from the admin page.");
   const played = await perform(page, "playToAll", () => page.click("#play-form button"));
   assert.equal(played.outcome, "ok", played.text);
+  assert.deepEqual(await outcomeOf(page, played), { state: "succeeded", text: "sent → waiting → succeeded (PlayCompleted)" });
   await timelineHas(page, "PlayCompleted");
   const afterPlay = (await atService(id)).types;
   assert.ok(afterPlay.includes("PlayStarted") && afterPlay.includes("PlayCompleted"), afterPlay.join(","));

@@ -2,9 +2,10 @@
 // tab (sessionStorage); there is no ACS credential here at all (the worker's /acs proxy signs).
 
 import { $, say, setToken, token } from "./api.mjs";
-import { initCall, onEntry, openCall } from "./call.mjs";
+import { initCall, onEntry, openCall, timelineEntries, timelineEntry } from "./call.mjs";
 import { refreshCalls, startCalls } from "./calls.mjs";
 import { controlCall, initControl, rosterChanged, useProxy } from "./control.mjs";
+import { entrySeen, readTimeline } from "./outcomes.mjs";
 import { initRules, loadRules } from "./rules.mjs";
 
 function select(call) {
@@ -21,8 +22,10 @@ function start() {
 initCall();
 initControl();
 initRules();
+readTimeline({ entry: timelineEntry, all: timelineEntries });
 onEntry((e, isNew) => {
   if (isNew && e.kind === "ParticipantsUpdated") rosterChanged();
+  entrySeen(e);
 });
 
 // The list shows the end at once, not at its next refresh.

@@ -9,7 +9,11 @@ import * as diagram from "./diagram.mjs";
 let current; // { id, entries: Map<seq, entry>, stream, ended }
 const listeners = [];
 
-/** `fn(entry, isNew)` for each timeline entry streamed (the Call control panel's roster refresh). */
+/** The selected call's timeline entry `seq`, and all its entries (the Call control panel's awaited outcomes). */
+export const timelineEntry = (seq) => current?.entries.get(seq);
+export const timelineEntries = () => (current ? [...current.entries.values()] : []);
+
+/** `fn(entry, isNew)` for each timeline entry streamed (the Call control panel's roster refresh and outcomes). */
 export function onEntry(fn) {
   listeners.push(fn);
 }

@@ -4,6 +4,7 @@
 // TokenCredential; the worker checks each request and signs it with its own key.
 
 import { $, clock, el, redact, token } from "./api.mjs";
+import { follow, forgetAll, newContext } from "./outcomes.mjs";
 
 let pkg; // the module namespace, loaded on first use
 let client; // CallAutomationClient on this worker's /acs proxy
@@ -34,6 +35,7 @@ function report(action, outcome, text, error) {
     for (const k of ["name", "statusCode", "code", "field"]) if (error[k] !== undefined) li.dataset[k] = String(error[k]);
   }
   $("results").append(li);
+  return li;
 }
 
 // The package's errors: Error with name (RestError, InvalidInputError, AbortError, …),
@@ -48,12 +50,21 @@ function describe(e) {
   return `${head}${extra ? ` (${extra})` : ""}: ${e?.message ?? e}`;
 }
 
-/** Runs `fn(callConnection)` for the selected call and reports the outcome. */
-async function act(action, fn, { quiet = false } = {}) {
+/**
+ * Runs `fn(callConnection, operationContext)` for the selected call and reports the answer.
+ * With `awaited`, `fn` sends the operationContext it is given and the entry then follows the
+ * event that settles the action (outcomes.mjs).
+ */
+async function act(action, fn, { quiet = false, awaited = false } = {}) {
   if (!client || !selected) return;
+  const ctx = awaited ? newContext(action) : undefined;
   try {
-    const result = await fn(client.getCallConnection(selected.callConnectionId));
-    if (!quiet) report(action, "ok", result ?? "ok");
+    const result = await fn(client.getCallConnection(selected.callConnectionId), ctx);
+    const li = quiet ? undefined : report(action, "ok", result ?? "ok");
+    if (li && ctx) {
+      li.dataset.operationContext = ctx;
+      follow(ctx, li);
+    }
   } catch (e) {
     // A background refresh racing the end of the call (404) is no news.
     if (!(quiet && e?.statusCode === 404)) report(action, "error", describe(e), e);
@@ -79,12 +90,13 @@ function listParticipants(opts) {
 function participantRow(p) {
   const who = idText(p.identifier);
   const cell = el("span", { class: "row-actions" },
-    button("Mute", () => act("muteParticipant", async (c) => (await c.muteParticipant(p.identifier), `muted ${who}`))),
-    button(p.isOnHold ? "Unhold" : "Hold", () => act(p.isOnHold ? "unhold" : "hold", async (c) => {
-      await (p.isOnHold ? c.getCallMedia().unhold(p.identifier) : c.getCallMedia().hold(p.identifier));
+    button("Mute", () => act("muteParticipant", async (c, operationContext) => (await c.muteParticipant(p.identifier, { operationContext }), `muted ${who}`), { awaited: true })),
+    button(p.isOnHold ? "Unhold" : "Hold", () => act(p.isOnHold ? "unhold" : "hold", async (c, operationContext) => {
+      const media = c.getCallMedia();
+      await (p.isOnHold ? media.unhold(p.identifier, { operationContext }) : media.hold(p.identifier, { operationContext }));
       return `${p.isOnHold ? "resumed" : "held"} ${who}`;
-    })),
-    button("Remove", () => act("removeParticipant", async (c) => (await c.removeParticipant(p.identifier), `removal of ${who} accepted`))));
+    }, { awaited: true })),
+    button("Remove", () => act("removeParticipant", async (c, operationContext) => (await c.removeParticipant(p.identifier, { operationContext }), `removal of ${who} accepted`), { awaited: true })));
   return el("tr", { dataset: { participant: who } }, el("td", { class: "num" }, who), el("td", {}, p.isMuted ? "yes" : "no"), el("td", {}, p.isOnHold ? "yes" : "no"), el("td", {}, cell));
 }
 
@@ -96,10 +108,10 @@ async function addParticipant() {
   const targetParticipant = t.startsWith("+") ? { phoneNumber: t } : t ? createIdentifierFromRawId(t) : {};
   const invite = { targetParticipant };
   if (callerId) invite.sourceCallIdNumber = { phoneNumber: callerId };
-  await act("addParticipant", async (c) => {
-    const r = await c.addParticipant(invite);
+  await act("addParticipant", async (c, operationContext) => {
+    const r = await c.addParticipant(invite, { operationContext });
     return `invitation ${r.invitationId ?? "?"} for ${idText(r.participant?.identifier ?? targetParticipant)} sent`;
-  });
+  }, { awaited: true });
 }
 
 function showRecording() {
@@ -110,6 +122,7 @@ function showRecording() {
 
 /** The panel now acts on `call` (an index entry). */
 export function controlCall(call) {
+  forgetAll();
   selected = call;
   $("control-call").textContent = call.callConnectionId;
   $("participants").replaceChildren();
@@ -147,7 +160,7 @@ export function initControl() {
   $("play-form").onsubmit = (ev) => {
     ev.preventDefault();
     const text = $("play-text").value;
-    act("playToAll", async (c) => (await c.getCallMedia().playToAll([{ kind: "textSource", text }]), `playing "${text}"`));
+    act("playToAll", async (c, operationContext) => (await c.getCallMedia().playToAll([{ kind: "textSource", text }], { operationContext }), `playing "${text}"`), { awaited: true });
   };
   $("add-form").onsubmit = (ev) => {
     ev.preventDefault();

@@ -9,6 +9,7 @@
 use super::acs::{self, now_ms};
 use super::config::{Config, CALLS, KV};
 use super::respond::{json, EdgeError, EdgeResult};
+use crate::routing::call::proxied::Proxied;
 use crate::routing::call::wire::command_request;
 use crate::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled};
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,15 @@ pub(crate) struct SetupBody {
 pub(crate) struct EventsBody {
     pub call_connection_id: String,
     pub events: Vec<CallEvent>,
+}
+
+/// Body of `POST /proxied`: a request the admin page sent through the `/acs/…` proxy.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProxiedBody {
+    pub call_connection_id: String,
+    #[serde(flatten)]
+    pub proxied: Proxied,
 }
 
 /// Body of `POST /admin`.
@@ -84,6 +94,7 @@ impl DurableObject for CallObject {
             (Method::Post, "/setup") => self.setup(req.json().await?).await,
             (Method::Post, "/events") => self.events(req.json().await?).await,
             (Method::Post, "/admin") => self.admin(req.json().await?).await,
+            (Method::Post, "/proxied") => self.proxied(req.json().await?).await,
             (Method::Get, "/state") => self.view().await,
             _ => Err(EdgeError::not_found("call object route")),
         };
@@ -196,6 +207,23 @@ impl CallObject {
             .await??;
         self.persist().await?;
         Ok(json(&cmd, 202)?)
+    }
+
+    /// Puts a request the page sent through the proxy on the timeline; 404 for a call this
+    /// worker never stored (nothing is created for it).
+    async fn proxied(&self, body: ProxiedBody) -> EdgeResult<Response> {
+        if self.session.borrow().is_none() {
+            let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
+            if stored.is_none() {
+                return Err(EdgeError::not_found("call"));
+            }
+        }
+        self.with_session(&body.call_connection_id, |s| {
+            s.handle_proxied(body.proxied);
+        })
+        .await?;
+        self.persist().await?;
+        Ok(json(&serde_json::json!({ "recorded": true }), 200)?)
     }
 
     async fn view(&self) -> EdgeResult<Response> {

@@ -18,7 +18,11 @@ impl CallSession {
             self.server_call_id.clone_from(&ev.server_call_id);
         }
         if let Some(ctx) = &ev.operation_context {
-            if Outcome::of_event(&ev.kind).is_some() {
+            let ends = self.pending.get(ctx).map_or_else(
+                || Outcome::of_event(&ev.kind).is_some(),
+                |p| super::proxied::settling_outcome(p, &ev.kind).is_some(),
+            );
+            if ends {
                 self.pending.remove(ctx);
             }
         }
@@ -240,23 +244,27 @@ pub(super) fn describe(ev: &CallEvent) -> String {
             format!("{n} participant(s), sequence {seq}")
         }
         "CallTransferAccepted" => format!("to {}", party()),
-        "AddParticipantSucceeded" | "AddParticipantFailed" => party(),
-        k if k.ends_with("Failed") || k == "CallDisconnected" => {
-            let (code, sub_code, message) = ev.result.as_ref().map_or((0, 0, "?"), |r| {
-                (
-                    r.code,
-                    r.sub_code,
-                    if r.message.is_empty() {
-                        "?"
-                    } else {
-                        r.message.as_str()
-                    },
-                )
-            });
-            format!("{code}/{sub_code}: {message}")
-        }
+        "AddParticipantSucceeded" => party(),
+        "AddParticipantFailed" => format!("{}, {}", party(), result_text(ev)),
+        k if k.ends_with("Failed") || k == "CallDisconnected" => result_text(ev),
         _ => String::new(),
     }
+}
+
+/// `486/560486: busy`: the event's result code, subcode and message.
+fn result_text(ev: &CallEvent) -> String {
+    let (code, sub_code, message) = ev.result.as_ref().map_or((0, 0, "?"), |r| {
+        (
+            r.code,
+            r.sub_code,
+            if r.message.is_empty() {
+                "?"
+            } else {
+                r.message.as_str()
+            },
+        )
+    });
+    format!("{code}/{sub_code}: {message}")
 }
 
 /// A one-line summary of a command for the timeline.

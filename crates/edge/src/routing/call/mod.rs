@@ -3,8 +3,9 @@
 //! The edge worker keeps one [`CallSession`] per call connection in a Durable Object and
 //! persists it after every input. Inputs are [`CallSession::handle_setup`] (the routing
 //! decision, sent once the answer succeeded), [`CallSession::handle_event`] (a callback
-//! event) and [`CallSession::handle_admin`] (an admin API action). Outputs are the
-//! commands in [`CallSession::outbox`]; the worker sends them and reports back with
+//! event), [`CallSession::handle_admin`] (an admin API action) and
+//! [`CallSession::handle_proxied`] (a request the admin page sent through the `/acs/…`
+//! proxy, put on the timeline only). Outputs are the commands in [`CallSession::outbox`]; the worker sends them and reports back with
 //! [`CallSession::handle_sent`].
 //!
 //! Guarantees, all order-independent:
@@ -20,6 +21,7 @@
 pub mod command;
 mod driver;
 pub mod event;
+pub mod proxied;
 pub mod timeline;
 pub mod wire;
 
@@ -62,6 +64,10 @@ pub struct PendingOperation {
     /// The command's target, as a raw id (the party of the event that settles it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub party: Option<String>,
+    /// The spec's operationId when the admin page sent it through the `/acs/…` proxy (its
+    /// settling events are then the core's table's, see [`proxied`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 /// Where the flow is.
@@ -259,11 +265,14 @@ impl CallSession {
             .as_ref()
             .and_then(|ctx| self.pending.get(ctx))
             .cloned();
-        let outcome = Outcome::of_event(&ev.kind);
-        let settles = pending
+        let settling = pending
             .as_ref()
-            .filter(|p| outcome.is_some() && p.seq > 0)
-            .map(|p| p.seq);
+            .filter(|p| p.seq > 0)
+            .and_then(|p| proxied::settling_outcome(p, &ev.kind).map(|o| (p.seq, o)));
+        let outcome = settling
+            .map(|(_, o)| o)
+            .or_else(|| Outcome::of_event(&ev.kind));
+        let settles = settling.map(|(seq, _)| seq);
         let (joined, left) = self.roster_change(ev);
         let seq = self.push(TimelineEntry {
             id: Some(ev.id.clone()),
@@ -459,6 +468,7 @@ impl CallSession {
                     issued_at_ms: at_ms,
                     seq,
                     party,
+                    operation: None,
                 };
                 self.pending.insert(ctx.clone(), op);
             }
