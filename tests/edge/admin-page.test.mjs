@@ -14,6 +14,7 @@ const CALLER = "+14255550111";
 const CONSOLE_NUMBER = "+18005550177";
 const SUPERVISOR = "8:acs:00000000-0000-4000-8000-0000000000aa";
 const BUSY_AGENT = "8:acs:00000000-0000-4000-8000-0000000000bb_busy"; // the emulator answers 486
+const NO_ANSWER = "8:acs:00000000-0000-4000-8000-0000000000cc_noanswer"; // rings for 60 s, then 408
 const AGENT = "+14255550102";
 // Answer without a flow: the call stays up until the page ends it (no menu timeout racing the test).
 const RULES = {
@@ -259,4 +260,32 @@ test("the Call control panel runs the package in the browser through the worker'
   // The page's CSP blocked nothing it needs (a violation is logged to the console).
   assert.deepEqual(seen.console.filter((m) => /Content Security Policy/i.test(m)), []);
   await page.close();
+});
+
+test("an action no event settles within 30 s is shown as timed out (the page's clock fast-forwarded)", async () => {
+  const id = await connectedCall();
+  // The page's timers run on Playwright's clock: the 30 s pass without waiting for them.
+  const context = await browser.newContext();
+  await context.clock.install();
+  const page = await context.newPage();
+  page.on("dialog", (d) => d.accept());
+  await page.goto(`${stack.worker}/`);
+  await page.fill("#token", stack.adminToken);
+  await page.click("#login button");
+  await page.click(`#calls tr[data-id="${id}"]`);
+  await page.locator("#actions:not([disabled])").waitFor();
+
+  // Nobody answers: the emulator keeps the invitation ringing for 60 s before AddParticipantFailed.
+  await page.fill("#add-target", NO_ANSWER);
+  const ringing = await perform(page, "addParticipant", () => page.click("#add-form button"));
+  assert.equal(ringing.outcome, "ok", ringing.text);
+  const sel = `#results li[data-operation-context="${ringing.operationContext}"] .awaited`;
+  await page.locator(`${sel}[data-awaited="waiting"]`).waitFor(); // on the timeline, not settled
+  await page.clock.fastForward("00:31");
+  assert.deepEqual(await outcomeOf(page, ringing), { state: "timed out", text: "sent → waiting → timed out (no event settled it within 30 s)" });
+  assert.equal((await adm(`/calls/${id}`)).body.timeline.find((e) => e.operationContext === ringing.operationContext).outcome, undefined,
+    "the worker still waits: the page gave up following, nothing else");
+  const hungUp = await adm(`/calls/${id}/actions`, { method: "POST", body: { action: "hangUp" } });
+  assert.equal(hungUp.status, 202);
+  await context.close();
 });
