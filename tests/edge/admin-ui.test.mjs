@@ -390,6 +390,46 @@ test("a long call stays readable: lanes stay in view over 100+ arrows, repeated 
   await close();
 });
 
+test("a retried command and a refused one are marked on the diagram", async () => {
+  const d = await placeCall(CONSOLE_NUMBER); // the console rule: answered, no flow
+  const id = d.callConnectionId;
+  await waitFor("the call connected", async () => (await detail(id))?.status === "connected");
+  const { page, seen, close } = await openAdmin();
+  await pickCall(page, id);
+  await page.locator('#diagram g.arrow[data-kind="CallConnected"]').waitFor();
+  const act = async (body) => {
+    const r = await adm(`/calls/${id}/actions`, { method: "POST", body });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+  };
+
+  // Every service request is answered 429 until the fault is cleared: the worker retries the play.
+  const fault = await emu("/emulator/faults", { method: "POST", body: { errorRate: 1, errorStatus: 429, retryAfterSeconds: 1 } });
+  assert.equal(fault.status, 200, JSON.stringify(fault.body));
+  try {
+    await act({ action: "play", prompt: { text: "Hi" } });
+    await waitFor("a retry on the timeline", async () => (await detail(id)).timeline.some((e) => e.kind === "play" && e.retries >= 1));
+  } finally {
+    await emu("/emulator/faults", { method: "DELETE" });
+  }
+  const play = page.locator('#diagram g.arrow[data-source="command"][data-kind="play"][data-outcome="succeeded"]');
+  await play.waitFor();
+  assert.match(await play.getAttribute("data-label"), /^play \(admin-play-[^)]+\) ↻\d+$/, "retries counted in the label");
+  const played = await page.$eval('#diagram g.arrow[data-source="event"][data-kind="PlayCompleted"]', (g) => g.dataset.settles);
+  assert.equal(played, await play.getAttribute("data-n"), "settled by its PlayCompleted");
+
+  // The service refuses to mute a phone participant (400, not retried): the command failed.
+  await act({ action: "mute", target: CALLER });
+  const mute = page.locator('#diagram g.arrow.failed[data-source="command"][data-kind="mute"][data-outcome="failed"]');
+  await mute.waitFor();
+  assert.match(await mute.getAttribute("data-label"), / ✗$/);
+  assert.match(await mute.locator("title").textContent(), /status: failed: 400/);
+
+  await act({ action: "hangUp" });
+  await page.locator('#stream-state[data-state="ended"]').waitFor();
+  await assertClean(page, seen);
+  await close();
+});
+
 /** Width and height from the PNG header, and how many colours a sample of its pixels has. */
 async function pngFacts(file) {
   const png = readFileSync(file);
