@@ -13,6 +13,8 @@ import { useStack, waitFor } from "./harness.mjs";
 const CALLER = "+14255550111";
 const CONSOLE_NUMBER = "+18005550177";
 const SUPERVISOR = "8:acs:00000000-0000-4000-8000-0000000000aa";
+const BUSY_AGENT = "8:acs:00000000-0000-4000-8000-0000000000bb_busy"; // the emulator answers 486
+const NO_ANSWER = "8:acs:00000000-0000-4000-8000-0000000000cc_noanswer"; // rings for 60 s, then 408
 const AGENT = "+14255550102";
 // Answer without a flow: the call stays up until the page ends it (no menu timeout racing the test).
 const RULES = {
@@ -80,8 +82,19 @@ async function perform(page, action, click) {
   return { text: await li.textContent(), ...(await li.evaluate((el) => ({ ...el.dataset }))) };
 }
 
+/**
+ * The awaited outcome of an action `perform` reported: waits until it leaves "sent"/"waiting"
+ * (the page follows the call's timeline stream), then its state and text.
+ */
+async function outcomeOf(page, result) {
+  assert.ok(result.operationContext, `${result.action} carries an operationContext the page follows`);
+  const sel = `#results li[data-operation-context="${result.operationContext}"] .awaited`;
+  await page.waitForFunction((s) => !["sent", "waiting", undefined].includes(document.querySelector(s)?.dataset.awaited), sel);
+  return page.$eval(sel, (n) => ({ state: n.dataset.awaited, text: n.textContent }));
+}
+
 const row = (page, who) => page.locator(`#participants tr[data-participant="${who}"]`);
-const timelineHas = (page, kind) => page.locator("#timeline li", { hasText: kind }).first().waitFor();
+const timelineHas = (page, kind) => page.locator(`#diagram g.arrow[data-kind="${kind}"]`).first().waitFor();
 
 test("the worker serves the page and the package files with their content types", async () => {
   const page = await fetch(`${stack.worker}/`);
@@ -90,10 +103,13 @@ test("the worker serves the page and the package files with their content types"
   assert.match(await page.text(), /Call control/);
   const csp = page.headers.get("content-security-policy") ?? "";
   assert.match(csp, /default-src 'none'/);
-  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'/, "the inline script is allowed by hash, not 'unsafe-inline'");
+  assert.match(csp, /(^|; )script-src 'self' 'wasm-unsafe-eval';/, "modules from this origin only, no inline script");
+  assert.match(csp, /(^|; )style-src 'self';/, "the stylesheet from this origin only, no inline style");
+  assert.doesNotMatch(csp, /unsafe-inline/);
   assert.match(csp, /(^|; )connect-src 'self';/, "the page may fetch from its own origin only");
-  for (const [file, type] of [["index.mjs", /^text\/javascript/], ["client.mjs", /^text\/javascript/], ["engine.js", /javascript/], ["engine_bg.wasm", /^application\/wasm$/]]) {
-    const r = await fetch(`${stack.worker}/pkg/${file}`);
+  for (const [file, type] of [["pkg/index.mjs", /^text\/javascript/], ["pkg/client.mjs", /^text\/javascript/], ["pkg/engine.js", /javascript/], ["pkg/engine_bg.wasm", /^application\/wasm$/],
+    ["ui/app.mjs", /^text\/javascript/], ["ui/diagram.mjs", /^text\/javascript/], ["ui/admin.css", /^text\/css/]]) {
+    const r = await fetch(`${stack.worker}/${file}`);
     assert.equal(r.status, 200, file);
     assert.match(r.headers.get("content-type"), type, file);
     await r.arrayBuffer();
@@ -137,6 +153,21 @@ test("the Call control panel runs the package in the browser through the worker'
   assert.equal(added.outcome, "ok", added.text);
   await row(page, SUPERVISOR).waitFor();
   assert.ok(participant(await atService(id), SUPERVISOR), "the emulator has the supervisor in the call");
+  // The add is settled by its event: sent → waiting → succeeded, named after the event.
+  assert.deepEqual(await outcomeOf(page, added), { state: "succeeded", text: `sent → waiting → succeeded (AddParticipantSucceeded, ${SUPERVISOR})` });
+
+  // A participant who is busy: the service accepts the invitation (202), then the event says
+  // it failed, with its code and message; the diagram marks the page's command as failed.
+  await page.fill("#add-target", BUSY_AGENT);
+  const busy = await perform(page, "addParticipant", () => page.click("#add-form button"));
+  assert.equal(busy.outcome, "ok", "accepted by the service");
+  const failed = await outcomeOf(page, busy);
+  assert.equal(failed.state, "failed");
+  assert.match(failed.text, new RegExp(`^sent → waiting → failed \\(AddParticipantFailed, ${BUSY_AGENT}, 486/560486: .+\\)$`));
+  const arrow = page.locator(`#diagram g.arrow[data-source="command"][data-kind="addParticipant"][data-outcome="failed"]`);
+  assert.equal(await arrow.count(), 1, "the page's failed add is a command arrow marked failed");
+  const settledBy = await page.$eval(`#diagram g.arrow[data-source="event"][data-kind="AddParticipantFailed"]`, (g) => Number(g.dataset.settles));
+  assert.equal(settledBy, Number(await arrow.getAttribute("data-n")), "paired with the event that failed it");
 
   // A phone number needs a caller ID: the page offers the number the call came in on.
   assert.equal(await page.inputValue("#add-caller-id"), CONSOLE_NUMBER);
@@ -148,6 +179,8 @@ test("the Call control panel runs the package in the browser through the worker'
 
   const muted = await perform(page, "muteParticipant", () => row(page, SUPERVISOR).getByRole("button", { name: "Mute" }).click());
   assert.equal(muted.outcome, "ok", muted.text);
+  // No event settles a mute: the service's acceptance is its outcome.
+  assert.deepEqual(await outcomeOf(page, muted), { state: "succeeded", text: "sent → succeeded (sent by the admin page: 200)" });
   await row(page, SUPERVISOR).locator("td", { hasText: /^yes$/ }).first().waitFor();
   assert.equal(participant(await atService(id), SUPERVISOR).isMuted, true);
 
@@ -171,6 +204,7 @@ test("the Call control panel runs the package in the browser through the worker'
   await page.fill("#play-text", "Hello from the admin page.");
   const played = await perform(page, "playToAll", () => page.click("#play-form button"));
   assert.equal(played.outcome, "ok", played.text);
+  assert.deepEqual(await outcomeOf(page, played), { state: "succeeded", text: "sent → waiting → succeeded (PlayCompleted)" });
   await timelineHas(page, "PlayCompleted");
   const afterPlay = (await atService(id)).types;
   assert.ok(afterPlay.includes("PlayStarted") && afterPlay.includes("PlayCompleted"), afterPlay.join(","));
@@ -191,7 +225,7 @@ test("the Call control panel runs the package in the browser through the worker'
 
   const hungUp = await perform(page, "hangUp", () => page.click("#do-hangup"));
   assert.equal(hungUp.outcome, "ok", hungUp.text);
-  await page.locator("#timeline li", { hasText: "end of stream (disconnected)" }).waitFor();
+  await page.locator('#stream-state[data-state="ended"]', { hasText: "ended (disconnected)" }).waitFor();
   const call = await atService(id);
   assert.equal(call.callConnectionState, "disconnected");
   assert.ok(call.types.includes("CallDisconnected"));
@@ -226,4 +260,32 @@ test("the Call control panel runs the package in the browser through the worker'
   // The page's CSP blocked nothing it needs (a violation is logged to the console).
   assert.deepEqual(seen.console.filter((m) => /Content Security Policy/i.test(m)), []);
   await page.close();
+});
+
+test("an action no event settles within 30 s is shown as timed out (the page's clock fast-forwarded)", async () => {
+  const id = await connectedCall();
+  // The page's timers run on Playwright's clock: the 30 s pass without waiting for them.
+  const context = await browser.newContext();
+  await context.clock.install();
+  const page = await context.newPage();
+  page.on("dialog", (d) => d.accept());
+  await page.goto(`${stack.worker}/`);
+  await page.fill("#token", stack.adminToken);
+  await page.click("#login button");
+  await page.click(`#calls tr[data-id="${id}"]`);
+  await page.locator("#actions:not([disabled])").waitFor();
+
+  // Nobody answers: the emulator keeps the invitation ringing for 60 s before AddParticipantFailed.
+  await page.fill("#add-target", NO_ANSWER);
+  const ringing = await perform(page, "addParticipant", () => page.click("#add-form button"));
+  assert.equal(ringing.outcome, "ok", ringing.text);
+  const sel = `#results li[data-operation-context="${ringing.operationContext}"] .awaited`;
+  await page.locator(`${sel}[data-awaited="waiting"]`).waitFor(); // on the timeline, not settled
+  await page.clock.fastForward("00:31");
+  assert.deepEqual(await outcomeOf(page, ringing), { state: "timed out", text: "sent → waiting → timed out (no event settled it within 30 s)" });
+  assert.equal((await adm(`/calls/${id}`)).body.timeline.find((e) => e.operationContext === ringing.operationContext).outcome, undefined,
+    "the worker still waits: the page gave up following, nothing else");
+  const hungUp = await adm(`/calls/${id}/actions`, { method: "POST", body: { action: "hangUp" } });
+  assert.equal(hungUp.status, 202);
+  await context.close();
 });

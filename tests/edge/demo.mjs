@@ -59,7 +59,7 @@ async function keepOpen(adm, emu) {
   // Local, random, this run only — still not printed: a file only this user can read.
   const file = path.join(stack.dir, "admin-page-credentials.txt");
   writeFileSync(file, `admin token: ${stack.adminToken}\n`, { mode: 0o600 });
-  say(`open ${stack.worker}/ — enter the admin token, pick call ${live.callConnectionId} to stream its timeline;`);
+  say(`open ${stack.worker}/ — enter the admin token, pick call ${live.callConnectionId} to watch its live sequence diagram;`);
   say("its Call control panel runs the callsteer package in your browser, through the worker's /acs proxy (the worker signs)");
   say(`admin token (this run only): ${file}`);
   say("Ctrl-C stops the worker and the emulator");
@@ -79,7 +79,7 @@ try {
   const done = await ivrCall(adm, emu, TONE);
   printTimeline(done);
   if (KEEP) await keepOpen(adm, emu);
-  else say("the worker also serves an admin page at / (calls, live timelines, and a Call control panel that runs the callsteer package in the browser); DEMO_KEEP=1 bash scripts/demo keeps everything up to try it");
+  else say("the worker also serves an admin page at / (live calls, sequence diagrams, the routing rules with a dry run, and a Call control panel that runs the callsteer package in the browser); DEMO_KEEP=1 bash scripts/demo keeps everything up to try it");
 } catch (e) {
   console.error(`demo failed: ${e.message}`);
   if (process.env.DEMO_VERBOSE) console.error(stack.logs());

@@ -92,6 +92,9 @@ test("the admin page is served at / and reads the admin API", async () => {
   assert.equal(resp.status, 200);
   assert.match(resp.headers.get("content-type"), /text\/html/);
   const html = await resp.text();
-  assert.match(html, /fetch\(`\/admin\$\{path\}`/);
-  assert.match(html, /new EventSource\(`\/admin\/calls\//);
+  assert.match(html, /<script type="module" src="\/ui\/app.mjs"><\/script>/);
+  // Its modules (static assets) read the admin API and stream a call's timeline.
+  const module = async (name) => (await fetch(`${stack.worker}/ui/${name}`)).text();
+  assert.match(await module("api.mjs"), /fetch\(`\/admin\$\{path\}`/);
+  assert.match(await module("call.mjs"), /new EventSource\(`\/admin\/calls\//);
 });

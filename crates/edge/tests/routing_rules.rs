@@ -163,6 +163,13 @@ fn invalid_documents_name_rule_and_field() {
             "rules[0](p).action.answer.flow.greeting.file",
             "not both",
         ),
+        (
+            doc(
+                json!([{"name": "p", "action": {"answer": {"flow": {"greeting": {"file": "ftp://x/a.wav"}}}}}]),
+            ),
+            "rules[0](p).action.answer.flow.greeting.file",
+            "absolute http(s) URL",
+        ),
         (doc(json!([ok, ok])), "rules[1](ok).name", "duplicate"),
         (
             doc(json!([{"name": " ", "action": {"reject": {}}}])),
@@ -197,6 +204,18 @@ fn invalid_documents_name_rule_and_field() {
     };
     assert_eq!(f, "document");
     assert!(r.contains("JSON"));
+}
+
+#[test]
+fn a_prompt_file_may_carry_a_query_or_fragment() {
+    // A blob URL with its SAS token, and the emulator's `#durationMs=` hint: media URLs, not
+    // service endpoints (the core's play-source rule).
+    for uri in [
+        "https://media.example/hold.wav?sv=2024-01-01&sig=abc%3D",
+        "https://media.example/beep.wav#durationMs=10",
+    ] {
+        table(json!([{"name": "p", "action": {"answer": {"flow": {"greeting": {"file": uri}}}}}]));
+    }
 }
 
 #[test]

@@ -86,9 +86,11 @@ impl Prompt {
         match (&self.text, &self.file) {
             (Some(t), None) if !t.trim().is_empty() => Ok(()),
             (Some(_), None) => Err(("text".into(), "must not be empty".into())),
-            (None, Some(f)) => match callsteer::http::Endpoint::parse(f) {
-                Ok(_) if self.voice.is_none() => Ok(()),
-                Ok(_) => Err(("voice".into(), "only applies to text prompts".into())),
+            // The core's rule for a play source's URI: a media URL may carry a query (a
+            // blob's SAS token) or a fragment, unlike a service endpoint.
+            (None, Some(f)) => match callsteer::models::PlaySource::file(f.as_str()).validate("") {
+                Ok(()) if self.voice.is_none() => Ok(()),
+                Ok(()) => Err(("voice".into(), "only applies to text prompts".into())),
                 Err(_) => Err((
                     "file".into(),
                     format!("must be an absolute http(s) URL, got {f:?}"),

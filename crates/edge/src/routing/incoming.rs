@@ -70,6 +70,14 @@ impl IncomingCall {
     }
 }
 
+/// The address routing compares for a caller or callee typed by hand (a dry run): `+1…` and
+/// `4:+1…` are the number `+1…`, anything else its raw id, as [`IncomingCall::from_event`]
+/// reads the event's identifiers.
+pub fn routing_address(text: &str) -> String {
+    let id = crate::routing::call::wire::identifier(text.trim());
+    address(Some(&id)).map_or_else(|| text.trim().to_owned(), |(addr, _)| addr)
+}
+
 /// (routing address, raw id): the E.164 number for phone numbers, else the raw id.
 fn address(id: Option<&CommunicationIdentifier>) -> Option<(String, String)> {
     let id = id?;
@@ -117,6 +125,13 @@ mod tests {
         assert_eq!(call.from_raw_id, "4:+14255550111");
         assert_eq!(call.info.sip_headers["X-MS-Custom-Tier"], "gold");
         assert_eq!(call.info.voip_headers["app"], "x");
+    }
+
+    #[test]
+    fn hand_typed_addresses_read_like_the_event() {
+        assert_eq!(routing_address("4:+18005550100"), "+18005550100");
+        assert_eq!(routing_address(" +18005550100 "), "+18005550100");
+        assert_eq!(routing_address("8:acs:r_1"), "8:acs:r_1");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! as [`Error::InvalidInput`] whose `field` names the rule and the field, e.g.
 //! `rules[1](after-hours).match.time[0].timeZone`. [`RoutingTable::route`] then maps a
 //! [`CallInfo`] (what an `IncomingCall` event says, plus the current time passed in) to
-//! a [`Decision`]: answer with a [`flow::Flow`], redirect, or reject.
+//! a [`Decision`]: answer with a [`flow::Flow`], redirect, or reject; [`RoutingTable::explain`]
+//! says why, rule by rule ([`matching`], the admin API's dry run with [`dry_run`]).
 //!
 //! Decision: this module is compiled in every build (no feature). It only uses serde,
 //! has no I/O, and the edge worker, the emulator's tests and native `cargo test` all use
@@ -15,8 +16,11 @@
 //! [`proxy`] the checks of the worker's `/acs/…` proxy for the admin page.
 
 pub mod call;
+pub mod describe;
+pub mod dry_run;
 pub mod flow;
 pub mod incoming;
+pub mod matching;
 pub mod proxy;
 pub mod rules;
 pub mod text;
@@ -24,7 +28,7 @@ pub mod tz;
 pub mod window;
 
 use callsteer::Error;
-use rules::{Action, Match, Rule, RulesDocument};
+use rules::{Action, Rule, RulesDocument};
 use std::collections::BTreeMap;
 use window::CompiledWindow;
 
@@ -125,25 +129,19 @@ impl RoutingTable {
         })
     }
 
-    /// The first matching rule's action, or the default.
-    pub fn route(&self, call: &CallInfo) -> Decision {
-        for r in &self.rules {
-            if matches(&r.rule.when, &r.windows, call) {
-                return Decision {
-                    rule: Some(r.rule.name.clone()),
-                    action: r.rule.action.clone(),
-                };
-            }
-        }
-        Decision {
-            rule: None,
-            action: self.default.clone(),
-        }
-    }
-
     /// The rule called `name`, if any.
     pub fn rule(&self, name: &str) -> Option<&Rule> {
         self.rules.iter().map(|r| &r.rule).find(|r| r.name == name)
+    }
+
+    /// The rules, in order.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().map(|r| &r.rule)
+    }
+
+    /// What a call that matches no rule gets.
+    pub fn default_action(&self) -> &Action {
+        &self.default
     }
 
     /// Number of rules (the default not counted).
@@ -202,31 +200,5 @@ pub(crate) fn decode_at<T: serde::de::DeserializeOwned>(
             (false, false) => format!("{prefix}.{path}"),
         };
         Error::invalid(field, e.into_inner().to_string())
-    })
-}
-
-fn matches(m: &Match, windows: &[CompiledWindow], call: &CallInfo) -> bool {
-    let text = |cond: &Option<text::TextMatch>, value: &str| {
-        cond.as_ref().is_none_or(|c| c.matches(value))
-    };
-    text(&m.to, &call.to)
-        && text(&m.from, &call.from)
-        && text(
-            &m.caller_display_name,
-            call.caller_display_name.as_deref().unwrap_or(""),
-        )
-        && headers_match(&m.sip_headers, &call.sip_headers)
-        && headers_match(&m.voip_headers, &call.voip_headers)
-        && (windows.is_empty() || windows.iter().any(|w| w.contains(call.arrived_at)))
-}
-
-fn headers_match(
-    conds: &BTreeMap<String, text::TextMatch>,
-    headers: &BTreeMap<String, String>,
-) -> bool {
-    conds.iter().all(|(name, cond)| {
-        headers
-            .iter()
-            .any(|(h, v)| h.eq_ignore_ascii_case(name) && cond.matches(v))
     })
 }

@@ -78,6 +78,11 @@ pub struct Zone {
     dst: Dst,
 }
 
+/// The IANA names of the table, in its order (the admin page offers them).
+pub fn zone_names() -> impl Iterator<Item = &'static str> {
+    ZONES.iter().map(|(name, _, _)| *name)
+}
+
 impl Zone {
     /// Resolves an IANA name from the table, or a fixed offset written `UTC±HH:MM`,
     /// `±HH:MM` or `±HH`. Returns `None` for anything else.

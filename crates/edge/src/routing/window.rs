@@ -87,11 +87,29 @@ impl TimeWindow {
 }
 
 impl CompiledWindow {
+    /// The local weekday name (`mon` …) and `HH:MM` of the instant `utc` in the window's zone:
+    /// what a dry run shows next to a window that did not hold.
+    pub fn local_time(&self, utc: i64) -> (&'static str, String) {
+        let (day, minute) = self.local(utc);
+        let name = usize::try_from(weekday(day))
+            .ok()
+            .and_then(|d| DAY_NAMES.get(d).copied())
+            .unwrap_or("?");
+        (name, format!("{:02}:{:02}", minute / 60, minute % 60))
+    }
+
+    /// (local day number, minute of the local day).
+    fn local(&self, utc: i64) -> (i64, u32) {
+        let local = utc + i64::from(self.zone.offset_minutes(utc)) * 60;
+        (
+            local.div_euclid(86_400),
+            (local.rem_euclid(86_400) / 60) as u32,
+        )
+    }
+
     /// True when the instant `utc` (Unix seconds) falls inside the window.
     pub fn contains(&self, utc: i64) -> bool {
-        let local = utc + i64::from(self.zone.offset_minutes(utc)) * 60;
-        let day = local.div_euclid(86_400);
-        let minute = (local.rem_euclid(86_400) / 60) as u32;
+        let (day, minute) = self.local(utc);
         let starts_on = |d: i64| self.days & (1 << weekday(d)) != 0;
         if self.start < self.end {
             starts_on(day) && (self.start..self.end).contains(&minute)
@@ -163,6 +181,15 @@ mod tests {
         assert!(!w.contains(utc(2026, 11, 21, 6, 0)));
         assert!(!w.contains(utc(2026, 11, 19, 23, 0)), "Thursday night");
         assert!(window("UTC", &[], "00:00", "24:00").contains(utc(2026, 1, 1, 23, 59)));
+    }
+
+    #[test]
+    fn local_time_in_the_zone() {
+        let w = window("America/New_York", &[], "09:00", "17:00");
+        assert_eq!(
+            w.local_time(utc(2026, 11, 21, 3, 5)),
+            ("fri", "22:05".to_owned())
+        );
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //! | GET | `/admin/calls` | the call index (id, status, rule, caller, callee) |
 //! | GET | `/admin/calls/{id}` | one call: status, participants, pending operations, timeline |
 //! | POST | `/admin/calls/{id}/actions` | `{"action": "hangUp"}`, `{"action": "transfer", "target": …}`, … |
-//! | GET | `/admin/calls/{id}/events` | Server-Sent Events: each new timeline entry as it happens |
+//! | GET | `/admin/calls/{id}/events` | Server-Sent Events: each new timeline entry as it happens (`timeline`), an entry again when it changed (`update`: sent, retried, settled) |
 //! | GET | `/admin/decisions/{serverCallId}` | how an incoming call was routed, `{"decisions": […]}` (a redirect adds one), kept a day |
-//! | GET/PUT/DELETE | `/admin/rules` | the rules in force; PUT validates and stores the KV override |
+//! | GET/PUT/DELETE | `/admin/rules` | the rules in force, their source and summary; PUT validates and stores the KV override |
+//! | POST | `/admin/rules/dry-run` | which rule a described call would meet, and why ([`DryRunRequest`]) |
 //!
 //! Decision: the live stream is SSE fed by polling the call's object every 250 ms rather
 //! than a hibernating WebSocket in the object: it is one-directional, works through
@@ -15,9 +16,11 @@
 
 use super::acs::now_ms;
 use super::call_object::{self, AdminBody};
-use super::config::{parse_rules, rules_text, KV, RULES_KEY};
+use super::config::{parse_rules, routing_table, rules_text, KV, RULES_KEY};
 use super::respond::{json, EdgeError, EdgeResult};
 use crate::routing::call::AdminAction;
+use crate::routing::dry_run::DryRunRequest;
+use crate::routing::tz::zone_names;
 use futures_util::stream;
 use serde_json::Value;
 use std::time::Duration;
@@ -66,13 +69,16 @@ pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeRe
             Ok(json(&serde_json::json!({ "decisions": decisions }), 200)?)
         }
         (Method::Post, ["bench", kind]) => super::bench::handle(req, env, kind).await,
-        (Method::Get, ["rules"]) => {
-            let (text, source) = rules_text(env).await?;
-            let document: Value = serde_json::from_str(&text)?;
-            Ok(json(
-                &serde_json::json!({ "source": source, "document": document }),
-                200,
-            )?)
+        (Method::Get, ["rules"]) => rules(env).await,
+        (Method::Post, ["rules", "dry-run"]) => {
+            let request = DryRunRequest::from_json(&req.text().await?)?;
+            let (table, source) = routing_table(env).await?;
+            let outcome = request.run(&table, now_ms() / 1000)?;
+            let mut body = serde_json::to_value(&outcome)?;
+            if let Some(obj) = body.as_object_mut() {
+                obj.insert("source".into(), serde_json::to_value(source)?);
+            }
+            Ok(json(&body, 200)?)
         }
         (Method::Put, ["rules"]) => {
             let text = req.text().await?;
@@ -89,6 +95,24 @@ pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeRe
         }
         _ => Err(EdgeError::not_found("admin route")),
     }
+}
+
+/// The rules document in force, where it comes from (`vars` or `kv`), the rules in words,
+/// and the time zones a window may name (for the page's editor).
+async fn rules(env: &Env) -> EdgeResult<Response> {
+    let (text, source) = rules_text(env).await?;
+    let document: Value = serde_json::from_str(&text)?;
+    let mut body = serde_json::json!({
+        "source": source,
+        "document": document,
+        "timeZones": zone_names().collect::<Vec<_>>(),
+    });
+    match parse_rules(&text) {
+        Ok(table) => body["summary"] = serde_json::to_value(table.summary())?,
+        // Only a KV override written by other means can be invalid; routing then uses vars.
+        Err(e) => body["invalid"] = serde_json::json!({ "field": e.field, "message": e.message }),
+    }
+    Ok(json(&body, 200)?)
 }
 
 async fn list(env: &Env) -> EdgeResult<Response> {
@@ -128,17 +152,21 @@ struct StreamState {
     env: Env,
     id: String,
     last_seq: u64,
+    /// The highest entry revision sent: a sent entry whose `rev` grew is sent again.
+    last_rev: u64,
     started_ms: i64,
     done: bool,
 }
 
-/// `text/event-stream` of the call's timeline: every entry once (`event: timeline`), then
-/// `event: end` when the call is over.
+/// `text/event-stream` of the call's timeline: every entry once (`event: timeline`), an entry
+/// again each time it changes (`event: update`: a command sent, retried, refused or settled by
+/// its event), then `event: end` when the call is over.
 fn events(env: &Env, id: &str) -> EdgeResult<Response> {
     let init = StreamState {
         env: env.clone(),
         id: id.to_owned(),
         last_seq: 0,
+        last_rev: 0,
         started_ms: now_ms(),
         done: false,
     };
@@ -174,19 +202,34 @@ async fn poll_once(st: &mut StreamState) -> worker::Result<Vec<u8>> {
         .and_then(|t| t.as_array())
         .cloned()
         .unwrap_or_default();
-    let mut fresh: Vec<&Value> = entries.iter().filter(|e| seq(e) > st.last_seq).collect();
-    fresh.sort_by_key(|e| seq(e));
-    for e in fresh {
+    let (seen_seq, seen_rev) = (st.last_seq, st.last_rev);
+    let mut changed: Vec<&Value> = entries
+        .iter()
+        .filter(|e| seq(e) > seen_seq || rev(e) > seen_rev)
+        .collect();
+    changed.sort_by_key(|e| seq(e));
+    for e in changed {
+        let kind = if seq(e) > seen_seq {
+            "timeline"
+        } else {
+            "update"
+        };
         st.last_seq = st.last_seq.max(seq(e));
-        out.push_str(&format!("event: timeline\nid: {}\ndata: {}\n\n", seq(e), e));
+        st.last_rev = st.last_rev.max(rev(e));
+        out.push_str(&format!("event: {kind}\nid: {}\ndata: {}\n\n", seq(e), e));
     }
     st.last_seq = st.last_seq.max(1);
     let status = view.get("status").and_then(|s| s.as_str()).unwrap_or("");
-    // Ends when our leg is gone (a transfer is followed by CallDisconnected) or on timeout.
+    // Ends when our leg is gone (a transfer is followed by CallDisconnected) and no command
+    // is still being sent (its last update — sent, refused — is streamed first), or on timeout.
     let ended = view
         .get("disconnected")
         .and_then(|d| d.as_bool())
-        .unwrap_or(false);
+        .unwrap_or(false)
+        && view
+            .get("outbox")
+            .and_then(|o| o.as_array())
+            .is_none_or(|o| o.is_empty());
     let over = ended || now_ms() - st.started_ms > STREAM_MAX_MS;
     if over {
         st.done = true;
@@ -201,4 +244,8 @@ async fn poll_once(st: &mut StreamState) -> worker::Result<Vec<u8>> {
 
 fn seq(e: &Value) -> u64 {
     e.get("seq").and_then(|s| s.as_u64()).unwrap_or(0)
+}
+
+fn rev(e: &Value) -> u64 {
+    e.get("rev").and_then(|s| s.as_u64()).unwrap_or(0)
 }

@@ -9,6 +9,7 @@
 use super::acs::{self, now_ms};
 use super::config::{Config, CALLS, KV};
 use super::respond::{json, EdgeError, EdgeResult};
+use crate::routing::call::proxied::Proxied;
 use crate::routing::call::wire::command_request;
 use crate::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled};
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,15 @@ pub(crate) struct SetupBody {
 pub(crate) struct EventsBody {
     pub call_connection_id: String,
     pub events: Vec<CallEvent>,
+}
+
+/// Body of `POST /proxied`: a request the admin page sent through the `/acs/…` proxy.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProxiedBody {
+    pub call_connection_id: String,
+    #[serde(flatten)]
+    pub proxied: Proxied,
 }
 
 /// Body of `POST /admin`.
@@ -58,6 +68,9 @@ pub struct CallObject {
     state: State,
     env: Env,
     session: RefCell<Option<CallSession>>,
+    /// The call index entry last written to KV (or found with the stored session): written
+    /// again only when it changes.
+    indexed: RefCell<Option<String>>,
 }
 
 impl core::fmt::Debug for CallObject {
@@ -72,6 +85,7 @@ impl DurableObject for CallObject {
             state,
             env,
             session: RefCell::new(None),
+            indexed: RefCell::new(None),
         }
     }
 
@@ -80,6 +94,7 @@ impl DurableObject for CallObject {
             (Method::Post, "/setup") => self.setup(req.json().await?).await,
             (Method::Post, "/events") => self.events(req.json().await?).await,
             (Method::Post, "/admin") => self.admin(req.json().await?).await,
+            (Method::Post, "/proxied") => self.proxied(req.json().await?).await,
             (Method::Get, "/state") => self.view().await,
             _ => Err(EdgeError::not_found("call object route")),
         };
@@ -104,8 +119,13 @@ impl CallObject {
     ) -> EdgeResult<T> {
         if self.session.borrow().is_none() {
             let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
-            let session = match stored {
-                Some(text) => serde_json::from_str(&text)?,
+            let session: CallSession = match stored {
+                Some(text) => {
+                    let session = serde_json::from_str(&text)?;
+                    // Stored means indexed (persist writes the session, then the index).
+                    *self.indexed.borrow_mut() = summary(&session).map(|(_, v)| v);
+                    session
+                }
                 None => CallSession::new(id),
             };
             let mut slot = self.session.borrow_mut();
@@ -123,9 +143,10 @@ impl CallObject {
         Ok(f(session))
     }
 
-    /// Persists the session and schedules the alarm when commands are waiting.
-    async fn persist(&self, status_before: &'static str) -> EdgeResult<()> {
-        let (text, pending, status, summary) = {
+    /// Persists the session, schedules the alarm when commands are waiting, and updates the
+    /// call index entry when it changed (status, server call id, end).
+    async fn persist(&self) -> EdgeResult<()> {
+        let (text, pending, summary) = {
             let slot = self.session.borrow();
             let s = slot
                 .as_ref()
@@ -133,7 +154,6 @@ impl CallObject {
             (
                 serde_json::to_string(s)?,
                 !s.outbox().is_empty(),
-                s.status(),
                 summary(s),
             )
         };
@@ -142,29 +162,23 @@ impl CallObject {
         if pending {
             storage.set_alarm(Duration::from_millis(1)).await?;
         }
-        if status != status_before {
-            if let (Ok(kv), Some((key, value))) = (self.env.kv(KV), summary) {
-                kv.put(&key, value)?.execute().await?;
-            }
+        let fresh = summary.filter(|(_, v)| self.indexed.borrow().as_deref() != Some(v.as_str()));
+        if let (Ok(kv), Some((key, value))) = (self.env.kv(KV), fresh) {
+            kv.put(&key, value.clone())?.execute().await?;
+            *self.indexed.borrow_mut() = Some(value);
         }
         Ok(())
     }
 
-    async fn status(&self, id: &str) -> EdgeResult<&'static str> {
-        self.with_session(id, |s| s.status()).await
-    }
-
     async fn setup(&self, body: SetupBody) -> EdgeResult<Response> {
-        let before = self.status(&body.call_connection_id).await?;
         let applied = self
             .with_session(&body.call_connection_id, |s| s.handle_setup(body.setup))
             .await?;
-        self.persist(if applied { "" } else { before }).await?;
+        self.persist().await?;
         Ok(json(&serde_json::json!({ "applied": applied }), 200)?)
     }
 
     async fn events(&self, body: EventsBody) -> EdgeResult<Response> {
-        let before = self.status(&body.call_connection_id).await?;
         let outcome = self
             .with_session(&body.call_connection_id, |s| {
                 let mut out = EventsOutcome::default();
@@ -180,20 +194,36 @@ impl CallObject {
                 out
             })
             .await?;
-        self.persist(before).await?;
+        self.persist().await?;
         Ok(json(&outcome, 200)?)
     }
 
     async fn admin(&self, body: AdminBody) -> EdgeResult<Response> {
-        let before = self.status(&body.call_connection_id).await?;
         let now = now_ms();
         let cmd = self
             .with_session(&body.call_connection_id, |s| {
                 s.handle_admin(body.action, &body.request_id, now)
             })
             .await??;
-        self.persist(before).await?;
+        self.persist().await?;
         Ok(json(&cmd, 202)?)
+    }
+
+    /// Puts a request the page sent through the proxy on the timeline; 404 for a call this
+    /// worker never stored (nothing is created for it).
+    async fn proxied(&self, body: ProxiedBody) -> EdgeResult<Response> {
+        if self.session.borrow().is_none() {
+            let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
+            if stored.is_none() {
+                return Err(EdgeError::not_found("call"));
+            }
+        }
+        self.with_session(&body.call_connection_id, |s| {
+            s.handle_proxied(body.proxied);
+        })
+        .await?;
+        self.persist().await?;
+        Ok(json(&serde_json::json!({ "recorded": true }), 200)?)
     }
 
     async fn view(&self) -> EdgeResult<Response> {
@@ -217,21 +247,18 @@ impl CallObject {
                 s.outbox()
                     .first()
                     .cloned()
-                    .map(|c| (c, s.call_connection_id.clone(), callee, s.status()))
+                    .map(|c| (c, s.call_connection_id.clone(), callee))
             });
-            let Some((cmd, id, callee, before)) = next.await? else {
+            let Some((cmd, id, callee)) = next.await? else {
                 return Ok(());
             };
             let result = match command_request(&cmd, &id, callee.as_deref(), &cfg.api_version) {
                 Err(e) => Err(e.to_string()),
-                Ok(req) => {
-                    self.send_with_retries(&cfg, &req, &id, &cmd.id, before)
-                        .await?
-                }
+                Ok(req) => self.send_with_retries(&cfg, &req, &id, &cmd.id).await?,
             };
             self.with_session(&id, |s| s.handle_sent(&cmd.id, result))
                 .await?;
-            self.persist(before).await?;
+            self.persist().await?;
         }
     }
 
@@ -243,13 +270,11 @@ impl CallObject {
         req: &callsteer::http::Request,
         call_id: &str,
         cmd_id: &str,
-        status: &'static str,
     ) -> EdgeResult<Result<(), String>> {
         let transport = CommandTransport {
             object: self,
             call_id,
             cmd_id,
-            status,
         };
         Ok(match acs::send_with(cfg, req, &transport).await {
             Ok(reply) if (200..300).contains(&reply.status) => Ok(()),
@@ -264,7 +289,6 @@ struct CommandTransport<'a> {
     object: &'a CallObject,
     call_id: &'a str,
     cmd_id: &'a str,
-    status: &'static str,
 }
 
 impl callsteer::send::Transport for CommandTransport<'_> {
@@ -290,7 +314,7 @@ impl callsteer::send::Transport for CommandTransport<'_> {
             self.object
                 .with_session(id, |s| s.handle_retry(cmd, attempt, reason))
                 .await?;
-            self.object.persist(self.status).await
+            self.object.persist().await
         };
         // The send goes on either way; a lost timeline entry is only logged.
         if let Err(e) = recorded.await {
@@ -318,11 +342,13 @@ fn summary(s: &CallSession) -> Option<(String, String)> {
     let setup = s.setup.as_ref();
     let value = serde_json::json!({
         "callConnectionId": s.call_connection_id,
+        "serverCallId": s.server_call_id,
         "status": s.status(),
         "rule": setup.and_then(|x| x.rule.clone()),
         "caller": setup.map(|x| x.caller.clone()),
         "callee": setup.map(|x| x.callee.clone()),
         "answeredAtMs": setup.map(|x| x.answered_at_ms),
+        "endedAtMs": s.ended_at_ms,
     });
     Some((format!("call:{}", s.call_connection_id), value.to_string()))
 }

@@ -222,6 +222,7 @@ async fn record_decision(
         "to": call.info.to,
         "rule": d.rule,
         "action": d.action,
+        "summary": d.action.summary(),
         "serviceStatus": status,
         "callConnectionId": call_connection_id,
         "atMs": now,

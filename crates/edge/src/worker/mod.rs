@@ -8,7 +8,7 @@
 //! | `/admin/...` | admin API, see [`admin`] |
 //! | `/acs/calling/…` | same-origin proxy to Call Automation for the admin page (admin bearer; re-signed here), see [`proxy`] |
 //! | `GET /` | the admin page (`www/index.html`) |
-//! | `GET /pkg/…` | not this code: the npm package, static assets answered before the worker (`wrangler.toml` `[assets]`) |
+//! | `GET /ui/…`, `GET /pkg/…` | not this code: the page's stylesheet and modules, and the npm package, static assets answered before the worker (`wrangler.toml` `[assets]`) |
 //! | `GET /healthz` | liveness |
 //!
 //! Everything that decides something is pure code in [`crate::routing`] (rules) and
@@ -35,42 +35,19 @@ pub use call_object::CallObject;
 use respond::{json, EdgeError, EdgeResult};
 use worker::{event, Context, Env, Method, Request, Response};
 
-/// The admin page, served at `/`. Its Call control panel imports the npm package from
-/// `/pkg/index.mjs` (static assets) and reaches Call Automation through `/acs/…` ([`proxy`]).
+/// The admin page, served at `/`: markup only. Its stylesheet and ES modules are static assets
+/// under `/ui/…` (`www/ui/`, staged by `scripts/build-worker`); its Call control panel imports
+/// the npm package from `/pkg/index.mjs` and reaches Call Automation through `/acs/…` ([`proxy`]).
 const INDEX_HTML: &str = include_str!("../../../../www/index.html");
 
-/// The admin page's Content-Security-Policy: its own inline script and style only (by hash,
-/// computed from the page so an edit cannot desync them), modules and the package's wasm from
-/// this origin, and `fetch`/`EventSource` to this origin only (the admin API and the `/acs/…`
-/// proxy: the page talks to nothing else). Nothing may frame the page. Computed once per
-/// isolate.
-fn admin_page_csp() -> &'static str {
-    static CSP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    CSP.get_or_init(csp_of_page)
-}
-
-fn csp_of_page() -> String {
-    use base64::Engine as _;
-    use sha2::Digest as _;
-    let hash = |open: &str, close: &str| {
-        let body = INDEX_HTML
-            .split_once(open)
-            .and_then(|(_, rest)| rest.split_once(close))
-            .map_or("", |(inner, _)| inner);
-        let digest = sha2::Sha256::digest(body.as_bytes());
-        format!(
-            "'sha256-{}'",
-            base64::engine::general_purpose::STANDARD.encode(digest)
-        )
-    };
-    format!(
-        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {}; style-src {}; \
-         connect-src 'self'; img-src 'self' data:; \
-         base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        hash("<script type=\"module\">", "</script>"),
-        hash("<style>", "</style>")
-    )
-}
+/// The admin page's Content-Security-Policy: scripts (ES modules) and the stylesheet from this
+/// origin only — the page has no inline script, style or `style` attribute, so no hash or
+/// `'unsafe-inline'` is needed — the package's wasm (`'wasm-unsafe-eval'` for `WebAssembly`
+/// instantiation), `fetch`/`EventSource` to this origin only (the admin API and the `/acs/…`
+/// proxy: the page talks to nothing else), and nothing may frame the page.
+const ADMIN_PAGE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; connect-src 'self'; img-src 'self' data:; \
+     base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
@@ -105,7 +82,7 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Get, []) => {
             let mut page = Response::from_html(INDEX_HTML)?;
             page.headers_mut()
-                .set("content-security-policy", admin_page_csp())?;
+                .set("content-security-policy", ADMIN_PAGE_CSP)?;
             Ok(page)
         }
         (Method::Get, ["healthz"]) => Ok(json(&serde_json::json!({ "ok": true }), 200)?),

@@ -10,11 +10,13 @@
 
 use super::acs::{self, now_ms};
 use super::auth;
+use super::call_object::{self, ProxiedBody};
 use super::config::Config;
 use super::respond::{EdgeError, EdgeResult};
+use crate::routing::call::proxied::Proxied;
 use crate::routing::proxy::{self, Admitted, Refusal, MAX_BODY_BYTES, PREFIX};
 use futures_util::StreamExt as _;
-use worker::{Env, Request, Response, ResponseBody};
+use worker::{Env, Method, Request, Response, ResponseBody};
 
 /// Proxies one request and logs its outcome.
 ///
@@ -54,10 +56,44 @@ async fn forward(mut req: Request, env: &Env) -> EdgeResult<Response> {
         .map_err(refused)?;
     let headers: Vec<(String, String)> = req.headers().entries().collect();
     let body = read_body(&mut req).await?;
+    let report = Proxied::of_request(&admitted.route, &body, 0, now_ms());
     let outgoing = admitted.request(&headers, body).map_err(refused)?;
     let answer = acs::sign_and_fetch(&cfg, outgoing).await?;
+    if let Some((id, proxied)) = report {
+        let status = answer.status;
+        record(env, id, Proxied { status, ..proxied }).await;
+    }
     let proxy_base = [url.origin().ascii_serialization().as_str(), PREFIX].concat();
     respond(&admitted, answer, &cfg, &proxy_base)
+}
+
+/// Tells the call's object about a request the page sent (its timeline shows it, and the
+/// event that settles it gives it an outcome), before the page hears the answer. A call this
+/// worker does not know, or a failure here, only costs the timeline entry: logged, not
+/// returned (the service has acted already).
+async fn record(env: &Env, id: String, proxied: Proxied) {
+    let body = ProxiedBody {
+        call_connection_id: id,
+        proxied,
+    };
+    let sent = match serde_json::to_string(&body) {
+        Ok(text) => {
+            call_object::call(
+                env,
+                &body.call_connection_id,
+                Method::Post,
+                "/proxied",
+                Some(text),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match sent {
+        Ok(r) if r.status_code() == 200 => {}
+        Ok(r) => worker::console_log!("acs proxy: timeline not updated ({})", r.status_code()),
+        Err(e) => worker::console_log!("acs proxy: timeline not updated ({})", e.message),
+    }
 }
 
 /// The body, read until [`MAX_BODY_BYTES`] is passed (a body without `Content-Length` is

@@ -74,6 +74,22 @@ impl CommandKind {
     }
 }
 
+impl CommandKind {
+    /// The participant the command acts on, as a raw id (`+1…` targets are phone numbers).
+    pub fn party(&self) -> Option<String> {
+        match self {
+            CommandKind::RecognizeDtmf { target, .. }
+            | CommandKind::TransferToParticipant { target }
+            | CommandKind::AddParticipant { target }
+            | CommandKind::RemoveParticipant { target }
+            | CommandKind::Mute { target } => Some(super::wire::identifier(target).raw_id()),
+            CommandKind::Play { .. }
+            | CommandKind::HangUp { .. }
+            | CommandKind::StartRecording { .. } => None,
+        }
+    }
+}
+
 impl Command {
     /// The repeatability headers for this command: derived, never random, so sending it
     /// again (retry, or re-run after a crash) is applied once by the service.

@@ -2,6 +2,7 @@
 
 use super::command::CommandKind;
 use super::event::CallEvent;
+use super::timeline::Outcome;
 use super::{CallSession, Stage};
 use crate::routing::flow::{Menu, Step};
 
@@ -17,7 +18,11 @@ impl CallSession {
             self.server_call_id.clone_from(&ev.server_call_id);
         }
         if let Some(ctx) = &ev.operation_context {
-            if is_outcome(&ev.kind) {
+            let ends = self.pending.get(ctx).map_or_else(
+                || Outcome::of_event(&ev.kind).is_some(),
+                |p| super::proxied::settling_outcome(p, &ev.kind).is_some(),
+            );
+            if ends {
                 self.pending.remove(ctx);
             }
         }
@@ -25,6 +30,7 @@ impl CallSession {
             "CallConnected" => self.connected = true,
             "CallDisconnected" => {
                 self.disconnected = true;
+                self.ended_at_ms.get_or_insert(ev.time_ms);
                 self.stage = Stage::Done;
                 self.pending.clear();
             }
@@ -46,6 +52,31 @@ impl CallSession {
             _ => {}
         }
         self.react(ev);
+    }
+
+    /// (joined, left): how `ev` changes the roster, when it is a `ParticipantsUpdated` newer
+    /// than the roster held (an older one, delivered late, changes nothing).
+    pub(super) fn roster_change(&self, ev: &CallEvent) -> (Vec<String>, Vec<String>) {
+        let Some(roster) = ev
+            .roster
+            .as_ref()
+            .filter(|_| ev.kind == "ParticipantsUpdated")
+        else {
+            return (Vec::new(), Vec::new());
+        };
+        if self
+            .participants_seq
+            .is_some_and(|last| roster.sequence <= last)
+        {
+            return (Vec::new(), Vec::new());
+        }
+        let ids = |list: &[super::timeline::Participant]| -> Vec<String> {
+            list.iter().map(|p| p.raw_id.clone()).collect()
+        };
+        let (old, new) = (ids(&self.participants), ids(&roster.participants));
+        let joined = new.iter().filter(|id| !old.contains(id)).cloned().collect();
+        let left = old.iter().filter(|id| !new.contains(id)).cloned().collect();
+        (joined, left)
     }
 
     fn live(&self) -> bool {
@@ -185,20 +216,6 @@ impl CallSession {
     }
 }
 
-/// Event types that end the operation named by their operationContext.
-fn is_outcome(kind: &str) -> bool {
-    [
-        "Completed",
-        "Failed",
-        "Succeeded",
-        "Accepted",
-        "Canceled",
-        "Cancelled",
-    ]
-    .iter()
-    .any(|s| kind.ends_with(s))
-}
-
 /// Commands whose outcome arrives as an event carrying their operationContext.
 pub(super) fn completes_with_event(kind: &CommandKind) -> bool {
     matches!(
@@ -227,23 +244,27 @@ pub(super) fn describe(ev: &CallEvent) -> String {
             format!("{n} participant(s), sequence {seq}")
         }
         "CallTransferAccepted" => format!("to {}", party()),
-        "AddParticipantSucceeded" | "AddParticipantFailed" => party(),
-        k if k.ends_with("Failed") || k == "CallDisconnected" => {
-            let (code, sub_code, message) = ev.result.as_ref().map_or((0, 0, "?"), |r| {
-                (
-                    r.code,
-                    r.sub_code,
-                    if r.message.is_empty() {
-                        "?"
-                    } else {
-                        r.message.as_str()
-                    },
-                )
-            });
-            format!("{code}/{sub_code}: {message}")
-        }
+        "AddParticipantSucceeded" => party(),
+        "AddParticipantFailed" => format!("{}, {}", party(), result_text(ev)),
+        k if k.ends_with("Failed") || k == "CallDisconnected" => result_text(ev),
         _ => String::new(),
     }
+}
+
+/// `486/560486: busy`: the event's result code, subcode and message.
+fn result_text(ev: &CallEvent) -> String {
+    let (code, sub_code, message) = ev.result.as_ref().map_or((0, 0, "?"), |r| {
+        (
+            r.code,
+            r.sub_code,
+            if r.message.is_empty() {
+                "?"
+            } else {
+                r.message.as_str()
+            },
+        )
+    });
+    format!("{code}/{sub_code}: {message}")
 }
 
 /// A one-line summary of a command for the timeline.

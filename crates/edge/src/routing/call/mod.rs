@@ -3,8 +3,9 @@
 //! The edge worker keeps one [`CallSession`] per call connection in a Durable Object and
 //! persists it after every input. Inputs are [`CallSession::handle_setup`] (the routing
 //! decision, sent once the answer succeeded), [`CallSession::handle_event`] (a callback
-//! event) and [`CallSession::handle_admin`] (an admin API action). Outputs are the
-//! commands in [`CallSession::outbox`]; the worker sends them and reports back with
+//! event), [`CallSession::handle_admin`] (an admin API action) and
+//! [`CallSession::handle_proxied`] (a request the admin page sent through the `/acs/…`
+//! proxy, put on the timeline only). Outputs are the commands in [`CallSession::outbox`]; the worker sends them and reports back with
 //! [`CallSession::handle_sent`].
 //!
 //! Guarantees, all order-independent:
@@ -20,6 +21,7 @@
 pub mod command;
 mod driver;
 pub mod event;
+pub mod proxied;
 pub mod timeline;
 pub mod wire;
 
@@ -29,7 +31,7 @@ use command::{Command, CommandKind};
 pub use event::CallEvent;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use timeline::{insert_ordered, Participant, Source, TimelineEntry};
+use timeline::{insert_ordered, Outcome, Participant, Source, TimelineEntry};
 
 /// What the worker knew when it answered the call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +58,16 @@ pub struct PendingOperation {
     pub command: String,
     pub command_id: String,
     pub issued_at_ms: i64,
+    /// The command's timeline `seq` (what the settling event points at; 0 in older sessions).
+    #[serde(default)]
+    pub seq: u64,
+    /// The command's target, as a raw id (the party of the event that settles it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
+    /// The spec's operationId when the admin page sent it through the `/acs/…` proxy (its
+    /// settling events are then the core's table's, see [`proxied`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 /// Where the flow is.
@@ -105,6 +117,12 @@ pub struct CallSession {
     pub timeline: Vec<TimelineEntry>,
     /// Re-delivered events dropped so far.
     pub duplicates: u32,
+    /// Event time (Unix ms) of the first `CallDisconnected`: when this worker's leg ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at_ms: Option<i64>,
+    /// Change counter of the timeline (each entry's `rev` is a value of it).
+    #[serde(default)]
+    revision: u64,
     seen: BTreeSet<String>,
     outbox: Vec<Command>,
     arrivals: u64,
@@ -225,15 +243,11 @@ impl CallSession {
             None => format!("answered by default: {} → {}", setup.caller, setup.callee),
         };
         let (at_ms, trigger) = (setup.answered_at_ms, setup.incoming_event_id.clone());
-        self.push_entry(
-            at_ms,
-            Source::Setup,
-            "IncomingCall",
-            detail,
-            Some(trigger.clone()),
-            None,
-            None,
-        );
+        self.push(TimelineEntry {
+            id: Some(trigger.clone()),
+            party: Some(setup.caller.clone()),
+            ..TimelineEntry::new(at_ms, Source::Setup, "IncomingCall", detail)
+        });
         self.setup = Some(setup);
         self.drive(&trigger, at_ms);
         true
@@ -246,17 +260,38 @@ impl CallSession {
             return Handled::Duplicate;
         }
         let before = self.outbox.len();
-        let detail = driver::describe(ev);
-        let ctx = ev.operation_context.clone();
-        self.push_entry(
-            ev.time_ms,
-            Source::Event,
-            &ev.kind,
-            detail,
-            Some(ev.id.clone()),
-            ctx,
-            None,
-        );
+        let pending = ev
+            .operation_context
+            .as_ref()
+            .and_then(|ctx| self.pending.get(ctx))
+            .cloned();
+        let settling = pending
+            .as_ref()
+            .filter(|p| p.seq > 0)
+            .and_then(|p| proxied::settling_outcome(p, &ev.kind).map(|o| (p.seq, o)));
+        let outcome = settling
+            .map(|(_, o)| o)
+            .or_else(|| Outcome::of_event(&ev.kind));
+        let settles = settling.map(|(seq, _)| seq);
+        let (joined, left) = self.roster_change(ev);
+        let seq = self.push(TimelineEntry {
+            id: Some(ev.id.clone()),
+            operation_context: ev.operation_context.clone(),
+            party: ev.party.clone().or_else(|| pending.and_then(|p| p.party)),
+            settles,
+            outcome,
+            joined,
+            left,
+            ..TimelineEntry::new(ev.time_ms, Source::Event, &ev.kind, driver::describe(ev))
+        });
+        if let (Some(command), Some(outcome)) = (settles, outcome) {
+            let rev = self.bump();
+            if let Some(entry) = self.timeline.iter_mut().find(|e| e.seq == command) {
+                entry.settled_by = Some(seq);
+                entry.outcome = Some(outcome);
+                entry.rev = rev;
+            }
+        }
         self.apply(ev);
         self.drive(&ev.key, ev.time_ms);
         Handled::Applied {
@@ -320,22 +355,30 @@ impl CallSession {
     }
 
     /// Reports the result of sending command `id`: removes it from the outbox and marks
-    /// its timeline entry. A failed command will never complete, so its pending entry goes.
+    /// its timeline entry (a refusal is its outcome; so is the acceptance of a command no
+    /// event completes). A failed command will never complete, so its pending entry goes.
     pub fn handle_sent(&mut self, id: &str, result: Result<(), String>) {
         let Some(pos) = self.outbox.iter().position(|c| c.id == id) else {
             return;
         };
         let cmd = self.outbox.remove(pos);
-        let status = match &result {
-            Ok(()) => "sent".to_owned(),
-            Err(reason) => format!("failed: {reason}"),
+        let (status, outcome) = match &result {
+            Err(reason) => (format!("failed: {reason}"), Some(Outcome::Failed)),
+            Ok(())
+                if cmd.operation_context.is_some() && driver::completes_with_event(&cmd.kind) =>
+            {
+                ("sent".to_owned(), None)
+            }
+            Ok(()) => ("sent".to_owned(), Some(Outcome::Succeeded)),
         };
-        if let Some(entry) = self
-            .timeline
-            .iter_mut()
-            .find(|e| e.source == Source::Command && e.id.as_deref() == Some(id))
-        {
+        let rev = self.bump();
+        if let Some(entry) = self.command_entry(id) {
             entry.status = Some(status);
+            // An event may have settled it before the send returned (events before response).
+            if entry.outcome.is_none() {
+                entry.outcome = outcome;
+            }
+            entry.rev = rev;
         }
         if result.is_err() {
             if let Some(ctx) = &cmd.operation_context {
@@ -347,38 +390,37 @@ impl CallSession {
     /// Reports a failed attempt that will be retried: the command stays queued and its
     /// timeline entry says why (so operators, and tests, can see a retry in progress).
     pub fn handle_retry(&mut self, id: &str, attempt: u32, reason: &str) {
-        if let Some(entry) = self
-            .timeline
-            .iter_mut()
-            .find(|e| e.source == Source::Command && e.id.as_deref() == Some(id))
-        {
+        let rev = self.bump();
+        if let Some(entry) = self.command_entry(id) {
             entry.status = Some(format!("retrying after attempt {attempt}: {reason}"));
+            entry.retries = attempt;
+            entry.rev = rev;
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn push_entry(
-        &mut self,
-        at_ms: i64,
-        source: Source,
-        kind: &str,
-        detail: String,
-        id: Option<String>,
-        operation_context: Option<String>,
-        status: Option<String>,
-    ) {
+    /// The timeline's change counter: the highest `rev` of any entry.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    fn bump(&mut self) -> u64 {
+        self.revision += 1;
+        self.revision
+    }
+
+    fn command_entry(&mut self, id: &str) -> Option<&mut TimelineEntry> {
+        self.timeline
+            .iter_mut()
+            .find(|e| e.source == Source::Command && e.id.as_deref() == Some(id))
+    }
+
+    /// Adds `entry` in time order with the next `seq` and revision; returns its `seq`.
+    fn push(&mut self, entry: TimelineEntry) -> u64 {
         self.arrivals += 1;
-        let entry = TimelineEntry {
-            at_ms,
-            seq: self.arrivals,
-            source,
-            kind: kind.to_owned(),
-            detail,
-            id,
-            operation_context,
-            status,
-        };
-        insert_ordered(&mut self.timeline, entry);
+        let seq = self.arrivals;
+        let rev = self.bump();
+        insert_ordered(&mut self.timeline, TimelineEntry { seq, rev, ..entry });
+        seq
     }
 
     /// Queues a command triggered by `trigger` (an event id, or `admin:<request>`).
@@ -405,26 +447,32 @@ impl CallSession {
         {
             return cmd;
         }
+        let party = cmd.kind.party();
+        let seq = self.push(TimelineEntry {
+            id: Some(cmd.id.clone()),
+            operation_context: ctx.clone(),
+            status: Some("queued".into()),
+            party: party.clone(),
+            ..TimelineEntry::new(
+                at_ms,
+                Source::Command,
+                name,
+                driver::describe_command(&cmd.kind),
+            )
+        });
         if let Some(ctx) = &ctx {
             if driver::completes_with_event(&cmd.kind) {
                 let op = PendingOperation {
                     command: name.to_owned(),
                     command_id: cmd.id.clone(),
                     issued_at_ms: at_ms,
+                    seq,
+                    party,
+                    operation: None,
                 };
                 self.pending.insert(ctx.clone(), op);
             }
         }
-        let detail = driver::describe_command(&cmd.kind);
-        self.push_entry(
-            at_ms,
-            Source::Command,
-            name,
-            detail,
-            Some(cmd.id.clone()),
-            ctx,
-            Some("queued".into()),
-        );
         self.outbox.push(cmd.clone());
         cmd
     }

@@ -14,7 +14,40 @@ pub enum Source {
     Command,
 }
 
+/// How an operation ended, as far as this worker knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    Succeeded,
+    Failed,
+}
+
+impl Outcome {
+    /// The outcome an event type reports (`…Failed`, `…Canceled` → failed; `…Completed`,
+    /// `…Succeeded`, `…Accepted` → succeeded), `None` for events that end no operation.
+    pub fn of_event(kind: &str) -> Option<Outcome> {
+        if ["Failed", "Canceled", "Cancelled"]
+            .iter()
+            .any(|s| kind.ends_with(s))
+        {
+            Some(Outcome::Failed)
+        } else if ["Completed", "Succeeded", "Accepted"]
+            .iter()
+            .any(|s| kind.ends_with(s))
+        {
+            Some(Outcome::Succeeded)
+        } else {
+            None
+        }
+    }
+}
+
 /// One line of a call's timeline.
+///
+/// Besides what happened, an entry carries what a sequence diagram of the call needs, so the
+/// admin page draws it without re-deriving any rule: the participant it is about (`party`),
+/// which command an event settles (`settles` / `settledBy`, paired by operationContext from the
+/// session's pending operations), the `outcome`, retries, and roster changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineEntry {
@@ -33,9 +66,64 @@ pub struct TimelineEntry {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_context: Option<String>,
-    /// Commands only: `queued`, `sent` or `failed: …`.
+    /// Commands only: `queued`, `sent`, `retrying after attempt N: …` or `failed: …`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The session's change counter when the entry was added or last changed: the live
+    /// stream sends an entry again (`event: update`) when it grew. 0 in sessions stored before.
+    #[serde(default)]
+    pub rev: u64,
+    /// The participant the entry is about, as a raw id: the caller (IncomingCall), a command's
+    /// target, the party an event names, or the target of the command an event settles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
+    /// Events: the `seq` of the command this outcome event settles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settles: Option<u64>,
+    /// Commands: the `seq` of the event that settled it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled_by: Option<u64>,
+    /// Outcome events; commands once settled, refused by the service, or (commands no event
+    /// completes) accepted. `None` while a command waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// Commands: failed attempts that were retried.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retries: u32,
+    /// `ParticipantsUpdated`: raw ids new in the roster.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joined: Vec<String>,
+    /// `ParticipantsUpdated`: raw ids gone from the roster.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left: Vec<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl TimelineEntry {
+    /// A new entry; `seq` and `rev` are set when the session adds it.
+    pub fn new(at_ms: i64, source: Source, kind: &str, detail: String) -> TimelineEntry {
+        TimelineEntry {
+            at_ms,
+            seq: 0,
+            source,
+            kind: kind.to_owned(),
+            detail,
+            id: None,
+            operation_context: None,
+            status: None,
+            rev: 0,
+            party: None,
+            settles: None,
+            settled_by: None,
+            outcome: None,
+            retries: 0,
+            joined: Vec::new(),
+            left: Vec::new(),
+        }
+    }
 }
 
 /// Inserts `entry` keeping the timeline sorted by (`at_ms`, `seq`): an event delivered
@@ -60,14 +148,8 @@ mod tests {
 
     fn entry(at_ms: i64, seq: u64) -> TimelineEntry {
         TimelineEntry {
-            at_ms,
             seq,
-            source: Source::Event,
-            kind: format!("e{seq}"),
-            detail: String::new(),
-            id: None,
-            operation_context: None,
-            status: None,
+            ..TimelineEntry::new(at_ms, Source::Event, &format!("e{seq}"), String::new())
         }
     }
 
@@ -79,5 +161,21 @@ mod tests {
         }
         let kinds: Vec<_> = t.iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(kinds, ["e1", "e3", "e2", "e4"]);
+    }
+
+    #[test]
+    fn outcomes_of_event_types() {
+        assert_eq!(Outcome::of_event("PlayCompleted"), Some(Outcome::Succeeded));
+        assert_eq!(
+            Outcome::of_event("CallTransferAccepted"),
+            Some(Outcome::Succeeded)
+        );
+        assert_eq!(
+            Outcome::of_event("AddParticipantFailed"),
+            Some(Outcome::Failed)
+        );
+        assert_eq!(Outcome::of_event("PlayCanceled"), Some(Outcome::Failed));
+        assert_eq!(Outcome::of_event("PlayStarted"), None);
+        assert_eq!(Outcome::of_event("ParticipantsUpdated"), None);
     }
 }

@@ -1,0 +1,40 @@
+// The admin page: plain ES modules, no framework, no build step. The admin token stays in this
+// tab (sessionStorage); there is no ACS credential here at all (the worker's /acs proxy signs).
+
+import { $, say, setToken, token } from "./api.mjs";
+import { initCall, onEntry, openCall, timelineEntries, timelineEntry } from "./call.mjs";
+import { refreshCalls, startCalls } from "./calls.mjs";
+import { controlCall, initControl, rosterChanged, useProxy } from "./control.mjs";
+import { entrySeen, readTimeline } from "./outcomes.mjs";
+import { initRules, loadRules } from "./rules.mjs";
+
+function select(call) {
+  openCall(call);
+  controlCall(call);
+}
+
+function start() {
+  startCalls(select);
+  loadRules().catch((e) => say($("rules-state"), `rules: ${e.message}`, "error"));
+  useProxy();
+}
+
+initCall();
+initControl();
+initRules();
+readTimeline({ entry: timelineEntry, all: timelineEntries });
+onEntry((e, isNew) => {
+  if (isNew && e.kind === "ParticipantsUpdated") rosterChanged();
+  entrySeen(e);
+});
+
+// The list shows the end at once, not at its next refresh.
+document.addEventListener("call-ended", () => refreshCalls().catch(() => {}));
+
+$("login").onsubmit = (ev) => {
+  ev.preventDefault();
+  setToken($("token").value);
+  $("token").value = ""; // kept in sessionStorage only, not in the form
+  start();
+};
+if (token()) start();

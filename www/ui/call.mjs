@@ -1,0 +1,172 @@
+// One call: its facts, how it was routed (GET /admin/decisions/{serverCallId}), and its live
+// sequence diagram from the timeline stream (SSE: `timeline` per entry, `update` when an entry
+// changed, `end` when the call leg is gone).
+
+import { $, api, clock, el, say, token } from "./api.mjs";
+import { callDuration, callById } from "./calls.mjs";
+import * as diagram from "./diagram.mjs";
+
+let current; // { id, entries: Map<seq, entry>, stream, ended }
+const listeners = [];
+
+/** The selected call's timeline entry `seq`, and all its entries (the Call control panel's awaited outcomes). */
+export const timelineEntry = (seq) => current?.entries.get(seq);
+export const timelineEntries = () => (current ? [...current.entries.values()] : []);
+
+/** `fn(entry, isNew)` for each timeline entry streamed (the Call control panel's roster refresh and outcomes). */
+export function onEntry(fn) {
+  listeners.push(fn);
+}
+
+function fact(name, value) {
+  return [el("dt", {}, name), el("dd", { dataset: { fact: name } }, value ?? "")];
+}
+
+/** The header facts, from the call index (status and end move on while the call runs). */
+export function showFacts() {
+  if (!current) return;
+  const c = callById(current.id) ?? current.summary;
+  $("call-facts").replaceChildren(
+    ...fact("status", c.status),
+    ...fact("rule", c.rule ?? "(default)"),
+    ...fact("caller", c.caller),
+    ...fact("callee", c.callee),
+    ...fact("duration", callDuration(c)),
+  );
+}
+
+async function showDecision(id, summary) {
+  const box = $("decision");
+  box.replaceChildren(el("p", { class: "muted" }, "Loading how the call was routed…"));
+  try {
+    const serverCallId = summary.serverCallId ?? (await api(`/calls/${encodeURIComponent(id)}`)).serverCallId;
+    if (!serverCallId) throw new Error("no server call id seen yet");
+    const { decisions } = await api(`/decisions/${encodeURIComponent(serverCallId)}`);
+    box.replaceChildren(el("h3", {}, "Routing decision"), el("ol", { class: "decisions" }, ...decisions.map((d) => el("li", { dataset: { rule: d.rule ?? "", action: Object.keys(d.action ?? {})[0] ?? "" } },
+      el("strong", {}, d.rule ? `rule ${d.rule}` : "the default"), ` — ${d.summary ?? JSON.stringify(d.action)}`,
+      el("div", { class: "muted" }, `${d.from} → ${d.to} at ${clock(d.atMs)} UTC; Call Automation answered ${d.serviceStatus}`)))));
+    box.dataset.loaded = "true";
+  } catch (e) {
+    box.replaceChildren(el("p", { class: "muted" }, `No routing decision to show: ${e.message}`));
+    box.dataset.loaded = "false";
+  }
+}
+
+function draw() {
+  if (!current) return;
+  const entries = [...current.entries.values()];
+  const m = diagram.model(entries, { collapse: $("collapse").checked });
+  const scroller = $("diagram-scroll");
+  const follow = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 24;
+  const layout = diagram.layoutFor(scroller.clientWidth);
+  const head = diagram.head(m, layout);
+  head.id = "diagram-head";
+  const body = diagram.body(m, layout);
+  body.id = "diagram";
+  $("diagram-head").replaceWith(head);
+  $("diagram").replaceWith(body);
+  if (follow) scroller.scrollTop = scroller.scrollHeight;
+  $("mermaid").value = diagram.mermaid(m);
+  $("timeline").replaceChildren(...diagram.ordered(entries).map(textLine));
+  current.model = m;
+}
+
+let pending = 0;
+function redraw() {
+  cancelAnimationFrame(pending);
+  pending = requestAnimationFrame(draw);
+}
+
+function textLine(e) {
+  const arrow = e.source === "command" ? "→" : "←";
+  const ctx = e.operationContext ? ` (${e.operationContext})` : "";
+  return el("li", { class: e.source, dataset: { seq: e.seq } }, `${clock(e.atMs)} ${arrow} ${e.kind}${ctx} ${e.detail ?? ""}${e.status ? ` [${e.status}]` : ""}`);
+}
+
+function setStream(state, text) {
+  const s = $("stream-state");
+  s.dataset.state = state;
+  s.textContent = text;
+}
+
+function watch() {
+  const id = current.id;
+  current.stream?.close();
+  // EventSource cannot send headers: the stream accepts ?access_token=.
+  const stream = new EventSource(`/admin/calls/${encodeURIComponent(id)}/events?access_token=${encodeURIComponent(token())}`);
+  current.stream = stream;
+  setStream("live", "live");
+  const take = (m) => {
+    if (current?.stream !== stream) return;
+    const e = JSON.parse(m.data);
+    const isNew = !current.entries.has(e.seq);
+    current.entries.set(e.seq, e);
+    redraw();
+    for (const fn of listeners) fn(e, isNew);
+  };
+  stream.addEventListener("timeline", take);
+  stream.addEventListener("update", take);
+  stream.addEventListener("end", (m) => {
+    stream.close();
+    if (current?.stream !== stream) return;
+    const { status } = JSON.parse(m.data);
+    if (status === "disconnected" || status === "transferred") {
+      setStream("ended", `ended (${status})`);
+      document.dispatchEvent(new CustomEvent("call-ended", { detail: { id, status } }));
+    } else {
+      watch(); // the worker closes a stream after 5 minutes; the call goes on
+    }
+  });
+  stream.addEventListener("error", () => {
+    if (current?.stream === stream && stream.readyState === EventSource.CLOSED) setStream("error", "stream closed");
+  });
+}
+
+/** Shows call `summary` (an index entry) and streams its timeline. */
+export function openCall(summary) {
+  current?.stream?.close();
+  current = { id: summary.callConnectionId, summary, entries: new Map() };
+  $("call").hidden = false;
+  $("call-title").textContent = `Call ${summary.callConnectionId}`;
+  showFacts();
+  draw();
+  showDecision(summary.callConnectionId, summary);
+  watch();
+}
+
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Wires the diagram's toolbar. */
+export function initCall() {
+  $("collapse").onchange = draw;
+  $("export-svg").onclick = () => {
+    if (current?.model) download(`call-${current.id}.svg`, "image/svg+xml", diagram.standalone(current.model));
+  };
+  $("copy-mermaid").onclick = async () => {
+    const text = $("mermaid").value;
+    try {
+      await navigator.clipboard.writeText(text);
+      say($("copy-state"), "Mermaid text copied", "ok");
+    } catch {
+      // No clipboard permission: the text is selected for Ctrl+C.
+      $("mermaid-details").open = true;
+      $("mermaid").select();
+      say($("copy-state"), "Selected: press Ctrl+C to copy", "info");
+    }
+  };
+  document.addEventListener("calls-updated", showFacts);
+  // A phone turned sideways, a window resized: the layout may change.
+  let width = 0;
+  new ResizeObserver(([entry]) => {
+    const w = Math.round(entry.contentRect.width);
+    if (diagram.layoutFor(w) !== diagram.layoutFor(width)) redraw();
+    width = w;
+  }).observe($("diagram-scroll"));
+}
