@@ -124,3 +124,46 @@ fn paths_fill_the_template_with_encoded_segments_and_route_back() {
         );
     }
 }
+
+#[test]
+fn operation_ids_parse_back_and_nothing_else_does() {
+    for op in OperationId::ALL {
+        assert_eq!(OperationId::from_id(op.as_str()), Some(*op));
+    }
+    assert_eq!(OperationId::from_id("Play"), None);
+    assert_eq!(OperationId::from_id("callmedia_play"), None);
+    assert_eq!(OperationId::from_id(""), None);
+}
+
+#[test]
+fn an_event_kinds_final_outcome_is_the_tables_when_every_operation_agrees() {
+    use callsteer::events::Outcome;
+    assert_eq!(
+        OperationId::final_outcome_of_kind("AddParticipantFailed"),
+        Some(Outcome::Failed)
+    );
+    assert_eq!(
+        OperationId::final_outcome_of_kind("CallTransferAccepted"),
+        Some(Outcome::Succeeded)
+    );
+    // Play's success, Recognize's progress: progress is no final outcome.
+    assert_eq!(
+        OperationId::final_outcome_of_kind("PlayCompleted"),
+        Some(Outcome::Succeeded)
+    );
+    assert_eq!(
+        OperationId::final_outcome_of_kind("PlayCanceled"),
+        Some(Outcome::Canceled)
+    );
+    // The start's cancellation and the stop's success: only the paired operation can say.
+    assert_eq!(
+        OperationId::final_outcome_of_kind("ContinuousDtmfRecognitionStopped"),
+        None
+    );
+    assert_eq!(OperationId::final_outcome_of_kind("PlayStarted"), None);
+    assert_eq!(
+        OperationId::final_outcome_of_kind("ParticipantsUpdated"),
+        None
+    );
+    assert_eq!(OperationId::final_outcome_of_kind("NoSuchEvent"), None);
+}

@@ -188,6 +188,35 @@ impl OperationId {
         out
     }
 
+    /// The operation whose spec `operationId` is `id` (`"CallMedia_Play"`), as
+    /// [`OperationId::as_str`] writes it; `None` for any other string.
+    pub fn from_id(id: &str) -> Option<OperationId> {
+        OperationId::ALL
+            .iter()
+            .copied()
+            .find(|op| op.as_str() == id)
+    }
+
+    /// The final outcome event `kind` reports for every operation it settles, when they all
+    /// agree: `PlayCompleted` → `Succeeded` (Play's success; for Recognize only progress),
+    /// `PlayCanceled` → `Canceled`. `None` when the kind settles no operation or ends
+    /// different operations differently (`ContinuousDtmfRecognitionStopped`: the start's
+    /// cancellation, the stop's success) — then only the operation it is paired with can say.
+    pub fn final_outcome_of_kind(kind: &str) -> Option<Outcome> {
+        let mut found = None;
+        for op in OperationId::ALL {
+            for outcome in [Outcome::Succeeded, Outcome::Failed, Outcome::Canceled] {
+                if op.kinds(outcome).contains(&kind) {
+                    match found {
+                        Some(seen) if seen != outcome => return None,
+                        _ => found = Some(outcome),
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// The operations an event kind can settle (the reverse of [`OperationId::settled_by`]).
     pub fn settled_by_kind(kind: &str) -> impl Iterator<Item = OperationId> + '_ {
         OperationId::ALL.iter().copied().filter(move |op| {

@@ -2,6 +2,7 @@
 //! for sending them.
 
 use crate::routing::flow::Prompt;
+use callsteer::api::routes::OperationId;
 use callsteer::http::Repeatability;
 use callsteer::retry::RetryPolicy;
 use serde::{Deserialize, Serialize};
@@ -75,6 +76,23 @@ impl CommandKind {
 }
 
 impl CommandKind {
+    /// The REST operation the command is sent as (what settles it is the core's table).
+    pub fn operation(&self) -> OperationId {
+        match self {
+            CommandKind::Play { .. } => OperationId::Play,
+            CommandKind::RecognizeDtmf { .. } => OperationId::Recognize,
+            CommandKind::TransferToParticipant { .. } => OperationId::Transfer,
+            CommandKind::AddParticipant { .. } => OperationId::AddParticipant,
+            CommandKind::RemoveParticipant { .. } => OperationId::RemoveParticipant,
+            CommandKind::Mute { .. } => OperationId::Mute,
+            CommandKind::HangUp { for_everyone: true } => OperationId::Terminate,
+            CommandKind::HangUp {
+                for_everyone: false,
+            } => OperationId::HangUp,
+            CommandKind::StartRecording { .. } => OperationId::StartRecording,
+        }
+    }
+
     /// The participant the command acts on, as a raw id (`+1…` targets are phone numbers).
     pub fn party(&self) -> Option<String> {
         match self {

@@ -2,7 +2,6 @@
 
 use super::command::CommandKind;
 use super::event::CallEvent;
-use super::timeline::Outcome;
 use super::{CallSession, Stage};
 use crate::routing::flow::{Menu, Step};
 
@@ -18,10 +17,10 @@ impl CallSession {
             self.server_call_id.clone_from(&ev.server_call_id);
         }
         if let Some(ctx) = &ev.operation_context {
-            let ends = self.pending.get(ctx).map_or_else(
-                || Outcome::of_event(&ev.kind).is_some(),
-                |p| super::proxied::settling_outcome(p, &ev.kind).is_some(),
-            );
+            let ends = self
+                .pending
+                .get(ctx)
+                .is_some_and(|p| super::proxied::settling_outcome(p, &ev.kind).is_some());
             if ends {
                 self.pending.remove(ctx);
             }

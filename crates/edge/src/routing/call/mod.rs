@@ -64,8 +64,9 @@ pub struct PendingOperation {
     /// The command's target, as a raw id (the party of the event that settles it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub party: Option<String>,
-    /// The spec's operationId when the admin page sent it through the `/acs/…` proxy (its
-    /// settling events are then the core's table's, see [`proxied`]).
+    /// The spec's operationId (the worker's command or the request the admin page sent
+    /// through the `/acs/…` proxy): its settling events are the core's table's, see
+    /// [`proxied`]. `None` in sessions stored before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
 }
@@ -269,9 +270,12 @@ impl CallSession {
             .as_ref()
             .filter(|p| p.seq > 0)
             .and_then(|p| proxied::settling_outcome(p, &ev.kind).map(|o| (p.seq, o)));
+        // An event paired with no command: a failure kind reports a failure whatever it ended;
+        // a success kind (CallConnected, CallDisconnected, PlayCompleted) says nothing about a
+        // command this session knows, so it is no outcome on the diagram.
         let outcome = settling
             .map(|(_, o)| o)
-            .or_else(|| Outcome::of_event(&ev.kind));
+            .or_else(|| Outcome::of_event(&ev.kind).filter(|o| *o == Outcome::Failed));
         let settles = settling.map(|(seq, _)| seq);
         let (joined, left) = self.roster_change(ev);
         let seq = self.push(TimelineEntry {
@@ -468,7 +472,7 @@ impl CallSession {
                     issued_at_ms: at_ms,
                     seq,
                     party,
-                    operation: None,
+                    operation: Some(cmd.kind.operation().as_str().to_owned()),
                 };
                 self.pending.insert(ctx.clone(), op);
             }

@@ -79,14 +79,6 @@ impl Proxied {
     }
 }
 
-/// The operation named `name` (the spec's operationId).
-fn operation(name: &str) -> Option<OperationId> {
-    OperationId::ALL
-        .iter()
-        .copied()
-        .find(|op| op.as_str() == name)
-}
-
 /// `CallConnection_AddParticipant` → `addParticipant`, `CallMedia_Play` → `play`: the
 /// package's method names, as the timeline names the worker's own commands.
 fn command_name(op: OperationId) -> String {
@@ -104,21 +96,21 @@ fn awaits_event(op: OperationId) -> bool {
     !op.kinds(CoreOutcome::Succeeded).is_empty()
 }
 
-/// What event `kind` means for the pending operation `p`: by the core's operation table when
-/// `p` came through the proxy, else by the event type's name (the worker's own commands).
+/// What event `kind` means for the pending operation `p`, by the core's operation table
+/// (sessions stored before commands recorded their operation: by the kind alone, as
+/// [`Outcome::of_event`] reads the same table).
 pub(super) fn settling_outcome(p: &PendingOperation, kind: &str) -> Option<Outcome> {
-    let Some(op) = p.operation.as_deref().and_then(operation) else {
+    let Some(op) = p.operation.as_deref().and_then(OperationId::from_id) else {
         return Outcome::of_event(kind);
     };
-    if op.kinds(CoreOutcome::Succeeded).contains(&kind) {
-        Some(Outcome::Succeeded)
-    } else if op.kinds(CoreOutcome::Failed).contains(&kind)
-        || op.kinds(CoreOutcome::Canceled).contains(&kind)
-    {
-        Some(Outcome::Failed)
-    } else {
-        None
-    }
+    [
+        CoreOutcome::Succeeded,
+        CoreOutcome::Failed,
+        CoreOutcome::Canceled,
+    ]
+    .into_iter()
+    .find(|o| op.kinds(*o).contains(&kind))
+    .and_then(Outcome::from_core)
 }
 
 impl CallSession {
@@ -127,7 +119,7 @@ impl CallSession {
     /// waiting for that event (one that arrived before this report settles it at once);
     /// otherwise the acceptance is its outcome. An unknown operation is ignored.
     pub fn handle_proxied(&mut self, p: Proxied) {
-        let Some(op) = operation(&p.operation) else {
+        let Some(op) = OperationId::from_id(&p.operation) else {
             return;
         };
         let accepted = (200..300).contains(&p.status);

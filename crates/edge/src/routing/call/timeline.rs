@@ -1,5 +1,7 @@
 //! The ordered call timeline and the participant list.
 
+use callsteer::api::routes::OperationId;
+use callsteer::events::Outcome as CoreOutcome;
 use serde::{Deserialize, Serialize};
 
 /// Where a timeline entry came from.
@@ -23,21 +25,21 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The outcome an event type reports (`…Failed`, `…Canceled` → failed; `…Completed`,
-    /// `…Succeeded`, `…Accepted` → succeeded), `None` for events that end no operation.
+    /// The outcome event type `kind` reports whichever operation it settles, from the core's
+    /// operation table (`OperationId::final_outcome_of_kind`): successes → succeeded; failures
+    /// and cancellations → failed; `None` for events that end no operation or end different
+    /// operations differently. A settled command's own outcome comes from its operation
+    /// ([`super::proxied::settling_outcome`]); this is for events paired with none.
     pub fn of_event(kind: &str) -> Option<Outcome> {
-        if ["Failed", "Canceled", "Cancelled"]
-            .iter()
-            .any(|s| kind.ends_with(s))
-        {
-            Some(Outcome::Failed)
-        } else if ["Completed", "Succeeded", "Accepted"]
-            .iter()
-            .any(|s| kind.ends_with(s))
-        {
-            Some(Outcome::Succeeded)
-        } else {
-            None
+        OperationId::final_outcome_of_kind(kind).and_then(Outcome::from_core)
+    }
+
+    /// The worker's two-valued view of the core's outcome.
+    pub fn from_core(outcome: CoreOutcome) -> Option<Outcome> {
+        match outcome {
+            CoreOutcome::Succeeded => Some(Outcome::Succeeded),
+            CoreOutcome::Failed | CoreOutcome::Canceled => Some(Outcome::Failed),
+            _ => None,
         }
     }
 }
