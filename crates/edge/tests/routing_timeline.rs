@@ -322,3 +322,32 @@ fn sessions_stored_before_these_fields_still_load() {
         "the flow goes on: recognize still queued, then the transfer"
     );
 }
+
+#[test]
+fn a_menus_prompt_finishing_does_not_settle_the_recognize() {
+    let mut s = CallSession::new(CALL);
+    s.handle_setup(ivr_setup());
+    s.handle_event(&ev("c1", "CallConnected", 2_000, json!({})));
+    send_all(&mut s);
+    // For a recognize, PlayStarted/PlayCompleted of its prompt are progress (the core's table).
+    s.handle_event(&ev(
+        "pc1",
+        "PlayCompleted",
+        2_500,
+        json!({"operationContext": "menu-1"}),
+    ));
+    let recognize = entry(&s, "recognize").clone();
+    let played = entry(&s, "PlayCompleted").clone();
+    assert_eq!((played.settles, played.outcome), (None, None));
+    assert_eq!((recognize.settled_by, recognize.outcome), (None, None));
+    s.handle_event(&ev(
+        "r1",
+        "RecognizeCompleted",
+        3_000,
+        json!({"operationContext": "menu-1", "recognitionType": "dtmf", "dtmfResult": {"tones": ["one"]}}),
+    ));
+    let recognized = entry(&s, "RecognizeCompleted");
+    let recognize = entry(&s, "recognize");
+    assert_eq!(recognized.settles, Some(recognize.seq));
+    assert_eq!(recognize.outcome, Some(Outcome::Succeeded));
+}
