@@ -29,7 +29,7 @@ impl Outcome {
     /// operation table (`OperationId::final_outcome_of_kind`): successes → succeeded; failures
     /// and cancellations → failed; `None` for events that end no operation or end different
     /// operations differently. A settled command's own outcome comes from its operation
-    /// ([`super::proxied::settling_outcome`]); this is for events paired with none.
+    /// (`proxied::settling_outcome`); this is for events paired with none.
     pub fn of_event(kind: &str) -> Option<Outcome> {
         OperationId::final_outcome_of_kind(kind).and_then(Outcome::from_core)
     }
