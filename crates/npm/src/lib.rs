@@ -7,7 +7,9 @@
 //!   key (it never leaves wasm memory), HMAC-SHA256 signing, bearer headers, repeatability
 //!   headers and UUIDs, the retry policy (statuses, backoff, `Retry-After` in all three forms),
 //!   which participant-page links may be followed (`nextPage`: this endpoint and base path
-//!   only) and the recording-URL allow-list with `Range` checks. Each of these is the crate's own
+//!   only), the recording-URL allow-list with `Range` checks, and which callback events settle
+//!   which operation ([`settling_kinds`], the core's operation table, for the JS event
+//!   processor `crates/npm/js/processor.mjs`). Each of these is the crate's own
 //!   code (`auth`, `http`, `retry`, `time`), tested natively and, through these exports, in
 //!   Node and Chromium (`crates/npm/tests/wasm_*.rs`).
 //! * **The JS wrapper** (`crates/npm/js/client.mjs`) does the shape mapping and what JS does

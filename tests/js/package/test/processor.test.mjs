@@ -23,6 +23,13 @@ const pending = (promise) => {
   return () => state;
 };
 const ticks = () => new Promise((resolve) => setImmediate(resolve));
+// Under mock timers a wait that never settles would hang the suite: this fails instead.
+const settlesNow = async (promise) => {
+  const state = pending(promise);
+  await ticks();
+  assert.notEqual(state(), "pending", "settles without more time passing");
+  return promise;
+};
 const sentContext = () => {
   const sent = server.take();
   return JSON.parse(sent[sent.length - 1].body).operationContext;
@@ -60,7 +67,7 @@ test("the event arrives first: the backlog answers the wait, once", async () => 
   try {
     const again = p.waitForEventProcessor((e) => e.kind === "CallConnected", undefined, 50);
     mock.timers.tick(50);
-    await assert.rejects(again, { name: "TimeoutError" });
+    await assert.rejects(settlesNow(again), { name: "TimeoutError" });
   } finally {
     mock.timers.reset();
   }
@@ -101,7 +108,7 @@ test("timeout: rejects with the official message at timeoutInMs, not before", as
     await ticks();
     assert.equal(state(), "pending");
     mock.timers.tick(1);
-    await assert.rejects(wait, (e) => {
+    await assert.rejects(settlesNow(wait), (e) => {
       assert.equal(e.message, "Timeout: Matching event did not arrive within timeout.");
       assert.equal(e.name, "TimeoutError");
       return true;
@@ -113,7 +120,7 @@ test("timeout: rejects with the official message at timeoutInMs, not before", as
     await ticks();
     assert.equal(longState(), "pending");
     mock.timers.tick(1);
-    await assert.rejects(long, { name: "TimeoutError" });
+    await assert.rejects(settlesNow(long), { name: "TimeoutError" });
   } finally {
     mock.timers.reset();
   }
@@ -154,13 +161,13 @@ test("backlog clean-up: each event expires on its own, unrelated events stay", a
     mock.timers.tick(3000);
     p.processEvents(batch(ev("PlayCompleted", "new"))); // the clean-up here keeps "old" (2 s left)
     mock.timers.tick(1000);
-    assert.equal((await p.waitForEventProcessor((e) => e.callConnectionId === "old", undefined, 1)).callConnectionId, "old");
+    assert.equal((await settlesNow(p.waitForEventProcessor((e) => e.callConnectionId === "old", undefined, 1))).callConnectionId, "old");
     p.processEvents(batch(ev("PlayCompleted", "old2")));
     mock.timers.tick(4500); // t = 8.5 s: "new" (from 3 s) has expired; "old2" (from 4 s) has not
     const gone = p.waitForEventProcessor((e) => e.callConnectionId === "new", undefined, 10);
     mock.timers.tick(10);
-    await assert.rejects(gone, { name: "TimeoutError" });
-    assert.equal((await p.waitForEventProcessor((e) => e.callConnectionId === "old2", undefined, 1)).callConnectionId, "old2");
+    await assert.rejects(settlesNow(gone), { name: "TimeoutError" });
+    assert.equal((await settlesNow(p.waitForEventProcessor((e) => e.callConnectionId === "old2", undefined, 1))).callConnectionId, "old2");
   } finally {
     mock.timers.reset();
   }
@@ -307,7 +314,7 @@ test("hold (no success event): HoldFailed fails it; no HoldFailed within the bac
     const media = client.getCallConnection("conn-1").getCallMedia();
     const failed = await media.hold(phone, { operationContext: "h1" });
     client.getEventProcessor().processEvents(batch(ev("HoldFailed", "conn-1", "h1")));
-    assert.deepEqual(await failed.waitForEventProcessor(), { isSuccess: false, failureResult: (await parse(ev("HoldFailed", "conn-1", "h1"))) });
+    assert.deepEqual(await settlesNow(failed.waitForEventProcessor()), { isSuccess: false, failureResult: (await parse(ev("HoldFailed", "conn-1", "h1"))) });
     const held = await media.hold(phone, { operationContext: "h2" });
     const wait = held.waitForEventProcessor();
     const state = pending(wait);
@@ -315,11 +322,11 @@ test("hold (no success event): HoldFailed fails it; no HoldFailed within the bac
     await ticks();
     assert.equal(state(), "pending", "still listening for HoldFailed");
     mock.timers.tick(1);
-    assert.deepEqual(await wait, { isSuccess: true });
+    assert.deepEqual(await settlesNow(wait), { isSuccess: true });
     // A timeout shorter than the window: not enough quiet time to call it a success.
     const short = (await media.hold(phone, { operationContext: "h3" })).waitForEventProcessor(undefined, 100);
     mock.timers.tick(100);
-    await assert.rejects(short, { name: "TimeoutError" });
+    await assert.rejects(settlesNow(short), { name: "TimeoutError" });
   } finally {
     mock.timers.reset();
   }
