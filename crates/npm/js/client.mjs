@@ -10,22 +10,14 @@
 import { Engine, uuid } from "./engine.js";
 import { identifierFromModel } from "./events.mjs";
 import { send } from "./transport.mjs";
-import { CallAutomationEventProcessor, withWait, eventResult } from "./processor.mjs";
+import { CallAutomationEventProcessor, withWait, eventResult, fail, invalid, aborted } from "./processor.mjs";
 export { CallAutomationEventProcessor };
 
 // Default api-version: the core's DEFAULT_API_VERSION (tests/js_wrapper.rs keeps them equal).
 const API_VERSION = "2026-03-12";
 const SCOPE = "https://communication.azure.com//.default";
 
-// ---- errors: the shapes crates/npm/src/error.rs documents ----
-function fail(name, code, message, extra) {
-  const e = new Error(message);
-  e.name = name;
-  e.code = code;
-  return Object.assign(e, extra);
-}
-const invalid = (field, reason) => fail("InvalidInputError", "InvalidInput", `invalid ${field}: ${reason}`, { field });
-const aborted = () => fail("AbortError", "ABORT_ERR", "The operation was aborted.");
+// ---- errors: the shapes crates/npm/src/error.rs documents (fail, invalid, aborted: processor.mjs) ----
 // No response at all (refused, reset, DNS): the transport's own error is kept as `cause`.
 const sendFailed = (e) => fail("RestError", "REQUEST_SEND_ERROR", `transport failed: ${(e && e.message) || "fetch failed"}`, { cause: e });
 

@@ -23,14 +23,15 @@ const TIMEOUT = "Timeout: Matching event did not arrive within timeout.";
 const DEFAULT_WAIT_MS = 240000;
 const DEFAULT_BACKLOG_MS = 5000;
 
-function fail(name, code, message, extra) {
+// The package's error shapes (crates/npm/src/error.rs), shared with client.mjs.
+export function fail(name, code, message, extra) {
   const e = new Error(message);
   e.name = name;
   e.code = code;
   return Object.assign(e, extra);
 }
-const invalid = (field, reason) => fail("InvalidInputError", "InvalidInput", `invalid ${field}: ${reason}`, { field });
-const aborted = () => fail("AbortError", "ABORT_ERR", "The operation was aborted.");
+export const invalid = (field, reason) => fail("InvalidInputError", "InvalidInput", `invalid ${field}: ${reason}`, { field });
+export const aborted = () => fail("AbortError", "ABORT_ERR", "The operation was aborted.");
 
 function checkWait(abortSignal, timeoutInMs) {
   if (abortSignal != null && (typeof abortSignal !== "object" || typeof abortSignal.addEventListener !== "function")) {
