@@ -27,6 +27,8 @@ export interface CallAutomationClientOptions {
   retryOptions?: RetryOptions;
   /** Accepted for compatibility; plain http endpoints are always allowed. */
   allowInsecureConnection?: boolean;
+  /** Options of the client's event processor (getEventProcessor). */
+  eventProcessorOptions?: CallAutomationEventProcessorOptions;
 }
 
 // ---------- models ----------
@@ -113,18 +115,50 @@ export interface DownloadRecordingOptions extends OperationOptions { offset?: nu
 export type DeleteRecordingOptions = OperationOptions;
 
 // ---------- results ----------
+/**
+ * What an operation result's waitForEventProcessor resolves to: the event that settled the
+ * operation (matched on callConnectionId + operationContext). `canceledResult`: the operation
+ * was canceled (PlayCanceled, RecognizeCanceled; isSuccess false).
+ */
+export interface EventResult<S, F, C = never> { isSuccess: boolean; successResult?: S; failureResult?: F; canceledResult?: C; }
+/** An operation result that can wait for the event that settles it. */
+export interface WaitsForEvent<R> {
+  /**
+   * The event that settles this operation, from the client's event processor (backlog first).
+   * Rejects with a TimeoutError after `timeoutInMs` (default 240000), an AbortError, or a
+   * CallDisconnectedError (with `event`) when the call ends first.
+   */
+  waitForEventProcessor(abortSignal?: AbortSignalLike, timeoutInMs?: number): Promise<R>;
+}
+export type CreateCallEventResult = EventResult<CallConnected, CreateCallFailed>;
+export type AnswerCallEventResult = EventResult<CallConnected, AnswerFailed>;
+export type ConnectCallEventResult = EventResult<CallConnected, ConnectFailed>;
+export type AddParticipantEventResult = EventResult<AddParticipantSucceeded, AddParticipantFailed>;
+export type RemoveParticipantEventResult = EventResult<RemoveParticipantSucceeded, RemoveParticipantFailed>;
+export type TransferCallToParticipantEventResult = EventResult<CallTransferAccepted, CallTransferFailed>;
+export type CancelAddParticipantEventResult = EventResult<CancelAddParticipantSucceeded, CancelAddParticipantFailed>;
+export type PlayEventResult = EventResult<PlayCompleted, PlayFailed, PlayCanceled>;
+export type StartRecognizingEventResult = EventResult<RecognizeCompleted, RecognizeFailed, RecognizeCanceled>;
+export type SendDtmfTonesEventResult = EventResult<SendDtmfTonesCompleted, SendDtmfTonesFailed>;
+/** Hold has no success event: `{isSuccess: true}` when no HoldFailed arrived within the processor's backlog window. */
+export type HoldEventResult = EventResult<never, HoldFailed>;
+export interface CancelAllMediaOperationsEventResult { isSuccess: boolean; playCanceledSuccessResult?: PlayCanceled; recognizeCanceledSuccessResult?: RecognizeCanceled; }
+export interface PlayResult extends WaitsForEvent<PlayEventResult> {}
+export interface StartRecognizingResult extends WaitsForEvent<StartRecognizingEventResult> {}
+export interface CancelAllMediaOperationsResult extends WaitsForEvent<CancelAllMediaOperationsEventResult> {}
+export interface HoldResult extends WaitsForEvent<HoldEventResult> {}
 export interface CallResult { callConnectionProperties: CallConnectionProperties; callConnection: CallConnection; }
-export type CreateCallResult = CallResult;
-export type AnswerCallResult = CallResult;
-export type ConnectCallResult = CallResult;
+export type CreateCallResult = CallResult & WaitsForEvent<CreateCallEventResult>;
+export type AnswerCallResult = CallResult & WaitsForEvent<AnswerCallEventResult>;
+export type ConnectCallResult = CallResult & WaitsForEvent<ConnectCallEventResult>;
 export interface ListParticipantsResult { values?: CallParticipant[]; nextLink?: string; }
-export interface AddParticipantResult { participant?: CallParticipant; operationContext?: string; invitationId?: string; }
-export interface TransferCallResult { operationContext?: string; }
-export interface RemoveParticipantResult { operationContext?: string; }
+export interface AddParticipantResult extends WaitsForEvent<AddParticipantEventResult> { participant?: CallParticipant; operationContext?: string; invitationId?: string; }
+export interface TransferCallResult extends WaitsForEvent<TransferCallToParticipantEventResult> { operationContext?: string; }
+export interface RemoveParticipantResult extends WaitsForEvent<RemoveParticipantEventResult> { operationContext?: string; }
 export interface MuteParticipantResult { operationContext?: string; }
-export interface CancelAddParticipantOperationResult { invitationId?: string; operationContext?: string; }
+export interface CancelAddParticipantOperationResult extends WaitsForEvent<CancelAddParticipantEventResult> { invitationId?: string; operationContext?: string; }
 export interface MoveParticipantsResult { participants?: CallParticipant[]; operationContext?: string; fromCall?: string; }
-export interface SendDtmfTonesResult { operationContext?: string; }
+export interface SendDtmfTonesResult extends WaitsForEvent<SendDtmfTonesEventResult> { operationContext?: string; }
 export interface RecordingStateResult { recordingId: string; recordingKind: "azureCommunicationServices" | "teams" | "teamsCompliance"; recordingState: "active" | "inactive"; }
 
 /** Thrown errors: always `Error` instances. */
@@ -145,6 +179,8 @@ export declare class CallAutomationClient {
   getCallConnection(callConnectionId: string): CallConnection;
   getCallRecording(): CallRecording;
   getSourceIdentity(): CommunicationUserIdentifier | undefined;
+  /** The client's one event processor: feed it the callback's events with processEvents. */
+  getEventProcessor(): CallAutomationEventProcessor;
   createCall(targetParticipant: CallInvite, callbackUrl: string, options?: CreateCallOptions): Promise<CreateCallResult>;
   createGroupCall(targetParticipants: CommunicationIdentifier[], callbackUrl: string, options?: CreateCallOptions): Promise<CreateCallResult>;
   answerCall(incomingCallContext: string, callbackUrl: string, options?: AnswerCallOptions): Promise<AnswerCallResult>;
@@ -170,16 +206,16 @@ export declare class CallConnection {
 
 export declare class CallMedia {
   private constructor();
-  play(playSources: PlaySource[], playTo: CommunicationIdentifier[], options?: PlayOptions): Promise<void>;
-  playToAll(playSources: PlaySource[], options?: PlayToAllOptions): Promise<void>;
+  play(playSources: PlaySource[], playTo: CommunicationIdentifier[], options?: PlayOptions): Promise<PlayResult>;
+  playToAll(playSources: PlaySource[], options?: PlayToAllOptions): Promise<PlayResult>;
   /** @deprecated Set maxTonesToCollect in the options instead. */
-  startRecognizing(targetParticipant: CommunicationIdentifier, maxTonesToCollect: number, options: CallMediaRecognizeDtmfOptions): Promise<void>;
-  startRecognizing(targetParticipant: CommunicationIdentifier, options: CallMediaRecognizeDtmfOptions | CallMediaRecognizeChoiceOptions | CallMediaRecognizeSpeechOptions | CallMediaRecognizeSpeechOrDtmfOptions): Promise<void>;
-  cancelAllOperations(options?: OperationOptions): Promise<void>;
+  startRecognizing(targetParticipant: CommunicationIdentifier, maxTonesToCollect: number, options: CallMediaRecognizeDtmfOptions): Promise<StartRecognizingResult>;
+  startRecognizing(targetParticipant: CommunicationIdentifier, options: CallMediaRecognizeDtmfOptions | CallMediaRecognizeChoiceOptions | CallMediaRecognizeSpeechOptions | CallMediaRecognizeSpeechOrDtmfOptions): Promise<StartRecognizingResult>;
+  cancelAllOperations(options?: OperationOptions): Promise<CancelAllMediaOperationsResult>;
   startContinuousDtmfRecognition(targetParticipant: CommunicationIdentifier, options?: ContinuousDtmfRecognitionOptions): Promise<void>;
   stopContinuousDtmfRecognition(targetParticipant: CommunicationIdentifier, options?: ContinuousDtmfRecognitionOptions): Promise<void>;
   sendDtmfTones(tones: Tone[] | DtmfTone[], targetParticipant: CommunicationIdentifier, options?: SendDtmfTonesOptions): Promise<SendDtmfTonesResult>;
-  hold(targetParticipant: CommunicationIdentifier, options?: HoldOptions): Promise<void>;
+  hold(targetParticipant: CommunicationIdentifier, options?: HoldOptions): Promise<HoldResult>;
   unhold(targetParticipant: CommunicationIdentifier, options?: UnholdOptions): Promise<void>;
   startTranscription(options?: StartTranscriptionOptions): Promise<void>;
   stopTranscription(options?: StopTranscriptionOptions): Promise<void>;
@@ -280,6 +316,27 @@ export interface CallAutomationCloudEvent { id?: string; source?: string; type: 
 export declare function parseCallAutomationEvent(encodedEvents: string | CallAutomationCloudEvent | CallAutomationCloudEvent[] | Record<string, unknown>): CallAutomationEvent;
 /** Every event of a batch; unknown types come back as {kind: "Unknown", type, data}. */
 export declare function parseCallAutomationEvents(encodedEvents: string | CallAutomationCloudEvent | CallAutomationCloudEvent[]): (CallAutomationEvent | UnknownCallAutomationEvent)[];
+export interface CallAutomationEventProcessorOptions {
+  /** How long an event no wait took stays in the backlog, in ms (default 5000). */
+  backlogTimeoutInMs?: number;
+}
+/** A parsed event or an unknown one, as the event processor hands them out. */
+export type ProcessedEvent = CallAutomationEvent | UnknownCallAutomationEvent;
+/**
+ * The event processor of the official SDK family (client.getEventProcessor()). Runs in
+ * browsers, Workers and Node (no node:events).
+ */
+export declare class CallAutomationEventProcessor {
+  constructor(options?: CallAutomationEventProcessorOptions);
+  readonly backlogTimeoutInMs: number;
+  /** A CloudEvent batch as received (JSON string, parsed array or object) or one parsed event. Throws an InvalidInputError (field "events") for anything else; rethrows the first error of an ongoing handler after the whole batch. */
+  processEvents(events: string | CallAutomationCloudEvent | CallAutomationCloudEvent[] | ProcessedEvent): void;
+  /** The first event matching `predicate`, backlog first. Rejects with a TimeoutError ("Timeout: Matching event did not arrive within timeout.") after `timeoutInMs` (default 240000), or an AbortError. */
+  waitForEventProcessor(predicate: (event: ProcessedEvent) => boolean, abortSignal?: AbortSignalLike, timeoutInMs?: number): Promise<ProcessedEvent>;
+  /** Calls `handler` for every event of `kind` on the call until detached or until its CallDisconnected. */
+  attachOngoingEventProcessor<K extends CallAutomationEvent["kind"]>(callConnectionId: string, kind: K, handler: (event: Extract<CallAutomationEvent, { kind: K }>) => void): void;
+  detachOngoingEventProcessor(callConnectionId: string, kind: CallAutomationEvent["kind"]): void;
+}
 /** Wire identifier model → identifier. */
 export declare function identifierFromModel(model: { rawId?: string; kind?: string; [typed: string]: unknown }): CommunicationIdentifier;
 

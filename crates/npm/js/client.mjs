@@ -10,20 +10,14 @@
 import { Engine, uuid } from "./engine.js";
 import { identifierFromModel } from "./events.mjs";
 import { send } from "./transport.mjs";
+import { CallAutomationEventProcessor, withWait, eventResult, fail, invalid, aborted } from "./processor.mjs";
+export { CallAutomationEventProcessor };
 
 // Default api-version: the core's DEFAULT_API_VERSION (tests/js_wrapper.rs keeps them equal).
 const API_VERSION = "2026-03-12";
 const SCOPE = "https://communication.azure.com//.default";
 
-// ---- errors: the shapes crates/npm/src/error.rs documents ----
-function fail(name, code, message, extra) {
-  const e = new Error(message);
-  e.name = name;
-  e.code = code;
-  return Object.assign(e, extra);
-}
-const invalid = (field, reason) => fail("InvalidInputError", "InvalidInput", `invalid ${field}: ${reason}`, { field });
-const aborted = () => fail("AbortError", "ABORT_ERR", "The operation was aborted.");
+// ---- errors: the shapes crates/npm/src/error.rs documents (fail, invalid, aborted: processor.mjs) ----
 // No response at all (refused, reset, DNS): the transport's own error is kept as `cause`.
 const sendFailed = (e) => fail("RestError", "REQUEST_SEND_ERROR", `transport failed: ${(e && e.message) || "fetch failed"}`, { cause: e });
 
@@ -298,12 +292,19 @@ function sleep(ms, signal) {
 
 // The transport: one per client, shared by its CallConnection/CallMedia/CallRecording objects.
 class Core {
-  constructor(engine, apiVersion, source, credential) {
+  constructor(engine, apiVersion, source, credential, processorOptions) {
+    this.processor = new CallAutomationEventProcessor(processorOptions);
     this.engine = engine;
     this.api = apiVersion;
     this.source = source;
     this.credential = credential; // a TokenCredential, or undefined (the key is in the engine)
     this.cached = undefined;
+  }
+
+  // `result` gains waitForEventProcessor(abortSignal?, timeoutInMs?): the event that settles
+  // `operationId` on `callId` with `ctx` (see processor.mjs).
+  waitable(result, operationId, callId, ctx) {
+    return withWait(result, () => this.processor, (p, signal, ms) => p.settle(operationId, callId, ctx, signal, ms), eventResult);
   }
 
   // Bearer token for the ACS scope, reused until two minutes before it expires.
@@ -392,7 +393,8 @@ class Core {
 }
 
 const isCredential = (c) => !!c && (typeof c.key === "string" || typeof c.getToken === "function");
-const connectionResult = (core) => (p) => ({ callConnectionProperties: properties(p), callConnection: new CallConnection(core, p.callConnectionId) });
+const connectionResult = (core, operationId, ctx) => (p) =>
+  core.waitable({ callConnectionProperties: properties(p), callConnection: new CallConnection(core, p.callConnectionId) }, operationId, p.callConnectionId, ctx);
 
 export class CallAutomationClient {
   #core;
@@ -408,7 +410,11 @@ export class CallAutomationClient {
     this.#source = sourceIdentity;
     const id = sourceIdentity && sourceIdentity.communicationUserId;
     const source = typeof id === "string" && id ? { id } : undefined;
-    this.#core = new Core(engine, typeof apiVersion === "string" ? apiVersion : API_VERSION, source, key === undefined ? credential : undefined);
+    this.#core = new Core(engine, typeof apiVersion === "string" ? apiVersion : API_VERSION, source, key === undefined ? credential : undefined, opts(options.eventProcessorOptions, "options.eventProcessorOptions"));
+  }
+  /** The client's one event processor: feed it the callback's events (processEvents). */
+  getEventProcessor() {
+    return this.#core.processor;
   }
   getCallConnection(callConnectionId) {
     return new CallConnection(this.#core, callConnectionId);
@@ -420,8 +426,9 @@ export class CallAutomationClient {
     const id = this.#source && this.#source.communicationUserId;
     return id ? { communicationUserId: id } : undefined;
   }
-  #connect(path, body, options) {
-    return this.#core.run("POST", path, body, { repeatable: true, decode: connectionResult(this.#core), options });
+  #connect(path, body, options, operationId) {
+    const decode = connectionResult(this.#core, operationId, body.operationContext);
+    return this.#core.run("POST", path, body, { repeatable: true, decode, options });
   }
   #create(targets, invite, callbackUrl, o) {
     const app = get(o, "teamsAppSource") && o.teamsAppSource.teamsAppId;
@@ -434,7 +441,7 @@ export class CallAutomationClient {
       sourceCallerIdNumber: phoneModel(get(invite, "sourceCallIdNumber"), "sourceCallIdNumber"),
       sourceDisplayName: get(invite, "sourceDisplayName"),
       teamsAppSource: typeof app === "string" && app ? { appId: app } : undefined,
-    }, o);
+    }, o, "CreateCall");
   }
   async createCall(targetParticipant, callbackUrl, options = {}) {
     const o = opts(options);
@@ -453,7 +460,7 @@ export class CallAutomationClient {
       operationContext: get(o, "operationContext"),
       callbackUri: str(callbackUrl, "callbackUrl"),
       answeredBy: this.#core.source,
-    }, o);
+    }, o, "AnswerCall");
   }
   async redirectCall(incomingCallContext, targetParticipant, options = {}) {
     const body = {
@@ -474,7 +481,7 @@ export class CallAutomationClient {
       callbackUri: str(callbackUrl, "callbackUrl"),
       operationContext: get(o, "operationContext"),
       ...streaming(o),
-    }, o);
+    }, o, "Connect");
   }
 }
 
@@ -488,8 +495,10 @@ export class CallConnection {
     this.#core = core;
     this.#id = callConnectionId;
   }
-  #post(suffix, body, o, decode = asIs) {
-    return this.#core.run("POST", connectionPath(this.#id, suffix), body, { repeatable: true, decode, options: o });
+  #post(suffix, body, o, decode = asIs, operationId = undefined) {
+    const run = this.#core.run("POST", connectionPath(this.#id, suffix), body, { repeatable: true, decode, options: o });
+    if (!operationId) return run;
+    return run.then((r) => this.#core.waitable(r, operationId, this.#id, body.operationContext ?? (r && r.operationContext)));
   }
   getCallMedia() {
     return new CallMedia(this.#core, this.#id);
@@ -522,7 +531,7 @@ export class CallConnection {
       operationCallbackUri: callback(o),
       customCallingContext: customContext(invite.customCallingContext, "targetParticipant.customCallingContext"),
     };
-    return this.#post("/participants:add", body, o, (v) => ({ ...v, participant: participant(v.participant) }));
+    return this.#post("/participants:add", body, o, (v) => ({ ...v, participant: participant(v.participant) }), "CallConnection_AddParticipant");
   }
   async transferCallToParticipant(targetParticipant, options = {}) {
     const o = opts(options);
@@ -534,12 +543,12 @@ export class CallConnection {
       customCallingContext: customContext(o.customCallingContext, "options.customCallingContext"),
       sourceCallerIdNumber: phoneModel(get(o, "sourceCallIdNumber"), "options.sourceCallIdNumber"),
     };
-    return this.#post(":transferToParticipant", body, o);
+    return this.#post(":transferToParticipant", body, o, asIs, "CallConnection_TransferToParticipant");
   }
   async removeParticipant(participant, options = {}) {
     const o = opts(options);
     const body = { participantToRemove: model(participant, "participant"), operationContext: context(o), operationCallbackUri: callback(o) };
-    return this.#post("/participants:remove", body, o);
+    return this.#post("/participants:remove", body, o, asIs, "CallConnection_RemoveParticipant");
   }
   async muteParticipant(participant, options = {}) {
     const o = opts(options);
@@ -548,7 +557,7 @@ export class CallConnection {
   async cancelAddParticipantOperation(invitationId, options = {}) {
     const o = opts(options);
     const body = { invitationId: str(invitationId, "invitationId"), operationContext: context(o), operationCallbackUri: callback(o) };
-    return this.#post("/participants:cancelAddParticipant", body, o);
+    return this.#post("/participants:cancelAddParticipant", body, o, asIs, "CallConnection_CancelAddParticipant");
   }
   async moveParticipants(targetParticipants, fromCall, options = {}) {
     const o = opts(options);
@@ -572,6 +581,11 @@ export class CallMedia {
   async #post(action, body, o, repeatable = false, decode = undefined) {
     return this.#core.run("POST", connectionPath(this.#id, action), body, { repeatable, decode, options: o });
   }
+  // The result of an operation the core's table settles by events: gains waitForEventProcessor.
+  async #settled(operationId, action, body, o, repeatable = false, decode = undefined) {
+    const r = await this.#post(action, body, o, repeatable, decode);
+    return this.#core.waitable(r, operationId, this.#id, (body && body.operationContext) ?? (r && r.operationContext));
+  }
   #target(action, targetParticipant, options, withCallback) {
     const o = opts(options);
     const body = { targetParticipant: model(targetParticipant, "targetParticipant", false), operationContext: get(o, "operationContext") };
@@ -585,7 +599,7 @@ export class CallMedia {
   #play(sources, playTo, o, toAll) {
     const loop = get(o, "loop");
     if (loop !== undefined && typeof loop !== "boolean") throw invalid("options.loop", "must be a boolean");
-    return this.#post(":play", {
+    return this.#settled("CallMedia_Play", ":play", {
       playSources: playSources(sources, "playSources"),
       playTo,
       playOptions: { loop: !!loop },
@@ -596,10 +610,10 @@ export class CallMedia {
   }
   async play(sources, playTo, options = {}) {
     const o = opts(options);
-    await this.#play(sources, models(playTo, "playTo", false), o, false);
+    return this.#play(sources, models(playTo, "playTo", false), o, false);
   }
   async playToAll(sources, options = {}) {
-    await this.#play(sources, [], opts(options), true);
+    return this.#play(sources, [], opts(options), true);
   }
   async startRecognizing(targetParticipant, maxTonesOrOptions, options) {
     const target = model(targetParticipant, "targetParticipant", false);
@@ -612,10 +626,13 @@ export class CallMedia {
     } else {
       throw invalid("options", "Invalid params: expected (target, options) or (target, maxTones, options)");
     }
-    await this.#post(":recognize", recognizeBody(o, target), o);
+    return this.#settled("CallMedia_Recognize", ":recognize", recognizeBody(o, target), o);
   }
   async cancelAllOperations(options = {}) {
     await this.#post(":cancelAllMediaOperations", undefined, options);
+    const core = this.#core;
+    const id = this.#id;
+    return withWait(undefined, () => core.processor, (p, signal, ms) => p.settleCancel(id, signal, ms), (r) => r);
   }
   async startContinuousDtmfRecognition(targetParticipant, options = {}) {
     await this.#target(":startContinuousDtmfRecognition", targetParticipant, options, false);
@@ -627,12 +644,12 @@ export class CallMedia {
     if (!Array.isArray(tones)) throw invalid("tones", "must be an array of DTMF tones");
     const o = opts(options);
     const body = { tones, targetParticipant: model(targetParticipant, "targetParticipant", false), operationContext: get(o, "operationContext"), operationCallbackUri: callback(o) };
-    return this.#post(":sendDtmfTones", body, o, true, asIs);
+    return this.#settled("CallMedia_SendDtmfTones", ":sendDtmfTones", body, o, true, asIs);
   }
   async hold(targetParticipant, options = {}) {
     const o = opts(options);
     const music = get(o, "playSource");
-    await this.#post(":hold", {
+    return this.#settled("CallMedia_Hold", ":hold", {
       targetParticipant: model(targetParticipant, "targetParticipant", false),
       playSourceInfo: music === undefined ? undefined : playSource(music, "options.playSource"),
       operationContext: get(o, "operationContext"),

@@ -7,7 +7,9 @@
 //!   key (it never leaves wasm memory), HMAC-SHA256 signing, bearer headers, repeatability
 //!   headers and UUIDs, the retry policy (statuses, backoff, `Retry-After` in all three forms),
 //!   which participant-page links may be followed (`nextPage`: this endpoint and base path
-//!   only) and the recording-URL allow-list with `Range` checks. Each of these is the crate's own
+//!   only), the recording-URL allow-list with `Range` checks, and which callback events settle
+//!   which operation ([`settling_kinds`], the core's operation table, for the JS event
+//!   processor `crates/npm/js/processor.mjs`). Each of these is the crate's own
 //!   code (`auth`, `http`, `retry`, `time`), tested natively and, through these exports, in
 //!   Node and Chromium (`crates/npm/tests/wasm_*.rs`).
 //! * **The JS wrapper** (`crates/npm/js/client.mjs`) does the shape mapping and what JS does
@@ -35,8 +37,10 @@
 
 mod error;
 
+use callsteer::api::routes::OperationId;
 use callsteer::api::ListParticipants;
 use callsteer::auth::{AccessKey, BearerToken, ConnectionString, Credential};
+use callsteer::events::Outcome;
 use callsteer::http::{Endpoint, Method, Request};
 use callsteer::retry::{RetryHints, RetryPolicy};
 use error::throw;
@@ -60,6 +64,47 @@ pub fn uuid() -> String {
     let mut bytes = [0u8; 16];
     random(&mut bytes);
     callsteer::http::uuid_v4_from_bytes(bytes)
+}
+
+/// The callback event kinds that settle the operation named by its spec `operationId`
+/// (`"CallMedia_Play"`), straight from the core's operation table
+/// ([`OperationId::kinds`]): four `;`-separated fields, Succeeded;Failed;Canceled;Progress,
+/// each a `,`-separated list of event `kind`s (empty when the operation has none:
+/// `"CallMedia_Hold"` → `";HoldFailed;;"`). The event processor (`processor.mjs`) matches
+/// operation results to events with it, so no JS table of which event settles what exists.
+/// A compact string, not JSON: the wasm links no JSON writer for it.
+///
+/// # Errors
+/// Throws an `InvalidInputError` naming `operationId` for an id the table does not know.
+#[wasm_bindgen(js_name = settlingKinds)]
+pub fn settling_kinds(operation_id: &str) -> Result<String, JsValue> {
+    let op = OperationId::from_id(operation_id).ok_or_else(|| {
+        throw(callsteer::Error::invalid(
+            "operationId",
+            "not an operation of the Call Automation spec",
+        ))
+    })?;
+    let mut out = String::with_capacity(96);
+    for (i, outcome) in [
+        Outcome::Succeeded,
+        Outcome::Failed,
+        Outcome::Canceled,
+        Outcome::Progress,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            out.push(';');
+        }
+        for (j, kind) in op.kinds(outcome).iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(kind);
+        }
+    }
+    Ok(out)
 }
 
 /// The engine behind `CallAutomationClient` (use the wrapper, not this class).

@@ -2,7 +2,7 @@
 //! `wasm_node.rs` (Node) and `wasm_browser.rs` (headless Chromium). The JS wrapper around
 //! them is tested end to end by tests/js/package.
 
-use callsteer_npm::{uuid, Engine};
+use callsteer_npm::{settling_kinds, uuid, Engine};
 
 /// One `#[wasm_bindgen_test]` per check below: `wasm_node.rs` and `wasm_browser.rs` differ
 /// only in where the tests run.
@@ -26,6 +26,7 @@ macro_rules! all_shared_tests {
             recording_urls_are_checked,
             a_proxy_endpoint_with_a_base_path_and_a_token,
             memory_stays_bounded_under_many_requests,
+            settling_kinds_come_from_the_operation_table,
         );
     };
 }
@@ -204,4 +205,35 @@ pub(crate) fn memory_stays_bounded_under_many_requests() {
         grown <= 1 << 20,
         "wasm memory grew by {grown} bytes over 2000 requests"
     );
+}
+
+/// `settlingKinds` gives the core table's events per outcome (Succeeded;Failed;Canceled;
+/// Progress) for every operation, and names `operationId` for an unknown one.
+pub(crate) fn settling_kinds_come_from_the_operation_table() {
+    use callsteer::api::routes::OperationId;
+    use callsteer::events::Outcome;
+    assert_eq!(
+        settling_kinds("CallMedia_Play").unwrap(),
+        "PlayCompleted;PlayFailed;PlayCanceled;PlayStarted"
+    );
+    assert_eq!(settling_kinds("CallMedia_Hold").unwrap(), ";HoldFailed;;");
+    assert_eq!(
+        settling_kinds("CallMedia_Recognize").unwrap(),
+        "RecognizeCompleted;RecognizeFailed;RecognizeCanceled;PlayStarted,PlayCompleted"
+    );
+    for op in OperationId::ALL {
+        let got = settling_kinds(op.as_str()).unwrap();
+        let fields: Vec<&str> = got.split(';').collect();
+        let outcomes = [
+            Outcome::Succeeded,
+            Outcome::Failed,
+            Outcome::Canceled,
+            Outcome::Progress,
+        ];
+        for (field, outcome) in fields.iter().zip(outcomes) {
+            assert_eq!(*field, op.kinds(outcome).join(","), "{op} {outcome:?}");
+        }
+        assert_eq!(fields.len(), 4);
+    }
+    assert_invalid(&settling_kinds("Play").unwrap_err(), "operationId");
 }

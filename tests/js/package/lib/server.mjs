@@ -76,6 +76,7 @@ const MIME = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "ap
 export async function startServer({ statics = {} } = {}) {
   const log = [];
   const script = [];
+  const gates = [];
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
@@ -103,6 +104,8 @@ export async function startServer({ statics = {} } = {}) {
       const entry = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), pathAndQuery: req.url, headers: req.headers, body };
       entry.authOk = verifyAuth(req.method, req.url, req.headers, body);
       log.push(entry);
+      // A gate holds this answer until the test releases it (an event that beats the response).
+      if (gates.length) await gates.shift()(entry);
       if (script.length) {
         const [status, headers, answer] = script.shift();
         res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -129,6 +132,11 @@ export async function startServer({ statics = {} } = {}) {
     connectionString: `endpoint=${origin}/;accesskey=${ACCESS_KEY}`,
     /** Requests received since the last take(). */
     take: () => log.splice(0, log.length),
+    /**
+     * Holds the answer to the next request: `hold(entry)` is called with the recorded request
+     * and the answer is sent when the promise it returns settles.
+     */
+    gate: (hold) => gates.push(hold),
     /** Queue canned answers ([status, headers, body]) for the next requests. */
     script: (...answers) => script.push(...answers),
     close: () => new Promise((resolve) => server.close(resolve)),

@@ -45,3 +45,16 @@ test("a Worker parses a callback batch", async () => {
   const res = await mf.dispatchFetch("http://worker/events", { method: "POST", body: JSON.stringify(batch) });
   assert.deepEqual(await res.json(), ["CallConnected", "Unknown"]);
 });
+
+test("a Worker runs the event processor: an early event settles the play (no node:events)", async () => {
+  server.take();
+  const batch = [
+    { type: "Microsoft.Communication.PlayCompleted", data: { callConnectionId: "conn-1", operationContext: "other" } },
+    { type: "Microsoft.Communication.PlayCompleted", data: { callConnectionId: "conn-1", operationContext: "w1", marker: 1 } },
+  ];
+  const res = await mf.dispatchFetch(`http://worker/processor?cs=${encodeURIComponent(server.connectionString)}`, { method: "POST", body: JSON.stringify(batch) });
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  assert.deepEqual(body, { isSuccess: true, successResult: { callConnectionId: "conn-1", operationContext: "w1", marker: 1, kind: "PlayCompleted" }, timedOut: "TimeoutError" });
+  assert.equal(server.take().length, 1);
+});

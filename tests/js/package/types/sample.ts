@@ -68,3 +68,40 @@ export function streaming(message: string): string {
   if (StreamingData.getStreamingKind() === "AudioData") return (parsed as AudioData).data + tone;
   return createOutboundAudioData("AAAA");
 }
+
+import { CallAutomationEventProcessor, type PlayCompleted } from "callsteer";
+export async function events(client: CallAutomationClient, body: string): Promise<void> {
+  const processor: CallAutomationEventProcessor = client.getEventProcessor();
+  processor.processEvents(body);
+  const { callConnection } = await client.answerCall("ctx", "https://app.example/cb");
+  const answered = await (await client.answerCall("ctx", "https://app.example/cb")).waitForEventProcessor();
+  if (answered.isSuccess) console.log(answered.successResult?.callConnectionId);
+  else console.log(answered.failureResult?.resultInformation?.code);
+  const media = callConnection.getCallMedia();
+  const played = await (await media.playToAll([{ kind: "fileSource", url: "https://a/b.wav" }])).waitForEventProcessor(new AbortController().signal, 30_000);
+  const done: PlayCompleted | undefined = played.successResult;
+  void done, played.canceledResult?.kind;
+  const recognized = await (await media.startRecognizing({ phoneNumber: "+1" }, { kind: "callMediaRecognizeDtmfOptions" })).waitForEventProcessor();
+  console.log(recognized.successResult?.dtmfResult?.tones);
+  const canceled = await (await media.cancelAllOperations()).waitForEventProcessor();
+  console.log(canceled.playCanceledSuccessResult?.kind, canceled.recognizeCanceledSuccessResult?.kind);
+  const held = await (await media.hold({ phoneNumber: "+1" })).waitForEventProcessor();
+  console.log(held.isSuccess, held.failureResult?.kind);
+  const dtmf = await (await media.sendDtmfTones(["one"], { phoneNumber: "+1" })).waitForEventProcessor();
+  console.log(dtmf.successResult?.kind);
+  const added = await (await callConnection.addParticipant({ targetParticipant: { phoneNumber: "+1" } })).waitForEventProcessor();
+  console.log(added.successResult?.participant);
+  const any = await processor.waitForEventProcessor((e) => e.kind === "CallConnected", undefined, 1000);
+  console.log(any.kind);
+  processor.attachOngoingEventProcessor("call-1", "ParticipantsUpdated", (e) => console.log(e.participants.length));
+  processor.detachOngoingEventProcessor("call-1", "ParticipantsUpdated");
+  void new CallAutomationClient("endpoint=https://x/;accesskey=pw==", { eventProcessorOptions: { backlogTimeoutInMs: 2000 } });
+  // @ts-expect-error: the handler gets the kind it was attached for
+  processor.attachOngoingEventProcessor("call-1", "PlayCompleted", (e: { kind: "PlayFailed" }) => void e);
+  // @ts-expect-error: not an event kind
+  processor.detachOngoingEventProcessor("call-1", "Nope");
+  // @ts-expect-error: a play's success is a PlayCompleted
+  const wrong: PlayFailed = played.successResult!;
+  void wrong;
+}
+import type { PlayFailed } from "callsteer";

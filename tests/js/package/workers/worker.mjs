@@ -1,5 +1,7 @@
 // A Worker using callsteer through its `workerd` entry: GET /?cs=<connection string> calls
-// getCallConnectionProperties and returns the result; /events parses a posted batch.
+// getCallConnectionProperties and returns the result; /events parses a posted batch;
+// /processor?cs=… plays, feeds the posted batch to the event processor and returns the play's
+// waitForEventProcessor answer (the batch's operationContext "w1" is the play's).
 import { CallAutomationClient, parseCallAutomationEvents } from "../../../../pkg/workerd.mjs";
 
 export default {
@@ -7,6 +9,14 @@ export default {
     const url = new URL(request.url);
     if (url.pathname === "/events") {
       return Response.json(parseCallAutomationEvents(await request.text()).map((e) => e.kind));
+    }
+    if (url.pathname === "/processor") {
+      const client = new CallAutomationClient(url.searchParams.get("cs"));
+      const events = await request.text();
+      client.getEventProcessor().processEvents(events); // before the play's response: backlog
+      const play = await client.getCallConnection("conn-1").getCallMedia().playToAll([{ kind: "fileSource", url: "https://m.example/a.wav" }], { operationContext: "w1" });
+      const timedOut = await client.getEventProcessor().waitForEventProcessor(() => false, undefined, 5).catch((e) => e.name);
+      return Response.json({ ...(await play.waitForEventProcessor(undefined, 2000)), timedOut });
     }
     try {
       const client = new CallAutomationClient(url.searchParams.get("cs"));
