@@ -2,6 +2,8 @@
 //! retries of the menu, admin actions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use callsteer_edge::routing::call::command::{Command, CommandKind};
 use callsteer_edge::routing::call::{
     AdminAction, CallEvent, CallSession, CallSetup, Handled, Stage,
@@ -36,16 +38,8 @@ fn setup(flow: Flow) -> CallSetup {
 
 fn ev(id: &str, kind: &str, t_ms: i64, data: serde_json::Value) -> CallEvent {
     let mut data = data;
-    data["callConnectionId"] = json!(CALL);
     data["serverCallId"] = json!("server-1");
-    let t = callsteer::time::rfc3339((t_ms / 1000) as u64)
-        .replace('Z', &format!(".{:03}Z", t_ms % 1000));
-    let body = json!([{
-        "id": id, "source": format!("calling/callConnections/{CALL}"),
-        "type": format!("Microsoft.Communication.{kind}"), "time": t, "specversion": "1.0", "data": data
-    }]);
-    let events = callsteer::events::decode_callback_events(body.to_string().as_bytes()).unwrap();
-    CallEvent::from_callback(&events[0]).unwrap()
+    common::callback_event(CALL, id, kind, t_ms, data)
 }
 
 /// The id a command triggered by `ev` gets: the event's dedup key, then the command name.

@@ -4,6 +4,8 @@
 //! roster changes, and a revision per change for the live stream.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use callsteer_edge::routing::call::timeline::{Outcome, Source, TimelineEntry};
 use callsteer_edge::routing::call::{AdminAction, CallEvent, CallSession, CallSetup};
 use callsteer_edge::routing::flow::Flow;
@@ -30,16 +32,7 @@ fn ivr_setup() -> CallSetup {
 }
 
 fn ev(id: &str, kind: &str, t_ms: i64, data: serde_json::Value) -> CallEvent {
-    let mut data = data;
-    data["callConnectionId"] = json!(CALL);
-    let t = callsteer::time::rfc3339((t_ms / 1000) as u64)
-        .replace('Z', &format!(".{:03}Z", t_ms % 1000));
-    let body = json!([{
-        "id": id, "source": format!("calling/callConnections/{CALL}"),
-        "type": format!("Microsoft.Communication.{kind}"), "time": t, "specversion": "1.0", "data": data
-    }]);
-    let events = callsteer::events::decode_callback_events(body.to_string().as_bytes()).unwrap();
-    CallEvent::from_callback(&events[0]).unwrap()
+    common::callback_event(CALL, id, kind, t_ms, data)
 }
 
 fn roster(seq: i64, ids: &[&str]) -> serde_json::Value {

@@ -1,0 +1,25 @@
+//! Helpers shared by the edge's native tests.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use callsteer_edge::routing::call::CallEvent;
+use serde_json::json;
+
+/// A callback event of `kind` (`"PlayCompleted"`) for call `call` at `t_ms` (Unix ms), as the
+/// service posts it, decoded by the core and turned into the session's [`CallEvent`].
+pub(crate) fn callback_event(
+    call: &str,
+    id: &str,
+    kind: &str,
+    t_ms: i64,
+    mut data: serde_json::Value,
+) -> CallEvent {
+    data["callConnectionId"] = json!(call);
+    let t = callsteer::time::rfc3339((t_ms / 1000) as u64)
+        .replace('Z', &format!(".{:03}Z", t_ms % 1000));
+    let body = json!([{
+        "id": id, "source": format!("calling/callConnections/{call}"),
+        "type": format!("Microsoft.Communication.{kind}"), "time": t, "specversion": "1.0", "data": data
+    }]);
+    let events = callsteer::events::decode_callback_events(body.to_string().as_bytes()).unwrap();
+    CallEvent::from_callback(&events[0]).unwrap()
+}
