@@ -7,8 +7,7 @@
 // and on where the page's requests went and what they carried.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { useStack, waitFor } from "./harness.mjs";
+import { useChromium, useStack, waitFor } from "./harness.mjs";
 
 const CALLER = "+14255550111";
 const CONSOLE_NUMBER = "+18005550177";
@@ -24,18 +23,8 @@ const RULES = {
 };
 
 const { stack, adm, emu } = useStack({ vars: { ROUTING_RULES: JSON.stringify(RULES) } });
-let browser;
+const browserOf = useChromium();
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN || process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
 
 async function connectedCall() {
   const placed = await emu("/emulator/incoming-calls", { method: "POST", body: { from: CALLER, to: CONSOLE_NUMBER } });
@@ -62,7 +51,7 @@ const participant = (call, raw) => call.participants.find((p) => p.identifier?.r
 
 /** Opens the page with watchers for requests, console output and page errors. */
 async function openPage() {
-  const page = await browser.newPage();
+  const page = await browserOf().newPage();
   const seen = { requests: [], console: [], errors: [] };
   page.on("request", (r) => seen.requests.push({ url: r.url(), method: r.method(), headers: r.headers(), body: r.postData() ?? "" }));
   page.on("console", (m) => seen.console.push(m.text()));
@@ -265,7 +254,7 @@ test("the Call control panel runs the package in the browser through the worker'
 test("an action no event settles within 30 s is shown as timed out (the page's clock fast-forwarded)", async () => {
   const id = await connectedCall();
   // The page's timers run on Playwright's clock: the 30 s pass without waiting for them.
-  const context = await browser.newContext();
+  const context = await browserOf().newContext();
   await context.clock.install();
   const page = await context.newPage();
   page.on("dialog", (d) => d.accept());

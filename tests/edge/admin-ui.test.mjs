@@ -8,8 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { useStack, waitFor } from "./harness.mjs";
+import { useChromium, useStack, waitFor } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, "screenshots");
@@ -20,23 +19,13 @@ const CONSOLE_NUMBER = "+18009990177"; // matches no shipped rule: the default r
 const SUPERVISORS = ["8:acs:00000000-0000-4000-8000-0000000000a1", "8:acs:00000000-0000-4000-8000-0000000000a2"];
 
 const { stack, adm, emu } = useStack();
-let browser;
+const browserOf = useChromium();
 let ivrCallId; // the IVR call of the first test, shown again for the screenshots
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN || process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
 
 /** The page with the admin token entered, in a UTC browser; console output and errors collected. */
 async function openAdmin(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, timezoneId: "UTC", acceptDownloads: true });
+  const context = await browserOf().newContext({ viewport, timezoneId: "UTC", acceptDownloads: true });
   const page = await context.newPage();
   const seen = { console: [], errors: [] };
   page.on("console", (m) => seen.console.push(m.text()));
@@ -434,7 +423,7 @@ test("a retried command and a refused one are marked on the diagram", async () =
 async function pngFacts(file) {
   const png = readFileSync(file);
   assert.equal(png.toString("latin1", 1, 4), "PNG");
-  const blank = await browser.newPage(); // about:blank: no CSP, decodes the image in a canvas
+  const blank = await browserOf().newPage(); // about:blank: no CSP, decodes the image in a canvas
   const colours = await blank.evaluate(async (b64) => {
     const img = new Image();
     img.src = `data:image/png;base64,${b64}`;

@@ -219,3 +219,23 @@ export function admin(stack) {
 export function emulator(stack) {
   return (p, opts = {}) => call(`${stack.emulator}${p}`, opts);
 }
+
+/**
+ * Real headless Chromium (Debian's, through playwright-core) for the file's tests: launched
+ * before them, closed after. `--no-sandbox` because the README's machines run as root; the other
+ * flags keep it off the network. Returns a getter for the browser.
+ */
+export function useChromium() {
+  let browser;
+  before(async () => {
+    const { chromium } = await import("playwright-core");
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_BIN || process.env.CHROMIUM || "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser;
+}
