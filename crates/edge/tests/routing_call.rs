@@ -25,15 +25,7 @@ fn ivr_flow() -> Flow {
 }
 
 fn setup(flow: Flow) -> CallSetup {
-    CallSetup {
-        rule: Some("ivr".into()),
-        flow,
-        caller: CALLER.into(),
-        callee: "4:+18005550100".into(),
-        caller_display_name: None,
-        incoming_event_id: "incoming-1".into(),
-        answered_at_ms: 1_000,
-    }
+    common::answered_setup(CALLER, flow)
 }
 
 fn ev(id: &str, kind: &str, t_ms: i64, data: serde_json::Value) -> CallEvent {

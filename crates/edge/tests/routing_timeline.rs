@@ -16,19 +16,12 @@ const CALLER: &str = "4:+14255550111";
 const AGENT: &str = "4:+14255550101";
 
 fn ivr_setup() -> CallSetup {
-    CallSetup {
-        rule: Some("ivr".into()),
-        flow: serde_json::from_value(json!({
-            "menu": {"prompt": {"text": "Press 1"},
-                     "choices": {"1": {"transfer": {"target": "+14255550101"}}}}
-        }))
-        .unwrap(),
-        caller: CALLER.into(),
-        callee: "4:+18005550100".into(),
-        caller_display_name: None,
-        incoming_event_id: "incoming-1".into(),
-        answered_at_ms: 1_000,
-    }
+    let flow = serde_json::from_value(json!({
+        "menu": {"prompt": {"text": "Press 1"},
+                 "choices": {"1": {"transfer": {"target": "+14255550101"}}}}
+    }))
+    .unwrap();
+    common::answered_setup(CALLER, flow)
 }
 
 fn ev(id: &str, kind: &str, t_ms: i64, data: serde_json::Value) -> CallEvent {

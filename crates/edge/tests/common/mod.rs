@@ -1,7 +1,8 @@
 //! Helpers shared by the edge's native tests.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use callsteer_edge::routing::call::CallEvent;
+use callsteer_edge::routing::call::{CallEvent, CallSetup};
+use callsteer_edge::routing::flow::Flow;
 use serde_json::json;
 
 /// A callback event of `kind` (`"PlayCompleted"`) for call `call` at `t_ms` (Unix ms), as the
@@ -22,4 +23,17 @@ pub(crate) fn callback_event(
     }]);
     let events = callsteer::events::decode_callback_events(body.to_string().as_bytes()).unwrap();
     CallEvent::from_callback(&events[0]).unwrap()
+}
+
+/// The setup of a call the `ivr` rule answered: `caller` → +18005550100, answered at 1 s.
+pub(crate) fn answered_setup(caller: &str, flow: Flow) -> CallSetup {
+    CallSetup {
+        rule: Some("ivr".into()),
+        flow,
+        caller: caller.into(),
+        callee: "4:+18005550100".into(),
+        caller_display_name: None,
+        incoming_event_id: "incoming-1".into(),
+        answered_at_ms: 1_000,
+    }
 }
