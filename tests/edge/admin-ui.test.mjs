@@ -318,19 +318,27 @@ test("rules: an invalid edit is refused at its field and stores nothing; a valid
   await close();
 });
 
-test("a long call stays readable: lanes stay in view over 100+ arrows, repeated ParticipantsUpdated collapse", async () => {
-  const d = await placeCall(CONSOLE_NUMBER); // the console rule of the previous test: answered, no flow
+/**
+ * A call answered by the console rule (answered, no flow), connected, selected in the page with
+ * its diagram drawn; `act(body)` posts an admin action for it and expects 202.
+ */
+async function consoleCallOnPage() {
+  const d = await placeCall(CONSOLE_NUMBER);
   assert.equal(d.rule, "console");
   const id = d.callConnectionId;
   await waitFor("the call connected", async () => (await detail(id))?.status === "connected");
   const { page, seen, close } = await openAdmin();
   await pickCall(page, id);
   await page.locator('#diagram g.arrow[data-kind="CallConnected"]').waitFor();
-
   const act = async (body) => {
     const r = await adm(`/calls/${id}/actions`, { method: "POST", body });
     assert.equal(r.status, 202, JSON.stringify(r.body));
   };
+  return { id, page, seen, close, act };
+}
+
+test("a long call stays readable: lanes stay in view over 100+ arrows, repeated ParticipantsUpdated collapse", async () => {
+  const { id, page, seen, close, act } = await consoleCallOnPage(); // the console rule of the previous test
   for (let i = 0; i < 34; i++) await act({ action: "play", prompt: { file: `https://media.example/beep-${i}.wav?durationMs=10` } });
   for (const s of SUPERVISORS) await act({ action: "addParticipant", target: s });
   await waitFor("plays done, supervisors in", async () => {
@@ -380,16 +388,7 @@ test("a long call stays readable: lanes stay in view over 100+ arrows, repeated 
 });
 
 test("a retried command and a refused one are marked on the diagram", async () => {
-  const d = await placeCall(CONSOLE_NUMBER); // the console rule: answered, no flow
-  const id = d.callConnectionId;
-  await waitFor("the call connected", async () => (await detail(id))?.status === "connected");
-  const { page, seen, close } = await openAdmin();
-  await pickCall(page, id);
-  await page.locator('#diagram g.arrow[data-kind="CallConnected"]').waitFor();
-  const act = async (body) => {
-    const r = await adm(`/calls/${id}/actions`, { method: "POST", body });
-    assert.equal(r.status, 202, JSON.stringify(r.body));
-  };
+  const { id, page, seen, close, act } = await consoleCallOnPage();
 
   // Every service request is answered 429 until the fault is cleared: the worker retries the play.
   const fault = await emu("/emulator/faults", { method: "POST", body: { errorRate: 1, errorStatus: 429, retryAfterSeconds: 1 } });
