@@ -24,7 +24,8 @@ export WASM_OPT_BIN="$PREFIX/binaryen/bin/wasm-opt"
 export CHROMEDRIVER=/usr/bin/chromedriver
 # wasm-bindgen-test-runner reads webdriver.json from the crate it tests (crates/npm, the core):
 # one file for all, at the root: Chromium flags that keep it off the network, and --no-sandbox
-# (as root, which the README's machines are, Chromium will not start with its sandbox).
+# (run as root on a new Debian 12 root, Chromium exited at start with its sandbox on:
+# fresh-machine run 4, docs/toolchain.md; the JS suites pass the same flag).
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/webdriver.json"
 export CHROMIUM_BIN=/usr/bin/chromium
 # wrangler/miniflare: no telemetry, no Request.cf download.
