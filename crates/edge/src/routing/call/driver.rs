@@ -293,3 +293,43 @@ pub(super) fn describe_command(kind: &CommandKind) -> String {
         CommandKind::StartRecording { server_call_id } => format!("server call {server_call_id}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use callsteer::events::Outcome as CoreOutcome;
+
+    /// The commands this worker waits on are exactly the ones the core's operation table gives
+    /// a success event that carries their operationContext back — hang-up and start-recording
+    /// have success events (CallDisconnected, RecordingStateChanged) that carry none.
+    #[test]
+    fn commands_awaiting_an_event_are_the_tables() {
+        let t = || "4:+14255550111".to_owned();
+        let kinds = [
+            CommandKind::Play { prompts: vec![] },
+            CommandKind::RecognizeDtmf {
+                prompts: vec![],
+                target: t(),
+                timeout_seconds: 5,
+            },
+            CommandKind::TransferToParticipant { target: t() },
+            CommandKind::AddParticipant { target: t() },
+            CommandKind::RemoveParticipant { target: t() },
+            CommandKind::Mute { target: t() },
+            CommandKind::HangUp { for_everyone: true },
+            CommandKind::HangUp {
+                for_everyone: false,
+            },
+            CommandKind::StartRecording {
+                server_call_id: "s".into(),
+            },
+        ];
+        for kind in &kinds {
+            let success = kind.operation().kinds(CoreOutcome::Succeeded);
+            let carries_context = !success.is_empty()
+                && !success.contains(&"CallDisconnected")
+                && !success.contains(&"RecordingStateChanged");
+            assert_eq!(completes_with_event(kind), carries_context, "{kind:?}");
+        }
+    }
+}
