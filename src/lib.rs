@@ -34,6 +34,7 @@ pub mod events;
 pub mod fetch;
 pub mod http;
 pub mod identifier;
+pub mod json;
 pub mod models;
 pub mod retry;
 pub mod send;

@@ -201,6 +201,40 @@ callback_kinds! {
     StartRecordingFailed,
 }
 
+/// Where a callback event's `data` carries communication identifier models, so a face that
+/// passes `data` through (the npm package's `parseCallAutomationEvent`, which keeps every
+/// member as sent) knows which members to turn into identifiers. The typed events say the
+/// same: `tests` below checks this against them, kind by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdentifierMembers {
+    /// No identifier in `data`.
+    None,
+    /// `participant` is an identifier model.
+    Participant,
+    /// `participants` is a list of `CallParticipant`s, each with an `identifier` model.
+    ParticipantList,
+}
+
+/// The identifier members of the callback event `kind` (`"AddParticipantSucceeded"`).
+pub fn identifier_members(kind: &str) -> IdentifierMembers {
+    match kind {
+        "AddParticipantSucceeded"
+        | "AddParticipantFailed"
+        | "RemoveParticipantSucceeded"
+        | "RemoveParticipantFailed"
+        | "MoveParticipantSucceeded"
+        | "MoveParticipantFailed" => IdentifierMembers::Participant,
+        "ParticipantsUpdated" => IdentifierMembers::ParticipantList,
+        _ => IdentifierMembers::None,
+    }
+}
+
+/// Whether `kind` is one of [`CALLBACK_EVENT_KINDS`].
+pub fn is_callback_kind(kind: &str) -> bool {
+    CALLBACK_EVENT_KINDS.contains(&kind)
+}
+
 impl CallAutomationEvent {
     /// `callConnectionId`, when the event has one.
     pub fn call_connection_id(&self) -> Option<&str> {
@@ -234,5 +268,40 @@ impl CallAutomationEvent {
             Self::CancelAddParticipantFailed(e) => e.invitation_id.as_deref(),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The typed events keep only the members they declare: an identifier model offered under
+    /// `participant` and in `participants[0].identifier` survives a decode → encode round trip
+    /// exactly for the kinds `identifier_members` names.
+    #[test]
+    fn identifier_members_agree_with_the_typed_events() {
+        let model = serde_json::json!({"rawId": "8:acs:x", "kind": "communicationUser", "communicationUser": {"id": "8:acs:x"}});
+        let data =
+            serde_json::json!({"participant": model, "participants": [{"identifier": model}]});
+        for kind in CALLBACK_EVENT_KINDS {
+            let event = CallAutomationEvent::from_type_and_data(
+                &[EVENT_TYPE_PREFIX, kind].concat(),
+                Some(data.clone()),
+            )
+            .unwrap();
+            let back = serde_json::to_value(&event).unwrap();
+            let found = match (
+                back.get("participant"),
+                back.pointer("/participants/0/identifier"),
+            ) {
+                (Some(p), None) if p == &model => IdentifierMembers::Participant,
+                (None, Some(p)) if p == &model => IdentifierMembers::ParticipantList,
+                (None, None) => IdentifierMembers::None,
+                other => panic!("{kind}: {other:?}"),
+            };
+            assert_eq!(identifier_members(kind), found, "{kind}");
+            assert!(is_callback_kind(kind));
+        }
+        assert!(!is_callback_kind("Unknown"));
     }
 }

@@ -42,8 +42,8 @@ mod recording;
 mod streaming;
 
 pub use callback::{
-    decode_callback_events, CallAutomationEvent, CallbackEvent, CALLBACK_EVENT_KINDS,
-    EVENT_TYPE_PREFIX,
+    decode_callback_events, identifier_members, is_callback_kind, CallAutomationEvent,
+    CallbackEvent, IdentifierMembers, CALLBACK_EVENT_KINDS, EVENT_TYPE_PREFIX,
 };
 pub use classify::{
     classify, classify_authenticated_delivery, classify_event_grid, CallbackAuth, Inbound,
