@@ -424,7 +424,7 @@ fn unescape(raw: &str) -> String {
 
 // ---- serde: a node as a Deserializer, so the core's models read from it ----
 
-/// The error of reading a serde model from a [`Json`] node.
+/// The error of reading a serde model from a [`Json`] node, or of writing one ([`to_string`]).
 #[derive(Debug)]
 pub struct DeError(String);
 
@@ -437,6 +437,12 @@ impl core::fmt::Display for DeError {
 impl std::error::Error for DeError {}
 
 impl serde::de::Error for DeError {
+    fn custom<T: core::fmt::Display>(msg: T) -> Self {
+        DeError(msg.to_string())
+    }
+}
+
+impl serde::ser::Error for DeError {
     fn custom<T: core::fmt::Display>(msg: T) -> Self {
         DeError(msg.to_string())
     }
@@ -555,6 +561,382 @@ pub fn from_json<'de, T: serde::Deserialize<'de>>(
     what: &str,
 ) -> Result<T, Error> {
     T::deserialize(node).map_err(|e| Error::decode(what, e.0))
+}
+
+// ---- serde: models written as JSON text without serde_json ----
+
+/// Writes a serde model as compact JSON text (`skip_serializing_if` members are left out, as
+/// with serde_json). Integers are written exactly; a float is written as an integer when it is
+/// one, and through `core::fmt` otherwise (only linked where a model has a float member).
+///
+/// # Errors
+/// [`Error::InvalidInput`] with `field` when a map key is not a string or a float is not
+/// finite (JSON has no NaN or Infinity).
+pub fn to_string<T: serde::Serialize + ?Sized>(value: &T, field: &str) -> Result<String, Error> {
+    let mut out = String::with_capacity(128);
+    value
+        .serialize(Writer { out: &mut out })
+        .map_err(|e| Error::invalid(field, e.0))?;
+    Ok(out)
+}
+
+struct Writer<'o> {
+    out: &'o mut String,
+}
+
+/// A compound (array, object) being written: whether a member was written yet.
+struct Compound<'o> {
+    out: &'o mut String,
+    first: bool,
+}
+
+impl Compound<'_> {
+    fn comma(&mut self) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+    }
+}
+
+fn int(out: &mut String, negative: bool, magnitude: u64) -> Result<(), DeError> {
+    if negative {
+        out.push('-');
+    }
+    crate::text::push_decimal(out, magnitude, 1);
+    Ok(())
+}
+
+impl<'o> serde::Serializer for Writer<'o> {
+    type Ok = ();
+    type Error = DeError;
+    type SerializeSeq = Compound<'o>;
+    type SerializeTuple = Compound<'o>;
+    type SerializeTupleStruct = Compound<'o>;
+    type SerializeTupleVariant = serde::ser::Impossible<(), DeError>;
+    type SerializeMap = Compound<'o>;
+    type SerializeStruct = Compound<'o>;
+    type SerializeStructVariant = serde::ser::Impossible<(), DeError>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), DeError> {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), DeError> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), DeError> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), DeError> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), DeError> {
+        int(self.out, v < 0, v.unsigned_abs())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), DeError> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), DeError> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), DeError> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), DeError> {
+        int(self.out, false, v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), DeError> {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), DeError> {
+        if !v.is_finite() {
+            return Err(DeError("must be a finite number".into()));
+        }
+        if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
+            return int(self.out, v < 0.0, v.abs() as u64);
+        }
+        self.out.push_str(&v.to_string());
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<(), DeError> {
+        write_str(self.out, v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), DeError> {
+        write_str(self.out, v);
+        Ok(())
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<(), DeError> {
+        Err(DeError("bytes have no JSON form".into()))
+    }
+    fn serialize_none(self) -> Result<(), DeError> {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, v: &T) -> Result<(), DeError> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), DeError> {
+        self.out.push_str("null");
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), DeError> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _n: &'static str,
+        _i: u32,
+        variant: &'static str,
+    ) -> Result<(), DeError> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _n: &'static str,
+        v: &T,
+    ) -> Result<(), DeError> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _n: &'static str,
+        _i: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> Result<(), DeError> {
+        self.out.push('{');
+        write_key(self.out, variant);
+        v.serialize(Writer {
+            out: &mut *self.out,
+        })?;
+        self.out.push('}');
+        Ok(())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'o>, DeError> {
+        self.out.push('[');
+        Ok(Compound {
+            out: self.out,
+            first: true,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'o>, DeError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _n: &'static str, len: usize) -> Result<Compound<'o>, DeError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _n: &'static str,
+        _i: u32,
+        _v: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, DeError> {
+        Err(DeError("tuple variants have no JSON form here".into()))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'o>, DeError> {
+        self.out.push('{');
+        Ok(Compound {
+            out: self.out,
+            first: true,
+        })
+    }
+    fn serialize_struct(self, _n: &'static str, len: usize) -> Result<Compound<'o>, DeError> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _n: &'static str,
+        _i: u32,
+        _v: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, DeError> {
+        Err(DeError("struct variants have no JSON form here".into()))
+    }
+}
+
+impl serde::ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = DeError;
+    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), DeError> {
+        self.comma();
+        v.serialize(Writer {
+            out: &mut *self.out,
+        })
+    }
+    fn end(self) -> Result<(), DeError> {
+        self.out.push(']');
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
+    type Error = DeError;
+    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), DeError> {
+        serde::ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> Result<(), DeError> {
+        serde::ser::SerializeSeq::end(self)
+    }
+}
+
+impl serde::ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = ();
+    type Error = DeError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), DeError> {
+        serde::ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> Result<(), DeError> {
+        serde::ser::SerializeSeq::end(self)
+    }
+}
+
+/// Map keys: strings only, as JSON requires.
+struct KeyWriter<'o> {
+    out: &'o mut String,
+}
+
+impl serde::ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = DeError;
+    fn serialize_key<T: serde::Serialize + ?Sized>(&mut self, key: &T) -> Result<(), DeError> {
+        self.comma();
+        key.serialize(KeyWriter {
+            out: &mut *self.out,
+        })?;
+        self.out.push(':');
+        Ok(())
+    }
+    fn serialize_value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), DeError> {
+        v.serialize(Writer {
+            out: &mut *self.out,
+        })
+    }
+    fn end(self) -> Result<(), DeError> {
+        self.out.push('}');
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = DeError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), DeError> {
+        self.comma();
+        write_key(self.out, key);
+        v.serialize(Writer {
+            out: &mut *self.out,
+        })
+    }
+    fn end(self) -> Result<(), DeError> {
+        self.out.push('}');
+        Ok(())
+    }
+}
+
+macro_rules! key_only_strings {
+    ($($method:ident($($arg:ty),*)),* $(,)?) => {
+        $(fn $method(self $(, _: $arg)*) -> Result<(), DeError> {
+            Err(DeError("object keys must be strings".into()))
+        })*
+    };
+}
+
+impl serde::Serializer for KeyWriter<'_> {
+    type Ok = ();
+    type Error = DeError;
+    type SerializeSeq = serde::ser::Impossible<(), DeError>;
+    type SerializeTuple = serde::ser::Impossible<(), DeError>;
+    type SerializeTupleStruct = serde::ser::Impossible<(), DeError>;
+    type SerializeTupleVariant = serde::ser::Impossible<(), DeError>;
+    type SerializeMap = serde::ser::Impossible<(), DeError>;
+    type SerializeStruct = serde::ser::Impossible<(), DeError>;
+    type SerializeStructVariant = serde::ser::Impossible<(), DeError>;
+
+    fn serialize_str(self, v: &str) -> Result<(), DeError> {
+        write_str(self.out, v);
+        Ok(())
+    }
+    fn serialize_unit_variant(
+        self,
+        _n: &'static str,
+        _i: u32,
+        variant: &'static str,
+    ) -> Result<(), DeError> {
+        self.serialize_str(variant)
+    }
+    key_only_strings! {
+        serialize_bool(bool), serialize_i8(i8), serialize_i16(i16), serialize_i32(i32),
+        serialize_i64(i64), serialize_u8(u8), serialize_u16(u16), serialize_u32(u32),
+        serialize_u64(u64), serialize_f32(f32), serialize_f64(f64), serialize_char(char),
+        serialize_bytes(&[u8]), serialize_none(), serialize_unit(), serialize_unit_struct(&'static str),
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, v: &T) -> Result<(), DeError> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _n: &'static str,
+        v: &T,
+    ) -> Result<(), DeError> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _n: &'static str,
+        _i: u32,
+        _v: &'static str,
+        _value: &T,
+    ) -> Result<(), DeError> {
+        Err(DeError("object keys must be strings".into()))
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, DeError> {
+        Err(DeError("object keys must be strings".into()))
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, DeError> {
+        Err(DeError("object keys must be strings".into()))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _n: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, DeError> {
+        Err(DeError("object keys must be strings".into()))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _n: &'static str,
+        _i: u32,
+        _v: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, DeError> {
+        Err(DeError("object keys must be strings".into()))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, DeError> {
+        Err(DeError("object keys must be strings".into()))
+    }
+    fn serialize_struct(
+        self,
+        _n: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, DeError> {
+        Err(DeError("object keys must be strings".into()))
+    }
+    fn serialize_struct_variant(
+        self,
+        _n: &'static str,
+        _i: u32,
+        _v: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, DeError> {
+        Err(DeError("object keys must be strings".into()))
+    }
 }
 
 #[cfg(test)]
@@ -676,5 +1058,35 @@ mod tests {
             matches!(err, Error::Decode { ref what, .. } if what == "identifier"),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn models_are_written_as_serde_json_writes_them() {
+        use crate::{CommunicationCloud, CommunicationIdentifier};
+        let ids = [
+            CommunicationIdentifier::user("8:acs:a\"b"),
+            CommunicationIdentifier::anonymous_phone(),
+            CommunicationIdentifier::teams_user("u\n", CommunicationCloud::Gcch),
+            CommunicationIdentifier::Unknown { id: "x".into() },
+        ];
+        for id in &ids {
+            let model = id.to_model();
+            assert_eq!(
+                to_string(&model, "id").unwrap(),
+                serde_json::to_string(&model).unwrap()
+            );
+        }
+        let mut map = std::collections::BTreeMap::new();
+        map.insert("k", (vec![1i64, -2], Some(0.5f64), None::<u8>, 3.0f64));
+        // Integral floats as `JSON.stringify` writes them (serde_json would write `3.0`).
+        assert_eq!(
+            to_string(&map, "m").unwrap(),
+            r#"{"k":[[1,-2],0.5,null,3]}"#
+        );
+        let err = to_string(&f64::NAN, "options.x").unwrap_err();
+        assert_eq!(err, Error::invalid("options.x", "must be a finite number"));
+        let mut bad = std::collections::BTreeMap::new();
+        bad.insert(1u8, 2u8);
+        assert!(to_string(&bad, "m").is_err());
     }
 }
