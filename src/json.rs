@@ -436,15 +436,45 @@ impl core::fmt::Display for DeError {
 
 impl std::error::Error for DeError {}
 
+/// The messages are built without `core::fmt` in wasm (the formatting machinery, with float
+/// printing for serde's `Unexpected`, would be most of the npm engine's size): they name the
+/// field or variant but not the unexpected value. Native builds keep serde's full message.
 impl serde::de::Error for DeError {
     fn custom<T: core::fmt::Display>(msg: T) -> Self {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let _ = msg;
+            DeError("invalid value".into())
+        }
+        #[cfg(not(target_arch = "wasm32"))]
         DeError(msg.to_string())
+    }
+    fn invalid_type(_: serde::de::Unexpected<'_>, _: &dyn serde::de::Expected) -> Self {
+        DeError("invalid type".into())
+    }
+    fn invalid_value(_: serde::de::Unexpected<'_>, _: &dyn serde::de::Expected) -> Self {
+        DeError("invalid value".into())
+    }
+    fn invalid_length(_: usize, _: &dyn serde::de::Expected) -> Self {
+        DeError("invalid length".into())
+    }
+    fn unknown_variant(variant: &str, _: &'static [&'static str]) -> Self {
+        DeError(["unknown variant `", variant, "`"].concat())
+    }
+    fn unknown_field(field: &str, _: &'static [&'static str]) -> Self {
+        DeError(["unknown field `", field, "`"].concat())
+    }
+    fn missing_field(field: &'static str) -> Self {
+        DeError(["missing field `", field, "`"].concat())
+    }
+    fn duplicate_field(field: &'static str) -> Self {
+        DeError(["duplicate field `", field, "`"].concat())
     }
 }
 
 impl serde::ser::Error for DeError {
     fn custom<T: core::fmt::Display>(msg: T) -> Self {
-        DeError(msg.to_string())
+        <Self as serde::de::Error>::custom(msg)
     }
 }
 
@@ -469,10 +499,7 @@ impl<'de> serde::Deserializer<'de> for &'de Json<'de> {
                 } else if let Ok(i) = n.parse::<i64>() {
                     v.visit_i64(i)
                 } else {
-                    v.visit_f64(
-                        n.parse::<f64>()
-                            .map_err(|_| DeError("number out of range".into()))?,
-                    )
+                    number(n, v)
                 }
             }
             Json::String(s) => match s.value() {
@@ -515,10 +542,80 @@ impl<'de> serde::Deserializer<'de> for &'de Json<'de> {
         }
     }
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct newtype_struct seq tuple tuple_struct map struct identifier ignored_any
+    // What a model asks for is read directly, so a derive's visitor is instantiated only for
+    // the form it can take (an object for a struct, a string for a field name): forwarding all
+    // of them to `deserialize_any` would compile every visitor's sequence, map and number
+    // paths too (measured: most of the engine's growth when it first read identifier models).
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_map(v)
     }
+
+    fn deserialize_map<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        use serde::de::value::MapDeserializer;
+        match self {
+            Json::Object(members) => {
+                let mut map = MapDeserializer::new(members.iter().map(|(k, val)| (Key(*k), val)));
+                let out = v.visit_map(&mut map)?;
+                map.end()?;
+                Ok(out)
+            }
+            _ => Err(DeError("expected an object".into())),
+        }
+    }
+
+    fn deserialize_str<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        match self {
+            Json::String(s) => match s.value() {
+                Cow::Borrowed(b) => v.visit_borrowed_str(b),
+                Cow::Owned(o) => v.visit_string(o),
+            },
+            _ => Err(DeError("expected a string".into())),
+        }
+    }
+
+    fn deserialize_string<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        self.deserialize_str(v)
+    }
+
+    fn deserialize_identifier<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        self.deserialize_str(v)
+    }
+
+    fn deserialize_bool<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        match self {
+            Json::Bool(b) => v.visit_bool(*b),
+            _ => Err(DeError("expected true or false".into())),
+        }
+    }
+
+    /// An ignored member needs no reading at all: the tree is already parsed.
+    fn deserialize_ignored_any<V: serde::de::Visitor<'de>>(
+        self,
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        v.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit
+        unit_struct newtype_struct seq tuple tuple_struct
+    }
+}
+
+/// A number that is no 64-bit integer. Natively it is read as `f64`; the wasm faces refuse
+/// it (`str::parse::<f64>` is several kB of wasm, and no model they read has a float).
+fn number<'de, V: serde::de::Visitor<'de>>(n: &str, v: V) -> Result<V::Value, DeError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Ok(f) = n.parse::<f64>() {
+        return v.visit_f64(f);
+    }
+    let _ = (n, v);
+    Err(DeError("number is not a 64-bit integer".into()))
 }
 
 impl<'de> serde::de::IntoDeserializer<'de, DeError> for &'de Json<'de> {

@@ -42,9 +42,11 @@
 mod model;
 mod raw;
 
+pub use raw::RAW_ID_PREFIXES;
+
 pub use model::{
     CommunicationIdentifierModel, CommunicationUserModel, MicrosoftTeamsAppModel,
-    MicrosoftTeamsUserModel, PhoneNumberModel, TeamsExtensionUserModel,
+    MicrosoftTeamsUserModel, PhoneNumberModel, TeamsExtensionUserModel, TypedModel,
 };
 
 use core::fmt;
@@ -62,6 +64,27 @@ pub enum CommunicationCloud {
     Dod,
     /// US Government Community Cloud High.
     Gcch,
+}
+
+impl CommunicationCloud {
+    /// The wire name (`public`, `dod`, `gcch`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommunicationCloud::Public => "public",
+            CommunicationCloud::Dod => "dod",
+            CommunicationCloud::Gcch => "gcch",
+        }
+    }
+
+    /// The cloud a wire name names; anything else is the public cloud (the default the SDKs
+    /// and the raw-id prefixes use for an unknown name).
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "dod" => CommunicationCloud::Dod,
+            "gcch" => CommunicationCloud::Gcch,
+            _ => CommunicationCloud::Public,
+        }
+    }
 }
 
 /// A participant identity.

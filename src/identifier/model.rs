@@ -81,7 +81,56 @@ pub struct TeamsExtensionUserModel {
     pub cloud: Option<CommunicationCloud>,
 }
 
+/// The typed sub-object of a model that a reader should use (see
+/// [`CommunicationIdentifierModel::typed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TypedModel<'a> {
+    /// `communicationUser`.
+    User(&'a CommunicationUserModel),
+    /// `phoneNumber`.
+    Phone(&'a PhoneNumberModel),
+    /// `microsoftTeamsUser`.
+    TeamsUser(&'a MicrosoftTeamsUserModel),
+    /// `microsoftTeamsApp`.
+    TeamsApp(&'a MicrosoftTeamsAppModel),
+    /// `teamsExtensionUser`.
+    TeamsExtensionUser(&'a TeamsExtensionUserModel),
+    /// None to use: only the `rawId` speaks.
+    None,
+}
+
 impl CommunicationIdentifierModel {
+    /// The sub-object the official JS converter (`communicationIdentifierConverter` of
+    /// `@azure/communication-call-automation`) reads: the one `kind` names, or with no
+    /// `kind` the first present in `common.json`'s order; [`TypedModel::None`] when `kind`
+    /// names one that is absent or a kind this crate does not know. Unlike
+    /// [`CommunicationIdentifier::from_model`] it never fails: several sub-objects are not
+    /// an error here, as they are not for that converter.
+    pub fn typed(&self) -> TypedModel<'_> {
+        let user = self.communication_user.as_ref().map(TypedModel::User);
+        let phone = self.phone_number.as_ref().map(TypedModel::Phone);
+        let teams = self
+            .microsoft_teams_user
+            .as_ref()
+            .map(TypedModel::TeamsUser);
+        let app = self.microsoft_teams_app.as_ref().map(TypedModel::TeamsApp);
+        let ext = self
+            .teams_extension_user
+            .as_ref()
+            .map(TypedModel::TeamsExtensionUser);
+        let found = match self.kind.as_deref() {
+            Some(KIND_USER) => user,
+            Some(KIND_PHONE) => phone,
+            Some(KIND_TEAMS_USER) => teams,
+            Some(KIND_TEAMS_APP) => app,
+            Some(KIND_EXTENSION_USER) => ext,
+            Some(_) => None,
+            None => user.or(phone).or(teams).or(app).or(ext),
+        };
+        found.unwrap_or(TypedModel::None)
+    }
+
     /// The names of the typed sub-objects that are present.
     fn present_kinds(&self) -> Vec<&'static str> {
         [
@@ -308,5 +357,31 @@ fn phone_from_model(p: &PhoneNumberModel, raw_id: Option<&str>) -> Communication
             .to_owned(),
         is_anonymous,
         asserted_id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(json: &str) -> CommunicationIdentifierModel {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn typed_reads_the_sub_object_kind_names_or_the_first_present() {
+        let both = r#""communicationUser":{"id":"8:acs:u"},"phoneNumber":{"value":"+1"}"#;
+        let m = model(&["{", both, "}"].concat());
+        assert!(matches!(m.typed(), TypedModel::User(u) if u.id == "8:acs:u"));
+        let m = model(&[r#"{"kind":"phoneNumber","#, both, "}"].concat());
+        assert!(matches!(m.typed(), TypedModel::Phone(p) if p.value == "+1"));
+        let m = model(r#"{"kind":"microsoftTeamsApp","communicationUser":{"id":"x"}}"#);
+        assert_eq!(m.typed(), TypedModel::None);
+        let m = model(r#"{"kind":"futureKind","rawId":"9:x","communicationUser":{"id":"x"}}"#);
+        assert_eq!(m.typed(), TypedModel::None);
+        let m = model(r#"{"rawId":"8:orgid:o"}"#);
+        assert_eq!(m.typed(), TypedModel::None);
+        let m = model(r#"{"teamsExtensionUser":{"userId":"u","tenantId":"t","resourceId":"r"}}"#);
+        assert!(matches!(m.typed(), TypedModel::TeamsExtensionUser(x) if x.tenant_id == "t"));
     }
 }

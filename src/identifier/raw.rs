@@ -28,6 +28,23 @@ const TEAMS_USER_PREFIXES: [(&str, CommunicationCloud); 3] =
 const TEAMS_APP_PREFIXES: [(&str, CommunicationCloud); 3] =
     [("28:orgid:", Public), ("28:dod:", Dod), ("28:gcch:", Gcch)];
 
+/// Every prefix a raw id can start with that gives it a kind other than unknown (for
+/// checks that no other code keeps a copy of these rules, e.g. the npm package's JS).
+pub const RAW_ID_PREFIXES: [&str; 12] = [
+    PHONE,
+    ACS_PREFIXES[0].0,
+    ACS_PREFIXES[1].0,
+    ACS_PREFIXES[2].0,
+    SPOOL,
+    TEAMS_VISITOR,
+    TEAMS_USER_PREFIXES[0].0,
+    TEAMS_USER_PREFIXES[1].0,
+    TEAMS_USER_PREFIXES[2].0,
+    TEAMS_APP_PREFIXES[0].0,
+    TEAMS_APP_PREFIXES[1].0,
+    TEAMS_APP_PREFIXES[2].0,
+];
+
 fn prefix_for(
     table: &[(&'static str, CommunicationCloud); 3],
     cloud: CommunicationCloud,
@@ -38,7 +55,7 @@ fn prefix_for(
         .map_or(table[0].0, |(p, _)| p)
 }
 
-/// The raw id of `id`.
+/// The raw id of `id` (by concatenation: no `core::fmt` on the npm engine's path).
 pub(super) fn format(id: &CommunicationIdentifier) -> String {
     use CommunicationIdentifier as I;
     match id {
@@ -46,24 +63,24 @@ pub(super) fn format(id: &CommunicationIdentifier) -> String {
         // The spec: "If the phone number is anonymous, the value will be the string 'anonymous'".
         I::PhoneNumber {
             is_anonymous: true, ..
-        } => format!("{PHONE}{ANONYMOUS}"),
+        } => [PHONE, ANONYMOUS].concat(),
         I::PhoneNumber {
             value,
             asserted_id: Some(a),
             ..
-        } => format!("{PHONE}{value}_{a}"),
-        I::PhoneNumber { value, .. } => format!("{PHONE}{value}"),
+        } => [PHONE, value, "_", a].concat(),
+        I::PhoneNumber { value, .. } => [PHONE, value].concat(),
         // Anonymous visitors have no cloud in their raw id (JS, .NET, Python).
         I::MicrosoftTeamsUser {
             user_id,
             is_anonymous: true,
             ..
-        } => format!("{TEAMS_VISITOR}{user_id}"),
+        } => [TEAMS_VISITOR, user_id].concat(),
         I::MicrosoftTeamsUser { user_id, cloud, .. } => {
-            format!("{}{user_id}", prefix_for(&TEAMS_USER_PREFIXES, *cloud))
+            [prefix_for(&TEAMS_USER_PREFIXES, *cloud), user_id].concat()
         }
         I::MicrosoftTeamsApp { app_id, cloud } => {
-            format!("{}{app_id}", prefix_for(&TEAMS_APP_PREFIXES, *cloud))
+            [prefix_for(&TEAMS_APP_PREFIXES, *cloud), app_id].concat()
         }
         I::TeamsExtensionUser {
             user_id,
@@ -72,7 +89,7 @@ pub(super) fn format(id: &CommunicationIdentifier) -> String {
             cloud,
         } => {
             let prefix = prefix_for(&ACS_PREFIXES, *cloud);
-            format!("{prefix}{resource_id}_{tenant_id}_{user_id}")
+            [prefix, resource_id, "_", tenant_id, "_", user_id].concat()
         }
     }
 }

@@ -7,7 +7,7 @@
 // result shapes.
 // Field names and defaults are pinned by the oracle suite (tests/js/package), which sends every
 // method through both packages and compares the wire.
-import { Engine, uuid } from "./engine.js";
+import { Engine, uuid, identifierModel } from "./engine.js";
 import { identifierFromModel } from "./events.mjs";
 import { send } from "./transport.mjs";
 import { CallAutomationEventProcessor, withWait, eventResult, fail, invalid, aborted } from "./processor.mjs";
@@ -49,58 +49,20 @@ const callback = (o) => get(o, "operationCallbackUrl");
 const seg = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
 
 // ---- identifiers ----
-// serializeCommunicationIdentifier of communication-common (raw ids as the core's
-// identifier::raw rules), plus the `kind` the call-automation converters add. Official quirks
-// kept: a phone number always carries isAnonymous, clouds default to "public", an ACS user's
-// raw id is its id, and play/hold/recognize/DTMF send no `kind`.
-const PREFIXES = { dod: ["8:dod:", "28:dod:", "8:dod-acs:"], gcch: ["8:gcch:", "28:gcch:", "8:gcch-acs:"] };
-function model(v, field, withKind = true) {
-  obj(v, field);
-  const s = (k) => (typeof v[k] === "string" ? v[k] : undefined);
-  const cloud = s("cloud") ?? "public";
-  const [teamsUser, teamsApp, extension] = PREFIXES[cloud] || ["8:orgid:", "28:orgid:", "8:acs:"];
-  const given = s("rawId") || undefined;
-  const isAnonymous = v.isAnonymous === true;
-  let kind;
-  let rawId;
-  let typed;
-  if (s("communicationUserId") !== undefined) {
-    kind = "communicationUser";
-    rawId = v.communicationUserId;
-    typed = { id: rawId };
-  } else if (s("phoneNumber") !== undefined) {
-    kind = "phoneNumber";
-    rawId = given ?? "4:" + v.phoneNumber;
-    typed = { value: v.phoneNumber, isAnonymous, assertedId: s("assertedId") };
-  } else if (s("microsoftTeamsUserId") !== undefined) {
-    kind = "microsoftTeamsUser";
-    rawId = given ?? (isAnonymous ? "8:teamsvisitor:" : teamsUser) + v.microsoftTeamsUserId;
-    typed = { userId: v.microsoftTeamsUserId, isAnonymous, cloud };
-  } else if (s("teamsAppId") !== undefined) {
-    kind = "microsoftTeamsApp";
-    rawId = given ?? teamsApp + v.teamsAppId;
-    typed = { appId: v.teamsAppId, cloud };
-  } else if (s("userId") !== undefined && s("tenantId") !== undefined && s("resourceId") !== undefined) {
-    kind = "teamsExtensionUser";
-    rawId = given ?? `${extension}${v.resourceId}_${v.tenantId}_${v.userId}`;
-    typed = { userId: v.userId, tenantId: v.tenantId, resourceId: v.resourceId, cloud };
-  } else if (s("id") !== undefined) {
-    kind = "unknown";
-    rawId = v.id;
-  } else {
-    throw invalid(field, "is not a communication identifier (expected communicationUserId, phoneNumber, microsoftTeamsUserId, teamsAppId, userId+tenantId+resourceId or id)");
-  }
-  const m = { rawId };
-  if (typed) m[kind] = typed;
-  if (withKind) m.kind = kind;
-  return m;
-}
+// Identifier → wire model is the engine's (crates/npm/src/shapes.rs `model_of`: the core's raw
+// ids plus the official package's quirks); `withKind` false for play/hold/recognize/DTMF
+// targets, where the official package sends no `kind`.
+const modelText = (v, field, form) => identifierModel(String(JSON.stringify(v === undefined ? null : v)), field, form);
+const model = (v, field, withKind = true) => JSON.parse(modelText(v, field, withKind ? 0 : 1));
 function models(v, field, kind = true) {
   if (!Array.isArray(v)) throw invalid(field, "must be an array of identifiers");
   return v.map((t, i) => model(t, `${field}[${i}]`, kind));
 }
-// PhoneNumberIdentifierModelConverter: {phoneNumber} → {value, isAnonymous, assertedId?}.
-const phoneModel = (v, field) => (v == null || v.phoneNumber == null ? undefined : model(v, field, false).phoneNumber);
+// PhoneNumberIdentifierModelConverter: {phoneNumber} → the phone number's wire sub-object.
+const phoneModel = (v, field) => {
+  const t = modelText(v, field, 2);
+  return t === undefined ? undefined : JSON.parse(t);
+};
 
 // ---- request shapes ----
 const SOURCES = {

@@ -16,7 +16,7 @@
 //   and rejects the pending per-operation waits of that call with a CallDisconnectedError
 //   carrying the event; predicate waits see the CallDisconnected like any event and otherwise
 //   keep waiting (they do not say which call they concern).
-import { settlingKinds } from "./engine.js";
+import { settlingKinds, callEndedKind } from "./engine.js";
 import { parseCallAutomationEvents } from "./events.mjs";
 
 const TIMEOUT = "Timeout: Matching event did not arrive within timeout.";
@@ -115,7 +115,7 @@ export class CallAutomationEventProcessor {
         w.resolve(event);
       }
     }
-    if (event.kind === "CallDisconnected" && call !== undefined) {
+    if (event.kind === ended() && call !== undefined) {
       this.#ongoing.delete(call);
       for (const w of [...this.#waits]) if (w.callConnectionId === call) w.reject(disconnected(event));
     }
@@ -156,7 +156,7 @@ export class CallAutomationEventProcessor {
       return Promise.reject(e);
     }
     if (i >= 0) return Promise.resolve(this.#backlog.splice(i, 1)[0].event);
-    const gone = call !== undefined && this.#backlog.find((b) => b.event.kind === "CallDisconnected" && callOf(b.event) === call);
+    const gone = call !== undefined && this.#backlog.find((b) => b.event.kind === ended() && callOf(b.event) === call);
     if (gone) return Promise.reject(disconnected(gone.event));
     return new Promise((resolve, reject) => {
       const w = { match, callConnectionId: call };
@@ -179,7 +179,7 @@ export class CallAutomationEventProcessor {
   /** Calls `handler(event)` for every event of `kind` on call `callConnectionId` until detached or the call disconnects. */
   attachOngoingEventProcessor(callConnectionId, kind, handler) {
     if (typeof callConnectionId !== "string" || !callConnectionId) throw invalid("callConnectionId", "must be a non-empty string");
-    if (typeof kind !== "string" || !kind) throw invalid("kind", "must be an event kind such as \"ParticipantsUpdated\"");
+    if (typeof kind !== "string" || !kind) throw invalid("kind", "must be an event kind (the `kind` of a parsed event)");
     if (typeof handler !== "function") throw invalid("handler", "must be a function (event) => void");
     let handlers = this.#ongoing.get(callConnectionId);
     if (!handlers) this.#ongoing.set(callConnectionId, (handlers = new Map()));
@@ -220,10 +220,14 @@ export class CallAutomationEventProcessor {
 }
 
 function disconnected(event) {
-  return fail("CallDisconnectedError", "CallDisconnected", `call ${callOf(event)} disconnected before the operation's event arrived`, { event });
+  return fail("CallDisconnectedError", ended(), `call ${callOf(event)} disconnected before the operation's event arrived`, { event });
 }
 
 // operationId → [succeeded, failed, canceled] kinds, from the engine (the core's table).
+// The kind of the event that ends a call (the core's CallDisconnected), read once, lazily:
+// the engine is instantiated after the modules are evaluated.
+let endedKind;
+const ended = () => (endedKind ??= callEndedKind());
 const KINDS = new Map();
 export function kindsOf(operationId) {
   let k = KINDS.get(operationId);

@@ -1,6 +1,8 @@
 // Media-streaming / transcription WebSocket payloads and the official package's runtime enums,
 // so that code importing them keeps working after switching the import line.
 
+import { identifierFromRawId } from "./engine.js";
+
 const enumOf = (names) => Object.freeze(Object.fromEntries(names.map((n) => [n[0].toUpperCase() + n.slice(1), n])));
 
 export const DtmfTone = enumOf(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "a", "b", "c", "d", "pound", "asterisk"]);
@@ -13,45 +15,8 @@ export const KnownStreamingTransportType = enumOf(["websocket"]);
 /** A numeric TypeScript-style enum, as the official `Channel`. */
 export const Channel = Object.freeze({ 0: "Unknown", 1: "Mono", Unknown: 0, Mono: 1 });
 
-const cloudOf = { "8:orgid:": "public", "8:dod:": "dod", "8:gcch:": "gcch", "28:orgid:": "public", "28:dod:": "dod", "28:gcch:": "gcch", "8:acs:": "public", "8:dod-acs:": "dod", "8:gcch-acs:": "gcch" };
-
-/** Raw id → identifier, as communication-common's createIdentifierFromRawId. */
-export function createIdentifierFromRawId(rawId) {
-  if (rawId.startsWith("4:")) {
-    const phoneNumber = rawId.slice(2);
-    const isAnonymous = phoneNumber === "anonymous";
-    const at = isAnonymous ? -1 : phoneNumber.lastIndexOf("_") + 1;
-    const assertedId = at > 0 && at < phoneNumber.length ? phoneNumber.slice(at) : undefined;
-    return { kind: "phoneNumber", phoneNumber, isAnonymous, assertedId };
-  }
-  const segments = rawId.split(":");
-  if (segments.length !== 3) return { kind: "unknown", id: rawId };
-  const prefix = `${segments[0]}:${segments[1]}:`;
-  const suffix = segments[2];
-  const cloud = cloudOf[prefix];
-  switch (prefix) {
-    case "8:teamsvisitor:":
-      return { kind: "microsoftTeamsUser", microsoftTeamsUserId: suffix, isAnonymous: true };
-    case "8:orgid:":
-    case "8:dod:":
-    case "8:gcch:":
-      return { kind: "microsoftTeamsUser", microsoftTeamsUserId: suffix, isAnonymous: false, cloud };
-    case "8:acs:":
-    case "8:dod-acs:":
-    case "8:gcch-acs:": {
-      const parts = suffix.split("_");
-      if (parts.length !== 3) return { kind: "communicationUser", communicationUserId: rawId };
-      return { kind: "teamsExtensionUser", userId: parts[2], tenantId: parts[1], resourceId: parts[0], cloud };
-    }
-    case "8:spool:":
-      return { kind: "communicationUser", communicationUserId: rawId };
-    case "28:orgid:":
-    case "28:dod:":
-    case "28:gcch:":
-      return { kind: "microsoftTeamsApp", teamsAppId: suffix, cloud };
-  }
-  return { kind: "unknown", id: rawId };
-}
+/** Raw id → identifier, as communication-common's createIdentifierFromRawId (the core's raw-id rules). */
+export const createIdentifierFromRawId = (rawId) => JSON.parse(identifierFromRawId(rawId));
 
 function fromMessage(o) {
   switch (o.kind) {

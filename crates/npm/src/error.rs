@@ -37,3 +37,12 @@ pub(crate) fn throw(err: Error) -> JsValue {
     }
     e.into()
 }
+
+/// A `SyntaxError` (what `JSON.parse` throws) for JSON the engine could not read.
+pub(crate) fn syntax(err: &Error) -> JsValue {
+    let message = match err {
+        Error::Decode { what, reason } => [what.as_str(), ": ", reason].concat(),
+        other => other.code().to_owned(),
+    };
+    js_sys::SyntaxError::new(&message).into()
+}

@@ -12,18 +12,26 @@
 //!   processor `crates/npm/js/processor.mjs`). Each of these is the crate's own
 //!   code (`auth`, `http`, `retry`, `time`), tested natively and, through these exports, in
 //!   Node and Chromium (`crates/npm/tests/wasm_*.rs`).
-//! * **The JS wrapper** (`crates/npm/js/client.mjs`) does the shape mapping and what JS does
-//!   natively: option bags and identifiers → request bodies (field renames, defaults and
-//!   quirks of the official package, pinned by the oracle suite), `fetch`, timers,
-//!   `AbortSignal`, `JSON.parse`/`JSON.stringify`, token credentials (async), and response
-//!   bodies → result objects. Identifier → wire model started here in Rust and moved to JS:
-//!   reading a dozen fields through `Reflect` cost 6 kB of wasm for 40 lines of JS.
+//! * **Events and identifiers (wasm, [`shapes`])**: `parseCallAutomationEvent(s)` (which
+//!   types are Call Automation events and which members hold identifiers: the core's
+//!   tables), `createIdentifierFromRawId` and identifier models in both directions (the
+//!   core's raw-id rules and wire model). JSON text crosses the boundary: the shell
+//!   `JSON.stringify`s what it passes in and `JSON.parse`s what comes back; the engine reads
+//!   with the core's borrowing reader ([`callsteer::json`]), so members it passes through
+//!   are copied byte for byte. A test (`tests/js_wrapper.rs`) fails if an event kind, the
+//!   event type prefix, a raw-id prefix or an identifier model kind appears in the shell.
+//! * **The JS wrapper** (`crates/npm/js/client.mjs`) still maps option bags to request
+//!   bodies and response bodies to result objects (field renames, defaults and quirks of the
+//!   official package, pinned by the oracle suite), and does what JS does natively: `fetch`,
+//!   timers, `AbortSignal`, `JSON.parse`/`JSON.stringify`, token credentials (async).
+//!   Moving the bodies, responses and error decoding into the engine is issue 12's
+//!   remaining work.
 //!
-//! Why the line is there: building JSON in Rust needs `serde_json` (parser, serializer,
-//! `Map`) and an async bridge (`wasm-bindgen-futures`) in the wasm. That was ≈ 55 kB of the
-//! 82 kB gzip the package weighed when everything ran in Rust — over twice the official
-//! package. JS engines already contain a JSON codec, a fetch client and a scheduler; the
-//! wasm now carries only what JS lacks or should not be trusted with (the key).
+//! Why the line was first drawn there: building JSON in Rust with `serde_json` and an async
+//! bridge (`wasm-bindgen-futures`) was ≈ 55 kB of the 82 kB gzip the package weighed when
+//! everything ran in Rust. The engine now reads and writes JSON with the core's small codec
+//! instead, and reads models through serde derives only for the shapes it needs
+//! (BENCHMARKS.md, "Size", says what each step cost).
 //!
 //! Every export is synchronous and allocation-light; the wrapper calls [`Engine::sign`]
 //! once per attempt, [`Engine::delay`] only for a failed attempt. Requests leave through
@@ -36,6 +44,7 @@
 //! memory is checked by `memory_stays_bounded_under_many_requests` in `crates/npm/tests/wasm_*.rs`).
 
 mod error;
+pub mod shapes;
 
 use callsteer::api::routes::OperationId;
 use callsteer::api::ListParticipants;
@@ -105,6 +114,75 @@ pub fn settling_kinds(operation_id: &str) -> Result<String, JsValue> {
         }
     }
     Ok(out)
+}
+
+/// `parseCallAutomationEvents` (`first` false: every event, as a JSON array) or
+/// `parseCallAutomationEvent` (`first` true: the first event, as a JSON object) of the
+/// JSON text `events`, in the official shapes ([`shapes::parse_events`]).
+///
+/// # Errors
+/// A `SyntaxError` for text that is not JSON (as `JSON.parse` throws), an `Error` "Empty
+/// event array." and a `TypeError` for an unknown type when `first` (as the official
+/// function).
+#[wasm_bindgen(js_name = parseEvents)]
+pub fn parse_events(events: &str, first: bool) -> Result<String, JsValue> {
+    shapes::parse_events(events, first).map_err(|e| match e {
+        shapes::EventError::Syntax(err) => error::syntax(&err),
+        shapes::EventError::Empty => js_sys::Error::new("Empty event array.").into(),
+        shapes::EventError::Unknown(t) => {
+            js_sys::TypeError::new(&["Unknown Call Automation Event type: ", &t].concat()).into()
+        }
+    })
+}
+
+/// `createIdentifierFromRawId`: the identifier (with `kind`) a raw id names, as JSON text.
+#[wasm_bindgen(js_name = identifierFromRawId)]
+pub fn identifier_from_raw_id(raw_id: &str) -> String {
+    let mut out = String::with_capacity(raw_id.len() + 48);
+    shapes::write_from_raw_id(&mut out, raw_id);
+    out
+}
+
+/// A wire identifier model (JSON text) as the package's identifier (JSON text).
+///
+/// # Errors
+/// A `SyntaxError` for text that is not JSON.
+#[wasm_bindgen(js_name = identifierFromModel)]
+pub fn identifier_from_model(model: &str) -> Result<String, JsValue> {
+    let node = callsteer::json::parse(model, "identifier").map_err(|e| error::syntax(&e))?;
+    let mut out = String::with_capacity(model.len() + 16);
+    shapes::write_from_model(&mut out, &node);
+    Ok(out)
+}
+
+/// The wire model (JSON text) of the package's identifier `identifier` (JSON text): `form`
+/// 0 with `kind`, 1 without, 2 only a phone number's sub-object (`undefined` when there is
+/// no number). See [`shapes::model_of`].
+///
+/// # Errors
+/// An `InvalidInputError` naming `field`.
+#[wasm_bindgen(js_name = identifierModel)]
+pub fn identifier_model(
+    identifier: &str,
+    field: &str,
+    form: u8,
+) -> Result<Option<String>, JsValue> {
+    let form = match form {
+        0 => shapes::ModelForm::WithKind,
+        1 => shapes::ModelForm::NoKind,
+        _ => shapes::ModelForm::PhoneOnly,
+    };
+    let node = callsteer::json::parse(identifier, field).map_err(|e| error::syntax(&e))?;
+    shapes::model_of(&node, field, form).map_err(throw)
+}
+
+/// The `kind` of the event that ends a call for the event processor (its handlers and
+/// pending waits of that call are dropped): the core's `CallDisconnected`.
+#[wasm_bindgen(js_name = callEndedKind)]
+pub fn call_ended_kind() -> String {
+    callsteer::events::CallAutomationEvent::CallDisconnected(Default::default())
+        .kind_name()
+        .to_owned()
 }
 
 /// The engine behind `CallAutomationClient` (use the wrapper, not this class).

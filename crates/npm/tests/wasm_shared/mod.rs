@@ -2,7 +2,10 @@
 //! `wasm_node.rs` (Node) and `wasm_browser.rs` (headless Chromium). The JS wrapper around
 //! them is tested end to end by tests/js/package.
 
-use callsteer_npm::{settling_kinds, uuid, Engine};
+use callsteer_npm::{
+    call_ended_kind, identifier_from_model, identifier_from_raw_id, identifier_model, parse_events,
+    settling_kinds, uuid, Engine,
+};
 
 /// One `#[wasm_bindgen_test]` per check below: `wasm_node.rs` and `wasm_browser.rs` differ
 /// only in where the tests run.
@@ -27,6 +30,7 @@ macro_rules! all_shared_tests {
             a_proxy_endpoint_with_a_base_path_and_a_token,
             memory_stays_bounded_under_many_requests,
             settling_kinds_come_from_the_operation_table,
+            events_and_identifiers_cross_as_json_text,
         );
     };
 }
@@ -236,4 +240,42 @@ pub(crate) fn settling_kinds_come_from_the_operation_table() {
         assert_eq!(fields.len(), 4);
     }
     assert_invalid(&settling_kinds("Play").unwrap_err(), "operationId");
+}
+
+/// The event and identifier exports: JSON text in and out, and the JS error classes the
+/// official functions throw (`SyntaxError` for bad JSON, `TypeError` for an unknown type).
+pub(crate) fn events_and_identifiers_cross_as_json_text() {
+    let batch = r#"[{"type":"Microsoft.Communication.AddParticipantSucceeded","data":{"participant":{"rawId":"8:acs:u","communicationUser":{"id":"8:acs:u"}}}}]"#;
+    assert_eq!(
+        parse_events(batch, false).unwrap(),
+        r#"[{"participant":{"communicationUserId":"8:acs:u"},"kind":"AddParticipantSucceeded"}]"#
+    );
+    let err = parse_events("[1,", false).unwrap_err();
+    assert!(err.is_instance_of::<js_sys::SyntaxError>());
+    let err = parse_events(r#"{"type":"x"}"#, true).unwrap_err();
+    assert!(err.is_instance_of::<js_sys::TypeError>());
+    assert_eq!(
+        text(&err, "message").as_deref(),
+        Some("Unknown Call Automation Event type: x")
+    );
+    let err = parse_events("[]", true).unwrap_err();
+    assert_eq!(text(&err, "message").as_deref(), Some("Empty event array."));
+    assert_eq!(
+        identifier_from_raw_id("28:dod:a"),
+        r#"{"kind":"microsoftTeamsApp","teamsAppId":"a","cloud":"dod"}"#
+    );
+    assert_eq!(
+        identifier_from_model(r#"{"rawId":"4:+1","phoneNumber":{"value":"+1"}}"#).unwrap(),
+        r#"{"phoneNumber":"+1","rawId":"4:+1"}"#
+    );
+    assert_eq!(
+        identifier_model(r#"{"teamsAppId":"a"}"#, "target", 1)
+            .unwrap()
+            .as_deref(),
+        Some(r#"{"rawId":"28:orgid:a","microsoftTeamsApp":{"appId":"a","cloud":"public"}}"#)
+    );
+    assert_eq!(identifier_model("null", "source", 2).unwrap(), None);
+    let err = identifier_model(r#"{"nope":1}"#, "targets[1]", 0).unwrap_err();
+    assert_invalid(&err, "targets[1]");
+    assert_eq!(call_ended_kind(), "CallDisconnected");
 }

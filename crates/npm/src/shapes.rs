@@ -1,0 +1,618 @@
+//! The official JS shapes of identifiers and callback events, written by the engine from the
+//! core's rules: raw ids ([`CommunicationIdentifier::from_raw_id`] /
+//! [`CommunicationIdentifier::raw_id`]), identifier models (the core's serde model and
+//! [`CommunicationIdentifierModel::typed`]), the callback event kinds
+//! ([`callsteer::events::is_callback_kind`]) and which members of an event hold identifiers
+//! ([`callsteer::events::identifier_members`]).
+//!
+//! Text crosses the boundary both ways (`JSON.stringify` in, `JSON.parse` out): the core's
+//! [`callsteer::json`] reader borrows the input, and members the package passes through
+//! untouched (an event's `data`) are written back byte for byte.
+//!
+//! The JS shapes are those of `@azure/communication-call-automation` 1.x and
+//! `@azure/communication-common` 2.x (names of the package's public API, not wire rules).
+//! Known differences, each the core's rule where the official packages disagree with each
+//! other (the `identifier` module docs of the core say where each comes from):
+//! * a raw id whose suffix contains `:` (`8:orgid:a:b`) keeps its kind (Python's rule);
+//!   communication-common calls it unknown. The service issues no such ids.
+//! * `4:_x` is the phone number `_x` with no asserted id; communication-common reads an
+//!   asserted id `x` of an empty number.
+//! * an identifier model the core cannot read (a `cloud` it does not know, a sub-object
+//!   missing its id) becomes `{id: rawId}`, as the core's lenient identifier decoding does;
+//!   the official converter copies the unreadable fields.
+//! * event `data` that is not an object counts as `{}`; a `participants` that is not an array
+//!   is passed through (the official parser throws a TypeError on it).
+
+use callsteer::events::{
+    identifier_members, is_callback_kind, IdentifierMembers, EVENT_TYPE_PREFIX,
+};
+use callsteer::identifier::{
+    CommunicationIdentifierModel, MicrosoftTeamsAppModel, MicrosoftTeamsUserModel,
+    PhoneNumberModel, TeamsExtensionUserModel, TypedModel,
+};
+use callsteer::json::{self, write_key, write_str, Json};
+use callsteer::{CommunicationCloud, CommunicationIdentifier, Error};
+
+/// An object being written.
+struct Obj<'o> {
+    out: &'o mut String,
+    first: bool,
+}
+
+impl<'o> Obj<'o> {
+    fn open(out: &'o mut String) -> Self {
+        out.push('{');
+        Obj { out, first: true }
+    }
+
+    /// Starts member `k`; the caller writes its value into `self.out`.
+    fn key(&mut self, k: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        write_key(self.out, k);
+        self.out
+    }
+
+    fn str(&mut self, k: &str, v: &str) {
+        write_str(self.key(k), v);
+    }
+
+    fn opt_str(&mut self, k: &str, v: Option<&str>) {
+        if let Some(v) = v {
+            self.str(k, v);
+        }
+    }
+
+    fn bool(&mut self, k: &str, v: bool) {
+        self.key(k).push_str(if v { "true" } else { "false" });
+    }
+
+    fn opt_bool(&mut self, k: &str, v: Option<bool>) {
+        if let Some(v) = v {
+            self.bool(k, v);
+        }
+    }
+
+    fn close(self) {
+        self.out.push('}');
+    }
+}
+
+// ---- raw ids ----
+
+/// `createIdentifierFromRawId`: the identifier, with `kind`, that a raw id names.
+pub fn write_from_raw_id(out: &mut String, raw: &str) {
+    use CommunicationIdentifier as I;
+    let id = CommunicationIdentifier::from_raw_id(raw);
+    let mut o = Obj::open(out);
+    o.str("kind", id.kind());
+    match &id {
+        I::CommunicationUser { id } => o.str("communicationUserId", id),
+        I::PhoneNumber {
+            is_anonymous,
+            asserted_id,
+            ..
+        } => {
+            // The SDK's phone number is everything after the prefix, asserted id included.
+            let number = raw.get(2..).unwrap_or_default();
+            o.str("phoneNumber", number);
+            o.bool("isAnonymous", *is_anonymous);
+            o.opt_str("assertedId", asserted_id.as_deref());
+        }
+        I::MicrosoftTeamsUser {
+            user_id,
+            is_anonymous,
+            cloud,
+        } => {
+            o.str("microsoftTeamsUserId", user_id);
+            o.bool("isAnonymous", *is_anonymous);
+            // A visitor's raw id has no cloud, and the SDK gives none.
+            if !is_anonymous {
+                o.str("cloud", cloud.as_str());
+            }
+        }
+        I::MicrosoftTeamsApp { app_id, cloud } => {
+            o.str("teamsAppId", app_id);
+            o.str("cloud", cloud.as_str());
+        }
+        I::TeamsExtensionUser {
+            user_id,
+            tenant_id,
+            resource_id,
+            cloud,
+        } => {
+            o.str("userId", user_id);
+            o.str("tenantId", tenant_id);
+            o.str("resourceId", resource_id);
+            o.str("cloud", cloud.as_str());
+        }
+        _ => o.str("id", raw),
+    }
+    o.close();
+}
+
+// ---- wire model → identifier ----
+
+/// `communicationIdentifierConverter`: a wire identifier model as the package's identifier.
+pub fn write_from_model(out: &mut String, node: &Json<'_>) {
+    let model: Option<CommunicationIdentifierModel> = json::from_json(node, "identifier").ok();
+    let Some(m) = model else {
+        // Unreadable by the core's model: the raw id alone, as the core's lenient decoding.
+        let raw = node.get("rawId").and_then(Json::as_str);
+        let mut o = Obj::open(out);
+        o.str("id", raw.as_deref().unwrap_or_default());
+        return o.close();
+    };
+    let raw = m.raw_id.as_deref();
+    let cloud = |c: Option<CommunicationCloud>| c.map(CommunicationCloud::as_str);
+    let mut o = Obj::open(out);
+    match m.typed() {
+        TypedModel::User(u) => o.str("communicationUserId", &u.id),
+        TypedModel::Phone(p) => {
+            o.str("phoneNumber", &p.value);
+            o.opt_str("rawId", raw);
+        }
+        TypedModel::TeamsUser(t) => {
+            o.opt_str("rawId", raw);
+            o.str("microsoftTeamsUserId", &t.user_id);
+            o.opt_bool("isAnonymous", t.is_anonymous);
+            o.opt_str("cloud", cloud(t.cloud));
+        }
+        TypedModel::TeamsApp(a) => {
+            o.opt_str("rawId", raw);
+            o.str("teamsAppId", &a.app_id);
+            o.opt_str("cloud", cloud(a.cloud));
+        }
+        TypedModel::TeamsExtensionUser(x) => {
+            o.opt_str("rawId", raw);
+            o.str("userId", &x.user_id);
+            o.str("resourceId", &x.resource_id);
+            o.str("tenantId", &x.tenant_id);
+            o.opt_str("cloud", cloud(x.cloud));
+        }
+        _ => o.str("id", raw.unwrap_or_default()),
+    }
+    o.close();
+}
+
+// ---- identifier → wire model (requests) ----
+
+/// What [`model_of`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelForm {
+    /// The model with `kind` (most requests).
+    WithKind,
+    /// The model without `kind` (play, hold, recognize, DTMF targets: the official package
+    /// sends none there).
+    NoKind,
+    /// Only the phone number's sub-object (`sourceCallerIdNumber`); `None` when the value is
+    /// absent or has no `phoneNumber`.
+    PhoneOnly,
+}
+
+fn text<'a>(o: &'a Json<'a>, k: &str) -> Option<std::borrow::Cow<'a, str>> {
+    o.get(k).and_then(Json::as_str)
+}
+
+/// The wire model of the package's identifier `node` (`serializeCommunicationIdentifier` of
+/// communication-common plus the `kind` the official converters add), as JSON text; `None`
+/// for [`ModelForm::PhoneOnly`] without a number. Raw ids come from the core; the official
+/// package's quirks are kept: a given `rawId` is sent as given (an ACS user's is its id), a
+/// phone number or Teams user always carries `isAnonymous`, and a Teams identity without a
+/// `cloud` is `public`.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming `field` when `node` is not an object or not an identifier.
+pub fn model_of(
+    node: &Json<'_>,
+    field: &str,
+    form: ModelForm,
+) -> Result<Option<String>, Error> {
+    use CommunicationIdentifier as I;
+    if form == ModelForm::PhoneOnly
+        && (node.is_null() || node.get("phoneNumber").is_none_or(Json::is_null))
+    {
+        return Ok(None);
+    }
+    if !matches!(node, Json::Object(_)) {
+        return Err(Error::invalid(field, "must be an object"));
+    }
+    let cloud_name = text(node, "cloud");
+    let cloud = CommunicationCloud::from_name(cloud_name.as_deref().unwrap_or("public"));
+    let is_anonymous = matches!(node.get("isAnonymous"), Some(Json::Bool(true)));
+    let given = text(node, "rawId").filter(|r| !r.is_empty());
+    let (id, mut m) = if let Some(user) = text(node, "communicationUserId") {
+        let id = I::user(user);
+        let m = id.to_model();
+        (id, m)
+    } else if let Some(number) = text(node, "phoneNumber") {
+        let id = I::phone(number.as_ref());
+        let mut m = id.to_model();
+        m.phone_number = Some(PhoneNumberModel {
+            value: number.into_owned(),
+            is_anonymous: Some(is_anonymous),
+            asserted_id: text(node, "assertedId").map(Into::into),
+        });
+        (id, m)
+    } else if let Some(user) = text(node, "microsoftTeamsUserId") {
+        let id = I::MicrosoftTeamsUser {
+            user_id: user.into_owned(),
+            is_anonymous,
+            cloud,
+        };
+        let mut m = id.to_model();
+        if let I::MicrosoftTeamsUser { user_id, .. } = &id {
+            m.microsoft_teams_user = Some(MicrosoftTeamsUserModel {
+                user_id: user_id.clone(),
+                is_anonymous: Some(is_anonymous),
+                cloud: Some(cloud),
+            });
+        }
+        (id, m)
+    } else if let Some(app) = text(node, "teamsAppId") {
+        let id = I::teams_app(app.as_ref(), cloud);
+        let mut m = id.to_model();
+        m.microsoft_teams_app = Some(MicrosoftTeamsAppModel {
+            app_id: app.into_owned(),
+            cloud: Some(cloud),
+        });
+        (id, m)
+    } else if let (Some(user_id), Some(tenant_id), Some(resource_id)) = (
+        text(node, "userId"),
+        text(node, "tenantId"),
+        text(node, "resourceId"),
+    ) {
+        let ext = TeamsExtensionUserModel {
+            user_id: user_id.into_owned(),
+            tenant_id: tenant_id.into_owned(),
+            resource_id: resource_id.into_owned(),
+            cloud: Some(cloud),
+        };
+        let id = I::TeamsExtensionUser {
+            user_id: ext.user_id.clone(),
+            tenant_id: ext.tenant_id.clone(),
+            resource_id: ext.resource_id.clone(),
+            cloud,
+        };
+        let mut m = id.to_model();
+        m.teams_extension_user = Some(ext);
+        (id, m)
+    } else if let Some(raw) = text(node, "id") {
+        let id = I::Unknown {
+            id: raw.into_owned(),
+        };
+        let m = CommunicationIdentifierModel {
+            kind: Some(id.kind().into()),
+            raw_id: Some(id.raw_id()),
+            ..Default::default()
+        };
+        (id, m)
+    } else {
+        return Err(Error::invalid(
+            field,
+            "is not a communication identifier (expected communicationUserId, phoneNumber, microsoftTeamsUserId, teamsAppId, userId+tenantId+resourceId or id)",
+        ));
+    };
+    if form == ModelForm::PhoneOnly {
+        return m
+            .phone_number
+            .map(|p| json::to_string(&p, field))
+            .transpose();
+    }
+    if !matches!(id, I::CommunicationUser { .. } | I::Unknown { .. }) {
+        if let Some(raw) = given {
+            m.raw_id = Some(raw.into_owned());
+        }
+    }
+    if form == ModelForm::NoKind {
+        m.kind = None;
+    }
+    json::to_string(&m, field).map(Some)
+}
+
+// ---- callback events ----
+
+/// What [`parse_events`] refuses.
+#[derive(Debug)]
+pub enum EventError {
+    /// Not JSON.
+    Syntax(Error),
+    /// `first`, and the batch is empty.
+    Empty,
+    /// `first`, and its `type` is not a known Call Automation event: the type as sent.
+    Unknown(String),
+}
+
+/// `parseCallAutomationEvents` (every event; unknown kinds as `{kind: "Unknown", type,
+/// data}`) as a JSON array, or with `first` `parseCallAutomationEvent` (the first event; an
+/// unknown kind is an error) as one JSON object.
+///
+/// # Errors
+/// [`EventError`].
+pub fn parse_events(text: &str, first: bool) -> Result<String, EventError> {
+    let value = json::parse(text, "events").map_err(EventError::Syntax)?;
+    let list = match &value {
+        Json::Array(items) => items.as_slice(),
+        other => std::slice::from_ref(other),
+    };
+    let mut out = String::with_capacity(text.len() + 64);
+    if first {
+        let event = list.first().ok_or(EventError::Empty)?;
+        if let Some(unknown) = write_event(&mut out, event, true) {
+            return Err(EventError::Unknown(unknown));
+        }
+        return Ok(out);
+    }
+    out.push('[');
+    for (i, event) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_event(&mut out, event, false);
+    }
+    out.push(']');
+    Ok(out)
+}
+
+/// Writes one event; with `strict`, an unknown type writes nothing and returns the type.
+fn write_event(out: &mut String, event: &Json<'_>, strict: bool) -> Option<String> {
+    let event_type = event.get("type");
+    let type_text = event_type.and_then(Json::as_str);
+    let kind = type_text
+        .as_deref()
+        .and_then(|t| t.strip_prefix(EVENT_TYPE_PREFIX))
+        .filter(|k| is_callback_kind(k));
+    let data = event.get("data").filter(|d| matches!(d, Json::Object(_)));
+    let Some(kind) = kind else {
+        if strict {
+            return Some(
+                type_text
+                    .map(|t| t.into_owned())
+                    .unwrap_or_else(|| "undefined".into()),
+            );
+        }
+        let mut o = Obj::open(out);
+        o.str("kind", "Unknown");
+        if let Some(t) = event_type {
+            t.write(o.key("type"));
+        }
+        match event.get("data").filter(|d| !falsy(d)) {
+            Some(d) => d.write(o.key("data")),
+            None => o.key("data").push_str("{}"),
+        }
+        o.close();
+        return None;
+    };
+    let members = identifier_members(kind);
+    let mut o = Obj::open(out);
+    let mut has_participant = false;
+    if let Some(Json::Object(fields)) = data {
+        for (k, v) in fields {
+            if k.is("kind") {
+                continue; // `{...data, kind}`: the event's kind wins
+            }
+            let value = o.key(&k.value());
+            match members {
+                IdentifierMembers::Participant if k.is("participant") => {
+                    has_participant = true;
+                    participant(value, v);
+                }
+                IdentifierMembers::ParticipantList if k.is("participants") => {
+                    participants(value, v)
+                }
+                _ => v.write(value),
+            }
+        }
+    }
+    o.str("kind", kind);
+    if members == IdentifierMembers::Participant && !has_participant {
+        o.key("participant").push_str("{\"id\":\"\"}");
+    }
+    o.close();
+    None
+}
+
+/// Whether JS would treat the value as false (`(event.data) || {}`).
+fn falsy(v: &Json<'_>) -> bool {
+    match v {
+        Json::Null | Json::Bool(false) => true,
+        Json::String(s) => s.raw().is_empty(),
+        Json::Number(n) => n
+            .trim_start_matches('-')
+            .bytes()
+            .all(|b| matches!(b, b'0' | b'.' | b'e' | b'E' | b'+' | b'-')),
+        _ => false,
+    }
+}
+
+/// An event's `participant`: its identifier, `{id: ""}` when empty.
+fn participant(out: &mut String, v: &Json<'_>) {
+    match v {
+        Json::Object(_) => write_from_model(out, v),
+        _ => out.push_str("{\"id\":\"\"}"),
+    }
+}
+
+/// A roster: each entry with its `identifier` model as an identifier.
+fn participants(out: &mut String, v: &Json<'_>) {
+    let Json::Array(list) = v else {
+        return v.write(out);
+    };
+    out.push('[');
+    for (i, p) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        call_participant(out, p);
+    }
+    out.push(']');
+}
+
+/// A `CallParticipant` with its `identifier` as the package's identifier (`null` and absent
+/// identifiers are kept as they are).
+pub fn call_participant(out: &mut String, p: &Json<'_>) {
+    let Json::Object(fields) = p else {
+        return p.write(out);
+    };
+    let mut o = Obj::open(out);
+    for (k, v) in fields {
+        let value = o.key(&k.value());
+        if k.is("identifier") && matches!(v, Json::Object(_)) {
+            write_from_model(value, v);
+        } else {
+            v.write(value);
+        }
+    }
+    o.close();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_raw(raw: &str) -> String {
+        let mut s = String::new();
+        write_from_raw_id(&mut s, raw);
+        s
+    }
+
+    fn from_model(text: &str) -> String {
+        let mut s = String::new();
+        write_from_model(&mut s, &json::parse(text, "t").unwrap());
+        s
+    }
+
+    fn model(text: &str, form: ModelForm) -> Result<Option<String>, Error> {
+        model_of(&json::parse(text, "t").unwrap(), "target", form)
+    }
+
+    #[test]
+    fn raw_ids_become_the_common_package_shapes() {
+        assert_eq!(
+            from_raw("4:+1425_x"),
+            r#"{"kind":"phoneNumber","phoneNumber":"+1425_x","isAnonymous":false,"assertedId":"x"}"#
+        );
+        assert_eq!(
+            from_raw("4:anonymous"),
+            r#"{"kind":"phoneNumber","phoneNumber":"anonymous","isAnonymous":true}"#
+        );
+        assert_eq!(
+            from_raw("8:teamsvisitor:v"),
+            r#"{"kind":"microsoftTeamsUser","microsoftTeamsUserId":"v","isAnonymous":true}"#
+        );
+        assert_eq!(
+            from_raw("8:dod-acs:r_t_u"),
+            r#"{"kind":"teamsExtensionUser","userId":"u","tenantId":"t","resourceId":"r","cloud":"dod"}"#
+        );
+        assert_eq!(from_raw("48:\"x"), r#"{"kind":"unknown","id":"48:\"x"}"#);
+    }
+
+    #[test]
+    fn models_become_identifiers_as_the_official_converter_reads_them() {
+        assert_eq!(
+            from_model(r#"{"rawId":"sanitized","communicationUser":{"id":"8:acs:u"}}"#),
+            r#"{"communicationUserId":"8:acs:u"}"#
+        );
+        assert_eq!(
+            from_model(r#"{"kind":"phoneNumber","rawId":"4:+1","phoneNumber":{"value":"+1"}}"#),
+            r#"{"phoneNumber":"+1","rawId":"4:+1"}"#
+        );
+        assert_eq!(
+            from_model(r#"{"rawId":"28:gcch:a","microsoftTeamsApp":{"appId":"a","cloud":"gcch"}}"#),
+            r#"{"rawId":"28:gcch:a","teamsAppId":"a","cloud":"gcch"}"#
+        );
+        assert_eq!(
+            from_model(r#"{"kind":"phoneNumber","rawId":"8:acs:u"}"#),
+            r#"{"id":"8:acs:u"}"#
+        );
+        assert_eq!(
+            from_model(r#"{"rawId":"8:x","microsoftTeamsUser":{"userId":"u","cloud":"mars"}}"#),
+            r#"{"id":"8:x"}"#
+        );
+        assert_eq!(from_model("{}"), r#"{"id":""}"#);
+    }
+
+    #[test]
+    fn identifiers_become_models_with_the_official_quirks() {
+        let acs = model(
+            r#"{"communicationUserId":"8:acs:a","rawId":"ignored"}"#,
+            ModelForm::WithKind,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            acs,
+            r#"{"kind":"communicationUser","rawId":"8:acs:a","communicationUser":{"id":"8:acs:a"}}"#
+        );
+        let phone = model(r#"{"phoneNumber":"+1425"}"#, ModelForm::NoKind)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            phone,
+            r#"{"rawId":"4:+1425","phoneNumber":{"value":"+1425","isAnonymous":false}}"#
+        );
+        let teams = model(
+            r#"{"microsoftTeamsUserId":"o","cloud":"gcch"}"#,
+            ModelForm::WithKind,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            teams,
+            r#"{"kind":"microsoftTeamsUser","rawId":"8:gcch:o","microsoftTeamsUser":{"userId":"o","isAnonymous":false,"cloud":"gcch"}}"#
+        );
+        let given = model(
+            r#"{"teamsAppId":"a","rawId":"28:orgid:given"}"#,
+            ModelForm::WithKind,
+        )
+        .unwrap()
+        .unwrap();
+        assert!(given.contains(r#""rawId":"28:orgid:given""#), "{given}");
+        assert_eq!(
+            model(r#"{"phoneNumber":"+1"}"#, ModelForm::PhoneOnly)
+                .unwrap()
+                .unwrap(),
+            r#"{"value":"+1","isAnonymous":false}"#
+        );
+        assert_eq!(model("null", ModelForm::PhoneOnly).unwrap(), None);
+        assert_eq!(model("{}", ModelForm::PhoneOnly).unwrap(), None);
+        let err = model(r#"{"name":"x"}"#, ModelForm::WithKind).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInput { ref field, .. } if field == "target"),
+            "{err:?}"
+        );
+        let err = model("5", ModelForm::WithKind).unwrap_err();
+        assert_eq!(err, Error::invalid("target", "must be an object"));
+    }
+
+    #[test]
+    fn events_keep_their_data_and_convert_identifiers() {
+        let batch = r#"[{"type":"Microsoft.Communication.AddParticipantFailed","data":{"kind":"x","participant":{"rawId":"4:+1","phoneNumber":{"value":"+1"}},"n":1.50}},
+            {"type":"Microsoft.Communication.RemoveParticipantSucceeded","data":{}},
+            {"type":"Microsoft.Communication.ParticipantsUpdated","data":{"participants":[{"identifier":{"communicationUser":{"id":"8:acs:u"}},"isMuted":true},{"isMuted":false}]}},
+            {"type":"Microsoft.Communication.Nope","data":{"a":"\u00e9"}}, 7]"#;
+        let out = parse_events(batch, false).unwrap();
+        assert_eq!(
+            out,
+            [
+                r#"[{"participant":{"phoneNumber":"+1","rawId":"4:+1"},"n":1.50,"kind":"AddParticipantFailed"},"#,
+                r#"{"kind":"RemoveParticipantSucceeded","participant":{"id":""}},"#,
+                r#"{"participants":[{"identifier":{"communicationUserId":"8:acs:u"},"isMuted":true},{"isMuted":false}],"kind":"ParticipantsUpdated"},"#,
+                r#"{"kind":"Unknown","type":"Microsoft.Communication.Nope","data":{"a":"\u00e9"}},"#,
+                r#"{"kind":"Unknown","data":{}}]"#,
+            ]
+            .concat()
+        );
+        assert_eq!(parse_events(r#"{"type":"Microsoft.Communication.CallConnected","data":{"callConnectionId":"c"}}"#, true).unwrap(), r#"{"callConnectionId":"c","kind":"CallConnected"}"#);
+        assert!(matches!(parse_events("[]", true), Err(EventError::Empty)));
+        assert!(
+            matches!(parse_events(r#"{"type":"Microsoft.Communication.Nope"}"#, true), Err(EventError::Unknown(t)) if t == "Microsoft.Communication.Nope")
+        );
+        assert!(matches!(
+            parse_events("{", false),
+            Err(EventError::Syntax(_))
+        ));
+    }
+}
