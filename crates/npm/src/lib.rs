@@ -116,23 +116,20 @@ pub fn settling_kinds(operation_id: &str) -> Result<String, JsValue> {
     Ok(out)
 }
 
-/// `parseCallAutomationEvents` (`first` false: every event, as a JSON array) or
-/// `parseCallAutomationEvent` (`first` true: the first event, as a JSON object) of the
-/// JSON text `events`, in the official shapes ([`shapes::parse_events`]).
+/// The plan for an event of CloudEvent `type` ([`shapes::event_plan`]): `""` for a type that
+/// is no Call Automation event, else `kind;member;form`.
+#[wasm_bindgen(js_name = eventPlan)]
+pub fn event_plan(event_type: &str) -> String {
+    shapes::event_plan(event_type)
+}
+
+/// An event's identifier member converted ([`shapes::convert_member`]); `undefined`: leave it.
 ///
 /// # Errors
-/// A `SyntaxError` for text that is not JSON (as `JSON.parse` throws), an `Error` "Empty
-/// event array." and a `TypeError` for an unknown type when `first` (as the official
-/// function).
-#[wasm_bindgen(js_name = parseEvents)]
-pub fn parse_events(events: &str, first: bool) -> Result<String, JsValue> {
-    shapes::parse_events(events, first).map_err(|e| match e {
-        shapes::EventError::Syntax(err) => error::syntax(&err),
-        shapes::EventError::Empty => js_sys::Error::new("Empty event array.").into(),
-        shapes::EventError::Unknown(t) => {
-            js_sys::TypeError::new(&["Unknown Call Automation Event type: ", &t].concat()).into()
-        }
-    })
+/// A `SyntaxError` for text that is not JSON.
+#[wasm_bindgen(js_name = convertMember)]
+pub fn convert_member(form: u8, value: &str) -> Result<Option<String>, JsValue> {
+    shapes::convert_member(form, value).map_err(|e| error::syntax(&e))
 }
 
 /// `createIdentifierFromRawId`: the identifier (with `kind`) a raw id names, as JSON text.

@@ -205,11 +205,7 @@ fn text<'a>(o: &'a Json<'a>, k: &str) -> Option<std::borrow::Cow<'a, str>> {
 ///
 /// # Errors
 /// [`Error::InvalidInput`] naming `field` when `node` is not an object or not an identifier.
-pub fn model_of(
-    node: &Json<'_>,
-    field: &str,
-    form: ModelForm,
-) -> Result<Option<String>, Error> {
+pub fn model_of(node: &Json<'_>, field: &str, form: ModelForm) -> Result<Option<String>, Error> {
     use CommunicationIdentifier as I;
     if form == ModelForm::PhoneOnly
         && (node.is_null() || node.get("phoneNumber").is_none_or(Json::is_null))
@@ -314,140 +310,58 @@ pub fn model_of(
 
 // ---- callback events ----
 
-/// What [`parse_events`] refuses.
-#[derive(Debug)]
-pub enum EventError {
-    /// Not JSON.
-    Syntax(Error),
-    /// `first`, and the batch is empty.
-    Empty,
-    /// `first`, and its `type` is not a known Call Automation event: the type as sent.
-    Unknown(String),
+/// How the package turns the event of CloudEvent `type` into its result, as a compact plan the
+/// shell applies to the event it `JSON.parse`d (`kind;member;form`): `""` when the type is
+/// no Call Automation event of the core's list; else the event's `kind`, the `data` member
+/// holding identifiers (`participant`, `participants` or empty) and how to convert it
+/// ([`convert_member`]'s `form`: 1 an identifier, 2 a roster).
+///
+/// Why a plan and not the whole event in and out of the engine: the shell's `JSON.parse` is
+/// the fastest reader there is, and an event is mostly members the package passes through.
+/// Sending every event through the engine as text measured 0.64× the official parser's
+/// events/s in Node (BENCHMARKS.md); the rules (which types, which members, how identifiers
+/// read) stay the engine's either way.
+pub fn event_plan(event_type: &str) -> String {
+    let Some(kind) = event_type
+        .strip_prefix(EVENT_TYPE_PREFIX)
+        .filter(|k| is_callback_kind(k))
+    else {
+        return String::new();
+    };
+    let (member, form) = match identifier_members(kind) {
+        IdentifierMembers::Participant => ("participant", "1"),
+        IdentifierMembers::ParticipantList => ("participants", "2"),
+        _ => ("", "0"),
+    };
+    [kind, ";", member, ";", form].concat()
 }
 
-/// `parseCallAutomationEvents` (every event; unknown kinds as `{kind: "Unknown", type,
-/// data}`) as a JSON array, or with `first` `parseCallAutomationEvent` (the first event; an
-/// unknown kind is an error) as one JSON object.
+/// The converted value of an event's identifier member (JSON text `value`, `null` when
+/// absent): `form` 1 an identifier model → identifier (`{"id":""}` for none, as the official
+/// parser), `form` 2 a roster whose entries' `identifier` models become identifiers. `None`:
+/// leave the member as it is (a roster that is absent or no array).
 ///
 /// # Errors
-/// [`EventError`].
-pub fn parse_events(text: &str, first: bool) -> Result<String, EventError> {
-    let value = json::parse(text, "events").map_err(EventError::Syntax)?;
-    let list = match &value {
-        Json::Array(items) => items.as_slice(),
-        other => std::slice::from_ref(other),
-    };
-    let mut out = String::with_capacity(text.len() + 64);
-    if first {
-        let event = list.first().ok_or(EventError::Empty)?;
-        if let Some(unknown) = write_event(&mut out, event, true) {
-            return Err(EventError::Unknown(unknown));
-        }
-        return Ok(out);
-    }
-    out.push('[');
-    for (i, event) in list.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_event(&mut out, event, false);
-    }
-    out.push(']');
-    Ok(out)
-}
-
-/// Writes one event; with `strict`, an unknown type writes nothing and returns the type.
-fn write_event(out: &mut String, event: &Json<'_>, strict: bool) -> Option<String> {
-    let event_type = event.get("type");
-    let type_text = event_type.and_then(Json::as_str);
-    let kind = type_text
-        .as_deref()
-        .and_then(|t| t.strip_prefix(EVENT_TYPE_PREFIX))
-        .filter(|k| is_callback_kind(k));
-    let data = event.get("data").filter(|d| matches!(d, Json::Object(_)));
-    let Some(kind) = kind else {
-        if strict {
-            return Some(
-                type_text
-                    .map(|t| t.into_owned())
-                    .unwrap_or_else(|| "undefined".into()),
-            );
-        }
-        let mut o = Obj::open(out);
-        o.str("kind", "Unknown");
-        if let Some(t) = event_type {
-            t.write(o.key("type"));
-        }
-        match event.get("data").filter(|d| !falsy(d)) {
-            Some(d) => d.write(o.key("data")),
-            None => o.key("data").push_str("{}"),
-        }
-        o.close();
-        return None;
-    };
-    let members = identifier_members(kind);
-    let mut o = Obj::open(out);
-    let mut has_participant = false;
-    if let Some(Json::Object(fields)) = data {
-        for (k, v) in fields {
-            if k.is("kind") {
-                continue; // `{...data, kind}`: the event's kind wins
-            }
-            let value = o.key(&k.value());
-            match members {
-                IdentifierMembers::Participant if k.is("participant") => {
-                    has_participant = true;
-                    participant(value, v);
+/// [`Error::Decode`] when `value` is not JSON.
+pub fn convert_member(form: u8, value: &str) -> Result<Option<String>, Error> {
+    let node = json::parse(value, "event member")?;
+    let mut out = String::with_capacity(value.len() + 16);
+    match (form, &node) {
+        (1, Json::Object(_)) => write_from_model(&mut out, &node),
+        (1, _) => out.push_str("{\"id\":\"\"}"),
+        (2, Json::Array(list)) => {
+            out.push('[');
+            for (i, p) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
                 }
-                IdentifierMembers::ParticipantList if k.is("participants") => {
-                    participants(value, v)
-                }
-                _ => v.write(value),
+                call_participant(&mut out, p);
             }
+            out.push(']');
         }
+        _ => return Ok(None),
     }
-    o.str("kind", kind);
-    if members == IdentifierMembers::Participant && !has_participant {
-        o.key("participant").push_str("{\"id\":\"\"}");
-    }
-    o.close();
-    None
-}
-
-/// Whether JS would treat the value as false (`(event.data) || {}`).
-fn falsy(v: &Json<'_>) -> bool {
-    match v {
-        Json::Null | Json::Bool(false) => true,
-        Json::String(s) => s.raw().is_empty(),
-        Json::Number(n) => n
-            .trim_start_matches('-')
-            .bytes()
-            .all(|b| matches!(b, b'0' | b'.' | b'e' | b'E' | b'+' | b'-')),
-        _ => false,
-    }
-}
-
-/// An event's `participant`: its identifier, `{id: ""}` when empty.
-fn participant(out: &mut String, v: &Json<'_>) {
-    match v {
-        Json::Object(_) => write_from_model(out, v),
-        _ => out.push_str("{\"id\":\"\"}"),
-    }
-}
-
-/// A roster: each entry with its `identifier` model as an identifier.
-fn participants(out: &mut String, v: &Json<'_>) {
-    let Json::Array(list) = v else {
-        return v.write(out);
-    };
-    out.push('[');
-    for (i, p) in list.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        call_participant(out, p);
-    }
-    out.push(']');
+    Ok(Some(out))
 }
 
 /// A `CallParticipant` with its `identifier` as the package's identifier (`null` and absent
@@ -588,31 +502,44 @@ mod tests {
     }
 
     #[test]
-    fn events_keep_their_data_and_convert_identifiers() {
-        let batch = r#"[{"type":"Microsoft.Communication.AddParticipantFailed","data":{"kind":"x","participant":{"rawId":"4:+1","phoneNumber":{"value":"+1"}},"n":1.50}},
-            {"type":"Microsoft.Communication.RemoveParticipantSucceeded","data":{}},
-            {"type":"Microsoft.Communication.ParticipantsUpdated","data":{"participants":[{"identifier":{"communicationUser":{"id":"8:acs:u"}},"isMuted":true},{"isMuted":false}]}},
-            {"type":"Microsoft.Communication.Nope","data":{"a":"\u00e9"}}, 7]"#;
-        let out = parse_events(batch, false).unwrap();
+    fn event_plans_name_the_kind_and_the_identifier_member() {
         assert_eq!(
-            out,
-            [
-                r#"[{"participant":{"phoneNumber":"+1","rawId":"4:+1"},"n":1.50,"kind":"AddParticipantFailed"},"#,
-                r#"{"kind":"RemoveParticipantSucceeded","participant":{"id":""}},"#,
-                r#"{"participants":[{"identifier":{"communicationUserId":"8:acs:u"},"isMuted":true},{"isMuted":false}],"kind":"ParticipantsUpdated"},"#,
-                r#"{"kind":"Unknown","type":"Microsoft.Communication.Nope","data":{"a":"\u00e9"}},"#,
-                r#"{"kind":"Unknown","data":{}}]"#,
-            ]
-            .concat()
+            event_plan("Microsoft.Communication.AddParticipantFailed"),
+            "AddParticipantFailed;participant;1"
         );
-        assert_eq!(parse_events(r#"{"type":"Microsoft.Communication.CallConnected","data":{"callConnectionId":"c"}}"#, true).unwrap(), r#"{"callConnectionId":"c","kind":"CallConnected"}"#);
-        assert!(matches!(parse_events("[]", true), Err(EventError::Empty)));
-        assert!(
-            matches!(parse_events(r#"{"type":"Microsoft.Communication.Nope"}"#, true), Err(EventError::Unknown(t)) if t == "Microsoft.Communication.Nope")
+        assert_eq!(
+            event_plan("Microsoft.Communication.ParticipantsUpdated"),
+            "ParticipantsUpdated;participants;2"
         );
-        assert!(matches!(
-            parse_events("{", false),
-            Err(EventError::Syntax(_))
-        ));
+        assert_eq!(
+            event_plan("Microsoft.Communication.PlayCompleted"),
+            "PlayCompleted;;0"
+        );
+        assert_eq!(event_plan("Microsoft.Communication.Nope"), "");
+        assert_eq!(event_plan("PlayCompleted"), "");
+        assert_eq!(event_plan("Microsoft.Communication."), "");
+    }
+
+    #[test]
+    fn identifier_members_convert_as_the_official_parser() {
+        let one = convert_member(1, r#"{"rawId":"4:+1","phoneNumber":{"value":"+1"}}"#).unwrap();
+        assert_eq!(
+            one.as_deref(),
+            Some(r#"{"phoneNumber":"+1","rawId":"4:+1"}"#)
+        );
+        assert_eq!(
+            convert_member(1, "null").unwrap().as_deref(),
+            Some(r#"{"id":""}"#)
+        );
+        let roster = r#"[{"identifier":{"communicationUser":{"id":"8:acs:u"}},"isMuted":true,"n":1.50},{"isMuted":false},7]"#;
+        assert_eq!(
+            convert_member(2, roster).unwrap().as_deref(),
+            Some(
+                r#"[{"identifier":{"communicationUserId":"8:acs:u"},"isMuted":true,"n":1.50},{"isMuted":false},7]"#
+            )
+        );
+        assert_eq!(convert_member(2, "null").unwrap(), None);
+        assert_eq!(convert_member(2, r#"{"a":1}"#).unwrap(), None);
+        assert!(convert_member(1, "{").is_err());
     }
 }

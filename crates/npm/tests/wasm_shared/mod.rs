@@ -3,8 +3,8 @@
 //! them is tested end to end by tests/js/package.
 
 use callsteer_npm::{
-    call_ended_kind, identifier_from_model, identifier_from_raw_id, identifier_model, parse_events,
-    settling_kinds, uuid, Engine,
+    call_ended_kind, convert_member, event_plan, identifier_from_model, identifier_from_raw_id,
+    identifier_model, settling_kinds, uuid, Engine,
 };
 
 /// One `#[wasm_bindgen_test]` per check below: `wasm_node.rs` and `wasm_browser.rs` differ
@@ -243,23 +243,21 @@ pub(crate) fn settling_kinds_come_from_the_operation_table() {
 }
 
 /// The event and identifier exports: JSON text in and out, and the JS error classes the
-/// official functions throw (`SyntaxError` for bad JSON, `TypeError` for an unknown type).
+/// official functions throw (`SyntaxError` for bad JSON).
 pub(crate) fn events_and_identifiers_cross_as_json_text() {
-    let batch = r#"[{"type":"Microsoft.Communication.AddParticipantSucceeded","data":{"participant":{"rawId":"8:acs:u","communicationUser":{"id":"8:acs:u"}}}}]"#;
     assert_eq!(
-        parse_events(batch, false).unwrap(),
-        r#"[{"participant":{"communicationUserId":"8:acs:u"},"kind":"AddParticipantSucceeded"}]"#
+        event_plan("Microsoft.Communication.AddParticipantSucceeded"),
+        "AddParticipantSucceeded;participant;1"
     );
-    let err = parse_events("[1,", false).unwrap_err();
+    assert_eq!(event_plan("Microsoft.Communication.Nope"), "");
+    let member = r#"{"rawId":"8:acs:u","communicationUser":{"id":"8:acs:u"}}"#;
+    assert_eq!(
+        convert_member(1, member).unwrap().as_deref(),
+        Some(r#"{"communicationUserId":"8:acs:u"}"#)
+    );
+    assert_eq!(convert_member(2, "null").unwrap(), None);
+    let err = convert_member(1, "[1,").unwrap_err();
     assert!(err.is_instance_of::<js_sys::SyntaxError>());
-    let err = parse_events(r#"{"type":"x"}"#, true).unwrap_err();
-    assert!(err.is_instance_of::<js_sys::TypeError>());
-    assert_eq!(
-        text(&err, "message").as_deref(),
-        Some("Unknown Call Automation Event type: x")
-    );
-    let err = parse_events("[]", true).unwrap_err();
-    assert_eq!(text(&err, "message").as_deref(), Some("Empty event array."));
     assert_eq!(
         identifier_from_raw_id("28:dod:a"),
         r#"{"kind":"microsoftTeamsApp","teamsAppId":"a","cloud":"dod"}"#
