@@ -73,6 +73,29 @@ pub struct ServiceError {
     pub request_id: Option<String>,
 }
 
+impl ServiceError {
+    /// The one-line description `Display` writes for [`Error::Service`]:
+    /// `service error 400 BadRequest: <message> (request id <id>)`. Built by concatenation so
+    /// the npm engine, which gives it to JS as the error's message, links no `core::fmt`.
+    pub fn describe(&self) -> String {
+        let mut m = String::with_capacity(self.message.len() + 64);
+        m.push_str("service error ");
+        crate::text::push_decimal(&mut m, self.status.into(), 1);
+        if let Some(code) = &self.code {
+            m.push(' ');
+            m.push_str(code);
+        }
+        m.push_str(": ");
+        m.push_str(&self.message);
+        if let Some(id) = &self.request_id {
+            m.push_str(" (request id ");
+            m.push_str(id);
+            m.push(')');
+        }
+        m
+    }
+}
+
 /// One entry of `error.details`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorDetail {
@@ -85,17 +108,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidInput { field, reason } => write!(f, "invalid {field}: {reason}"),
-            Error::Service(e) => {
-                write!(f, "service error {}", e.status)?;
-                if let Some(code) = &e.code {
-                    write!(f, " {code}")?;
-                }
-                write!(f, ": {}", e.message)?;
-                if let Some(id) = &e.request_id {
-                    write!(f, " (request id {id})")?;
-                }
-                Ok(())
-            }
+            Error::Service(e) => f.write_str(&e.describe()),
             Error::Decode { what, reason } => write!(f, "cannot decode {what}: {reason}"),
             Error::Transport { reason } => write!(f, "transport failed: {reason}"),
             Error::Unauthorized { reason } => write!(f, "unauthorized: {reason}"),

@@ -2,6 +2,7 @@
 
 use crate::error::{ErrorDetail, ServiceError};
 use crate::http::Response;
+use crate::json::{self, Json};
 use crate::Error;
 use serde::de::DeserializeOwned;
 
@@ -31,11 +32,11 @@ pub fn decode_json<T: DeserializeOwned>(
     serde_json::from_slice(response.body).map_err(|e| Error::decode(what, e.to_string()))
 }
 
-// The error body is walked as a `Value` instead of a derived `Deserialize`: a typed
-// deserialization here was the only one the npm face linked, and it pulled serde's type-error
-// formatting (with f64 `Display`) into the wasm (BENCHMARKS.md, npm size). It accepts what the
-// derived version accepted: every field a string, null or absent; anything else means "no
-// `CommunicationErrorResponse`".
+// The error body is walked with the core's JSON reader instead of a derived `Deserialize` (or
+// `serde_json::Value`): this is on the npm engine's path, where a typed deserialization pulled
+// serde's type-error formatting (with f64 `Display`) into the wasm and `serde_json` is not
+// linked at all (BENCHMARKS.md, npm size). It accepts what the derived version accepted:
+// every field a string, null or absent; anything else means "no `CommunicationErrorResponse`".
 struct WireError {
     code: Option<String>,
     message: Option<String>,
@@ -46,31 +47,30 @@ struct WireError {
 
 /// `body.error`; `None` when absent or not a `CommunicationErrorResponse`.
 fn error_of(body: &[u8]) -> Option<WireError> {
-    match serde_json::from_slice::<serde_json::Value>(body)
-        .ok()?
-        .as_object()?
-        .get("error")
-    {
-        None | Some(serde_json::Value::Null) => None,
+    let text = core::str::from_utf8(body).ok()?;
+    let value = json::parse(text, "error body").ok()?;
+    match value.get("error") {
+        None | Some(Json::Null) => None,
         Some(e) => wire_error(e),
     }
 }
 
-fn wire_error(v: &serde_json::Value) -> Option<WireError> {
-    use serde_json::Value;
-    let o = v.as_object()?;
-    let text = |k: &str| match o.get(k) {
-        None | Some(Value::Null) => Some(None),
-        Some(Value::String(s)) => Some(Some(s.clone())),
+fn wire_error(v: &Json<'_>) -> Option<WireError> {
+    if !matches!(v, Json::Object(_)) {
+        return None;
+    }
+    let text = |k: &str| match v.get(k) {
+        None | Some(Json::Null) => Some(None),
+        Some(Json::String(s)) => Some(Some(s.value().into_owned())),
         Some(_) => None,
     };
-    let details = match o.get("details") {
+    let details = match v.get("details") {
         None => Vec::new(),
-        Some(Value::Array(list)) => list.iter().map(wire_error).collect::<Option<Vec<_>>>()?,
+        Some(Json::Array(list)) => list.iter().map(wire_error).collect::<Option<Vec<_>>>()?,
         Some(_) => return None,
     };
-    let innererror = match o.get("innererror").or_else(|| o.get("innerError")) {
-        None | Some(Value::Null) => None,
+    let innererror = match v.get("innererror").or_else(|| v.get("innerError")) {
+        None | Some(Json::Null) => None,
         Some(inner) => Some(Box::new(wire_error(inner)?)),
     };
     Some(WireError {
@@ -112,10 +112,11 @@ pub fn service_error(response: &Response<'_>) -> Error {
                 .collect();
         }
         None => {
-            err.message = format!(
-                "HTTP {} with no CommunicationErrorResponse body",
-                response.status
-            )
+            let mut m = String::with_capacity(52);
+            m.push_str("HTTP ");
+            crate::text::push_decimal(&mut m, response.status.into(), 1);
+            m.push_str(" with no CommunicationErrorResponse body");
+            err.message = m;
         }
     }
     Error::Service(Box::new(err))

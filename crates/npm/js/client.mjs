@@ -7,7 +7,7 @@
 // result shapes.
 // Field names and defaults are pinned by the oracle suite (tests/js/package), which sends every
 // method through both packages and compares the wire.
-import { Engine, uuid, identifierModel } from "./engine.js";
+import { Engine, uuid, identifierModel, serviceError as serviceErrorOf } from "./engine.js";
 import { identifierFromModel } from "./events.mjs";
 import { send } from "./transport.mjs";
 import { CallAutomationEventProcessor, withWait, eventResult, fail, invalid, aborted } from "./processor.mjs";
@@ -210,31 +210,25 @@ function properties(v) {
 const recordingState = (v) => pick(v, ["recordingId", "recordingKind", "recordingState"]);
 const asIs = (v) => v;
 
-// A CommunicationErrorResponse with the field types of the spec (else: no error body, as the core).
-const optText = (v) => v == null || typeof v === "string";
-const wellTyped = (w) =>
-  isObj(w) && optText(w.code) && optText(w.message) && optText(w.target) &&
-  (w.details == null || (Array.isArray(w.details) && w.details.every((d) => isObj(d) && optText(d.code) && optText(d.message) && optText(d.target)))) &&
-  (w.innererror == null || (isObj(w.innererror) && optText(w.innererror.code)));
+// Response headers as the engine reads them (`name\nvalue\n` each): which ones matter (request
+// ids, the three retry-after forms) is the engine's rule.
+function headerText(h) {
+  let text = "";
+  h.forEach((value, name) => {
+    text += name + "\n" + value + "\n";
+  });
+  return text;
+}
 
+// The package's error for a failed response, decoded by the engine (the core's
+// CommunicationErrorResponse rules and message).
 async function serviceError(r) {
-  let w;
+  let body = "";
   try {
-    w = JSON.parse(await r.text()).error;
+    body = await r.text();
   } catch {}
-  if (!wellTyped(w)) w = undefined;
-  const requestId = r.headers.get("x-ms-request-id") ?? r.headers.get("x-ms-client-request-id") ?? undefined;
-  const code = w && w.code != null ? w.code : undefined;
-  let message = `service error ${r.status}${code ? " " + code : ""}: `;
-  message += w ? w.message ?? "" : `HTTP ${r.status} with no CommunicationErrorResponse body`;
-  if (requestId) message += ` (request id ${requestId})`;
-  const e = fail("RestError", code ?? "ServiceError", message, { statusCode: r.status });
-  const sub = w && w.innererror && w.innererror.code;
-  if (sub && /^[+-]?\d+$/.test(sub)) e.subCode = Number(sub);
-  if (requestId) e.requestId = requestId;
-  if (w && w.target != null) e.target = w.target;
-  if (w && w.details && w.details.length) e.details = w.details.map((d) => ({ code: d.code ?? "", message: d.message ?? "" }));
-  return e;
+  const { code, message, ...more } = JSON.parse(serviceErrorOf(r.status, headerText(r.headers), body));
+  return fail("RestError", code, message, more);
 }
 
 function sleep(ms, signal) {
@@ -308,13 +302,12 @@ class Core {
         r = await send(url, { method, headers, body, signal });
       } catch (e) {
         if (signal && signal.aborted) throw aborted();
-        delay = this.engine.delay(made, 0, undefined, undefined, Date.now());
+        delay = this.engine.delay(made, 0, "", Date.now());
         if (delay < 0) throw sendFailed(e);
       }
       if (r) {
         if (r.ok) return r;
-        const h = r.headers;
-        delay = this.engine.delay(made, r.status, h.get("retry-after-ms") ?? h.get("x-ms-retry-after-ms"), h.get("retry-after"), Date.now());
+        delay = this.engine.delay(made, r.status, headerText(r.headers), Date.now());
         if (delay < 0) throw await serviceError(r);
         await r.arrayBuffer().catch(() => {});
       }

@@ -24,7 +24,10 @@ useTransport(
           resolve({
             ok: status >= 200 && status < 300,
             status,
-            headers: { get: (name) => { const v = res.headers[name.toLowerCase()]; return v === undefined ? null : String(v); } },
+            headers: {
+              get: (name) => { const v = res.headers[name.toLowerCase()]; return v === undefined ? null : String(v); },
+              forEach: (fn) => { for (const [name, v] of Object.entries(res.headers)) fn(String(v), name); },
+            },
             text: async () => bytes.toString("utf8"),
             arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
           });

@@ -182,6 +182,80 @@ pub fn call_ended_kind() -> String {
         .to_owned()
 }
 
+/// Response headers as the shell passes them: `name\nvalue\n` for each (HTTP forbids a line
+/// break in either), so the engine, not the shell, knows which headers matter.
+pub fn header_pairs(flat: &str) -> Vec<(String, String)> {
+    let mut parts = flat.split('\n');
+    let mut pairs = Vec::new();
+    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+        pairs.push((name.to_owned(), value.to_owned()));
+    }
+    pairs
+}
+
+/// The package's error for a failed response (`status`, [`header_pairs`]' `headers`, the
+/// body text), as JSON text: `{code, message, statusCode, subCode?, requestId?, target?,
+/// details?}` from the core's `CommunicationErrorResponse` decoding
+/// ([`callsteer::api::response::service_error`]); `message` is the core's description.
+#[wasm_bindgen(js_name = serviceError)]
+pub fn service_error(status: u16, headers: &str, body: &str) -> String {
+    use callsteer::json::{write_key, write_str};
+    let pairs = header_pairs(headers);
+    let response = callsteer::http::Response {
+        status,
+        headers: &pairs,
+        body: body.as_bytes(),
+    };
+    let err = callsteer::api::response::service_error(&response);
+    let mut out = String::with_capacity(body.len() + 96);
+    out.push('{');
+    write_key(&mut out, "code");
+    write_str(&mut out, err.code());
+    if let callsteer::Error::Service(e) = &err {
+        out.push(',');
+        write_key(&mut out, "message");
+        write_str(&mut out, &e.describe());
+        out.push(',');
+        write_key(&mut out, "statusCode");
+        callsteer::text::push_decimal(&mut out, e.status.into(), 1);
+        if let Some(sub) = e.sub_code {
+            out.push(',');
+            write_key(&mut out, "subCode");
+            if sub < 0 {
+                out.push('-');
+            }
+            callsteer::text::push_decimal(&mut out, sub.unsigned_abs(), 1);
+        }
+        for (key, value) in [("requestId", &e.request_id), ("target", &e.target)] {
+            if let Some(v) = value {
+                out.push(',');
+                write_key(&mut out, key);
+                write_str(&mut out, v);
+            }
+        }
+        if !e.details.is_empty() {
+            out.push(',');
+            write_key(&mut out, "details");
+            out.push('[');
+            for (i, d) in e.details.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push('{');
+                write_key(&mut out, "code");
+                write_str(&mut out, &d.code);
+                out.push(',');
+                write_key(&mut out, "message");
+                write_str(&mut out, &d.message);
+                out.push('}');
+            }
+            out.push(']');
+        }
+    }
+    out.push('}');
+    out
+}
+
 /// The engine behind `CallAutomationClient` (use the wrapper, not this class).
 #[wasm_bindgen]
 pub struct Engine {
@@ -332,24 +406,14 @@ impl Engine {
     }
 
     /// After attempt number `made` (1-based, the core's convention) ended with `status` (0: no
-    /// response at all), the milliseconds to wait before sending again, or -1 to stop
-    /// (success, non-retriable status, budget spent, or a server asking for more than the
-    /// ceiling). The core's send machine decides ([`callsteer::send::decide`]).
-    pub fn delay(
-        &self,
-        made: u32,
-        status: u16,
-        retry_after_ms: Option<String>,
-        retry_after: Option<String>,
-        now_ms: f64,
-    ) -> f64 {
-        let reply = (status != 0).then(|| {
-            let hints = RetryHints {
-                retry_after_ms: retry_after_ms.as_deref(),
-                retry_after: retry_after.as_deref(),
-            };
-            (status, hints)
-        });
+    /// response at all) and the response `headers` ([`header_pairs`]' form), the milliseconds
+    /// to wait before sending again, or -1 to stop (success, non-retriable status, budget
+    /// spent, or a server asking for more than the ceiling). The core's send machine decides
+    /// ([`callsteer::send::decide`]), reading the retry headers it knows
+    /// ([`RetryHints::from_headers`]).
+    pub fn delay(&self, made: u32, status: u16, headers: &str, now_ms: f64) -> f64 {
+        let pairs = header_pairs(headers);
+        let reply = (status != 0).then(|| (status, RetryHints::from_headers(&pairs)));
         match callsteer::send::decide(&self.policy, made, reply, secs(now_ms)) {
             callsteer::send::Next::Retry { after_ms } => after_ms as f64,
             callsteer::send::Next::Finish => -1.0,

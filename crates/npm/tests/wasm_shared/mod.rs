@@ -4,7 +4,7 @@
 
 use callsteer_npm::{
     call_ended_kind, convert_member, event_plan, identifier_from_model, identifier_from_raw_id,
-    identifier_model, settling_kinds, uuid, Engine,
+    identifier_model, service_error, settling_kinds, uuid, Engine,
 };
 
 /// One `#[wasm_bindgen_test]` per check below: `wasm_node.rs` and `wasm_browser.rs` differ
@@ -31,6 +31,7 @@ macro_rules! all_shared_tests {
             memory_stays_bounded_under_many_requests,
             settling_kinds_come_from_the_operation_table,
             events_and_identifiers_cross_as_json_text,
+            service_errors_are_the_cores,
         );
     };
 }
@@ -106,22 +107,22 @@ pub(crate) fn randomness_comes_from_the_host_crypto() {
 /// milliseconds to wait, or -1.
 pub(crate) fn retry_decisions_cross_the_boundary() {
     let mut e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
-    assert_eq!(e.delay(1, 503, None, Some("2".into()), NOW_MS), 2000.0);
-    assert_eq!(e.delay(1, 429, Some("20".into()), None, NOW_MS), 20.0);
-    assert_eq!(e.delay(1, 400, None, None, NOW_MS), -1.0);
+    assert_eq!(e.delay(1, 503, "Retry-After\n2\n", NOW_MS), 2000.0);
+    assert_eq!(e.delay(1, 429, "x-ms-retry-after-ms\n20\n", NOW_MS), 20.0);
     assert_eq!(
-        e.delay(1, 0, None, None, NOW_MS),
-        800.0,
-        "no response: backoff"
+        e.delay(1, 429, "retry-after-ms\n30\nretry-after\n9\n", NOW_MS),
+        30.0
     );
-    assert_eq!(e.delay(2, 503, None, None, NOW_MS), 1600.0, "doubles");
+    assert_eq!(e.delay(1, 400, "", NOW_MS), -1.0);
+    assert_eq!(e.delay(1, 0, "", NOW_MS), 800.0, "no response: backoff");
+    assert_eq!(e.delay(2, 503, "", NOW_MS), 1600.0, "doubles");
     assert_eq!(
-        e.delay(4, 503, None, None, NOW_MS),
+        e.delay(4, 503, "", NOW_MS),
         -1.0,
         "budget spent (4 attempts = 3 retries)"
     );
     e.retry(Some(0.0), None, None);
-    assert_eq!(e.delay(1, 0, None, None, NOW_MS), -1.0);
+    assert_eq!(e.delay(1, 0, "", NOW_MS), -1.0);
 }
 
 /// Recording URLs outside the recording hosts never get a signed request.
@@ -276,4 +277,20 @@ pub(crate) fn events_and_identifiers_cross_as_json_text() {
     let err = identifier_model(r#"{"nope":1}"#, "targets[1]", 0).unwrap_err();
     assert_invalid(&err, "targets[1]");
     assert_eq!(call_ended_kind(), "CallDisconnected");
+}
+
+/// A failed response becomes the package's error from the core's decoding: code, the core's
+/// message, status, sub-code, request id (the core's header preference), target, details.
+pub(crate) fn service_errors_are_the_cores() {
+    let body = r#"{"error":{"code":"BadRequest","message":"Bad \"cb\"","target":"callbackUri","details":[{"code":"D","message":"m","target":"t"}],"innererror":{"code":"8523"}}}"#;
+    let headers =
+        "content-type\napplication/json\nx-ms-client-request-id\nc-1\nX-Ms-Request-Id\nr-1\n";
+    assert_eq!(
+        service_error(400, headers, body),
+        r#"{"code":"BadRequest","message":"service error 400 BadRequest: Bad \"cb\" (request id r-1)","statusCode":400,"subCode":8523,"requestId":"r-1","target":"callbackUri","details":[{"code":"D","message":"m"}]}"#
+    );
+    assert_eq!(
+        service_error(503, "", "<html>"),
+        r#"{"code":"ServiceError","message":"service error 503: HTTP 503 with no CommunicationErrorResponse body","statusCode":503}"#
+    );
 }
