@@ -13,7 +13,7 @@ import { $, el, idText, redact } from "./api.mjs";
 /** How long an action waits for the event that settles it. */
 export const TIMEOUT_MS = 30_000;
 
-const following = new Map(); // operationContext → { node, li, steps, abort?, timer? }
+const following = new Map(); // operationContext → { node, li, steps, abort? (a wait), timer? (no wait) }
 let processor; // the package's CallAutomationEventProcessor
 let early = []; // callback batches streamed before the package was loaded
 let commands = () => []; // the selected call's command entries (actions without a wait)
@@ -111,6 +111,7 @@ function unsettled(ctx, e) {
 
 /** An action without a wait: the service's answer as the proxy put it on the timeline. */
 function answered(ctx) {
+  if (following.get(ctx)?.abort) return; // awaited through the processor, never the timeline
   const cmd = commands().find((e) => e.operationContext === ctx);
   if (cmd?.outcome) finish(ctx, cmd.outcome, cmd.status);
 }
