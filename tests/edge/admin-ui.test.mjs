@@ -523,6 +523,12 @@ test("awaited outcomes go through the package's event processor: a succeeding ad
   await summary.focus();
   await page.keyboard.press("Enter");
   assert.equal(await summary.evaluate((s) => s.parentElement.open), true);
+  // Readable on a phone: the open event wraps inside the log; the page does not scroll sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page does not scroll sideways at 390 px (${overflow} px)`);
+  mkdirSync(SHOTS, { recursive: true });
+  await page.locator(`#results li[data-operation-context="${busy.ctx}"]`).screenshot({ path: path.join(SHOTS, "outcome-failed-390.png") });
 
   await act({ action: "hangUp" });
   await page.locator('#stream-state[data-state="ended"]').waitFor();
