@@ -2,7 +2,9 @@
 // in workerd, with the rules wrangler.toml ships (the demo's "ivr" rule): the live sequence
 // diagram of the IVR call (lanes, arrows in order, pairing, growth, Mermaid and SVG exports),
 // the routing rules (dry run, an invalid edit refused at its field, a valid one routing the next
-// call), the live call list, a long call that stays readable, and screenshots at 1280 and 390 px.
+// call), the live call list, a long call that stays readable, the Call control panel's awaited
+// outcomes through the package's event processor (fed the worker's stream of callback events),
+// and screenshots at 1280 and 390 px.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -17,6 +19,8 @@ const IVR_NUMBER = "+18005550100";
 const TRANSFER_TARGET = "+14255550101"; // the ivr menu's choice 1
 const CONSOLE_NUMBER = "+18009990177"; // matches no shipped rule: the default rejects it
 const SUPERVISORS = ["8:acs:00000000-0000-4000-8000-0000000000a1", "8:acs:00000000-0000-4000-8000-0000000000a2"];
+const AGENT = "8:acs:00000000-0000-4000-8000-0000000000b1";
+const BUSY_AGENT = "8:acs:00000000-0000-4000-8000-0000000000b2_busy"; // the emulator answers 486
 
 const { stack, adm, emu } = useStack();
 const browserOf = useChromium();
@@ -45,13 +49,15 @@ async function assertClean(page, seen) {
   assert.ok(!(await page.content()).includes(stack.adminToken), "the admin token is not in the DOM");
 }
 
+/** The routing decision of a call placed to `to`, and the call's `incomingCallContext` (a secret). */
 async function placeCall(to) {
   const placed = await emu("/emulator/incoming-calls", { method: "POST", body: { from: CALLER, to } });
   assert.equal(placed.status, 201, JSON.stringify(placed.body));
-  return waitFor("the routing decision", async () => {
+  const decision = await waitFor("the routing decision", async () => {
     const r = await adm(`/decisions/${encodeURIComponent(placed.body.serverCallId)}`);
     return r.status === 200 && r.body.decisions[0];
   });
+  return { ...decision, incomingCallContext: placed.body.incomingCallContext };
 }
 
 const detail = async (id) => (await adm(`/calls/${id}`)).body;
@@ -334,7 +340,7 @@ async function consoleCallOnPage() {
     const r = await adm(`/calls/${id}/actions`, { method: "POST", body });
     assert.equal(r.status, 202, JSON.stringify(r.body));
   };
-  return { id, page, seen, close, act };
+  return { id, page, seen, close, act, incomingCallContext: d.incomingCallContext };
 }
 
 test("a long call stays readable: lanes stay in view over 100+ arrows, repeated ParticipantsUpdated collapse", async () => {
@@ -411,6 +417,118 @@ test("a retried command and a refused one are marked on the diagram", async () =
   await mute.waitFor();
   assert.match(await mute.getAttribute("data-label"), / ✗$/);
   assert.match(await mute.locator("title").textContent(), /status: failed: 400/);
+
+  await act({ action: "hangUp" });
+  await page.locator('#stream-state[data-state="ended"]').waitFor();
+  await assertClean(page, seen);
+  await close();
+});
+
+/** The call's stream as an admin client reads it, until its first `callbacks` message: that message's data and the raw text. */
+async function firstCallbacks(id) {
+  const resp = await fetch(`${stack.worker}/admin/calls/${id}/events`, { headers: { authorization: `Bearer ${stack.adminToken}` } });
+  assert.equal(resp.status, 200);
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of resp.body) {
+    text += decoder.decode(chunk, { stream: true });
+    const m = text.match(/^event: callbacks\ndata: (.*)\n\n/m);
+    if (m) {
+      await resp.body.cancel().catch(() => {});
+      return { batch: JSON.parse(m[1]), text };
+    }
+  }
+  throw new Error(`the stream ended without callback events: ${text}`);
+}
+
+/** What the page shows for the add of `target` from its Call control panel, once settled, and the event under it. */
+async function addFromPanel(page, target) {
+  const entries = page.locator('#results li[data-action="addParticipant"]');
+  const before = await entries.count();
+  await page.fill("#add-target", target);
+  await page.click("#add-form button");
+  const li = entries.nth(before);
+  await li.waitFor();
+  const ctx = await li.getAttribute("data-operation-context");
+  assert.ok(ctx, "the add carries an operationContext the page awaits");
+  await page.waitForFunction((c) => !["sent", "waiting", undefined].includes(
+    document.querySelector(`#results li[data-operation-context="${c}"] .awaited`)?.dataset.awaited), ctx);
+  return li.evaluate((el) => ({
+    ctx: el.dataset.operationContext,
+    state: el.querySelector(".awaited").dataset.awaited,
+    text: el.querySelector(".awaited").textContent,
+    event: JSON.parse(el.querySelector("details.event pre")?.textContent ?? "null"),
+  }));
+}
+
+test("awaited outcomes go through the package's event processor: a succeeding add, and a failing one (a busy participant)", async () => {
+  const { id, page, seen, close, act, incomingCallContext } = await consoleCallOnPage();
+  await page.locator("#actions:not([disabled])").waitFor();
+
+  // The worker streams the call's verified callback events to admin clients only, without secrets.
+  for (const url of [`/admin/calls/${id}/events`, `/admin/calls/${id}/events?access_token=wrong`]) {
+    const refused = await fetch(`${stack.worker}${url}`);
+    assert.equal(refused.status, 401, url);
+    await refused.arrayBuffer();
+  }
+  const { batch, text } = await firstCallbacks(id);
+  assert.equal(batch.first, 1);
+  assert.equal(batch.dropped, 0);
+  const atService = async () => (await emu(`/emulator/calls/${id}`)).body;
+  const sentIds = (await atService()).events.map((e) => e.id);
+  assert.ok(batch.events.some((e) => e.type === "Microsoft.Communication.CallConnected"));
+  for (const e of batch.events) {
+    assert.ok(sentIds.includes(e.id), `${e.type} ${e.id}: an event the service sent for the call`);
+    assert.ok(e.specversion === "1.0" && e.data.callConnectionId === id, "a CloudEvent of this call");
+  }
+  assert.ok(incomingCallContext && !text.includes(incomingCallContext), "the call's incomingCallContext is not in the stream");
+  assert.ok(!text.includes(stack.adminToken) && !/bearer|eyJ[\w-]+\.eyJ/i.test(text), "no token in the stream");
+
+  const sent = async (kind, ctx) => (await atService()).events.find((e) => e.type === `Microsoft.Communication.${kind}` && e.data.operationContext === ctx);
+
+  // Succeeds: the processor's success result is the AddParticipantSucceeded the service sent.
+  const added = await addFromPanel(page, AGENT);
+  assert.deepEqual([added.state, added.text], ["succeeded", `sent → waiting → succeeded (AddParticipantSucceeded, ${AGENT})`]);
+  const success = await sent("AddParticipantSucceeded", added.ctx);
+  assert.ok(success, "the emulator sent it");
+  // As the package's parser gives it (the official mapping: identifier models become
+  // identifiers): what the processor saw, not the worker's timeline (which has raw ids only).
+  assert.equal(added.event.kind, "AddParticipantSucceeded");
+  assert.deepEqual(added.event.participant, { communicationUserId: AGENT });
+  assert.equal(added.event.operationContext, added.ctx);
+  assert.equal(added.event.callConnectionId, id);
+  assert.equal(added.event.correlationId, success.data.correlationId);
+  assert.deepEqual(added.event.resultInformation, success.data.resultInformation);
+
+  // Fails: the service accepts the invitation, then AddParticipantFailed says why.
+  const busy = await addFromPanel(page, BUSY_AGENT);
+  assert.equal(busy.state, "failed");
+  const failure = await sent("AddParticipantFailed", busy.ctx);
+  assert.ok(failure, "the emulator sent it");
+  const { code, subCode, message } = failure.data.resultInformation;
+  assert.deepEqual([code, subCode], [486, 560486]);
+  assert.equal(busy.text, `sent → waiting → failed (AddParticipantFailed, ${BUSY_AGENT}, 486/560486: ${message})`);
+  assert.equal(busy.event.kind, "AddParticipantFailed");
+  assert.deepEqual(busy.event.participant, { communicationUserId: BUSY_AGENT });
+  assert.deepEqual(busy.event.resultInformation, failure.data.resultInformation);
+  assert.equal(busy.event.correlationId, failure.data.correlationId);
+
+  // Every event the service sent for the call reached the processor, none dropped.
+  await waitFor("every callback event fed to the processor", async () =>
+    Number(await page.getAttribute("#callback-state", "data-fed")) === (await atService()).events.length);
+  assert.equal(await page.getAttribute("#callback-state", "data-dropped"), "0");
+  assert.match(await page.textContent("#callback-state"), /^Callback events fed to the package's event processor: \d+\.$/);
+  // The event under a result opens from the keyboard.
+  const summary = page.locator(`#results li[data-operation-context="${busy.ctx}"] details.event summary`);
+  await summary.focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await summary.evaluate((s) => s.parentElement.open), true);
+  // Readable on a phone: the open event wraps inside the log; the page does not scroll sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page does not scroll sideways at 390 px (${overflow} px)`);
+  mkdirSync(SHOTS, { recursive: true });
+  await page.locator(`#results li[data-operation-context="${busy.ctx}"]`).screenshot({ path: path.join(SHOTS, "outcome-failed-390.png") });
 
   await act({ action: "hangUp" });
   await page.locator('#stream-state[data-state="ended"]').waitFor();

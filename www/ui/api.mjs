@@ -60,6 +60,9 @@ export function el(tag, attrs = {}, ...children) {
 
 export const clock = (ms) => new Date(ms).toISOString().slice(11, 23);
 
+/** A communication identifier as the package gives it (`{phoneNumber}`, `{communicationUserId}`, …), as text. */
+export const idText = (id) => id?.phoneNumber ?? id?.communicationUserId ?? id?.microsoftTeamsUserId ?? id?.teamsAppId ?? id?.rawId ?? id?.id ?? JSON.stringify(id);
+
 /** `42 s`, `3 min 05 s`, `1 h 02 min`. */
 export function duration(ms) {
   if (!(ms >= 0)) return "";

@@ -2,10 +2,10 @@
 // tab (sessionStorage); there is no ACS credential here at all (the worker's /acs proxy signs).
 
 import { $, say, setToken, token } from "./api.mjs";
-import { initCall, onEntry, openCall, timelineEntries, timelineEntry } from "./call.mjs";
+import { initCall, onCallbacks, onEntry, openCall, timelineEntries } from "./call.mjs";
 import { refreshCalls, startCalls } from "./calls.mjs";
 import { controlCall, initControl, rosterChanged, useProxy } from "./control.mjs";
-import { entrySeen, readTimeline } from "./outcomes.mjs";
+import { entrySeen, feed, readTimeline } from "./outcomes.mjs";
 import { initRules, loadRules } from "./rules.mjs";
 
 function select(call) {
@@ -22,11 +22,12 @@ function start() {
 initCall();
 initControl();
 initRules();
-readTimeline({ entry: timelineEntry, all: timelineEntries });
+readTimeline(timelineEntries);
 onEntry((e, isNew) => {
   if (isNew && e.kind === "ParticipantsUpdated") rosterChanged();
   entrySeen(e);
 });
+onCallbacks(feed);
 
 // The list shows the end at once, not at its next refresh.
 document.addEventListener("call-ended", () => refreshCalls().catch(() => {}));

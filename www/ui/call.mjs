@@ -1,21 +1,31 @@
 // One call: its facts, how it was routed (GET /admin/decisions/{serverCallId}), and its live
 // sequence diagram from the timeline stream (SSE: `timeline` per entry, `update` when an entry
-// changed, `end` when the call leg is gone).
+// changed, `callbacks` with the verified callback events, `end` when the call leg is gone).
 
 import { $, api, clock, el, say, token } from "./api.mjs";
 import { callDuration, callById } from "./calls.mjs";
 import * as diagram from "./diagram.mjs";
 
-let current; // { id, entries: Map<seq, entry>, stream, ended }
+let current; // { id, entries: Map<seq, entry>, callbacksSeen, stream, ended }
 const listeners = [];
+const callbackListeners = [];
 
-/** The selected call's timeline entry `seq`, and all its entries (the Call control panel's awaited outcomes). */
-export const timelineEntry = (seq) => current?.entries.get(seq);
+/** The selected call's timeline entries (the Call control panel's outcomes of actions without a wait). */
 export const timelineEntries = () => (current ? [...current.entries.values()] : []);
 
 /** `fn(entry, isNew)` for each timeline entry streamed (the Call control panel's roster refresh and outcomes). */
 export function onEntry(fn) {
   listeners.push(fn);
+}
+
+/**
+ * `fn({events, dropped, missed})` for the selected call's callback events (CloudEvents) as they
+ * are streamed, each once (a reconnected stream sends them again from the first kept):
+ * `dropped` is how many of the call's oldest events the worker dropped for its cap, `missed`
+ * how many of them this page had not seen.
+ */
+export function onCallbacks(fn) {
+  callbackListeners.push(fn);
 }
 
 function fact(name, value) {
@@ -106,6 +116,14 @@ function watch() {
   };
   stream.addEventListener("timeline", take);
   stream.addEventListener("update", take);
+  stream.addEventListener("callbacks", (m) => {
+    if (current?.stream !== stream) return;
+    const { first, dropped, events } = JSON.parse(m.data); // events numbered first, first + 1, …
+    const seen = current.callbacksSeen;
+    const batch = { events: events.slice(Math.max(0, seen + 1 - first)), dropped, missed: Math.max(0, first - seen - 1) };
+    current.callbacksSeen = Math.max(seen, first + events.length - 1);
+    for (const fn of callbackListeners) fn(batch);
+  });
   stream.addEventListener("end", (m) => {
     stream.close();
     if (current?.stream !== stream) return;
@@ -125,7 +143,7 @@ function watch() {
 /** Shows call `summary` (an index entry) and streams its timeline. */
 export function openCall(summary) {
   current?.stream?.close();
-  current = { id: summary.callConnectionId, summary, entries: new Map() };
+  current = { id: summary.callConnectionId, summary, entries: new Map(), callbacksSeen: 0 };
   $("call").hidden = false;
   $("call-title").textContent = `Call ${summary.callConnectionId}`;
   showFacts();

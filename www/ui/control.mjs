@@ -3,8 +3,8 @@
 // package talks to this worker's same-origin proxy, authenticated by the admin token as a
 // TokenCredential; the worker checks each request and signs it with its own key.
 
-import { $, clock, el, redact, token } from "./api.mjs";
-import { follow, forgetAll, newContext } from "./outcomes.mjs";
+import { $, clock, el, idText, redact, token } from "./api.mjs";
+import { follow, forgetAll, newContext, useProcessor } from "./outcomes.mjs";
 
 let pkg; // the module namespace, loaded on first use
 let client; // CallAutomationClient on this worker's /acs proxy
@@ -51,27 +51,27 @@ function describe(e) {
 }
 
 /**
- * Runs `fn(callConnection, operationContext)` for the selected call and reports the answer.
- * With `awaited`, `fn` sends the operationContext it is given and the entry then follows the
- * event that settles the action (outcomes.mjs).
+ * Runs `fn(callConnection, operationContext)` for the selected call and reports the answer:
+ * the text `fn` returns. With `awaited`, `fn` sends the operationContext it is given and
+ * returns `[text, result]` (the package's result); the entry then follows the action to its
+ * outcome (outcomes.mjs: the result's waitForEventProcessor).
  */
 async function act(action, fn, { quiet = false, awaited = false } = {}) {
   if (!client || !selected) return;
   const ctx = awaited ? newContext(action) : undefined;
   try {
-    const result = await fn(client.getCallConnection(selected.callConnectionId), ctx);
-    const li = quiet ? undefined : report(action, "ok", result ?? "ok");
+    const answer = await fn(client.getCallConnection(selected.callConnectionId), ctx);
+    const [text, result] = awaited ? answer : [answer];
+    const li = quiet ? undefined : report(action, "ok", text ?? "ok");
     if (li && ctx) {
       li.dataset.operationContext = ctx;
-      follow(ctx, li);
+      follow(ctx, li, result);
     }
   } catch (e) {
     // A background refresh racing the end of the call (404) is no news.
     if (!(quiet && e?.statusCode === 404)) report(action, "error", describe(e), e);
   }
 }
-
-const idText = (id) => id?.phoneNumber ?? id?.communicationUserId ?? id?.microsoftTeamsUserId ?? id?.teamsAppId ?? id?.rawId ?? id?.id ?? JSON.stringify(id);
 
 function button(label, onclick) {
   return el("button", { type: "button", onclick }, label);
@@ -90,13 +90,13 @@ function listParticipants(opts) {
 function participantRow(p) {
   const who = idText(p.identifier);
   const cell = el("span", { class: "row-actions" },
-    button("Mute", () => act("muteParticipant", async (c, operationContext) => (await c.muteParticipant(p.identifier, { operationContext }), `muted ${who}`), { awaited: true })),
+    button("Mute", () => act("muteParticipant", async (c, operationContext) => [`muted ${who}`, await c.muteParticipant(p.identifier, { operationContext })], { awaited: true })),
     button(p.isOnHold ? "Unhold" : "Hold", () => act(p.isOnHold ? "unhold" : "hold", async (c, operationContext) => {
       const media = c.getCallMedia();
-      await (p.isOnHold ? media.unhold(p.identifier, { operationContext }) : media.hold(p.identifier, { operationContext }));
-      return `${p.isOnHold ? "resumed" : "held"} ${who}`;
+      const r = await (p.isOnHold ? media.unhold(p.identifier, { operationContext }) : media.hold(p.identifier, { operationContext }));
+      return [`${p.isOnHold ? "resumed" : "held"} ${who}`, r];
     }, { awaited: true })),
-    button("Remove", () => act("removeParticipant", async (c, operationContext) => (await c.removeParticipant(p.identifier, { operationContext }), `removal of ${who} accepted`), { awaited: true })));
+    button("Remove", () => act("removeParticipant", async (c, operationContext) => [`removal of ${who} accepted`, await c.removeParticipant(p.identifier, { operationContext })], { awaited: true })));
   return el("tr", { dataset: { participant: who } }, el("td", { class: "num" }, who), el("td", {}, p.isMuted ? "yes" : "no"), el("td", {}, p.isOnHold ? "yes" : "no"), el("td", {}, cell));
 }
 
@@ -110,7 +110,7 @@ async function addParticipant() {
   if (callerId) invite.sourceCallIdNumber = { phoneNumber: callerId };
   await act("addParticipant", async (c, operationContext) => {
     const r = await c.addParticipant(invite, { operationContext });
-    return `invitation ${r.invitationId ?? "?"} for ${idText(r.participant?.identifier ?? targetParticipant)} sent`;
+    return [`invitation ${r.invitationId ?? "?"} for ${idText(r.participant?.identifier ?? targetParticipant)} sent`, r];
   }, { awaited: true });
 }
 
@@ -139,10 +139,13 @@ export function rosterChanged() {
   if (client && selected) listParticipants({ quiet: true });
 }
 
-/** Loads the package and makes the client (once). */
+/** Loads the package and makes the client (once); its event processor awaits the outcomes. */
 export async function useProxy() {
   try {
-    client ??= await makeClient();
+    if (!client) {
+      client = await makeClient();
+      useProcessor(client.getEventProcessor());
+    }
   } catch (e) {
     client = undefined;
     report("package", "error", describe(e), e);
@@ -160,7 +163,7 @@ export function initControl() {
   $("play-form").onsubmit = (ev) => {
     ev.preventDefault();
     const text = $("play-text").value;
-    act("playToAll", async (c, operationContext) => (await c.getCallMedia().playToAll([{ kind: "textSource", text }], { operationContext }), `playing "${text}"`), { awaited: true });
+    act("playToAll", async (c, operationContext) => [`playing "${text}"`, await c.getCallMedia().playToAll([{ kind: "textSource", text }], { operationContext })], { awaited: true });
   };
   $("add-form").onsubmit = (ev) => {
     ev.preventDefault();

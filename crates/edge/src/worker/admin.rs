@@ -5,7 +5,7 @@
 //! | GET | `/admin/calls` | the call index (id, status, rule, caller, callee) |
 //! | GET | `/admin/calls/{id}` | one call: status, participants, pending operations, timeline |
 //! | POST | `/admin/calls/{id}/actions` | `{"action": "hangUp"}`, `{"action": "transfer", "target": …}`, … |
-//! | GET | `/admin/calls/{id}/events` | Server-Sent Events: each new timeline entry as it happens (`timeline`), an entry again when it changed (`update`: sent, retried, settled) |
+//! | GET | `/admin/calls/{id}/events` | Server-Sent Events: each new timeline entry as it happens (`timeline`), an entry again when it changed (`update`: sent, retried, settled), the verified callback events as CloudEvents (`callbacks`) |
 //! | GET | `/admin/decisions/{serverCallId}` | how an incoming call was routed, `{"decisions": […]}` (a redirect adds one), kept a day |
 //! | GET/PUT/DELETE | `/admin/rules` | the rules in force, their source and summary; PUT validates and stores the KV override |
 //! | POST | `/admin/rules/dry-run` | which rule a described call would meet, and why ([`DryRunRequest`]) |
@@ -154,19 +154,25 @@ struct StreamState {
     last_seq: u64,
     /// The highest entry revision sent: a sent entry whose `rev` grew is sent again.
     last_rev: u64,
+    /// The number of the last callback event sent (`CallbackLog` numbering).
+    last_callback: u64,
     started_ms: i64,
     done: bool,
 }
 
 /// `text/event-stream` of the call's timeline: every entry once (`event: timeline`), an entry
 /// again each time it changes (`event: update`: a command sent, retried, refused or settled by
-/// its event), then `event: end` when the call is over.
+/// its event), the callback events the call's object applied (`event: callbacks`, data
+/// `{first, dropped, events}`: CloudEvents numbered from `first`, and how many of the call's
+/// oldest events the object dropped for its cap — `CallbackLog`), then `event: end` when the
+/// call is over.
 fn events(env: &Env, id: &str) -> EdgeResult<Response> {
     let init = StreamState {
         env: env.clone(),
         id: id.to_owned(),
         last_seq: 0,
         last_rev: 0,
+        last_callback: 0,
         started_ms: now_ms(),
         done: false,
     };
@@ -188,8 +194,9 @@ fn events(env: &Env, id: &str) -> EdgeResult<Response> {
 
 async fn poll_once(st: &mut StreamState) -> worker::Result<Vec<u8>> {
     let mut out = String::new();
+    let path = format!("/state?callbacksAfter={}", st.last_callback);
     let view: Option<Value> =
-        match call_object::call(&st.env, &st.id, Method::Get, "/state", None).await {
+        match call_object::call(&st.env, &st.id, Method::Get, &path, None).await {
             Ok(mut r) if r.status_code() == 200 => r.json().await.ok(),
             _ => None,
         };
@@ -219,6 +226,15 @@ async fn poll_once(st: &mut StreamState) -> worker::Result<Vec<u8>> {
         out.push_str(&format!("event: {kind}\nid: {}\ndata: {}\n\n", seq(e), e));
     }
     st.last_seq = st.last_seq.max(1);
+    if let Some(batch) = view.get("callbacks") {
+        let first = batch.get("first").and_then(Value::as_u64).unwrap_or(1);
+        let count = batch
+            .get("events")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        st.last_callback = (first + count as u64).saturating_sub(1);
+        out.push_str(&format!("event: callbacks\ndata: {batch}\n\n"));
+    }
     let status = view.get("status").and_then(|s| s.as_str()).unwrap_or("");
     // Ends when our leg is gone (a transfer is followed by CallDisconnected) and no command
     // is still being sent (its last update — sent, refused — is streamed first), or on timeout.

@@ -5,19 +5,26 @@
 //! sends the outbox in order. So a callback is acknowledged as soon as its events are
 //! durably logged, and a command that was sent but not yet marked is re-sent after a
 //! restart with the same repeatability id, which the service applies once.
+//!
+//! Beside the session, under a key of its own, the object keeps the callback events it applied
+//! as CloudEvents for the admin page's event processor ([`CallbackLog`], capped), written in
+//! the same transaction as the session they changed.
 
 use super::acs::{self, now_ms};
 use super::config::{Config, CALLS, KV};
 use super::respond::{json, EdgeError, EdgeResult};
+use crate::routing::call::callback_log::CallbackLog;
 use crate::routing::call::proxied::Proxied;
 use crate::routing::call::wire::command_request;
 use crate::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::time::Duration;
 use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, State};
 
 const STORAGE_KEY: &str = "session";
+/// The [`CallbackLog`], its own value (its cap is sized against the per-value limit).
+const CALLBACKS_KEY: &str = "callbacks";
 
 /// Body of `POST /setup`.
 #[derive(Debug, Serialize, Deserialize)]
@@ -32,7 +39,16 @@ pub(crate) struct SetupBody {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct EventsBody {
     pub call_connection_id: String,
-    pub events: Vec<CallEvent>,
+    pub events: Vec<Delivered>,
+}
+
+/// One callback event of a batch: the session's view, and the CloudEvent kept for the admin
+/// page (both from the one decoding at the webhook).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Delivered {
+    pub event: CallEvent,
+    pub cloud_event: serde_json::Value,
 }
 
 /// Body of `POST /proxied`: a request the admin page sent through the `/acs/…` proxy.
@@ -71,6 +87,10 @@ pub struct CallObject {
     /// The call index entry last written to KV (or found with the stored session): written
     /// again only when it changes.
     indexed: RefCell<Option<String>>,
+    /// The applied callback events (loaded on first use).
+    callbacks: RefCell<Option<CallbackLog>>,
+    /// `callbacks` changed since it was last stored.
+    callbacks_changed: Cell<bool>,
 }
 
 impl core::fmt::Debug for CallObject {
@@ -86,6 +106,8 @@ impl DurableObject for CallObject {
             env,
             session: RefCell::new(None),
             indexed: RefCell::new(None),
+            callbacks: RefCell::new(None),
+            callbacks_changed: Cell::new(false),
         }
     }
 
@@ -95,7 +117,7 @@ impl DurableObject for CallObject {
             (Method::Post, "/events") => self.events(req.json().await?).await,
             (Method::Post, "/admin") => self.admin(req.json().await?).await,
             (Method::Post, "/proxied") => self.proxied(req.json().await?).await,
-            (Method::Get, "/state") => self.view().await,
+            (Method::Get, "/state") => self.view(callbacks_after(&req)).await,
             _ => Err(EdgeError::not_found("call object route")),
         };
         result.or_else(|e| e.to_response())
@@ -158,7 +180,19 @@ impl CallObject {
             )
         };
         let storage = self.state.storage();
-        storage.put(STORAGE_KEY, text).await?;
+        if self.callbacks_changed.get() {
+            // One put, one transaction: the log never holds an event the session did not apply.
+            let callbacks = serde_json::to_string(&*self.callbacks.borrow())?;
+            let values = js_sys::Object::new();
+            for (key, value) in [(STORAGE_KEY, text), (CALLBACKS_KEY, callbacks)] {
+                js_sys::Reflect::set(&values, &key.into(), &value.into())
+                    .map_err(|_| EdgeError::new(500, "StateError", "storage entries"))?;
+            }
+            storage.put_multiple_raw(values).await?;
+            self.callbacks_changed.set(false);
+        } else {
+            storage.put(STORAGE_KEY, text).await?;
+        }
         if pending {
             storage.set_alarm(Duration::from_millis(1)).await?;
         }
@@ -179,15 +213,20 @@ impl CallObject {
     }
 
     async fn events(&self, body: EventsBody) -> EdgeResult<Response> {
+        self.load_callbacks().await?;
         let outcome = self
             .with_session(&body.call_connection_id, |s| {
                 let mut out = EventsOutcome::default();
-                for ev in &body.events {
-                    match s.handle_event(ev) {
+                let mut log = self.callbacks.borrow_mut();
+                let log = log.get_or_insert_with(CallbackLog::default);
+                for Delivered { event, cloud_event } in body.events {
+                    match s.handle_event(&event) {
                         Handled::Duplicate => out.duplicates += 1,
                         Handled::Applied { commands } => {
                             out.applied += 1;
                             out.commands += commands as u32;
+                            log.push(cloud_event);
+                            self.callbacks_changed.set(true);
                         }
                     }
                 }
@@ -196,6 +235,20 @@ impl CallObject {
             .await?;
         self.persist().await?;
         Ok(json(&outcome, 200)?)
+    }
+
+    /// Loads the callback log (once per object lifetime; empty for a call that has none).
+    async fn load_callbacks(&self) -> EdgeResult<()> {
+        if self.callbacks.borrow().is_some() {
+            return Ok(());
+        }
+        let stored: Option<String> = self.state.storage().get(CALLBACKS_KEY).await?;
+        let log = match stored {
+            Some(text) => serde_json::from_str(&text)?,
+            None => CallbackLog::default(),
+        };
+        self.callbacks.borrow_mut().get_or_insert(log);
+        Ok(())
     }
 
     async fn admin(&self, body: AdminBody) -> EdgeResult<Response> {
@@ -226,12 +279,23 @@ impl CallObject {
         Ok(json(&serde_json::json!({ "recorded": true }), 200)?)
     }
 
-    async fn view(&self) -> EdgeResult<Response> {
+    /// The admin view of the call; with `callbacks_after` (the live stream's last seen
+    /// number), also `callbacks`: the callback events numbered after it, if any
+    /// ([`CallbackLog::after`]).
+    async fn view(&self, callbacks_after: Option<u64>) -> EdgeResult<Response> {
         let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
         if stored.is_none() {
             return Err(EdgeError::not_found("call"));
         }
-        let view = self.with_session("", view_of).await?;
+        let mut view = self.with_session("", view_of).await?;
+        if let Some(seen) = callbacks_after {
+            self.load_callbacks().await?;
+            let log = self.callbacks.borrow();
+            let batch = log.as_ref().and_then(|l| l.after(seen));
+            if let (Some(obj), Some(batch)) = (view.as_object_mut(), batch) {
+                obj.insert("callbacks".into(), serde_json::to_value(batch)?);
+            }
+        }
         Ok(json(&view, 200)?)
     }
 
@@ -321,6 +385,13 @@ impl callsteer::send::Transport for CommandTransport<'_> {
             worker::console_error!("recording a retry of {cmd} failed: {}", e.message);
         }
     }
+}
+
+/// `?callbacksAfter=<n>` of a `/state` request.
+fn callbacks_after(req: &Request) -> Option<u64> {
+    let url = req.url().ok()?;
+    let n = url.query_pairs().find(|(k, _)| k == "callbacksAfter")?.1;
+    n.parse().ok()
 }
 
 /// The admin view of a call: the session without its dedup set, plus the derived status.

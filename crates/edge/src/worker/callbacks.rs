@@ -1,11 +1,13 @@
 //! The Call Automation callback endpoint: authenticate, then the core's inbound pipeline
 //! ([`callsteer::events::classify`]: every event of the batch decoded), hand each call's events
-//! to its Durable Object, answer 200.
+//! to its Durable Object — the session's view of each and the CloudEvent the admin page's
+//! event processor reads ([`cloud_event`], from the same decoding) — answer 200.
 
 use super::auth::verify_callback;
-use super::call_object::{self, EventsBody, EventsOutcome};
+use super::call_object::{self, Delivered, EventsBody, EventsOutcome};
 use super::config::Config;
 use super::respond::{json, EdgeError, EdgeResult};
+use crate::routing::call::callback_log::cloud_event;
 use crate::routing::call::CallEvent;
 use callsteer::events::{classify, CallbackAuth, Inbound, Rejection};
 use std::collections::BTreeMap;
@@ -45,13 +47,16 @@ pub(crate) async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> 
         }
     };
     // Group by call, keeping each call's delivery order.
-    let mut by_call: BTreeMap<String, Vec<CallEvent>> = BTreeMap::new();
-    for ev in &events {
-        let ev = CallEvent::from_callback(ev)?;
+    let mut by_call: BTreeMap<String, Vec<Delivered>> = BTreeMap::new();
+    for decoded in &events {
+        let event = CallEvent::from_callback(decoded)?;
         by_call
-            .entry(ev.call_connection_id.clone())
+            .entry(event.call_connection_id.clone())
             .or_default()
-            .push(ev);
+            .push(Delivered {
+                event,
+                cloud_event: cloud_event(decoded)?,
+            });
     }
     let mut total = EventsOutcome::default();
     for (id, events) in by_call {

@@ -6,7 +6,8 @@
 //! event), [`CallSession::handle_admin`] (an admin API action) and
 //! [`CallSession::handle_proxied`] (a request the admin page sent through the `/acs/…`
 //! proxy, put on the timeline only). Outputs are the commands in [`CallSession::outbox`]; the worker sends them and reports back with
-//! [`CallSession::handle_sent`].
+//! [`CallSession::handle_sent`]. Beside the session, the object keeps the call's applied
+//! callback events for the admin page's event processor ([`callback_log`], capped).
 //!
 //! Guarantees, all order-independent:
 //! * each event is applied once, by the core's dedup key (source, type, id): re-deliveries are
@@ -18,6 +19,7 @@
 //! * every command's id, and so its repeatability id, is derived from the dedup key of the
 //!   event that triggered it: a re-delivered webhook cannot produce a second command.
 
+pub mod callback_log;
 pub mod command;
 mod driver;
 pub mod event;
