@@ -7,8 +7,7 @@
 // result shapes.
 // Field names and defaults are pinned by the oracle suite (tests/js/package), which sends every
 // method through both packages and compares the wire.
-import { Engine, uuid, identifierModel, serviceError as serviceErrorOf } from "./engine.js";
-import { identifierFromModel } from "./events.mjs";
+import { Engine, uuid, identifierModel, response, serviceError as serviceErrorOf } from "./engine.js";
 import { send } from "./transport.mjs";
 import { CallAutomationEventProcessor, withWait, eventResult, fail, invalid, aborted } from "./processor.mjs";
 export { CallAutomationEventProcessor };
@@ -184,31 +183,19 @@ function recognizeBody(o, target) {
   };
 }
 
-// ---- response shapes ----
-const phone = (x) => (x && x.value != null ? { phoneNumber: x.value } : undefined);
-// callParticipantConverter: the identifier mapped back, the rest as-is.
-function participant(p) {
-  const { identifier, ...rest } = isObj(p) ? p : {};
-  if (identifier != null) rest.identifier = identifierFromModel(identifier);
-  return rest;
+// ---- response shapes: the engine's (crates/npm/src/shapes.rs `response`) ----
+const [PROPERTIES, ADD_RESULT, PARTICIPANT, RECORDING, MOVE_RESULT] = [0, 1, 2, 3, 4];
+const shaped = (shape) => (text) => JSON.parse(response(shape, text));
+const properties = shaped(PROPERTIES);
+const recordingState = shaped(RECORDING);
+// A result the package returns as the service sent it.
+function asIs(text) {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch (e) {
+    throw fail("DecodeError", "DecodeError", `cannot decode response body: ${e.message}`);
+  }
 }
-const participants = (list) => (Array.isArray(list) ? list.map(participant) : []);
-// callConnectionPropertiesConverter.
-function properties(v) {
-  const { source, answeredBy, answeredFor, targets, sourceCallerIdNumber, ...o } = v;
-  if (isObj(source)) o.source = identifierFromModel(source);
-  const user = answeredBy && answeredBy.id;
-  if (typeof user === "string" && user) o.answeredby = { communicationUserId: user }; // sic: the official key
-  if (phone(answeredFor)) o.answeredFor = phone(answeredFor);
-  if (Array.isArray(targets)) o.targetParticipants = targets.map(identifierFromModel);
-  if (phone(sourceCallerIdNumber)) o.sourceCallerIdNumber = phone(sourceCallerIdNumber);
-  // The official runtime returns `callbackUri` while its typings declare `callbackUrl`: both are
-  // set, so code written against either keeps working.
-  if (o.callbackUri !== undefined) o.callbackUrl = o.callbackUri;
-  return o;
-}
-const recordingState = (v) => pick(v, ["recordingId", "recordingKind", "recordingState"]);
-const asIs = (v) => v;
 
 // Response headers as the engine reads them (`name\nvalue\n` each): which ones matter (request
 // ids, the three retry-after forms) is the engine's rule.
@@ -320,17 +307,8 @@ class Core {
     const signal = options && options.abortSignal;
     const text = body === undefined ? undefined : JSON.stringify(body);
     const r = await this.send(method, `${path}?api-version=${encodeURIComponent(this.api)}`, text, repeatable, signal);
-    const value = await this.json(r);
-    return decode ? decode(value, signal) : undefined;
-  }
-
-  async json(r) {
-    const text = await r.text();
-    try {
-      return text ? JSON.parse(text) : {};
-    } catch (e) {
-      throw fail("DecodeError", "DecodeError", `cannot decode response body: ${e.message}`);
-    }
+    const answer = await r.text();
+    return decode ? decode(answer, signal) : undefined;
   }
 
   // listParticipants: every page. Which links may be followed is the engine's (the core's)
@@ -338,18 +316,20 @@ class Core {
   // never go elsewhere; a link elsewhere throws InvalidInputError naming nextLink.
   async pages(first, signal) {
     const values = [];
-    for (let page = first; ; ) {
-      values.push(...participants(page.value));
-      const next = page.nextLink;
-      if (typeof next !== "string" || !next) return { values };
-      page = await this.json(await this.send("GET", this.engine.nextPage(next, this.api), undefined, false, signal));
+    for (let text = first; ; ) {
+      const page = JSON.parse(this.engine.page(text, this.api));
+      values.push(...page.values);
+      if (page.next === undefined) return { values };
+      text = await (await this.send("GET", page.next, undefined, false, signal)).text();
     }
   }
 }
 
 const isCredential = (c) => !!c && (typeof c.key === "string" || typeof c.getToken === "function");
-const connectionResult = (core, operationId, ctx) => (p) =>
-  core.waitable({ callConnectionProperties: properties(p), callConnection: new CallConnection(core, p.callConnectionId) }, operationId, p.callConnectionId, ctx);
+const connectionResult = (core, operationId, ctx) => (text) => {
+  const p = properties(text);
+  return core.waitable({ callConnectionProperties: p, callConnection: new CallConnection(core, p.callConnectionId) }, operationId, p.callConnectionId, ctx);
+};
 
 export class CallAutomationClient {
   #core;
@@ -468,8 +448,7 @@ export class CallConnection {
   }
   async getParticipant(targetParticipant, options = {}) {
     const raw = model(targetParticipant, "targetParticipant", false).rawId;
-    const decode = (v) => ({ identifier: v.identifier == null ? undefined : identifierFromModel(v.identifier), isMuted: v.isMuted, isOnHold: v.isOnHold });
-    return this.#core.run("GET", connectionPath(this.#id, `/participants/${seg(raw)}`), undefined, { decode, options });
+    return this.#core.run("GET", connectionPath(this.#id, `/participants/${seg(raw)}`), undefined, { decode: shaped(PARTICIPANT), options });
   }
   async listParticipants(options = {}) {
     return this.#core.run("GET", connectionPath(this.#id, "/participants"), undefined, { decode: (v, signal) => this.#core.pages(v, signal), options });
@@ -486,7 +465,7 @@ export class CallConnection {
       operationCallbackUri: callback(o),
       customCallingContext: customContext(invite.customCallingContext, "targetParticipant.customCallingContext"),
     };
-    return this.#post("/participants:add", body, o, (v) => ({ ...v, participant: participant(v.participant) }), "CallConnection_AddParticipant");
+    return this.#post("/participants:add", body, o, shaped(ADD_RESULT), "CallConnection_AddParticipant");
   }
   async transferCallToParticipant(targetParticipant, options = {}) {
     const o = opts(options);
@@ -517,11 +496,7 @@ export class CallConnection {
   async moveParticipants(targetParticipants, fromCall, options = {}) {
     const o = opts(options);
     const body = { targetParticipants: models(targetParticipants, "targetParticipants"), fromCall: str(fromCall, "fromCall"), operationContext: context(o), operationCallbackUri: callback(o) };
-    return this.#post("/participants:moveHere", body, o, ({ participants: list, ...rest }) => ({
-      ...rest,
-      ...(Array.isArray(list) ? { participants: participants(list) } : {}),
-      fromCall,
-    }));
+    return this.#post("/participants:moveHere", body, o, (text) => ({ ...JSON.parse(response(MOVE_RESULT, text)), fromCall }));
   }
 }
 

@@ -25,8 +25,14 @@ pub(crate) fn throw(err: Error) -> JsValue {
             m.push_str(reason);
             ("InvalidInputError", Some(field.as_str()), m)
         }
-        // Only input errors arise in the engine; anything else keeps its code as the message
-        // (no `Display`, whose formatting code would be linked for this one line).
+        // A response body the engine could not read: the shell's DecodeError.
+        Error::Decode { what, reason } => (
+            "DecodeError",
+            None,
+            ["cannot decode ", what, ": ", reason].concat(),
+        ),
+        // Only input and decode errors arise in the engine; anything else keeps its code as
+        // the message (no `Display`, whose formatting code would be linked for this one line).
         other => ("Error", None, other.code().to_owned()),
     };
     let e = js_sys::Error::new(&message);

@@ -256,6 +256,24 @@ pub fn service_error(status: u16, headers: &str, body: &str) -> String {
     out
 }
 
+/// A response body (JSON text) as the package's result (JSON text): `shape` 0 call connection
+/// properties, 1 add-participant result, 2 participant, 3 recording state, 4 move-participants
+/// result ([`shapes::response`]).
+///
+/// # Errors
+/// A `DecodeError` for a body that is not JSON.
+#[wasm_bindgen]
+pub fn response(shape: u8, body: &str) -> Result<String, JsValue> {
+    let shape = match shape {
+        0 => shapes::ResponseShape::Properties,
+        1 => shapes::ResponseShape::AddParticipant,
+        2 => shapes::ResponseShape::Participant,
+        3 => shapes::ResponseShape::Recording,
+        _ => shapes::ResponseShape::Move,
+    };
+    shapes::response(shape, body).map_err(throw)
+}
+
 /// The engine behind `CallAutomationClient` (use the wrapper, not this class).
 #[wasm_bindgen]
 pub struct Engine {
@@ -395,6 +413,19 @@ impl Engine {
     #[wasm_bindgen(js_name = nextPage)]
     pub fn next_page(&self, next_link: &str, api_version: &str) -> Result<String, JsValue> {
         ListParticipants::next_page_path(&self.endpoint, next_link, api_version).map_err(throw)
+    }
+
+    /// A participants page (its body) as `{"values":[…],"next":"…"}`: the entries converted,
+    /// and the path of the next page ([`Engine::next_page`]'s rule) when there is one.
+    ///
+    /// # Errors
+    /// A `DecodeError` for a body that is not JSON, an `InvalidInputError` naming
+    /// `nextLink` for a link elsewhere.
+    pub fn page(&self, body: &str, api_version: &str) -> Result<String, JsValue> {
+        shapes::participants_page(body, |link| {
+            ListParticipants::next_page_path(&self.endpoint, link, api_version)
+        })
+        .map_err(throw)
     }
 
     /// A fresh `[Repeatability-Request-ID, Repeatability-First-Sent]` pair (random v4

@@ -364,22 +364,211 @@ pub fn convert_member(form: u8, value: &str) -> Result<Option<String>, Error> {
     Ok(Some(out))
 }
 
-/// A `CallParticipant` with its `identifier` as the package's identifier (`null` and absent
-/// identifiers are kept as they are).
+/// A `CallParticipant` with its `identifier` model as the package's identifier, the other
+/// members as sent (`callParticipantConverter`). An entry that is no object is `{}`, an
+/// `identifier` that is `null` stays `null`.
 pub fn call_participant(out: &mut String, p: &Json<'_>) {
     let Json::Object(fields) = p else {
-        return p.write(out);
+        return out.push_str("{}");
     };
     let mut o = Obj::open(out);
     for (k, v) in fields {
         let value = o.key(&k.value());
-        if k.is("identifier") && matches!(v, Json::Object(_)) {
+        if k.is("identifier") && !v.is_null() {
             write_from_model(value, v);
         } else {
             v.write(value);
         }
     }
     o.close();
+}
+
+// ---- responses ----
+
+/// Which official result a response body becomes ([`response`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResponseShape {
+    /// `CallConnectionProperties` (create, answer, connect, get call).
+    Properties,
+    /// `AddParticipantResult`: the body with its `participant` converted.
+    AddParticipant,
+    /// `getParticipant`: `{identifier, isMuted, isOnHold}`.
+    Participant,
+    /// `RecordingStateResult`: `{recordingId, recordingKind, recordingState}`.
+    Recording,
+    /// `MoveParticipantsResult`: the body with its `participants` converted.
+    Move,
+}
+
+/// The members of the core's `CallConnectionProperties` that [`response`] renames or converts,
+/// for the test that checks them against the core's model.
+#[cfg(test)]
+const PROPERTIES_CONVERTED: [&str; 6] = [
+    "source",
+    "answeredBy",
+    "answeredFor",
+    "targets",
+    "sourceCallerIdNumber",
+    "callbackUri",
+];
+
+/// A phone number's wire model as the package's `{phoneNumber}` (`value` as sent); nothing
+/// when there is no `value`.
+fn phone(out: &mut Obj<'_>, key: &str, v: &Json<'_>) {
+    if let Some(value) = v.get("value").filter(|x| !x.is_null()) {
+        out.out.push_str(if out.first { "" } else { "," });
+        out.first = false;
+        write_key(out.out, key);
+        out.out.push('{');
+        write_key(out.out, "phoneNumber");
+        value.write(out.out);
+        out.out.push('}');
+    }
+}
+
+/// A response body (JSON text; empty counts as `{}`) as the package's result (JSON text).
+///
+/// # Errors
+/// [`Error::Decode`] (what: `response body`) when the body is not JSON.
+pub fn response(shape: ResponseShape, text: &str) -> Result<String, Error> {
+    let node = json::parse(if text.is_empty() { "{}" } else { text }, "response body")?;
+    let empty = Vec::new();
+    let fields = match &node {
+        Json::Object(f) => f,
+        _ => &empty,
+    };
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut o = Obj::open(&mut out);
+    match shape {
+        ResponseShape::Properties => {
+            for (k, v) in fields {
+                let name = k.value();
+                match name.as_ref() {
+                    "source" if matches!(v, Json::Object(_)) => {
+                        write_from_model(o.key("source"), v)
+                    }
+                    "answeredBy" => {
+                        // The official key is `answeredby`; only an ACS user's non-empty id.
+                        if let Some(id) =
+                            v.get("id").and_then(Json::as_str).filter(|i| !i.is_empty())
+                        {
+                            let value = o.key("answeredby");
+                            value.push('{');
+                            write_key(value, "communicationUserId");
+                            write_str(value, &id);
+                            value.push('}');
+                        }
+                    }
+                    "answeredFor" | "sourceCallerIdNumber" => phone(&mut o, &name, v),
+                    "targets" => {
+                        if let Json::Array(list) = v {
+                            let value = o.key("targetParticipants");
+                            value.push('[');
+                            for (i, t) in list.iter().enumerate() {
+                                if i > 0 {
+                                    value.push(',');
+                                }
+                                write_from_model(value, t);
+                            }
+                            value.push(']');
+                        }
+                    }
+                    "source" => {}
+                    "callbackUri" => {
+                        // The runtime's `callbackUri` and the typings' `callbackUrl`: both.
+                        v.write(o.key("callbackUri"));
+                        v.write(o.key("callbackUrl"));
+                    }
+                    _ => v.write(o.key(&name)),
+                }
+            }
+        }
+        ResponseShape::AddParticipant => {
+            for (k, v) in fields {
+                if !k.is("participant") {
+                    v.write(o.key(&k.value()));
+                }
+            }
+            call_participant(
+                o.key("participant"),
+                node.get("participant").unwrap_or(&Json::Null),
+            );
+        }
+        ResponseShape::Move => {
+            for (k, v) in fields {
+                let value = o.key(&k.value());
+                match v {
+                    Json::Array(list) if k.is("participants") => {
+                        value.push('[');
+                        for (i, p) in list.iter().enumerate() {
+                            if i > 0 {
+                                value.push(',');
+                            }
+                            call_participant(value, p);
+                        }
+                        value.push(']');
+                    }
+                    _ => v.write(value),
+                }
+            }
+        }
+        ResponseShape::Participant => {
+            if let Some(id) = node.get("identifier").filter(|i| !i.is_null()) {
+                write_from_model(o.key("identifier"), id);
+            }
+            for key in ["isMuted", "isOnHold"] {
+                if let Some(v) = node.get(key) {
+                    v.write(o.key(key));
+                }
+            }
+        }
+        ResponseShape::Recording => {
+            for key in ["recordingId", "recordingKind", "recordingState"] {
+                if let Some(v) = node.get(key) {
+                    v.write(o.key(key));
+                }
+            }
+        }
+    }
+    o.close();
+    Ok(out)
+}
+
+/// A participants page (`GetParticipantsResponse`): its entries converted, and its
+/// `nextLink` (when non-empty) as given to `next` (which checks it): `{"values":[…],
+/// "next":"…"}`.
+///
+/// # Errors
+/// [`Error::Decode`] for a body that is not JSON; what `next` returns.
+pub fn participants_page(
+    text: &str,
+    next: impl FnOnce(&str) -> Result<String, Error>,
+) -> Result<String, Error> {
+    let node = json::parse(if text.is_empty() { "{}" } else { text }, "response body")?;
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut o = Obj::open(&mut out);
+    let values = o.key("values");
+    values.push('[');
+    if let Some(Json::Array(list)) = node.get("value") {
+        for (i, p) in list.iter().enumerate() {
+            if i > 0 {
+                values.push(',');
+            }
+            call_participant(values, p);
+        }
+    }
+    values.push(']');
+    if let Some(link) = node
+        .get("nextLink")
+        .and_then(Json::as_str)
+        .filter(|l| !l.is_empty())
+    {
+        let path = next(&link)?;
+        o.str("next", &path);
+    }
+    o.close();
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -535,11 +724,92 @@ mod tests {
         assert_eq!(
             convert_member(2, roster).unwrap().as_deref(),
             Some(
-                r#"[{"identifier":{"communicationUserId":"8:acs:u"},"isMuted":true,"n":1.50},{"isMuted":false},7]"#
+                r#"[{"identifier":{"communicationUserId":"8:acs:u"},"isMuted":true,"n":1.50},{"isMuted":false},{}]"#
             )
         );
         assert_eq!(convert_member(2, "null").unwrap(), None);
         assert_eq!(convert_member(2, r#"{"a":1}"#).unwrap(), None);
         assert!(convert_member(1, "{").is_err());
+    }
+
+    #[test]
+    fn responses_take_the_official_result_shapes() {
+        let props = r#"{"callConnectionId":"c","source":{"rawId":"8:acs:s","communicationUser":{"id":"8:acs:s"}},"answeredBy":{"id":"8:acs:b"},"answeredFor":{"value":"+1"},"targets":[{"rawId":"4:+2","phoneNumber":{"value":"+2"}}],"sourceCallerIdNumber":{"value":null},"callbackUri":"https://cb","extra":[1.0]}"#;
+        assert_eq!(
+            response(ResponseShape::Properties, props).unwrap(),
+            r#"{"callConnectionId":"c","source":{"communicationUserId":"8:acs:s"},"answeredby":{"communicationUserId":"8:acs:b"},"answeredFor":{"phoneNumber":"+1"},"targetParticipants":[{"phoneNumber":"+2","rawId":"4:+2"}],"callbackUri":"https://cb","callbackUrl":"https://cb","extra":[1.0]}"#
+        );
+        assert_eq!(response(ResponseShape::Properties, "").unwrap(), "{}");
+        assert_eq!(
+            response(ResponseShape::AddParticipant, r#"{"operationContext":"x"}"#).unwrap(),
+            r#"{"operationContext":"x","participant":{}}"#
+        );
+        assert_eq!(
+            response(
+                ResponseShape::Participant,
+                r#"{"identifier":{"rawId":"8:x"},"isMuted":false,"other":1}"#
+            )
+            .unwrap(),
+            r#"{"identifier":{"id":"8:x"},"isMuted":false}"#
+        );
+        assert_eq!(
+            response(
+                ResponseShape::Recording,
+                r#"{"recordingId":"r","recordingState":"active","x":1}"#
+            )
+            .unwrap(),
+            r#"{"recordingId":"r","recordingState":"active"}"#
+        );
+        assert!(matches!(
+            response(ResponseShape::Recording, "{"),
+            Err(Error::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn pages_convert_their_entries_and_check_their_link() {
+        let page = r#"{"value":[{"identifier":{"communicationUser":{"id":"8:acs:u"}},"isMuted":true},5],"nextLink":"https://x/next"}"#;
+        let out = participants_page(page, |l| Ok(["checked:", l].concat())).unwrap();
+        assert_eq!(
+            out,
+            r#"{"values":[{"identifier":{"communicationUserId":"8:acs:u"},"isMuted":true},{}],"next":"checked:https://x/next"}"#
+        );
+        assert_eq!(
+            participants_page("{}", |_| unreachable!()).unwrap(),
+            r#"{"values":[]}"#
+        );
+        let err =
+            participants_page(page, |_| Err(Error::invalid("nextLink", "elsewhere"))).unwrap_err();
+        assert_eq!(err, Error::invalid("nextLink", "elsewhere"));
+    }
+
+    /// The members the package converts are members of the core's model (a rename there
+    /// must not leave the engine reading a name the service no longer sends).
+    #[test]
+    #[allow(clippy::field_reassign_with_default)] // the model is non_exhaustive
+    fn converted_property_names_are_the_cores() {
+        use callsteer::models::CallConnectionProperties;
+        let mut p = CallConnectionProperties::default();
+        p.source = Some(CommunicationIdentifier::user("8:acs:s"));
+        p.targets = vec![CommunicationIdentifier::user("8:acs:t")];
+        p.answered_by = Some(callsteer::identifier::CommunicationUserModel {
+            id: "8:acs:b".into(),
+        });
+        p.answered_for = Some(PhoneNumberModel {
+            value: "+1".into(),
+            ..Default::default()
+        });
+        p.source_caller_id_number = Some(PhoneNumberModel {
+            value: "+1".into(),
+            ..Default::default()
+        });
+        p.callback_uri = Some("https://cb".into());
+        let wire = serde_json::to_value(&p).unwrap();
+        for name in PROPERTIES_CONVERTED {
+            assert!(
+                wire.get(name).is_some(),
+                "{name} is not a member of the core's model"
+            );
+        }
     }
 }
