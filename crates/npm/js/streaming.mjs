@@ -1,7 +1,7 @@
 // Media-streaming / transcription WebSocket payloads and the official package's runtime enums,
 // so that code importing them keeps working after switching the import line.
 
-import { identifierFromRawId } from "./engine.js";
+import { identifierFromRawId, streamingFrame, outboundAudio } from "./engine.js";
 
 const enumOf = (names) => Object.freeze(Object.fromEntries(names.map((n) => [n[0].toUpperCase() + n.slice(1), n])));
 
@@ -18,43 +18,16 @@ export const Channel = Object.freeze({ 0: "Unknown", 1: "Mono", Unknown: 0, Mono
 /** Raw id → identifier, as communication-common's createIdentifierFromRawId (the core's raw-id rules). */
 export const createIdentifierFromRawId = (rawId) => JSON.parse(identifierFromRawId(rawId));
 
-function fromMessage(o) {
-  switch (o.kind) {
-    case "TranscriptionMetadata": {
-      const m = o.transcriptionMetadata;
-      return { subscriptionId: m.subscriptionId, locale: m.locale, callConnectionId: m.callConnectionId, correlationId: m.correlationId, speechRecognitionModelEndpointId: m.speechRecognitionModelEndpointId };
-    }
-    case "TranscriptionData": {
-      const t = o.transcriptionData;
-      return {
-        text: t.text, format: t.format, confidence: t.confidence, offsetInTicks: t.offset, durationInTicks: t.duration,
-        words: t.words.map((w) => ({ text: w.text, offsetInTicks: w.offset, durationInTicks: w.duration })),
-        participant: createIdentifierFromRawId(t.participantRawID), resultState: t.resultStatus,
-      };
-    }
-    case "AudioMetadata": {
-      const a = o.audioMetadata;
-      return { subscriptionId: a.subscriptionId, encoding: a.encoding, sampleRate: a.sampleRate, channels: a.channels };
-    }
-    case "AudioData": {
-      const a = o.audioData;
-      const participant = a.participantRawID !== undefined ? createIdentifierFromRawId(a.participantRawID) : undefined;
-      return { data: a.data, timestamp: a.timestamp, isSilent: a.silent, participant };
-    }
-    case "DtmfData":
-      return { data: o.dtmfData.data };
-    default:
-      throw new Error("Unknown data kind: " + o.kind);
-  }
-}
-
-/** Parses media-streaming and transcription WebSocket messages (string or bytes). */
+/**
+ * Parses media-streaming and transcription WebSocket messages (string or bytes), by the engine
+ * (crates/npm/src/shapes.rs `streaming_frame`). A kind the engine does not know (the preview's
+ * MarkData) does not throw, unlike the official parser: its payload comes back as sent.
+ */
 export class StreamingData {
   static streamingKind;
   static parse(data) {
-    const message = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
-    const result = fromMessage(message);
-    StreamingData.streamingKind = message.kind;
+    const { kind, result } = JSON.parse(streamingFrame(typeof data === "string" ? data : new TextDecoder().decode(data)));
+    StreamingData.streamingKind = kind;
     return result;
   }
   static getStreamingKind() {
@@ -63,11 +36,7 @@ export class StreamingData {
 }
 
 /** Outbound (bidirectional) audio: a base64 PCM frame as the JSON message to send. */
-export function createOutboundAudioData(data) {
-  return JSON.stringify({ kind: "audioData", audioData: { data, isSilent: false }, stopAudio: {} });
-}
+export const createOutboundAudioData = (data) => outboundAudio(String(data));
 
 /** Outbound "stop audio" message. */
-export function createOutboundStopAudioData() {
-  return JSON.stringify({ kind: "stopAudio", stopAudio: {} });
-}
+export const createOutboundStopAudioData = () => outboundAudio(undefined);

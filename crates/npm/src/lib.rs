@@ -274,6 +274,23 @@ pub fn response(shape: u8, body: &str) -> Result<String, JsValue> {
     shapes::response(shape, body).map_err(throw)
 }
 
+/// One media streaming or transcription WebSocket message as `{"kind":…,"result":…}`
+/// ([`shapes::streaming_frame`]).
+///
+/// # Errors
+/// A `DecodeError` for a message that is not JSON.
+#[wasm_bindgen(js_name = streamingFrame)]
+pub fn streaming_frame(message: &str) -> Result<String, JsValue> {
+    shapes::streaming_frame(message).map_err(throw)
+}
+
+/// `createOutboundAudioData(data)` / `createOutboundStopAudioData()` (`data` undefined): the
+/// outbound streaming message ([`shapes::outbound_audio`]).
+#[wasm_bindgen(js_name = outboundAudio)]
+pub fn outbound_audio(data: Option<String>) -> String {
+    shapes::outbound_audio(data.as_deref())
+}
+
 /// The engine behind `CallAutomationClient` (use the wrapper, not this class).
 #[wasm_bindgen]
 pub struct Engine {

@@ -571,6 +571,160 @@ pub fn participants_page(
     Ok(out)
 }
 
+// ---- media streaming and transcription frames ----
+
+/// One WebSocket message of media streaming or transcription (`StreamingData.parse`): the
+/// package's result as `{"kind":…,"result":…}`. The wire shapes are those the service sends
+/// on the socket (not part of the REST spec; the official package's `streamingData.ts` and
+/// the service docs): `{"kind": "AudioData", "audioData": {…}}`, and so on. A kind this
+/// engine does not know (the preview's `MarkData`, a future one) does not throw: its payload
+/// member (the kind in lower camel case) is the result as sent, `{}` when absent.
+///
+/// # Errors
+/// [`Error::Decode`] for a message that is not JSON.
+pub fn streaming_frame(text: &str) -> Result<String, Error> {
+    let node = json::parse(text, "streaming message")?;
+    let kind = node.get("kind").and_then(Json::as_str).unwrap_or_default();
+    let member = lower_camel(&kind);
+    let empty = Json::Object(Vec::new());
+    let payload = node
+        .get(&member)
+        .filter(|p| matches!(p, Json::Object(_)))
+        .unwrap_or(&empty);
+    let mut out = String::with_capacity(text.len() + 48);
+    let mut top = Obj::open(&mut out);
+    top.str("kind", &kind);
+    let result = top.key("result");
+    // (wire member, result member) pairs copied as they are.
+    let copy = |o: &mut Obj<'_>, pairs: &[(&str, &str)]| {
+        for (wire, name) in pairs {
+            if let Some(v) = payload.get(wire) {
+                v.write(o.key(name));
+            }
+        }
+    };
+    let participant = |o: &mut Obj<'_>| {
+        if let Some(raw) = payload.get("participantRawID").and_then(Json::as_str) {
+            write_from_raw_id(o.key("participant"), &raw);
+        }
+    };
+    let mut o = Obj::open(result);
+    match kind.as_ref() {
+        "TranscriptionMetadata" => copy(
+            &mut o,
+            &[
+                ("subscriptionId", "subscriptionId"),
+                ("locale", "locale"),
+                ("callConnectionId", "callConnectionId"),
+                ("correlationId", "correlationId"),
+                (
+                    "speechRecognitionModelEndpointId",
+                    "speechRecognitionModelEndpointId",
+                ),
+            ],
+        ),
+        "TranscriptionData" => {
+            copy(
+                &mut o,
+                &[
+                    ("text", "text"),
+                    ("format", "format"),
+                    ("confidence", "confidence"),
+                    ("offset", "offsetInTicks"),
+                    ("duration", "durationInTicks"),
+                ],
+            );
+            if let Some(Json::Array(words)) = payload.get("words") {
+                let value = o.key("words");
+                value.push('[');
+                for (i, w) in words.iter().enumerate() {
+                    if i > 0 {
+                        value.push(',');
+                    }
+                    let mut word = Obj::open(value);
+                    for (wire, name) in [
+                        ("text", "text"),
+                        ("offset", "offsetInTicks"),
+                        ("duration", "durationInTicks"),
+                    ] {
+                        if let Some(v) = w.get(wire) {
+                            v.write(word.key(name));
+                        }
+                    }
+                    word.close();
+                }
+                value.push(']');
+            }
+            participant(&mut o);
+            copy(&mut o, &[("resultStatus", "resultState")]);
+        }
+        "AudioMetadata" => copy(
+            &mut o,
+            &[
+                ("subscriptionId", "subscriptionId"),
+                ("encoding", "encoding"),
+                ("sampleRate", "sampleRate"),
+                ("channels", "channels"),
+            ],
+        ),
+        "AudioData" => {
+            copy(
+                &mut o,
+                &[
+                    ("data", "data"),
+                    ("timestamp", "timestamp"),
+                    ("silent", "isSilent"),
+                ],
+            );
+            participant(&mut o);
+        }
+        "DtmfData" => copy(&mut o, &[("data", "data")]),
+        _ => {
+            // Unknown: the payload as sent.
+            o.close();
+            result.truncate(result.len() - 2);
+            payload.write(result);
+            top.close();
+            return Ok(out);
+        }
+    }
+    o.close();
+    top.close();
+    Ok(out)
+}
+
+/// The outbound (bidirectional streaming) message that plays `data` (base64 PCM), or with
+/// `None` the one that stops what is playing, as the official helpers write them.
+pub fn outbound_audio(data: Option<&str>) -> String {
+    let mut out = String::with_capacity(data.map_or(0, str::len) + 80);
+    let mut o = Obj::open(&mut out);
+    match data {
+        Some(d) => {
+            o.str("kind", "audioData");
+            let v = o.key("audioData");
+            let mut audio = Obj::open(v);
+            audio.str("data", d);
+            audio.bool("isSilent", false);
+            audio.close();
+        }
+        None => o.str("kind", "stopAudio"),
+    }
+    o.key("stopAudio").push_str("{}");
+    o.close();
+    out
+}
+
+/// `MarkData` → `markData`.
+fn lower_camel(kind: &str) -> String {
+    let mut chars = kind.chars();
+    chars.next().map_or_else(String::new, |c| {
+        let mut s = String::with_capacity(kind.len());
+        s.extend(c.to_lowercase());
+        s.push_str(chars.as_str());
+        s
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -811,5 +965,38 @@ mod tests {
                 "{name} is not a member of the core's model"
             );
         }
+    }
+
+    #[test]
+    fn streaming_frames_take_the_official_shapes() {
+        let t = r#"{"kind":"TranscriptionData","transcriptionData":{"text":"hi","format":"display","confidence":0.9,"offset":1,"duration":2,"words":[{"text":"hi","offset":1,"duration":2}],"participantRawID":"4:+1425","resultStatus":"final"}}"#;
+        assert_eq!(
+            streaming_frame(t).unwrap(),
+            r#"{"kind":"TranscriptionData","result":{"text":"hi","format":"display","confidence":0.9,"offsetInTicks":1,"durationInTicks":2,"words":[{"text":"hi","offsetInTicks":1,"durationInTicks":2}],"participant":{"kind":"phoneNumber","phoneNumber":"+1425","isAnonymous":false},"resultState":"final"}}"#
+        );
+        let a = r#"{"kind":"AudioData","audioData":{"data":"AAAA","timestamp":"t","silent":true}}"#;
+        assert_eq!(
+            streaming_frame(a).unwrap(),
+            r#"{"kind":"AudioData","result":{"data":"AAAA","timestamp":"t","isSilent":true}}"#
+        );
+        let m = r#"{"kind":"MarkData","markData":{"id":"m1","status":"completed"}}"#;
+        assert_eq!(
+            streaming_frame(m).unwrap(),
+            r#"{"kind":"MarkData","result":{"id":"m1","status":"completed"}}"#
+        );
+        assert_eq!(
+            streaming_frame(r#"{"kind":"Nope"}"#).unwrap(),
+            r#"{"kind":"Nope","result":{}}"#
+        );
+        assert_eq!(streaming_frame("{}").unwrap(), r#"{"kind":"","result":{}}"#);
+        assert!(streaming_frame("nope").is_err());
+        assert_eq!(
+            outbound_audio(Some("AA\"")),
+            r#"{"kind":"audioData","audioData":{"data":"AA\"","isSilent":false},"stopAudio":{}}"#
+        );
+        assert_eq!(
+            outbound_audio(None),
+            r#"{"kind":"stopAudio","stopAudio":{}}"#
+        );
     }
 }

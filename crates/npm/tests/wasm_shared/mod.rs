@@ -4,7 +4,8 @@
 
 use callsteer_npm::{
     call_ended_kind, convert_member, event_plan, identifier_from_model, identifier_from_raw_id,
-    identifier_model, service_error, settling_kinds, uuid, Engine,
+    identifier_model, outbound_audio, response, service_error, settling_kinds, streaming_frame,
+    uuid, Engine,
 };
 
 /// One `#[wasm_bindgen_test]` per check below: `wasm_node.rs` and `wasm_browser.rs` differ
@@ -32,6 +33,7 @@ macro_rules! all_shared_tests {
             settling_kinds_come_from_the_operation_table,
             events_and_identifiers_cross_as_json_text,
             service_errors_are_the_cores,
+            responses_and_frames_cross_as_json_text,
         );
     };
 }
@@ -292,5 +294,43 @@ pub(crate) fn service_errors_are_the_cores() {
     assert_eq!(
         service_error(503, "", "<html>"),
         r#"{"code":"ServiceError","message":"service error 503: HTTP 503 with no CommunicationErrorResponse body","statusCode":503}"#
+    );
+}
+
+/// Response bodies, participant pages and streaming frames through the exports; a body that
+/// is not JSON is a `DecodeError`, a page link elsewhere an `InvalidInputError`.
+pub(crate) fn responses_and_frames_cross_as_json_text() {
+    assert_eq!(
+        response(
+            0,
+            r#"{"callConnectionId":"c","answeredBy":{"id":"8:acs:b"}}"#
+        )
+        .unwrap(),
+        r#"{"callConnectionId":"c","answeredby":{"communicationUserId":"8:acs:b"}}"#
+    );
+    let err = response(3, "<html>").unwrap_err();
+    assert_eq!(text(&err, "name").as_deref(), Some("DecodeError"));
+    let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
+    let page = e
+        .page(
+            r#"{"value":[],"nextLink":"https://example.com/calling/callConnections/c/participants?skip=2"}"#,
+            "2026-03-12",
+        )
+        .unwrap();
+    assert_eq!(
+        page,
+        r#"{"values":[],"next":"/calling/callConnections/c/participants?skip=2&api-version=2026-03-12"}"#
+    );
+    let err = e
+        .page(r#"{"nextLink":"https://evil.example/x"}"#, "2026-03-12")
+        .unwrap_err();
+    assert_invalid(&err, "nextLink");
+    assert_eq!(
+        streaming_frame(r#"{"kind":"DtmfData","dtmfData":{"data":"5"}}"#).unwrap(),
+        r#"{"kind":"DtmfData","result":{"data":"5"}}"#
+    );
+    assert_eq!(
+        outbound_audio(None),
+        r#"{"kind":"stopAudio","stopAudio":{}}"#
     );
 }

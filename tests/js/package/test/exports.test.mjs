@@ -44,7 +44,11 @@ test("StreamingData.parse matches the official parser (string and bytes)", () =>
     const bytes = new TextEncoder().encode(text);
     assert.deepEqual(json(ours.StreamingData.parse(bytes.buffer)), json(official.StreamingData.parse(bytes.buffer)));
   }
-  assert.throws(() => ours.StreamingData.parse('{"kind":"Nope"}'), /Unknown data kind/);
+  // Issue 12: a new kind (the preview's MarkData) does not throw, unlike the official parser.
+  assert.deepEqual(ours.StreamingData.parse('{"kind":"MarkData","markData":{"id":"m1","status":"completed"}}'), { id: "m1", status: "completed" });
+  assert.equal(ours.StreamingData.getStreamingKind(), "MarkData");
+  assert.throws(() => official.StreamingData.parse('{"kind":"MarkData","markData":{}}'), /Unknown data kind/);
+  assert.throws(() => ours.StreamingData.parse("{not json"), { name: "DecodeError" });
 });
 
 test("outbound audio messages are the official JSON", () => {
