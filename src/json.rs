@@ -49,6 +49,22 @@ pub struct JsonStr<'a> {
 }
 
 impl<'a> JsonStr<'a> {
+    /// A string of plain text as a member name or value for a tree being built.
+    ///
+    /// # Panics
+    /// When `text` has a character that JSON must escape (`"`, `\\`, a control character):
+    /// meant for literals in code.
+    pub fn plain(text: &'a str) -> Self {
+        assert!(
+            !text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20),
+            "JsonStr::plain needs text without escapes"
+        );
+        JsonStr {
+            raw: text,
+            escaped: false,
+        }
+    }
+
     /// The text between the quotes, escapes unresolved.
     pub fn raw(&self) -> &'a str {
         self.raw
@@ -1108,6 +1124,14 @@ mod tests {
             let expected = format!("invalid JSON at byte {at}:");
             assert!(reason.starts_with(&expected), "{bad:?}: {reason}");
         }
+    }
+
+    /// Found by the `npm_engine` fuzz target: a number beyond `f64` is valid JSON (`JSON.parse`
+    /// reads `Infinity`) and is kept as written, where `serde_json` refuses it.
+    #[test]
+    fn numbers_are_kept_as_written() {
+        assert_eq!(round("[5E55555,-0,1e-400]"), "[5E55555,-0,1e-400]");
+        assert!(serde_json::from_str::<serde_json::Value>("5E55555").is_err());
     }
 
     #[test]

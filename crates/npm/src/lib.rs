@@ -44,6 +44,7 @@
 //! memory is checked by `memory_stays_bounded_under_many_requests` in `crates/npm/tests/wasm_*.rs`).
 
 mod error;
+pub mod requests;
 pub mod shapes;
 
 use callsteer::api::routes::OperationId;
@@ -299,6 +300,10 @@ pub struct Engine {
     /// [`Engine::sign`]).
     key: Option<Credential>,
     policy: RetryPolicy,
+    /// The client's `sourceIdentity` and UUIDs, for the requests it builds.
+    client: requests::Client,
+    /// The api-version every request is sent with (`options.apiVersion`).
+    api_version: String,
 }
 
 impl core::fmt::Debug for Engine {
@@ -351,6 +356,8 @@ impl Engine {
             endpoint,
             key,
             policy: RetryPolicy::default(),
+            client: requests::Client { source: None, uuid },
+            api_version: callsteer::DEFAULT_API_VERSION.to_owned(),
         })
     }
 
@@ -366,6 +373,36 @@ impl Engine {
         if let Some(ms) = max_ms.filter(|n| *n >= 0.0) {
             self.policy.max_delay_ms = ms as u64;
         }
+    }
+
+    /// Sets the client's options that shape its requests: `apiVersion` (absent: the core's
+    /// default) and the `sourceIdentity`'s ACS user id (sent as `source` / `answeredBy`).
+    pub fn configure(&mut self, api_version: Option<String>, source_id: Option<String>) {
+        if let Some(v) = api_version {
+            self.api_version = v;
+        }
+        self.client.source = source_id.filter(|id| !id.is_empty());
+    }
+
+    /// The api-version requests are sent with.
+    #[wasm_bindgen(getter, js_name = apiVersion)]
+    pub fn api_version(&self) -> String {
+        self.api_version.clone()
+    }
+
+    /// The request of the package's method `method` called with `args` (JSON text of the
+    /// arguments array, the connection or recording id first for `CallConnection`,
+    /// `CallMedia` and `CallRecording` methods): `[method, pathAndQuery, repeatable,
+    /// waitOperationId|null, operationContext|null, body|null]` ([`requests`]).
+    ///
+    /// # Errors
+    /// An `InvalidInputError` naming the first bad argument (the core's input rules
+    /// included); nothing is sent then.
+    pub fn request(&self, method: &str, args: &str) -> Result<String, JsValue> {
+        self.client
+            .request(method, args)
+            .map(|built| built.to_json(&self.api_version))
+            .map_err(throw)
     }
 
     /// The endpoint as a URL string (`https://host/`).
@@ -438,9 +475,9 @@ impl Engine {
     /// # Errors
     /// A `DecodeError` for a body that is not JSON, an `InvalidInputError` naming
     /// `nextLink` for a link elsewhere.
-    pub fn page(&self, body: &str, api_version: &str) -> Result<String, JsValue> {
+    pub fn page(&self, body: &str) -> Result<String, JsValue> {
         shapes::participants_page(body, |link| {
-            ListParticipants::next_page_path(&self.endpoint, link, api_version)
+            ListParticipants::next_page_path(&self.endpoint, link, &self.api_version)
         })
         .map_err(throw)
     }
