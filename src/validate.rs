@@ -13,6 +13,17 @@ pub const MAX_CUSTOM_CONTEXT_VALUE_CHARS: usize = 256;
 /// Spec: `invitationTimeoutInSeconds` minimum 0, maximum 180.
 pub const INVITATION_TIMEOUT_RANGE: core::ops::RangeInclusive<i32> = 0..=180;
 
+/// `n` in decimal. The messages here are built by concatenation, without `core::fmt`: they are
+/// on the npm engine's path, whose wasm links no formatting machinery.
+fn decimal(n: i32) -> String {
+    let mut s = String::with_capacity(11);
+    if n < 0 {
+        s.push('-');
+    }
+    crate::text::push_decimal(&mut s, n.unsigned_abs().into(), 1);
+    s
+}
+
 /// `value` must be E.164: `+` then 1–15 digits, the first not `0`.
 ///
 /// # Errors
@@ -21,7 +32,12 @@ pub fn e164(field: &str, value: &str) -> Result<(), Error> {
     let digits = value.strip_prefix('+').ok_or_else(|| {
         Error::invalid(
             field,
-            format!("phone number must be E.164 (start with '+'), got {value:?}"),
+            [
+                "phone number must be E.164 (start with '+'), got \"",
+                value,
+                "\"",
+            ]
+            .concat(),
         )
     })?;
     if digits.is_empty()
@@ -31,9 +47,12 @@ pub fn e164(field: &str, value: &str) -> Result<(), Error> {
     {
         return Err(Error::invalid(
             field,
-            format!(
-                "phone number must be E.164 ('+' and 1-15 digits, no leading 0), got {value:?}"
-            ),
+            [
+                "phone number must be E.164 ('+' and 1-15 digits, no leading 0), got \"",
+                value,
+                "\"",
+            ]
+            .concat(),
         ));
     }
     Ok(())
@@ -91,11 +110,15 @@ pub fn in_range(
     if !range.contains(&value) {
         return Err(Error::invalid(
             field,
-            format!(
-                "must be between {} and {}, got {value}",
-                range.start(),
-                range.end()
-            ),
+            [
+                "must be between ",
+                &decimal(*range.start()),
+                " and ",
+                &decimal(*range.end()),
+                ", got ",
+                &decimal(value),
+            ]
+            .concat(),
         ));
     }
     Ok(())
@@ -110,7 +133,12 @@ pub fn custom_context_header(field: &str, key: &str, value: &str) -> Result<(), 
     if key.is_empty() || key.chars().count() > MAX_CUSTOM_CONTEXT_KEY_CHARS {
         return Err(Error::invalid(
             field,
-            format!("header key must be 1-{MAX_CUSTOM_CONTEXT_KEY_CHARS} characters"),
+            [
+                "header key must be 1-",
+                &decimal(MAX_CUSTOM_CONTEXT_KEY_CHARS as i32),
+                " characters",
+            ]
+            .concat(),
         ));
     }
     if !key.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
@@ -122,7 +150,12 @@ pub fn custom_context_header(field: &str, key: &str, value: &str) -> Result<(), 
     if value.chars().count() > MAX_CUSTOM_CONTEXT_VALUE_CHARS {
         return Err(Error::invalid(
             field,
-            format!("header value must be at most {MAX_CUSTOM_CONTEXT_VALUE_CHARS} characters"),
+            [
+                "header value must be at most ",
+                &decimal(MAX_CUSTOM_CONTEXT_VALUE_CHARS as i32),
+                " characters",
+            ]
+            .concat(),
         ));
     }
     if !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
@@ -151,18 +184,18 @@ pub fn call_connection_id(id: &str) -> Result<(), Error> {
 pub fn identifier(field: &str, id: &CommunicationIdentifier) -> Result<(), Error> {
     use CommunicationIdentifier::*;
     match id {
-        CommunicationUser { id } => non_empty(&format!("{field}.communicationUser.id"), id),
+        CommunicationUser { id } => non_empty(&[field, ".communicationUser.id"].concat(), id),
         // An anonymous caller (`4:anonymous`) is a real participant that can be removed,
         // muted or moved; it has no number to check.
         PhoneNumber {
             is_anonymous: true, ..
         } => Ok(()),
-        PhoneNumber { value, .. } => e164(&format!("{field}.phoneNumber.value"), value),
+        PhoneNumber { value, .. } => e164(&[field, ".phoneNumber.value"].concat(), value),
         MicrosoftTeamsUser { user_id, .. } => {
-            non_empty(&format!("{field}.microsoftTeamsUser.userId"), user_id)
+            non_empty(&[field, ".microsoftTeamsUser.userId"].concat(), user_id)
         }
         MicrosoftTeamsApp { app_id, .. } => {
-            non_empty(&format!("{field}.microsoftTeamsApp.appId"), app_id)
+            non_empty(&[field, ".microsoftTeamsApp.appId"].concat(), app_id)
         }
         TeamsExtensionUser {
             user_id,
@@ -170,14 +203,14 @@ pub fn identifier(field: &str, id: &CommunicationIdentifier) -> Result<(), Error
             resource_id,
             ..
         } => {
-            non_empty(&format!("{field}.teamsExtensionUser.userId"), user_id)?;
-            non_empty(&format!("{field}.teamsExtensionUser.tenantId"), tenant_id)?;
+            non_empty(&[field, ".teamsExtensionUser.userId"].concat(), user_id)?;
+            non_empty(&[field, ".teamsExtensionUser.tenantId"].concat(), tenant_id)?;
             non_empty(
-                &format!("{field}.teamsExtensionUser.resourceId"),
+                &[field, ".teamsExtensionUser.resourceId"].concat(),
                 resource_id,
             )
         }
-        Unknown { id } => non_empty(&format!("{field}.rawId"), id),
+        Unknown { id } => non_empty(&[field, ".rawId"].concat(), id),
     }
 }
 
@@ -187,7 +220,7 @@ pub fn identifier(field: &str, id: &CommunicationIdentifier) -> Result<(), Error
 /// [`Error::InvalidInput`] for `{field}.value`.
 pub fn caller_id(field: &str, number: Option<&PhoneNumberModel>) -> Result<(), Error> {
     match number {
-        Some(n) => e164(&format!("{field}.value"), &n.value),
+        Some(n) => e164(&[field, ".value"].concat(), &n.value),
         None => Ok(()),
     }
 }

@@ -248,14 +248,16 @@ impl CommunicationIdentifier {
     /// [`Error::Decode`] (what: `communication identifier`) when more than one typed
     /// sub-object is present, when `kind` names a known kind but a different sub-object
     /// is present, or when a `rawId` is needed (no usable sub-object) and missing.
+    /// (Messages are concatenated, not formatted: this is on the npm engine's path.)
     pub fn from_model(m: &CommunicationIdentifierModel) -> Result<Self, Error> {
         let bad = |reason: String| Error::decode("communication identifier", reason);
         let present = m.present_kinds();
         if present.len() > 1 {
-            return Err(bad(format!(
-                "has more than one typed identifier: {}",
-                present.join(", ")
-            )));
+            return Err(bad([
+                "has more than one typed identifier: ",
+                &present.join(", "),
+            ]
+            .concat()));
         }
         let known = [
             KIND_USER,
@@ -268,9 +270,14 @@ impl CommunicationIdentifier {
             (Some(kind), _) if !known.contains(&kind) => Ok(Self::Unknown {
                 id: require_raw(m)?,
             }),
-            (Some(kind), Some(sub)) if kind != *sub => Err(bad(format!(
-                "kind {kind:?} does not match its {sub} object"
-            ))),
+            (Some(kind), Some(sub)) if kind != *sub => Err(bad([
+                "kind \"",
+                kind,
+                "\" does not match its ",
+                sub,
+                " object",
+            ]
+            .concat())),
             (_, Some(_)) => Ok(from_sub_object(m)),
             (_, None) => Ok(Self::from_raw_id(&require_raw(m)?)),
         }

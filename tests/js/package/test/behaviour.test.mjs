@@ -121,6 +121,42 @@ test("bad identifiers, ids and option shapes are refused naming the field", asyn
   assert.equal(server.take().length, 0, "nothing was sent");
 });
 
+test("the core's input rules apply before anything is sent (issue 12): each refusal names its field", async () => {
+  server.take();
+  const conn = client.getCallConnection("conn-1");
+  const acs = { communicationUserId: "8:acs:x" };
+  const cb = "https://app.example/cb";
+  const refused = [
+    // validate::identifier: a number the service dials is E.164; ids are not empty.
+    [() => client.createCall({ targetParticipant: { phoneNumber: "4255550123" } }, cb), "targetParticipant.targetParticipant.phoneNumber.value"],
+    [() => client.createGroupCall([acs, { communicationUserId: "" }], cb), "targetParticipants[1].communicationUser.id"],
+    [() => conn.getCallMedia().play([{ kind: "fileSource", url: "https://m.example/a.wav" }], [{ teamsAppId: "" }]), "playTo[0].microsoftTeamsApp.appId"],
+    // validate::callback_uri: https (http only for loopback), no fragment.
+    [() => client.createCall({ targetParticipant: acs }, "http://app.example/cb"), "callbackUrl"],
+    [() => client.answerCall("ctx", "https://app.example/cb#secret"), "callbackUrl"],
+    [() => conn.removeParticipant(acs, { operationCallbackUrl: "ftp://app.example/op" }), "options.operationCallbackUrl"],
+    [() => client.getCallRecording().start({ callConnectionId: "c", recordingStateCallbackEndpointUrl: "http://app.example/rec" }), "options.recordingStateCallbackEndpointUrl"],
+    // validate::e164 for a caller id.
+    [() => conn.addParticipant({ targetParticipant: acs, sourceCallIdNumber: { phoneNumber: "+0425" } }), "sourceCallIdNumber.phoneNumber"],
+    // The spec's range for invitationTimeoutInSeconds (0..180).
+    [() => conn.addParticipant({ targetParticipant: acs }, { invitationTimeoutInSeconds: 181 }), "options.invitationTimeoutInSeconds"],
+    // validate::custom_context_header: value at most 256 characters.
+    [() => conn.addParticipant({ targetParticipant: acs, customCallingContext: [{ kind: "voip", key: "k", value: "v".repeat(257) }] }), "targetParticipant.customCallingContext[0]"],
+  ];
+  for (const [call, field] of refused) {
+    await assert.rejects(call(), (e) => {
+      assert.equal(e.name, "InvalidInputError", field);
+      assert.equal(e.field, field, e.message);
+      assert.ok(e.message.startsWith(`invalid ${field}: `), e.message);
+      return true;
+    });
+  }
+  assert.equal(server.take().length, 0, "nothing was sent");
+  // Loopback http stays allowed (the emulator, a local dev server).
+  await client.createCall({ targetParticipant: acs }, "http://127.0.0.1:9/cb");
+  assert.equal(server.take().length, 1);
+});
+
 test("no server: a RestError REQUEST_SEND_ERROR once the retry budget is spent", async () => {
   const probe = await import("node:net").then((net) => new Promise((ok) => {
     const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => ok(port)); });
