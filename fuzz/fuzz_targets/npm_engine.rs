@@ -12,12 +12,29 @@
 //! * `model_of` refuses only with an `InvalidInput` naming the field it was given, and an
 //!   accepted identifier's model reads as the core's `CommunicationIdentifierModel`;
 //! * a participants page's next link is offered to the link check exactly when the page has
-//!   a non-empty `nextLink` string.
+//!   a non-empty `nextLink` string;
+//! * every method's arguments (an option-bag JSON array; the second byte picks the method):
+//!   refused only with an `InvalidInput` naming a field (or a `Decode` when they are not a JSON
+//!   array), and what is accepted is a request whose description and body are JSON.
 #![no_main]
 
 use callsteer::json;
 use callsteer::CommunicationIdentifierModel;
+use callsteer_npm::requests::Client;
 use callsteer_npm::shapes::{self, ModelForm, ResponseShape};
+
+/// Every method the engine builds a request for.
+const METHODS: [&str; 36] = [
+    "createCall", "createGroupCall", "answerCall", "redirectCall", "rejectCall", "connectCall",
+    "getCallConnectionProperties", "hangUp", "getParticipant", "listParticipants",
+    "addParticipant", "transferCallToParticipant", "removeParticipant", "muteParticipant",
+    "cancelAddParticipantOperation", "moveParticipants", "play", "playToAll",
+    "startRecognizing", "cancelAllOperations", "startContinuousDtmfRecognition",
+    "stopContinuousDtmfRecognition", "sendDtmfTones", "hold", "unhold", "startTranscription",
+    "updateTranscription", "stopTranscription", "startMediaStreaming", "stopMediaStreaming",
+    "startRecording", "getRecordingState", "stopRecording", "pauseRecording",
+    "resumeRecording", "notAMethod",
+];
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -28,6 +45,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let escapes = text.contains("\\u");
+    if which >= 0xF0 {
+        return request(rest);
+    }
     match which % 8 {
         0 => reader(text, escapes),
         1 => {
@@ -111,6 +131,36 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+fn request(rest: &[u8]) {
+    let Some((&pick, args)) = rest.split_first() else {
+        return;
+    };
+    let Ok(args) = std::str::from_utf8(args) else {
+        return;
+    };
+    let method = METHODS[usize::from(pick) % METHODS.len()];
+    let client = Client {
+        source: (pick % 2 == 0).then(|| "8:acs:source".to_owned()),
+        uuid: || "00000000-0000-4000-8000-000000000000".to_owned(),
+    };
+    match client.request(method, args) {
+        Ok(built) => {
+            let text = built.to_json("2026-03-12");
+            let node = json::parse(&text, "built").expect("the request description is JSON");
+            let json::Json::Array(parts) = &node else { panic!("{text}") };
+            assert_eq!(parts.len(), 6, "{text}");
+            if let Some(body) = parts[5].as_str() {
+                assert!(json::parse(&body, "body").is_ok(), "{method}: body is no JSON: {body}");
+            }
+            assert!(method != "notAMethod");
+        }
+        Err(callsteer::Error::Decode { what, .. }) => assert_eq!(what, "arguments"),
+        Err(e) => {
+            callsteer_fuzz::invalid_field(method, &e);
+        }
+    }
+}
 
 /// Parse → write → parse → write is stable; the written text is standard JSON.
 fn reader(text: &str, escapes: bool) {

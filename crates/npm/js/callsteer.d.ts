@@ -360,6 +360,11 @@ export interface TranscriptionData { text: string; format: string; confidence: n
 export interface DtmfData { data: string; }
 export type StreamingDataResult = AudioData | AudioMetadata | TranscriptionData | TranscriptionMetadata | DtmfData;
 export declare class StreamingData {
+  /**
+   * One media streaming or transcription WebSocket message. A message kind not listed in
+   * `StreamingDataKind` (the preview's `MarkData`, …) does not throw: its payload is returned as
+   * sent, and `getStreamingKind()` returns that kind's name.
+   */
   static parse(data: string | ArrayBuffer): StreamingDataResult;
   static getStreamingKind(): StreamingDataKind | undefined;
 }

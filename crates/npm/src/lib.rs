@@ -1,40 +1,34 @@
 //! The npm face: `callsteer`, a drop-in for `@azure/communication-call-automation`.
 //!
-//! Split of work (decision, measured in BENCHMARKS.md "npm package … Size"):
+//! Split of work (issue 12): **the engine owns every wire rule; the JS is a shell.**
 //!
-//! * **This module (wasm)** is the core's sans-IO half that holds the secret and decides what
-//!   is sent where, exported synchronously: connection string and endpoint parsing, the access
-//!   key (it never leaves wasm memory), HMAC-SHA256 signing, bearer headers, repeatability
-//!   headers and UUIDs, the retry policy (statuses, backoff, `Retry-After` in all three forms),
-//!   which participant-page links may be followed (`nextPage`: this endpoint and base path
-//!   only), the recording-URL allow-list with `Range` checks, and which callback events settle
-//!   which operation ([`settling_kinds`], the core's operation table, for the JS event
-//!   processor `crates/npm/js/processor.mjs`). Each of these is the crate's own
-//!   code (`auth`, `http`, `retry`, `time`), tested natively and, through these exports, in
-//!   Node and Chromium (`crates/npm/tests/wasm_*.rs`).
-//! * **Events and identifiers (wasm, [`shapes`])**: `parseCallAutomationEvent(s)` (which
-//!   types are Call Automation events and which members hold identifiers: the core's
-//!   tables), `createIdentifierFromRawId` and identifier models in both directions (the
-//!   core's raw-id rules and wire model). JSON text crosses the boundary: the shell
-//!   `JSON.stringify`s what it passes in and `JSON.parse`s what comes back; the engine reads
-//!   with the core's borrowing reader ([`callsteer::json`]), so members it passes through
-//!   are copied byte for byte. A test (`tests/js_wrapper.rs`) fails if an event kind, the
-//!   event type prefix, a raw-id prefix or an identifier model kind appears in the shell.
-//! * **The JS wrapper** (`crates/npm/js/client.mjs`) still maps option bags to request
-//!   bodies and response bodies to result objects (field renames, defaults and quirks of the
-//!   official package, pinned by the oracle suite), and does what JS does natively: `fetch`,
-//!   timers, `AbortSignal`, `JSON.parse`/`JSON.stringify`, token credentials (async).
-//!   Moving the bodies, responses and error decoding into the engine is issue 12's
-//!   remaining work.
+//! * **Requests ([`requests`])**: the shell hands each method's name and arguments
+//!   (`JSON.stringify([...arguments])`) to [`Engine::request`], which checks them with the
+//!   core's input rules (`callsteer::validate`), writes the official body (field names,
+//!   defaults and quirks of the official package, pinned by the oracle suite) and takes path
+//!   and repeatability from the core's operation table.
+//! * **Sending**: connection string and endpoint parsing, the access key (it never leaves wasm
+//!   memory), HMAC-SHA256 signing, bearer headers, repeatability headers and UUIDs, the retry
+//!   policy (statuses, backoff, the retry headers the core reads), the recording-URL
+//!   allow-list with `Range` checks.
+//! * **Answers ([`shapes`])**: result shapes, participant pages and which `nextLink` may be
+//!   followed, service errors (the core's `CommunicationErrorResponse` decoding), events
+//!   (`parseCallAutomationEvent(s)`: the plan per type from the core's tables), identifiers
+//!   and raw ids, streaming frames, and which callback events settle which operation
+//!   ([`settling_kinds`], for the JS event processor `crates/npm/js/processor.mjs`).
+//! * **The shell** (`crates/npm/js/*.mjs`): the official classes and signatures, `async`,
+//!   `fetch` / `node:http`, `AbortSignal`, timers, token credentials and the JSON codec. A test
+//!   (`tests/js_wrapper.rs`) fails if an event kind, a raw-id prefix, an identifier model
+//!   kind, one of the wire names only the engine reads or the api-version appears in it.
 //!
-//! Why the line was first drawn there: building JSON in Rust with `serde_json` and an async
-//! bridge (`wasm-bindgen-futures`) was ≈ 55 kB of the 82 kB gzip the package weighed when
-//! everything ran in Rust. The engine now reads and writes JSON with the core's small codec
-//! instead, and reads models through serde derives only for the shapes it needs
-//! (BENCHMARKS.md, "Size", says what each step cost).
+//! JSON text crosses the boundary both ways; the engine reads it with the core's borrowing
+//! reader ([`callsteer::json`]), so members it passes through are copied byte for byte, and
+//! writes without `serde_json`. Why not `serde_json` and an async bridge in the wasm: that was
+//! ≈ 55 kB of the 82 kB gzip the package weighed when everything first ran in Rust
+//! (BENCHMARKS.md, "Size", says what each step cost since).
 //!
-//! Every export is synchronous and allocation-light; the wrapper calls [`Engine::sign`]
-//! once per attempt, [`Engine::delay`] only for a failed attempt. Requests leave through
+//! Every export is synchronous; the shell calls [`Engine::request`] once per call,
+//! [`Engine::sign`] once per attempt, [`Engine::delay`] only for a failed attempt. Requests leave through
 //! `crates/npm/js/transport.mjs`: the global `fetch`, or `node:http` keep-alive in Node.
 //!
 //! Other size decisions, each measured (BENCHMARKS.md): the release build uses build-std with

@@ -1251,3 +1251,113 @@ fn with_body(
     built.context = context;
     built
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> Client {
+        Client {
+            source: Some("8:acs:me".into()),
+            uuid: || "u-u-i-d".into(),
+        }
+    }
+
+    #[test]
+    fn seconds_become_milliseconds_without_float_arithmetic() {
+        for (s, ms) in [
+            ("1.5", "1500"),
+            ("2", "2000"),
+            ("0.0015", "1.5"),
+            ("12.3456", "12345.6"),
+            ("1e3", "1e6"),
+            ("5E-4", "5e-1"),
+            ("0.5", "500"),
+        ] {
+            assert_eq!(times_thousand(s), ms, "{s}");
+        }
+    }
+
+    #[test]
+    fn truthiness_is_javascripts() {
+        for (v, t) in [
+            ("0", false),
+            ("-0", false),
+            ("0.0", false),
+            ("0e9", false),
+            ("\"\"", false),
+            ("null", false),
+            ("false", false),
+            ("1", true),
+            ("0.1", true),
+            ("\"0\"", true),
+            ("[]", true),
+            ("{}", true),
+        ] {
+            assert_eq!(truthy(&json::parse(v, "t").unwrap()), t, "{v}");
+        }
+    }
+
+    #[test]
+    fn a_play_to_all_is_the_official_request() {
+        let built = client()
+            .request("playToAll", r#"["c 1",[{"kind":"fileSource","url":"https://m.example/a.wav"}],{"interruptCallMediaOperation":true}]"#)
+            .unwrap();
+        assert_eq!(
+            built.to_json("2026-03-12"),
+            r#"["POST","/calling/callConnections/c%201:play?api-version=2026-03-12",false,"CallMedia_Play","u-u-i-d","{\"playSources\":[{\"kind\":\"file\",\"file\":{\"uri\":\"https://m.example/a.wav\"}}],\"playTo\":[],\"playOptions\":{\"loop\":false},\"operationContext\":\"u-u-i-d\",\"interruptCallMediaOperation\":true}"]"#
+        );
+    }
+
+    #[test]
+    fn answering_sends_the_source_and_the_repeatability_the_table_gives() {
+        let built = client()
+            .request("answerCall", r#"["ctx","https://a.example/cb",null]"#)
+            .unwrap();
+        let text = built.to_json("v");
+        assert!(
+            text.starts_with(
+                r#"["POST","/calling/callConnections:answer?api-version=v",true,"AnswerCall",null,"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"\"answeredBy\":{\"id\":\"8:acs:me\"}"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_argument_in_the_official_order() {
+        let err = |m: &str, a: &str| match client().request(m, a) {
+            Err(Error::InvalidInput { field, .. }) => field,
+            other => panic!("{m}: {other:?}"),
+        };
+        assert_eq!(
+            err(
+                "createCall",
+                r#"[{"targetParticipant":{"phoneNumber":"+1"}},5,7]"#
+            ),
+            "options"
+        );
+        assert_eq!(
+            err(
+                "createCall",
+                r#"[{"targetParticipant":{"phoneNumber":"+1"}},5]"#
+            ),
+            "callbackUrl"
+        );
+        assert_eq!(err("hangUp", r#"["c","yes"]"#), "isForEveryone");
+        assert_eq!(err("hangUp", r#"[" ",true]"#), "callConnectionId");
+        assert_eq!(err("sendDtmfTones", r#"["c","1"]"#), "tones");
+        assert_eq!(
+            err("startRecognizing", r#"["c",{"phoneNumber":"+1"},"x"]"#),
+            "options"
+        );
+        assert_eq!(err("nope", "[]"), "method");
+        assert!(matches!(
+            client().request("play", "{}"),
+            Err(Error::Decode { .. })
+        ));
+    }
+}
