@@ -32,6 +32,13 @@ function asIs(text) {
   }
 }
 
+// Headers the engine gives as [first, name, value, name, value, …] (`from` 1) or [name, value,
+// …] (`from` 0): set on `headers`; returns the list's first item.
+function setPairs(headers, list, from) {
+  for (let i = from; i < list.length; i += 2) headers[list[i]] = list[i + 1];
+  return list[0];
+}
+
 // Response headers as the engine reads them (`name\nvalue\n` each): which ones matter (request
 // ids, the three retry-after forms) is the engine's rule.
 function headerText(h) {
@@ -102,20 +109,13 @@ class Core {
   // Sends until a final response: every attempt signed afresh, the same repeatability pair on
   // every retry, waits as the engine's retry policy says, abort honoured at every step.
   async send(method, pathAndQuery, body, repeatable, signal) {
-    const headers = { accept: "application/json" };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    if (repeatable) {
-      const [id, firstSent] = this.engine.repeatability(Date.now());
-      headers["repeatability-request-id"] = id;
-      headers["repeatability-first-sent"] = firstSent;
-    }
+    const headers = {};
+    if (repeatable) setPairs(headers, this.engine.repeatability(Date.now()), 0);
     // `made`: attempts sent so far, counted from 1 as the core's send machine counts them.
     for (let made = 1; ; made++) {
       if (signal && signal.aborted) throw aborted();
-      const [url, date, hash, authorization] = this.engine.sign(method, pathAndQuery, body ?? "", Date.now(), await this.token(), false);
-      headers["x-ms-date"] = date;
-      if (hash) headers["x-ms-content-sha256"] = hash;
-      headers.authorization = authorization;
+      const signed = this.engine.sign(method, pathAndQuery, body ?? "", Date.now(), await this.token(), false);
+      const url = setPairs(headers, signed, 1);
       let r;
       let delay;
       try {
@@ -355,11 +355,9 @@ export class CallRecording {
     const core = this.#core;
     const field = method === "DELETE" ? "deleteLocationUrl" : "sourceLocationUrl";
     if (typeof url !== "string") throw invalid(field, "must be a string");
-    const [path, range] = core.engine.recording(method === "DELETE", url, options.offset, options.length);
-    const [, date, hash, authorization] = core.engine.sign(method, path, "", Date.now(), await core.token(), true);
-    const headers = { "x-ms-host": core.engine.host, accept: "application/json", "x-ms-date": date, authorization };
-    if (hash) headers["x-ms-content-sha256"] = hash;
-    if (range) headers.range = range;
+    const headers = {};
+    const path = setPairs(headers, core.engine.recording(method === "DELETE", url, options.offset, options.length), 1);
+    setPairs(headers, core.engine.sign(method, path, "", Date.now(), await core.token(), true), 1);
     let response;
     try {
       response = await fetch(url, { method, headers, signal: options.abortSignal });

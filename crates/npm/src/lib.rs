@@ -286,6 +286,16 @@ pub fn outbound_audio(data: Option<String>) -> String {
     shapes::outbound_audio(data.as_deref())
 }
 
+/// Appends `req`'s headers as name, value, … (the host is the transport's to set).
+fn pairs(req: &Request, out: &mut Vec<String>) {
+    for (name, value) in &req.headers {
+        if !name.eq_ignore_ascii_case("host") {
+            out.push(name.clone());
+            out.push(value.clone());
+        }
+    }
+}
+
 /// The engine behind `CallAutomationClient` (use the wrapper, not this class).
 #[wasm_bindgen]
 pub struct Engine {
@@ -405,14 +415,10 @@ impl Engine {
         self.endpoint.as_url()
     }
 
-    /// The endpoint's authority (the `x-ms-host` of recording requests).
-    #[wasm_bindgen(getter)]
-    pub fn host(&self) -> String {
-        self.endpoint.authority().to_owned()
-    }
-
     /// Authenticates one attempt of `method path_and_query` with `body` at `now_ms`:
-    /// `[url, x-ms-date, x-ms-content-sha256 ("" for bearer), authorization]`.
+    /// `[url, name, value, name, value, …]`, every header the attempt carries (the
+    /// credential's — `x-ms-date`, `x-ms-content-sha256` for an access key, `authorization` —
+    /// and `accept`, plus `content-type` with a body), so the shell names none.
     /// `path_and_query` is already encoded and relative to the endpoint, whose base path
     /// is added — except for a `recording` request, which goes to a recording URL and is
     /// signed for its bare path (as the official package does). `token` is the bearer
@@ -441,13 +447,14 @@ impl Engine {
         } else {
             credential.apply_for_endpoint(&mut req, &self.endpoint, secs(now_ms));
         }
-        let header = |n: &str| req.get_header(n).unwrap_or_default().to_owned();
-        vec![
-            req.url(&self.endpoint),
-            header("x-ms-date"),
-            header("x-ms-content-sha256"),
-            header("authorization"),
-        ]
+        req.set_header("accept", "application/json");
+        if !body.is_empty() {
+            req.set_header("content-type", "application/json");
+        }
+        let mut out = Vec::with_capacity(1 + 2 * req.headers.len());
+        out.push(req.url(&self.endpoint));
+        pairs(&req, &mut out);
+        out
     }
 
     /// The path and query of the participants page at `next_link` (a page's `nextLink`),
@@ -476,12 +483,18 @@ impl Engine {
         .map_err(throw)
     }
 
-    /// A fresh `[Repeatability-Request-ID, Repeatability-First-Sent]` pair (random v4
-    /// UUID from `crypto.getRandomValues`, IMF-fixdate of `now_ms`); the wrapper sends the
-    /// same pair on every retry of the request.
+    /// A fresh repeatability pair as `[name, value, name, value]` (`Repeatability-Request-ID`:
+    /// a random v4 UUID from `crypto.getRandomValues`; `Repeatability-First-Sent`: the
+    /// IMF-fixdate of `now_ms`), the core's `http::Repeatability`; the shell sends the same
+    /// pair on every retry of the request.
     pub fn repeatability(&self, now_ms: f64) -> Vec<String> {
-        // The pair `http::Repeatability::from_random` builds, from the same two parts.
-        vec![uuid(), callsteer::time::http_date(secs(now_ms))]
+        let mut bytes = [0u8; 16];
+        random(&mut bytes);
+        let mut req = Request::new(Method::Post, "/");
+        callsteer::http::Repeatability::from_random(bytes, secs(now_ms)).apply(&mut req);
+        let mut out = Vec::with_capacity(4);
+        pairs(&req, &mut out);
+        out
     }
 
     /// After attempt number `made` (1-based, the core's convention) ended with `status` (0: no
@@ -500,7 +513,9 @@ impl Engine {
     }
 
     /// Checks a recording download (`delete` false) or delete URL and the requested range:
-    /// `[path to sign, Range header or ""]`.
+    /// `[path to sign, name, value, …]` with the headers the request carries besides the
+    /// signature's (`x-ms-host`, the endpoint's host that the signature covers, and `Range`
+    /// for a part).
     ///
     /// # Errors
     /// Throws an `InvalidInputError` for a URL that is not an https URL on a recording host
@@ -523,6 +538,15 @@ impl Engine {
         } else {
             callsteer::http::recording::range(offset, length).map_err(throw)?
         };
-        Ok(vec![path.to_owned(), range.unwrap_or_default()])
+        let mut out = vec![
+            path.to_owned(),
+            "x-ms-host".to_owned(),
+            self.endpoint.authority().to_owned(),
+        ];
+        if let Some(r) = range {
+            out.push("range".to_owned());
+            out.push(r);
+        }
+        Ok(out)
     }
 }

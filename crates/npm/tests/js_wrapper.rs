@@ -57,11 +57,17 @@ fn names(code: &str, word: &str, whole: bool) -> bool {
 /// kinds (from the core), and the wire names the engine alone reads for responses, service
 /// errors, retry headers and streaming frames ([`ENGINE_ONLY_WIRE_NAMES`]). Not covered: the
 /// request body field names, which the shell still writes (issue 12's remaining step).
-/// Wire names that only the engine reads (crates/npm/src/shapes.rs, lib.rs and the core's
-/// response and retry modules): a response's converted members and page link, the error body
-/// and the headers the core reads, the streaming frames' members. Listed here because the core
+/// Wire names that only the engine reads or writes (crates/npm/src/shapes.rs, lib.rs and the
+/// core's auth, http, response and retry modules): the headers it signs and sets, a response's
+/// converted members and page link, the error body and the headers the core reads, the
+/// streaming frames' members. Listed here because the core
 /// has no one table of them; each moved out of the shell in issue 12.
-const ENGINE_ONLY_WIRE_NAMES: [&str; 13] = [
+const ENGINE_ONLY_WIRE_NAMES: [&str; 18] = [
+    "x-ms-date",
+    "x-ms-content-sha256",
+    "x-ms-host",
+    "repeatability-request-id",
+    "repeatability-first-sent",
     "nextLink",
     "answeredFor",
     "innererror",

@@ -34,6 +34,7 @@ macro_rules! all_shared_tests {
             events_and_identifiers_cross_as_json_text,
             service_errors_are_the_cores,
             responses_and_frames_cross_as_json_text,
+            requests_are_built_by_the_engine,
         );
     };
 }
@@ -68,33 +69,59 @@ pub(crate) fn bad_credentials_throw_js_errors() {
     assert_invalid(&err, "endpoint");
 }
 
-/// Signing through the export gives the official vectors (J1, J2) byte for byte.
+/// The value of header `name` in an export's `[first, name, value, …]` answer.
+fn header(list: &[String], name: &str) -> Option<String> {
+    list[1..]
+        .chunks(2)
+        .find(|p| p[0].eq_ignore_ascii_case(name))
+        .map(|p| p[1].clone())
+}
+
+/// Signing through the export gives the official vectors (J1, J2) byte for byte, with every
+/// header the attempt carries named by the engine.
 pub(crate) fn signs_the_official_vectors() {
     let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
     let j1 = e.sign("GET", "/testPath?testQuery=test", "", NOW_MS, None, false);
     assert_eq!(j1[0], "https://example.com/testPath?testQuery=test");
-    assert_eq!(j1[1], "Wed, 13 Apr 2022 18:09:12 GMT");
-    assert_eq!(j1[2], "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
-    assert!(
-        j1[3].ends_with("Signature=DGdgwggJWnQyc6EHjR/Vbqg1ES64KpD6U2XwTDDj3tU="),
-        "{}",
-        j1[3]
+    assert_eq!(
+        header(&j1, "x-ms-date").unwrap(),
+        "Wed, 13 Apr 2022 18:09:12 GMT"
     );
-    let j2 = e.sign("GET", "/testPath", "", NOW_MS, None, true);
+    assert_eq!(
+        header(&j1, "x-ms-content-sha256").unwrap(),
+        "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+    );
+    let auth = header(&j1, "authorization").unwrap();
     assert!(
-        j2[3].ends_with("Signature=+6tWkg3lNKVjQHHmxkdGQcJjUgzclsWTMebnuCz1ngU="),
-        "{}",
-        j2[3]
+        auth.ends_with("Signature=DGdgwggJWnQyc6EHjR/Vbqg1ES64KpD6U2XwTDDj3tU="),
+        "{auth}"
+    );
+    assert_eq!(header(&j1, "accept").unwrap(), "application/json");
+    assert_eq!(
+        header(&j1, "content-type"),
+        None,
+        "no body, no content type"
+    );
+    assert_eq!(header(&j1, "host"), None, "the transport sets the host");
+    let j2 = e.sign("GET", "/testPath", "", NOW_MS, None, true);
+    let auth = header(&j2, "authorization").unwrap();
+    assert!(
+        auth.ends_with("Signature=+6tWkg3lNKVjQHHmxkdGQcJjUgzclsWTMebnuCz1ngU="),
+        "{auth}"
     );
     let bearer = Engine::new("https://example.com", None, true).unwrap();
     let b = bearer.sign("POST", "/x", "{}", NOW_MS, Some("tok".into()), false);
-    assert_eq!((b[2].as_str(), b[3].as_str()), ("", "Bearer tok"));
+    assert_eq!(header(&b, "x-ms-content-sha256"), None);
+    assert_eq!(header(&b, "authorization").unwrap(), "Bearer tok");
+    assert_eq!(header(&b, "content-type").unwrap(), "application/json");
 }
 
 /// Repeatability ids and operation contexts are random v4 UUIDs from `crypto.getRandomValues`.
 pub(crate) fn randomness_comes_from_the_host_crypto() {
     let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
-    let [a, date]: [String; 2] = e.repeatability(NOW_MS).try_into().unwrap();
+    let [id_name, a, date_name, date]: [String; 4] = e.repeatability(NOW_MS).try_into().unwrap();
+    assert_eq!(id_name.to_ascii_lowercase(), "repeatability-request-id");
+    assert_eq!(date_name.to_ascii_lowercase(), "repeatability-first-sent");
     assert_eq!(date, "Wed, 13 Apr 2022 18:09:12 GMT");
     let b = uuid();
     assert_ne!(a, b);
@@ -138,7 +165,16 @@ pub(crate) fn recording_urls_are_checked() {
             Some(5.0),
         )
         .unwrap();
-    assert_eq!(ok, ["/v1/objects/a/content", "bytes=10-14"]);
+    assert_eq!(
+        ok,
+        [
+            "/v1/objects/a/content",
+            "x-ms-host",
+            "example.com",
+            "range",
+            "bytes=10-14"
+        ]
+    );
     let err = e
         .recording(true, "https://evil.example/r", None, None)
         .unwrap_err();
@@ -154,7 +190,7 @@ pub(crate) fn a_proxy_endpoint_with_a_base_path_and_a_token() {
     let path = "/calling/callConnections/c/participants?api-version=2026-03-12";
     let s = e.sign("GET", path, "", NOW_MS, Some("admin-token".into()), false);
     assert_eq!(s[0], ["http://127.0.0.1:8787/acs", path].concat());
-    assert_eq!(s[3], "Bearer admin-token");
+    assert_eq!(header(&s, "authorization").unwrap(), "Bearer admin-token");
     let next = |link: &str| e.next_page(link, "2026-03-12");
     let page2 = "/calling/callConnections/c/participants?api-version=2026-03-12&skip=2";
     assert_eq!(
@@ -200,7 +236,7 @@ pub(crate) fn memory_stays_bounded_under_many_requests() {
                 None,
                 false,
             );
-            assert_eq!(out.len(), 4);
+            assert!(header(&out, "authorization").is_some());
             let _ = e.repeatability(NOW_MS);
         }
     };
@@ -331,5 +367,33 @@ pub(crate) fn responses_and_frames_cross_as_json_text() {
     assert_eq!(
         outbound_audio(None),
         r#"{"kind":"stopAudio","stopAudio":{}}"#
+    );
+}
+
+/// `Engine::request`: the method's arguments in, the request out (path from the core's table
+/// with the configured api-version, repeatability, the operation a result waits on, the
+/// context sent, the body); the core's input rules throw an `InvalidInputError`.
+pub(crate) fn requests_are_built_by_the_engine() {
+    let mut e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
+    e.configure(Some("2099-01-01".into()), Some("8:acs:me".into()));
+    let out = e
+        .request(
+            "removeParticipant",
+            r#"["c1",{"phoneNumber":"+14255550123"},{"operationContext":"bye"}]"#,
+        )
+        .unwrap();
+    assert_eq!(
+        out,
+        r#"["POST","/calling/callConnections/c1/participants:remove?api-version=2099-01-01",true,"CallConnection_RemoveParticipant","bye","{\"participantToRemove\":{\"kind\":\"phoneNumber\",\"rawId\":\"4:+14255550123\",\"phoneNumber\":{\"value\":\"+14255550123\",\"isAnonymous\":false}},\"operationContext\":\"bye\"}"]"#
+    );
+    let err = e
+        .request(
+            "createCall",
+            r#"[{"targetParticipant":{"phoneNumber":"555"}},"https://a.example/cb"]"#,
+        )
+        .unwrap_err();
+    assert_invalid(
+        &err,
+        "targetParticipant.targetParticipant.phoneNumber.value",
     );
 }
