@@ -193,6 +193,19 @@ impl Body {
         write_str(self.key(k), v);
     }
 
+    /// `k`: the wire model of the identifier `v` (see [`model`]).
+    fn identifier(
+        &mut self,
+        k: &str,
+        v: &Json<'_>,
+        field: &str,
+        form: ModelForm,
+    ) -> Result<(), Error> {
+        let m = model(v, field, form)?;
+        self.key(k).push_str(&m);
+        Ok(())
+    }
+
     fn json(&mut self, k: &str, v: Option<String>) {
         if let Some(v) = v {
             self.key(k).push_str(&v);
@@ -770,7 +783,7 @@ impl Client {
         let conn = |i: usize| -> Result<String, Error> {
             Ok(non_empty(arg(i), "callConnectionId")?.into_owned())
         };
-        let media = |op: Op, b: Body, ctx: Option<String>, wait: bool| -> Result<Built, Error> {
+        let on_call = |op: Op, b: Body, ctx: Option<String>, wait: bool| -> Result<Built, Error> {
             let id = conn(0)?;
             Ok(with_body(
                 Built::new(op, &[&id]),
@@ -891,29 +904,21 @@ impl Client {
                     "targetParticipant.customCallingContext",
                 )?;
                 b.key("customCallingContext").push_str(&ccc);
-                with_body(
-                    Built::new(Op::AddParticipant, &[&conn(0)?]),
-                    b,
-                    Some(Op::AddParticipant),
-                    ctx,
-                )
+                on_call(Op::AddParticipant, b, ctx, true)?
             }
             "transferCallToParticipant" => {
                 let o = opts(arg(2), "options")?;
                 let mut b = Body::new();
-                b.key("targetParticipant").push_str(&model(
+                b.identifier(
+                    "targetParticipant",
                     arg(1),
                     "targetParticipant",
                     ModelForm::WithKind,
-                )?);
+                )?;
                 let ctx = Some(context(&mut b, o, self.uuid));
                 callback(&mut b, o)?;
                 if let Some(t) = o.get("transferee").filter(|t| truthy(t)) {
-                    b.key("transferee").push_str(&model(
-                        t,
-                        "options.transferee",
-                        ModelForm::WithKind,
-                    )?);
+                    b.identifier("transferee", t, "options.transferee", ModelForm::WithKind)?;
                 }
                 let ccc = custom_context(
                     o.get("customCallingContext").unwrap_or(&NULL),
@@ -924,29 +929,20 @@ impl Client {
                     "sourceCallerIdNumber",
                     phone(get(o, "sourceCallIdNumber"), "options.sourceCallIdNumber")?,
                 );
-                with_body(
-                    Built::new(Op::Transfer, &[&conn(0)?]),
-                    b,
-                    Some(Op::Transfer),
-                    ctx,
-                )
+                on_call(Op::Transfer, b, ctx, true)?
             }
             "removeParticipant" => {
                 let o = opts(arg(2), "options")?;
                 let mut b = Body::new();
-                b.key("participantToRemove").push_str(&model(
+                b.identifier(
+                    "participantToRemove",
                     arg(1),
                     "participant",
                     ModelForm::WithKind,
-                )?);
+                )?;
                 let ctx = Some(context(&mut b, o, self.uuid));
                 callback(&mut b, o)?;
-                with_body(
-                    Built::new(Op::RemoveParticipant, &[&conn(0)?]),
-                    b,
-                    Some(Op::RemoveParticipant),
-                    ctx,
-                )
+                on_call(Op::RemoveParticipant, b, ctx, true)?
             }
             "muteParticipant" => {
                 let o = opts(arg(2), "options")?;
@@ -955,7 +951,7 @@ impl Client {
                 b.key("targetParticipants")
                     .push_str(&["[", &m, "]"].concat());
                 given_context(&mut b, o);
-                with_body(Built::new(Op::Mute, &[&conn(0)?]), b, None, None)
+                on_call(Op::Mute, b, None, false)?
             }
             "cancelAddParticipantOperation" => {
                 let o = opts(arg(2), "options")?;
@@ -963,12 +959,7 @@ impl Client {
                 b.text("invitationId", &string(arg(1), "invitationId")?);
                 let ctx = Some(context(&mut b, o, self.uuid));
                 callback(&mut b, o)?;
-                with_body(
-                    Built::new(Op::CancelAddParticipant, &[&conn(0)?]),
-                    b,
-                    Some(Op::CancelAddParticipant),
-                    ctx,
-                )
+                on_call(Op::CancelAddParticipant, b, ctx, true)?
             }
             "moveParticipants" => {
                 let o = opts(arg(3), "options")?;
@@ -981,14 +972,9 @@ impl Client {
                 b.text("fromCall", &string(arg(2), "fromCall")?);
                 context(&mut b, o, self.uuid);
                 callback(&mut b, o)?;
-                with_body(
-                    Built::new(Op::MoveParticipants, &[&conn(0)?]),
-                    b,
-                    None,
-                    None,
-                )
+                on_call(Op::MoveParticipants, b, None, false)?
             }
-            // CallMedia: argument 0 is the connection id.
+            // CallMedia: argument 0 is the connection id too.
             "play" | "playToAll" => {
                 let to_all = method == "playToAll";
                 let (sources, o) = if to_all {
@@ -1027,7 +1013,7 @@ impl Client {
                         get(o, "interruptCallMediaOperation"),
                     );
                 }
-                media(Op::Play, b, ctx, true)?
+                on_call(Op::Play, b, ctx, true)?
             }
             "startRecognizing" => {
                 let target = model(arg(1), "targetParticipant", ModelForm::NoKind)?;
@@ -1062,11 +1048,12 @@ impl Client {
                 let start = method.starts_with("start");
                 let o = opts(arg(2), "options")?;
                 let mut b = Body::new();
-                b.key("targetParticipant").push_str(&model(
+                b.identifier(
+                    "targetParticipant",
                     arg(1),
                     "targetParticipant",
                     ModelForm::NoKind,
-                )?);
+                )?;
                 given_context(&mut b, o);
                 if !start {
                     callback(&mut b, o)?;
@@ -1076,7 +1063,7 @@ impl Client {
                 } else {
                     Op::StopContinuousDtmf
                 };
-                media(op, b, None, false)?
+                on_call(op, b, None, false)?
             }
             "sendDtmfTones" => {
                 if !matches!(arg(1), Json::Array(_)) {
@@ -1085,42 +1072,45 @@ impl Client {
                 let o = opts(arg(3), "options")?;
                 let mut b = Body::new();
                 b.raw("tones", Some(arg(1)));
-                b.key("targetParticipant").push_str(&model(
+                b.identifier(
+                    "targetParticipant",
                     arg(2),
                     "targetParticipant",
                     ModelForm::NoKind,
-                )?);
+                )?;
                 let ctx = given_context(&mut b, o);
                 callback(&mut b, o)?;
-                media(Op::SendDtmf, b, ctx, true)?
+                on_call(Op::SendDtmf, b, ctx, true)?
             }
             "hold" => {
                 let o = opts(arg(2), "options")?;
                 let mut b = Body::new();
-                b.key("targetParticipant").push_str(&model(
+                b.identifier(
+                    "targetParticipant",
                     arg(1),
                     "targetParticipant",
                     ModelForm::NoKind,
-                )?);
+                )?;
                 if let Some(music) = get(o, "playSource") {
                     b.key("playSourceInfo")
                         .push_str(&play_source(music, "options.playSource")?);
                 }
                 let ctx = given_context(&mut b, o);
                 callback(&mut b, o)?;
-                media(Op::Hold, b, ctx, true)?
+                on_call(Op::Hold, b, ctx, true)?
             }
             "unhold" => {
                 let o = opts(arg(2), "options")?;
                 let mut b = Body::new();
-                b.key("targetParticipant").push_str(&model(
+                b.identifier(
+                    "targetParticipant",
                     arg(1),
                     "targetParticipant",
                     ModelForm::NoKind,
-                )?);
+                )?;
                 given_context(&mut b, o);
                 callback(&mut b, o)?;
-                media(Op::Unhold, b, None, false)?
+                on_call(Op::Unhold, b, None, false)?
             }
             "startTranscription" => {
                 let o = opts(arg(1), "options")?;
@@ -1132,7 +1122,7 @@ impl Client {
                     get(o, "speechRecognitionModelEndpointId"),
                 );
                 callback(&mut b, o)?;
-                media(Op::StartTranscription, b, None, false)?
+                on_call(Op::StartTranscription, b, None, false)?
             }
             "updateTranscription" => {
                 let o = opts(arg(2), "options")?;
@@ -1144,7 +1134,7 @@ impl Client {
                 );
                 given_context(&mut b, o);
                 callback(&mut b, o)?;
-                media(Op::UpdateTranscription, b, None, false)?
+                on_call(Op::UpdateTranscription, b, None, false)?
             }
             "stopTranscription" | "startMediaStreaming" | "stopMediaStreaming" => {
                 let o = opts(arg(1), "options")?;
@@ -1156,7 +1146,7 @@ impl Client {
                     "startMediaStreaming" => Op::StartMediaStreaming,
                     _ => Op::StopMediaStreaming,
                 };
-                media(op, b, None, false)?
+                on_call(op, b, None, false)?
             }
             // CallRecording.
             "startRecording" => {
