@@ -19,7 +19,8 @@
 //! * **The shell** (`crates/npm/js/*.mjs`): the official classes and signatures, `async`,
 //!   `fetch` / `node:http`, `AbortSignal`, timers, token credentials and the JSON codec. A test
 //!   (`tests/js_wrapper.rs`) fails if an event kind, a raw-id prefix, an identifier model
-//!   kind, one of the wire names only the engine reads or the api-version appears in it.
+//!   kind, one of the wire names only the engine reads or writes, a property of the spec's
+//!   models that is no name of the public API, or the api-version appears in it.
 //!
 //! JSON text crosses the boundary both ways; the engine reads it with the core's borrowing
 //! reader ([`callsteer::json`]), so members it passes through are copied byte for byte, and

@@ -155,3 +155,49 @@ fn the_shell_check_finds_what_it_forbids() {
     assert!(!names("v.communicationUserId", "communicationUser", true));
     assert!(!names(r#""CallConnectedSoon""#, "CallConnected", true));
 }
+
+/// Every property name of the spec's models (the stable Call Automation spec and `common.json`)
+/// that is not also a name of the package's public API (any identifier in its `.d.ts`: option
+/// bags, results and events legitimately share many names with the wire) is a wire name the
+/// shell has no business writing: request bodies (`participantToAdd`, `recognizeInputType`,
+/// `playSourceInfo`, `sipHeaders`, …) are the engine's since issue 12. Read from the spec, not
+/// listed here, so a property the spec gains is covered too.
+#[test]
+fn no_request_body_field_of_the_spec_is_in_the_shell() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/spec");
+    let mut wire = std::collections::BTreeSet::new();
+    for file in [
+        "CallAutomation/stable/2026-03-12/communicationservicescallautomation.json",
+        "Common/stable/2025-06-30/common.json",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for model in spec["definitions"].as_object().unwrap().values() {
+            if let Some(props) = model["properties"].as_object() {
+                wire.extend(props.keys().cloned());
+            }
+        }
+    }
+    let dts = include_str!("../js/callsteer.d.ts");
+    let api: std::collections::BTreeSet<&str> = dts
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+        .collect();
+    let forbidden: Vec<&String> = wire.iter().filter(|n| !api.contains(n.as_str())).collect();
+    assert!(
+        forbidden.len() >= 30 && forbidden.iter().any(|n| *n == "participantToAdd"),
+        "the spec was read: {forbidden:?}"
+    );
+    for (file, text) in shell_sources() {
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//") && !l.trim_start().starts_with('*'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for name in &forbidden {
+            assert!(
+                !names(&code, name, true),
+                "{file}: request body field {name}"
+            );
+        }
+    }
+}
