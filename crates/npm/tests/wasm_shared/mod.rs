@@ -214,8 +214,9 @@ pub(crate) fn a_proxy_endpoint_with_a_base_path_and_a_token() {
 }
 
 /// The package's small global allocator (lol_alloc's free list, crates/npm/src/lib.rs) reuses freed
-/// memory: thousands of signatures over bodies of 0–16 kB leave the wasm memory bounded
-/// (a leaking allocator would grow it by the total, ≈ 16 MB here).
+/// memory: thousands of signatures over bodies of 0–16 kB, with a request built, a roster
+/// converted and a response shaped each time (the engine's JSON work since issue 12), leave the
+/// wasm memory bounded (a leaking allocator would grow it by the total, ≈ 16 MB here).
 pub(crate) fn memory_stays_bounded_under_many_requests() {
     let e = Engine::new("endpoint=https://example.com/;accesskey=pw==", None, false).unwrap();
     let pages = || {
@@ -238,6 +239,26 @@ pub(crate) fn memory_stays_bounded_under_many_requests() {
             );
             assert!(header(&out, "authorization").is_some());
             let _ = e.repeatability(NOW_MS);
+            // The engine's JSON work: a request built from arguments of varying size, a
+            // roster converted, a response shaped (many short-lived strings of many sizes).
+            let name = &body[..(seed as usize >> 4) % 512];
+            let args = [
+                r#"["c",{"targetParticipant":{"communicationUserId":"8:acs:"#,
+                name,
+                r#""},"sourceDisplayName":""#,
+                name,
+                r#""},{"operationContext":"x"}]"#,
+            ]
+            .concat();
+            assert!(e.request("addParticipant", &args).is_ok());
+            let roster = [
+                r#"[{"identifier":{"rawId":"8:acs:"#,
+                name,
+                r#""},"isMuted":true}]"#,
+            ]
+            .concat();
+            assert!(convert_member(2, &roster).unwrap().is_some());
+            assert!(response(0, &[r#"{"callConnectionId":""#, name, r#""}"#].concat()).is_ok());
         }
     };
     sign_some(200);
