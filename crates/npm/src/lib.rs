@@ -63,8 +63,8 @@ extern "C" {
     fn random(buf: &mut [u8]);
 }
 
-/// A random version-4 UUID (`crypto.getRandomValues`), for generated `operationContext`s.
-#[wasm_bindgen]
+/// A random version-4 UUID (`crypto.getRandomValues`), for generated `operationContext`s
+/// (the engine's own: not exported to the shell).
 pub fn uuid() -> String {
     let mut bytes = [0u8; 16];
     random(&mut bytes);
@@ -146,27 +146,6 @@ pub fn identifier_from_model(model: &str) -> Result<String, JsValue> {
     let mut out = String::with_capacity(model.len() + 16);
     shapes::write_from_model(&mut out, &node);
     Ok(out)
-}
-
-/// The wire model (JSON text) of the package's identifier `identifier` (JSON text): `form`
-/// 0 with `kind`, 1 without, 2 only a phone number's sub-object (`undefined` when there is
-/// no number). See [`shapes::model_of`].
-///
-/// # Errors
-/// An `InvalidInputError` naming `field`.
-#[wasm_bindgen(js_name = identifierModel)]
-pub fn identifier_model(
-    identifier: &str,
-    field: &str,
-    form: u8,
-) -> Result<Option<String>, JsValue> {
-    let form = match form {
-        0 => shapes::ModelForm::WithKind,
-        1 => shapes::ModelForm::NoKind,
-        _ => shapes::ModelForm::PhoneOnly,
-    };
-    let node = callsteer::json::parse(identifier, field).map_err(|e| error::syntax(&e))?;
-    shapes::model_of(&node, field, form).map_err(throw)
 }
 
 /// The `kind` of the event that ends a call for the event processor (its handlers and
@@ -389,12 +368,6 @@ impl Engine {
         self.client.source = source_id.filter(|id| !id.is_empty());
     }
 
-    /// The api-version requests are sent with.
-    #[wasm_bindgen(getter, js_name = apiVersion)]
-    pub fn api_version(&self) -> String {
-        self.api_version.clone()
-    }
-
     /// The request of the package's method `method` called with `args` (JSON text of the
     /// arguments array, the connection or recording id first for `CallConnection`,
     /// `CallMedia` and `CallRecording` methods): `[method, pathAndQuery, repeatable,
@@ -408,12 +381,6 @@ impl Engine {
             .request(method, args)
             .map(|built| built.to_json(&self.api_version))
             .map_err(throw)
-    }
-
-    /// The endpoint as a URL string (`https://host/`).
-    #[wasm_bindgen(getter)]
-    pub fn endpoint(&self) -> String {
-        self.endpoint.as_url()
     }
 
     /// Authenticates one attempt of `method path_and_query` with `body` at `now_ms`:
@@ -458,21 +425,10 @@ impl Engine {
         out
     }
 
-    /// The path and query of the participants page at `next_link` (a page's `nextLink`),
-    /// relative to the endpoint as [`Engine::sign`] takes it: the core's rule
-    /// ([`ListParticipants::next_page_path`]) — the link must be on this endpoint's scheme,
-    /// host, port and base path (a signed request never follows a link elsewhere), its path
-    /// and query are kept as sent, and `api_version` is added when it has none.
-    ///
-    /// # Errors
-    /// Throws an `InvalidInputError` naming `nextLink` for a link elsewhere or malformed.
-    #[wasm_bindgen(js_name = nextPage)]
-    pub fn next_page(&self, next_link: &str, api_version: &str) -> Result<String, JsValue> {
-        ListParticipants::next_page_path(&self.endpoint, next_link, api_version).map_err(throw)
-    }
-
     /// A participants page (its body) as `{"values":[…],"next":"…"}`: the entries converted,
-    /// and the path of the next page ([`Engine::next_page`]'s rule) when there is one.
+    /// and the path of the next page when there is one, by the core's rule
+    /// ([`ListParticipants::next_page_path`]: only on this endpoint's scheme, host, port and base
+    /// path, a signed request never follows a link elsewhere; `api-version` added when absent).
     ///
     /// # Errors
     /// A `DecodeError` for a body that is not JSON, an `InvalidInputError` naming
