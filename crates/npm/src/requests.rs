@@ -12,7 +12,7 @@
 //! Argument checks keep the order in which the official package (and this package's former
 //! JS) evaluated them, so the first bad argument is the one named.
 
-use crate::shapes::{model_of, ModelForm};
+use crate::shapes::{model_of, model_struct, ModelForm};
 use callsteer::api::routes::OperationId;
 use callsteer::identifier::CommunicationIdentifierModel;
 use callsteer::json::{self, write_key, write_str, Json};
@@ -232,18 +232,14 @@ fn typed(model: &CommunicationIdentifierModel) -> CommunicationIdentifier {
 /// An identifier's wire model (`withKind`), checked by the core's rule for identifiers the
 /// service dials or addresses (`validate::identifier`: phone numbers E.164, ids non-empty).
 fn model(v: &Json<'_>, field: &str, form: ModelForm) -> Result<String, Error> {
-    let text = model_of(v, field, form)?.unwrap_or_default();
-    let node = json::parse(&text, field)?;
-    let m: CommunicationIdentifierModel = json::from_json(&node, field)?;
+    let m = model_struct(v, field, form)?.unwrap_or_default();
     validate::identifier(field, &typed(&m))?;
-    Ok(text)
+    json::to_string(&m, field)
 }
 
 /// The raw id of an identifier the package was given (for a participant's path).
 fn raw_id(v: &Json<'_>, field: &str) -> Result<String, Error> {
-    let text = model_of(v, field, ModelForm::NoKind)?.unwrap_or_default();
-    let node = json::parse(&text, field)?;
-    let m: CommunicationIdentifierModel = json::from_json(&node, field)?;
+    let m = model_struct(v, field, ModelForm::NoKind)?.unwrap_or_default();
     Ok(m.raw_id.unwrap_or_default())
 }
 

@@ -206,6 +206,27 @@ fn text<'a>(o: &'a Json<'a>, k: &str) -> Option<std::borrow::Cow<'a, str>> {
 /// # Errors
 /// [`Error::InvalidInput`] naming `field` when `node` is not an object or not an identifier.
 pub fn model_of(node: &Json<'_>, field: &str, form: ModelForm) -> Result<Option<String>, Error> {
+    let Some(m) = model_struct(node, field, form)? else {
+        return Ok(None);
+    };
+    if form == ModelForm::PhoneOnly {
+        return m
+            .phone_number
+            .map(|p| json::to_string(&p, field))
+            .transpose();
+    }
+    json::to_string(&m, field).map(Some)
+}
+
+/// [`model_of`] before it is written: the core's model of the package's identifier `node`.
+///
+/// # Errors
+/// As [`model_of`].
+pub fn model_struct(
+    node: &Json<'_>,
+    field: &str,
+    form: ModelForm,
+) -> Result<Option<CommunicationIdentifierModel>, Error> {
     use CommunicationIdentifier as I;
     if form == ModelForm::PhoneOnly
         && (node.is_null() || node.get("phoneNumber").is_none_or(Json::is_null))
@@ -291,12 +312,6 @@ pub fn model_of(node: &Json<'_>, field: &str, form: ModelForm) -> Result<Option<
             "is not a communication identifier (expected communicationUserId, phoneNumber, microsoftTeamsUserId, teamsAppId, userId+tenantId+resourceId or id)",
         ));
     };
-    if form == ModelForm::PhoneOnly {
-        return m
-            .phone_number
-            .map(|p| json::to_string(&p, field))
-            .transpose();
-    }
     if !matches!(id, I::CommunicationUser { .. } | I::Unknown { .. }) {
         if let Some(raw) = given {
             m.raw_id = Some(raw.into_owned());
@@ -305,7 +320,7 @@ pub fn model_of(node: &Json<'_>, field: &str, form: ModelForm) -> Result<Option<
     if form == ModelForm::NoKind {
         m.kind = None;
     }
-    json::to_string(&m, field).map(Some)
+    Ok(Some(m))
 }
 
 // ---- callback events ----
