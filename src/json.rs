@@ -515,13 +515,6 @@ impl serde::ser::Error for DeError {
     }
 }
 
-impl DeError {
-    /// The message.
-    pub fn into_message(self) -> String {
-        self.0
-    }
-}
-
 impl<'de> serde::Deserializer<'de> for &'de Json<'de> {
     type Error = DeError;
 

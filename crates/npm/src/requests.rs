@@ -91,7 +91,7 @@ fn truthy(v: &Json<'_>) -> bool {
     match v {
         Json::Null | Json::Bool(false) => false,
         Json::String(s) => !s.raw().is_empty(),
-        Json::Number(n) => n.bytes().any(|b| (b'1'..=b'9').contains(&b)) && !is_zero(n),
+        Json::Number(n) => !is_zero(n),
         _ => true,
     }
 }
@@ -102,12 +102,8 @@ fn is_zero(n: &str) -> bool {
     mantissa.bytes().all(|b| matches!(b, b'0' | b'.' | b'-'))
 }
 
-fn is_obj(v: &Json<'_>) -> bool {
-    matches!(v, Json::Object(_))
-}
-
 fn obj<'a, 'j>(v: &'a Json<'j>, field: &str) -> Result<&'a Json<'j>, Error> {
-    if is_obj(v) {
+    if matches!(v, Json::Object(_)) {
         Ok(v)
     } else {
         Err(Error::invalid(field, "must be an object"))
@@ -732,13 +728,13 @@ impl Client {
         &self,
         targets: String,
         invite: &Json<'_>,
-        callback_url: &Json<'_>,
+        callback: &Json<'_>,
         o: &Json<'_>,
     ) -> Result<Built, Error> {
         let mut b = Body::new();
         self.source(&mut b, "source");
         b.key("targets").push_str(&targets);
-        b.text("callbackUri", &callback_url_checked(callback_url)?);
+        b.text("callbackUri", &callback_url(callback)?);
         let ctx = given_context(&mut b, o);
         b.pick(o, &STREAMING);
         b.json(
@@ -813,7 +809,7 @@ impl Client {
                 );
                 b.pick(o, &STREAMING);
                 let ctx = given_context(&mut b, o);
-                b.text("callbackUri", &callback_url_checked(arg(1))?);
+                b.text("callbackUri", &callback_url(arg(1))?);
                 self.source(&mut b, "answeredBy");
                 with_body(
                     Built::new(Op::AnswerCall, &[]),
@@ -852,7 +848,7 @@ impl Client {
                 let mut b = Body::new();
                 b.key("callLocator")
                     .push_str(&locator(arg(0), "callLocator")?);
-                b.text("callbackUri", &callback_url_checked(arg(1))?);
+                b.text("callbackUri", &callback_url(arg(1))?);
                 let ctx = given_context(&mut b, o);
                 b.pick(o, &STREAMING);
                 with_body(Built::new(Op::Connect, &[]), b, Some(Op::Connect), ctx)
@@ -1219,11 +1215,6 @@ impl Client {
             _ => return Err(Error::invalid("method", "is not a method of the package")),
         })
     }
-}
-
-/// `callbackUrl` checked (a string; https by the core's rule).
-fn callback_url_checked(v: &Json<'_>) -> Result<String, Error> {
-    callback_url(v)
 }
 
 fn with_body(
