@@ -90,6 +90,7 @@ fn live() -> &'static CallSession {
     S.get_or_init(|| {
         let mut s = CallSession::new(CALL);
         s.handle_setup(CallSetup {
+            revision: None,
             rule: Some("ivr".into()),
             flow: Flow::default(),
             caller: "4:+14255550111".into(),

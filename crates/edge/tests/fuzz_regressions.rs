@@ -26,6 +26,7 @@ fn a_target_the_operations_refuse_is_refused_up_front() {
     use callsteer_edge::routing::call::{AdminAction, CallEvent, CallSession, CallSetup};
     let mut s = CallSession::new("call-1");
     s.handle_setup(CallSetup {
+        revision: None,
         rule: None,
         flow: Default::default(),
         caller: "4:+14255550111".into(),

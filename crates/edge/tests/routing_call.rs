@@ -6,22 +6,25 @@ mod common;
 
 use callsteer_edge::routing::call::command::{Command, CommandKind};
 use callsteer_edge::routing::call::{
-    AdminAction, CallEvent, CallSession, CallSetup, Handled, Stage,
+    AdminAction, CallEvent, CallSession, CallSetup, End, Handled, Wait,
 };
+use callsteer_edge::routing::flow::legacy::LegacyFlow;
 use callsteer_edge::routing::flow::Flow;
 use serde_json::json;
 
 const CALL: &str = "call-1";
 const CALLER: &str = "4:+14255550111";
 
+/// A version 1 flow, loaded as documents load it (the graph: `menu`, `choice-1`, …).
 fn ivr_flow() -> Flow {
-    serde_json::from_value(json!({
+    let old: LegacyFlow = serde_json::from_value(json!({
         "greeting": {"text": "Welcome"},
         "menu": {"prompt": {"text": "Press 1 or 3"}, "attempts": 2,
                  "choices": {"1": {"transfer": {"target": "+14255550101"}},
                              "3": {"playAndHangUp": {"prompt": {"text": "Bye"}}}}}
     }))
-    .unwrap()
+    .unwrap();
+    old.to_graph().0
 }
 
 fn setup(flow: Flow) -> CallSetup {
@@ -68,7 +71,7 @@ fn full_ivr_answer_menu_dtmf_transfer() {
     let cmds = flush(&mut s);
     assert_eq!(cmds.len(), 1);
     match &cmds[0].kind {
-        CommandKind::RecognizeDtmf {
+        CommandKind::Recognize {
             prompts, target, ..
         } => {
             assert_eq!(prompts.len(), 2, "greeting + menu prompt");
@@ -96,7 +99,7 @@ fn full_ivr_answer_menu_dtmf_transfer() {
         "e3",
         "CallTransferAccepted",
         6_000,
-        json!({"operationContext": "transfer",
+        json!({"operationContext": "choice-1-1",
         "transferTarget": {"rawId": "4:+14255550101"}}),
     ));
     s.handle_event(&ev("e4", "CallDisconnected", 7_000, json!({})));
@@ -212,11 +215,12 @@ fn out_of_order_deliveries_end_in_the_right_state() {
         "e3",
         "CallTransferAccepted",
         6_000,
-        json!({"operationContext": "transfer"}),
+        json!({"operationContext": "choice-1-1"}),
     ));
     assert_eq!(s.participants.len(), 2, "older sequence number ignored");
     assert_eq!(s.status(), "transferred");
-    assert_eq!(s.stage, Stage::Done);
+    assert_eq!(s.flow.end, Some(End::CallerHungUp), "the call ended before the transfer's event was read");
+    assert_eq!(s.flow.wait, Wait::Nothing);
     assert!(s.outbox().is_empty(), "nothing after the call ended");
     let times: Vec<_> = s.timeline.iter().map(|e| e.at_ms).collect();
     let mut sorted = times.clone();
@@ -233,7 +237,7 @@ fn unknown_tone_and_silence_retry_then_fail() {
     s.handle_event(&tone("e2", "menu-1", 3_000, "nine"));
     let retry = flush(&mut s);
     assert!(
-        matches!(&retry[0].kind, CommandKind::RecognizeDtmf { prompts, .. } if prompts.len() == 1)
+        matches!(&retry[0].kind, CommandKind::Recognize { prompts, .. } if prompts.len() == 1)
     );
     assert_eq!(retry[0].operation_context.as_deref(), Some("menu-2"));
     // A late event for the old attempt changes nothing.
@@ -263,12 +267,17 @@ fn play_and_hang_up_choice() {
     s.handle_event(&tone("e2", "menu-1", 3_000, "three"));
     let play = flush(&mut s);
     assert!(matches!(&play[0].kind, CommandKind::Play { .. }));
-    assert_eq!(s.stage, Stage::Farewell);
+    assert_eq!(
+        s.flow.wait,
+        Wait::Goodbye {
+            ctx: "choice-3-1".into()
+        }
+    );
     s.handle_event(&ev(
         "e3",
         "PlayCompleted",
         4_000,
-        json!({"operationContext": "farewell"}),
+        json!({"operationContext": "choice-3-1"}),
     ));
     assert_eq!(
         flush(&mut s)[0].kind,
@@ -283,8 +292,11 @@ fn failed_send_is_marked_and_clears_pending() {
     s.handle_event(&ev("e1", "CallConnected", 2_000, json!({})));
     let id = s.outbox()[0].id.clone();
     s.handle_sent(&id, Err("service error 400".into()));
-    assert!(s.outbox().is_empty());
     assert!(s.pending.is_empty());
+    // The menu's recognize was refused: the step fails, to its default (version 1: hang up).
+    let next: Vec<_> = s.outbox().iter().map(|c| c.kind.clone()).collect();
+    assert_eq!(next, [CommandKind::HangUp { for_everyone: true }]);
+    assert_eq!(s.flow.end, Some(End::HungUp));
     let entry = s
         .timeline
         .iter()

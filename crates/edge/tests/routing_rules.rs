@@ -161,7 +161,7 @@ fn invalid_documents_name_rule_and_field() {
                 json!([{"name": "p", "action": {"answer": {"flow": {"greeting": {"text": "a", "file": "https://x/a.wav"}}}}}]),
             ),
             "rules[0](p).action.answer.flow.greeting.file",
-            "not both",
+            "one of `text`, `ssml` and `file`",
         ),
         (
             doc(
@@ -182,9 +182,9 @@ fn invalid_documents_name_rule_and_field() {
             "unknown variant",
         ),
         (
-            json!({"version": 2, "rules": []}),
+            json!({"version": 3, "rules": []}),
             "version",
-            "only version 1",
+            "version 1 or 2",
         ),
         (json!({"version": 1}), "rules", "missing"),
         (

@@ -16,11 +16,10 @@ const CALLER: &str = "4:+14255550111";
 const AGENT: &str = "4:+14255550101";
 
 fn ivr_setup() -> CallSetup {
-    let flow = serde_json::from_value(json!({
+    let flow = common::legacy_flow(json!({
         "menu": {"prompt": {"text": "Press 1"},
                  "choices": {"1": {"transfer": {"target": "+14255550101"}}}}
-    }))
-    .unwrap();
+    }));
     common::answered_setup(CALLER, flow)
 }
 
@@ -76,7 +75,7 @@ fn the_ivr_call_pairs_each_command_with_the_event_that_settles_it() {
         "t1",
         "CallTransferAccepted",
         4_000,
-        json!({"operationContext": "transfer", "transferTarget": {"rawId": AGENT}}),
+        json!({"operationContext": "choice-1-1", "transferTarget": {"rawId": AGENT}}),
     ));
     s.handle_event(&ev("d1", "CallDisconnected", 4_500, json!({})));
 
@@ -126,6 +125,7 @@ fn the_ivr_call_pairs_each_command_with_the_event_that_settles_it() {
 fn failures_are_outcomes_whether_the_service_refuses_or_an_event_reports_them() {
     let mut s = CallSession::new(CALL);
     s.handle_setup(CallSetup {
+        revision: None,
         flow: Flow::default(),
         ..ivr_setup()
     });

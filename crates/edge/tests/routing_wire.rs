@@ -4,6 +4,7 @@
 
 use callsteer_edge::routing::call::command::{Command, CommandKind};
 use callsteer_edge::routing::call::wire::{command_request, decision_request};
+use callsteer_edge::routing::flow::step::CollectStep;
 use callsteer_edge::routing::flow::Prompt;
 use callsteer_edge::routing::incoming::IncomingCall;
 use callsteer_edge::routing::rules::{Action, RejectReason};
@@ -82,16 +83,17 @@ fn cmd(kind: CommandKind, ctx: Option<&str>) -> Command {
 
 #[test]
 fn flow_commands_map_to_media_and_participant_operations() {
-    let text = |t: &str| Prompt {
-        text: Some(t.into()),
-        voice: None,
-        file: None,
+    let text = Prompt::text;
+    let menu = CollectStep {
+        max_tones: Some(1),
+        timeout_seconds: Some(5),
+        ..CollectStep::default()
     };
     let recognize = cmd(
-        CommandKind::RecognizeDtmf {
+        CommandKind::Recognize {
             prompts: vec![text("Hi"), text("Press 1")],
             target: "4:+14255550111".into(),
-            timeout_seconds: 5,
+            collect: Box::new(menu),
         },
         Some("menu-1"),
     );
@@ -103,6 +105,7 @@ fn flow_commands_map_to_media_and_participant_operations() {
     assert_eq!(b["playPrompts"].as_array().unwrap().len(), 2);
     assert_eq!(b["recognizeOptions"]["dtmfOptions"]["maxTonesToCollect"], 1);
     assert_eq!(b["recognizeOptions"]["initialSilenceTimeoutInSeconds"], 5);
+    assert_eq!(b["recognizeOptions"]["interruptPrompt"], true, "barge-in by default");
     assert_eq!(
         b["recognizeOptions"]["targetParticipant"]["rawId"],
         "4:+14255550111"
@@ -131,6 +134,7 @@ fn flow_commands_map_to_media_and_participant_operations() {
     let add = cmd(
         CommandKind::AddParticipant {
             target: "+14255550102".into(),
+            timeout_seconds: None,
         },
         Some("add"),
     );

@@ -2,7 +2,8 @@
 //! rule, a routing decision and a dry run. Written here, next to the types, so the page
 //! renders the worker's words and never re-reads a rules document's meaning on its own.
 
-use super::flow::{Flow, Step};
+use super::flow::step::{RingMode, StepKind};
+use super::flow::Flow;
 use super::rules::{Action, Match};
 use super::text::TextMatch;
 use super::window::TimeWindow;
@@ -115,45 +116,71 @@ impl Action {
 }
 
 impl Flow {
-    /// The flow after the answer, as one sentence.
+    /// The flow after the answer, as one sentence (its start, and where that leads).
     pub fn summary(&self) -> String {
-        match (&self.greeting, &self.menu) {
-            (None, None) => "nothing more (the call stays up until someone acts on it)".into(),
-            (Some(_), None) => "play the greeting (the call stays up)".into(),
-            (greeting, Some(menu)) => {
-                let choices: Vec<String> = menu
-                    .choices
+        let Some(start) = self.start_id().and_then(|id| self.step(id)) else {
+            return "nothing more (the call stays up until someone acts on it)".into();
+        };
+        let named = self
+            .name
+            .as_deref()
+            .map(|n| format!(" (flow {n}, {} steps)", self.steps.len()))
+            .unwrap_or_default();
+        match &start.kind {
+            StepKind::Collect(c) if !start.paths.on.is_empty() => {
+                let choices: Vec<String> = start
+                    .paths
+                    .on
                     .iter()
-                    .map(|(tone, step)| format!("{tone}: {}", step.summary()))
+                    .map(|(value, to)| format!("{value}: {}", self.step_summary(to)))
                     .collect();
-                let fallback = menu
-                    .on_failure
+                let fallback = start
+                    .paths
+                    .no_match
                     .as_deref()
-                    .map_or_else(|| "hang up".to_owned(), Step::summary);
+                    .or(start.paths.failure.as_deref())
+                    .map_or_else(|| "hang up".to_owned(), |id| self.step_summary(id));
                 format!(
-                    "play {}a menu ({}), offered up to {} time(s) with {} s to answer, then {fallback}",
-                    if greeting.is_some() {
-                        "the greeting and "
-                    } else {
-                        ""
-                    },
+                    "play {}a menu ({}), offered up to {} time(s) with {} s to answer, then \
+                     {fallback}{named}",
+                    if c.all().len() > 1 { "the greeting and " } else { "" },
                     choices.join("; "),
-                    menu.attempts,
-                    menu.timeout_seconds,
+                    c.attempts.unwrap_or(1),
+                    c.timeout_seconds.unwrap_or(crate::routing::call::wire::DEFAULT_COLLECT_SECONDS),
                 )
+            }
+            _ => {
+                let first = self.step_summary(&start.id);
+                match start.paths.next.as_deref() {
+                    Some(next) => format!("{first}, then {}{named}", self.step_summary(next)),
+                    None => format!("{first}{named}"),
+                }
             }
         }
     }
-}
 
-impl Step {
-    /// `transfer to +1…`, `add 8:acs:… to the call`, `play a message, then hang up`, `hang up`.
-    pub fn summary(&self) -> String {
-        match self {
-            Step::Transfer { target } => format!("transfer to {target}"),
-            Step::AddParticipant { target } => format!("add {target} to the call"),
-            Step::PlayAndHangUp { .. } => "play a message, then hang up".into(),
-            Step::HangUp {} => "hang up".into(),
+    /// `transfer to +1… (then +1…)`, `add 8:acs:… to the call`, `play a message, then hang up`.
+    pub fn step_summary(&self, id: &str) -> String {
+        let Some(step) = self.step(id) else {
+            return format!("step {id}");
+        };
+        match &step.kind {
+            StepKind::Transfer(t) => format!("transfer to {}", t.targets.join(", then ")),
+            StepKind::Ring(r) if r.mode == RingMode::Simultaneous => {
+                format!("ring {} at once", r.targets.join(", "))
+            }
+            StepKind::Ring(r) => format!("add {} to the call", r.targets.join(", then ")),
+            StepKind::HangUp(h) if h.prompt.is_some() => "play a message, then hang up".into(),
+            StepKind::HangUp(_) => "hang up".into(),
+            StepKind::Play(_) => "play a message".into(),
+            StepKind::Park(p) => format!(
+                "hold the caller for an operator (up to {} s)",
+                p.max_wait_seconds.unwrap_or(crate::routing::flow::step::DEFAULT_PARK_SECONDS)
+            ),
+            StepKind::Collect(_) => format!("collect input ({id})"),
+            StepKind::Branch(_) => format!("decide ({id})"),
+            StepKind::Set(_) => format!("set variables ({id})"),
+            StepKind::Webhook(_) => format!("ask the app ({id})"),
         }
     }
 }
@@ -229,11 +256,15 @@ mod tests {
             "to matches \"+1800555####\"; SIP header X-Tier = \"gold\"; time mon–fri 09:00–17:00 America/New_York"
         );
         assert_eq!(Match::default().summary(), "every call");
-        let a: Action = serde_json::from_value(json!({"answer": {"flow": {
+        let table = crate::routing::RoutingTable::from_json(
+            &json!({"version": 1, "rules": [{"name": "ivr", "action": {"answer": {"flow": {
             "greeting": {"text": "Hi"},
             "menu": {"prompt": {"text": "1 or 2"}, "choices": {"1": {"transfer": {"target": "+14255550101"}},
-                     "2": {"hangUp": {}}}, "attempts": 2, "timeoutSeconds": 5}}}}))
+                     "2": {"hangUp": {}}}, "attempts": 2, "timeoutSeconds": 5}}}}}]})
+            .to_string(),
+        )
         .unwrap();
+        let a = table.rule("ivr").unwrap().action.clone();
         assert_eq!(
             a.summary(),
             "answer, then play the greeting and a menu (1: transfer to +14255550101; 2: hang up), \

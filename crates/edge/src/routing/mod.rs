@@ -65,6 +65,7 @@ struct CompiledRule {
 pub struct RoutingTable {
     rules: Vec<CompiledRule>,
     default: Action,
+    warnings: Vec<flow::Warning>,
 }
 
 impl RoutingTable {
@@ -76,8 +77,16 @@ impl RoutingTable {
     pub fn from_json(json: &str) -> Result<RoutingTable, Error> {
         let value: serde_json::Value = serde_json::from_str(json)
             .map_err(|e| Error::invalid("document", format!("not valid JSON: {e}")))?;
-        let doc = parse_document(value)?;
-        Self::from_document(doc)
+        let (doc, warnings) = parse_document(value)?;
+        let mut table = Self::from_document(doc)?;
+        table.warnings = warnings;
+        Ok(table)
+    }
+
+    /// What the load noticed that the author may not mean (a version 1 greeting without a
+    /// menu, now followed by a park; a flow that answers and plays nothing).
+    pub fn warnings(&self) -> &[flow::Warning] {
+        &self.warnings
     }
 
     /// Validates an already-parsed document.
@@ -85,10 +94,10 @@ impl RoutingTable {
     /// # Errors
     /// As [`RoutingTable::from_json`].
     pub fn from_document(doc: RulesDocument) -> Result<RoutingTable, Error> {
-        if doc.version != 1 {
+        if !(1..=2).contains(&doc.version) {
             return Err(Error::invalid(
                 "version",
-                format!("only version 1 is supported, got {}", doc.version),
+                format!("version 1 or 2 is supported, got {}", doc.version),
             ));
         }
         doc.default
@@ -126,6 +135,7 @@ impl RoutingTable {
         Ok(RoutingTable {
             rules,
             default: doc.default,
+            warnings: Vec::new(),
         })
     }
 
@@ -156,8 +166,9 @@ impl RoutingTable {
 }
 
 /// Top level and each rule are decoded separately so that a serde error can name the
-/// rule (by index and name) and the path inside it.
-fn parse_document(value: serde_json::Value) -> Result<RulesDocument, Error> {
+/// rule (by index and name) and the path inside it; the flows (`flows`, each answer's `flow`)
+/// are read by [`flow::parse`] at their paths.
+fn parse_document(value: serde_json::Value) -> Result<(RulesDocument, Vec<flow::Warning>), Error> {
     let serde_json::Value::Object(mut top) = value else {
         return Err(Error::invalid("document", "must be a JSON object"));
     };
@@ -171,18 +182,51 @@ fn parse_document(value: serde_json::Value) -> Result<RulesDocument, Error> {
             ))
         }
     };
+    let version = top.get("version").and_then(serde_json::Value::as_u64).unwrap_or(1);
+    let version = u32::try_from(version).unwrap_or(u32::MAX);
+    let named = match top.remove("flows") {
+        Some(_) if version < 2 => {
+            return Err(Error::invalid("flows", "named flows need `\"version\": 2`"))
+        }
+        Some(v) => flow::parse::parse_named(v)?,
+        None => BTreeMap::new(),
+    };
+    let mut warnings = Vec::new();
+    let default_flow = match top.get_mut("default") {
+        Some(d) => take_flow(d),
+        None => None,
+    };
     top.insert("rules".into(), serde_json::Value::Array(Vec::new()));
     let mut doc: RulesDocument = decode_at(serde_json::Value::Object(top), "")?;
-    for (i, rule) in rules.into_iter().enumerate() {
+    if let (Some(raw), Action::Answer { flow }) = (default_flow, &mut doc.default) {
+        let (f, w) = flow::parse::parse_flow(raw, "default.answer.flow", version, &named)?;
+        *flow = f;
+        warnings.extend(w);
+    }
+    for (i, mut rule) in rules.into_iter().enumerate() {
         let name = rule
             .get("name")
             .and_then(|n| n.as_str())
             .unwrap_or("")
             .to_owned();
-        doc.rules
-            .push(decode_at(rule, &format!("rules[{i}]({name})"))?);
+        let prefix = format!("rules[{i}]({name})");
+        let raw_flow = rule.get_mut("action").and_then(take_flow);
+        let mut decoded: Rule = decode_at(rule, &prefix)?;
+        if let (Some(raw), Action::Answer { flow }) = (raw_flow, &mut decoded.action) {
+            let path = format!("{prefix}.action.answer.flow");
+            let (f, w) = flow::parse::parse_flow(raw, &path, version, &named)?;
+            *flow = f;
+            warnings.extend(w);
+        }
+        doc.rules.push(decoded);
     }
-    Ok(doc)
+    doc.flows = named;
+    Ok((doc, warnings))
+}
+
+/// Takes `answer.flow` out of an action's JSON, for [`flow::parse::parse_flow`].
+fn take_flow(action: &mut serde_json::Value) -> Option<serde_json::Value> {
+    action.get_mut("answer")?.as_object_mut()?.remove("flow")
 }
 
 pub(crate) fn decode_at<T: serde::de::DeserializeOwned>(

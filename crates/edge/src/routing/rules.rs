@@ -21,8 +21,11 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RulesDocument {
-    /// Format version; only `1` exists.
+    /// Format version: `1`, or `2` for flows as step graphs (docs/flows.md).
     pub version: u32,
+    /// Named flows (version 2) that rules answer with by name: `"flow": "main"`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub flows: BTreeMap<String, Flow>,
     /// What a call that matches no rule gets. Default: reject with reason `none`.
     #[serde(default = "default_action")]
     pub default: Action,
@@ -75,7 +78,9 @@ pub struct Match {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub enum Action {
-    /// Answer, with the callback pointing back at this worker, then run `flow`.
+    /// Answer, with the callback pointing back at this worker, then run `flow` (read by
+    /// [`crate::routing::flow::parse::parse_flow`]: a name under `flows`, a graph, or the
+    /// version 1 form; stored as the graph).
     Answer {
         #[serde(default)]
         flow: Flow,
@@ -118,9 +123,8 @@ impl Action {
     /// The first invalid field inside the action (`redirect.target`, `answer.flow.menu…`).
     pub fn check(&self) -> Result<(), FieldError> {
         match self {
-            Action::Answer { flow } => flow
-                .check()
-                .map_err(|(f, r)| (format!("answer.flow.{f}"), r)),
+            // Checked when it was read (parse_flow), where its path is known.
+            Action::Answer { .. } => Ok(()),
             Action::Redirect { target } => {
                 check_target(target).map_err(|r| ("redirect.target".into(), r))
             }

@@ -28,6 +28,7 @@ pub(crate) fn callback_event(
 /// The setup of a call the `ivr` rule answered: `caller` → +18005550100, answered at 1 s.
 pub(crate) fn answered_setup(caller: &str, flow: Flow) -> CallSetup {
     CallSetup {
+        revision: None,
         rule: Some("ivr".into()),
         flow,
         caller: caller.into(),
@@ -36,4 +37,10 @@ pub(crate) fn answered_setup(caller: &str, flow: Flow) -> CallSetup {
         incoming_event_id: "incoming-1".into(),
         answered_at_ms: 1_000,
     }
+}
+
+/// A version 1 flow (`{"greeting", "menu"}`) as a document loads it: its graph.
+pub(crate) fn legacy_flow(v: serde_json::Value) -> Flow {
+    let old: callsteer_edge::routing::flow::legacy::LegacyFlow = serde_json::from_value(v).unwrap();
+    old.to_graph().0
 }

@@ -1,6 +1,7 @@
 //! Commands the call state machine wants sent to Call Automation, and the retry policy
 //! for sending them.
 
+use crate::routing::flow::step::CollectStep;
 use crate::routing::flow::Prompt;
 use callsteer::api::routes::OperationId;
 use callsteer::http::Repeatability;
@@ -31,17 +32,41 @@ pub enum CommandKind {
     Play {
         prompts: Vec<Prompt>,
     },
-    /// Play prompts to `target` and collect one DTMF tone.
-    RecognizeDtmf {
+    /// Play prompts to `target` and collect its input (a flow's `collect` step).
+    Recognize {
         prompts: Vec<Prompt>,
         target: String,
-        timeout_seconds: u32,
+        collect: Box<CollectStep>,
     },
     TransferToParticipant {
         target: String,
     },
     AddParticipant {
         target: String,
+        /// `invitationTimeoutInSeconds` (a flow's `ring` step); the service's default when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timeout_seconds: Option<u32>,
+    },
+    /// Cancel a ringing invitation (a `ring` step's losers).
+    CancelAddParticipant {
+        invitation_id: String,
+        target: String,
+    },
+    /// Hold `target`, with `music` (a `park` step).
+    Hold {
+        target: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        music: Option<Prompt>,
+    },
+    Unhold {
+        target: String,
+    },
+    /// Ask the app (a `webhook` step): POST `body` to `url`. Not a Call Automation request;
+    /// the worker sends it signed and reports the answer with `CallSession::handle_webhook`.
+    Webhook {
+        url: String,
+        body: String,
+        timeout_ms: u32,
     },
     RemoveParticipant {
         target: String,
@@ -64,9 +89,13 @@ impl CommandKind {
     pub fn name(&self) -> &'static str {
         match self {
             CommandKind::Play { .. } => "play",
-            CommandKind::RecognizeDtmf { .. } => "recognize",
+            CommandKind::Recognize { .. } => "recognize",
             CommandKind::TransferToParticipant { .. } => "transfer",
             CommandKind::AddParticipant { .. } => "addParticipant",
+            CommandKind::CancelAddParticipant { .. } => "cancelAddParticipant",
+            CommandKind::Hold { .. } => "hold",
+            CommandKind::Unhold { .. } => "unhold",
+            CommandKind::Webhook { .. } => "webhook",
             CommandKind::RemoveParticipant { .. } => "removeParticipant",
             CommandKind::Mute { .. } => "mute",
             CommandKind::HangUp { .. } => "hangUp",
@@ -76,13 +105,18 @@ impl CommandKind {
 }
 
 impl CommandKind {
-    /// The REST operation the command is sent as (what settles it is the core's table).
-    pub fn operation(&self) -> OperationId {
-        match self {
+    /// The REST operation the command is sent as (what settles it is the core's table);
+    /// `None` for a webhook, which is not a Call Automation request.
+    pub fn operation(&self) -> Option<OperationId> {
+        Some(match self {
+            CommandKind::Webhook { .. } => return None,
             CommandKind::Play { .. } => OperationId::Play,
-            CommandKind::RecognizeDtmf { .. } => OperationId::Recognize,
+            CommandKind::Recognize { .. } => OperationId::Recognize,
             CommandKind::TransferToParticipant { .. } => OperationId::Transfer,
             CommandKind::AddParticipant { .. } => OperationId::AddParticipant,
+            CommandKind::CancelAddParticipant { .. } => OperationId::CancelAddParticipant,
+            CommandKind::Hold { .. } => OperationId::Hold,
+            CommandKind::Unhold { .. } => OperationId::Unhold,
             CommandKind::RemoveParticipant { .. } => OperationId::RemoveParticipant,
             CommandKind::Mute { .. } => OperationId::Mute,
             CommandKind::HangUp { for_everyone: true } => OperationId::Terminate,
@@ -90,20 +124,24 @@ impl CommandKind {
                 for_everyone: false,
             } => OperationId::HangUp,
             CommandKind::StartRecording { .. } => OperationId::StartRecording,
-        }
+        })
     }
 
     /// The participant the command acts on, as a raw id (`+1…` targets are phone numbers).
     pub fn party(&self) -> Option<String> {
         match self {
-            CommandKind::RecognizeDtmf { target, .. }
+            CommandKind::Recognize { target, .. }
             | CommandKind::TransferToParticipant { target }
-            | CommandKind::AddParticipant { target }
+            | CommandKind::AddParticipant { target, .. }
+            | CommandKind::CancelAddParticipant { target, .. }
+            | CommandKind::Hold { target, .. }
+            | CommandKind::Unhold { target }
             | CommandKind::RemoveParticipant { target }
             | CommandKind::Mute { target } => Some(super::wire::identifier(target).raw_id()),
             CommandKind::Play { .. }
             | CommandKind::HangUp { .. }
-            | CommandKind::StartRecording { .. } => None,
+            | CommandKind::StartRecording { .. }
+            | CommandKind::Webhook { .. } => None,
         }
     }
 }

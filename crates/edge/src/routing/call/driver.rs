@@ -1,14 +1,8 @@
-//! How events change the call's facts, and how the flow reacts.
+//! How events change the call's facts; the flow's reaction is [`super::flow_run`]'s.
 
 use super::command::CommandKind;
-use super::event::CallEvent;
-use super::{CallSession, Stage};
-use crate::routing::flow::{Menu, Step};
-
-/// Operation context of the menu's `attempt`-th offer.
-fn menu_ctx(attempt: u32) -> String {
-    format!("menu-{attempt}")
-}
+use super::event::{CallEvent, Kind};
+use super::CallSession;
 
 impl CallSession {
     /// Updates facts (connected, participants, pending operations) from one event.
@@ -25,19 +19,15 @@ impl CallSession {
                 self.pending.remove(ctx);
             }
         }
-        match ev.kind.as_str() {
-            "CallConnected" => self.connected = true,
-            "CallDisconnected" => {
+        match ev.typed() {
+            Kind::CallConnected => self.connected = true,
+            Kind::CallDisconnected => {
                 self.disconnected = true;
                 self.ended_at_ms.get_or_insert(ev.time_ms);
-                self.stage = Stage::Done;
                 self.pending.clear();
             }
-            "CallTransferAccepted" => {
-                self.transferred = true;
-                self.stage = Stage::Done;
-            }
-            "ParticipantsUpdated" => {
+            Kind::CallTransferAccepted => self.transferred = true,
+            Kind::ParticipantsUpdated => {
                 if let Some(roster) = &ev.roster {
                     if self
                         .participants_seq
@@ -50,7 +40,11 @@ impl CallSession {
             }
             _ => {}
         }
-        self.react(ev);
+        // A transfer accepted ends this worker's part before the flow sees it: let the flow
+        // record it first.
+        let transferred = std::mem::replace(&mut self.transferred, false);
+        self.flow_event(ev);
+        self.transferred |= transferred;
     }
 
     /// (joined, left): how `ev` changes the roster, when it is a `ParticipantsUpdated` newer
@@ -78,140 +72,13 @@ impl CallSession {
         (joined, left)
     }
 
-    fn live(&self) -> bool {
-        self.connected && !self.disconnected && !self.transferred
-    }
-
     /// Starts the flow once both the setup and CallConnected are known (either order).
     pub(super) fn drive(&mut self, trigger: &str, at_ms: i64) {
-        if self.stage != Stage::Waiting || !self.live() {
+        let live = self.connected && !self.disconnected && !self.transferred;
+        if self.flow.started || !live || self.setup.is_none() {
             return;
         }
-        let Some(setup) = self.setup.clone() else {
-            return;
-        };
-        let flow = setup.flow;
-        if let Some(menu) = &flow.menu {
-            let prompts = flow
-                .greeting
-                .iter()
-                .chain([&menu.prompt])
-                .cloned()
-                .collect();
-            let kind = CommandKind::RecognizeDtmf {
-                prompts,
-                target: setup.caller,
-                timeout_seconds: menu.timeout_seconds,
-            };
-            self.stage = Stage::Menu { attempt: 1 };
-            self.emit(trigger, at_ms, kind, Some(menu_ctx(1)));
-        } else if let Some(greeting) = flow.greeting {
-            self.stage = Stage::Greeting;
-            self.emit(
-                trigger,
-                at_ms,
-                CommandKind::Play {
-                    prompts: vec![greeting],
-                },
-                Some("greeting".into()),
-            );
-        } else {
-            self.stage = Stage::Done;
-        }
-    }
-
-    /// The flow's reaction to an outcome event that belongs to its current stage.
-    fn react(&mut self, ev: &CallEvent) {
-        if !self.live() {
-            return;
-        }
-        let ctx = ev.operation_context.as_deref().unwrap_or("");
-        match (self.stage, ev.kind.as_str()) {
-            (Stage::Menu { attempt }, "RecognizeCompleted" | "RecognizeFailed")
-                if ctx == menu_ctx(attempt) =>
-            {
-                let Some(menu) = self.setup.as_ref().and_then(|s| s.flow.menu.clone()) else {
-                    return;
-                };
-                match ev.tone.and_then(|t| menu.choices.get(&t.to_string())) {
-                    Some(step) if ev.kind == "RecognizeCompleted" => {
-                        self.run_step(step, &ev.key, ev.time_ms)
-                    }
-                    _ => self.retry_menu(&menu, attempt, ev),
-                }
-            }
-            (Stage::Farewell, "PlayCompleted" | "PlayFailed" | "PlayCanceled")
-                if ctx == "farewell" =>
-            {
-                self.run_step(&Step::HangUp {}, &ev.key, ev.time_ms);
-            }
-            (Stage::Greeting, "PlayCompleted" | "PlayFailed") if ctx == "greeting" => {
-                self.stage = Stage::Done
-            }
-            (_, "CallTransferFailed") if ctx == "transfer" => {
-                self.run_step(&Step::HangUp {}, &ev.key, ev.time_ms);
-            }
-            _ => {}
-        }
-    }
-
-    fn retry_menu(&mut self, menu: &Menu, attempt: u32, ev: &CallEvent) {
-        if attempt < menu.attempts {
-            let caller = self
-                .setup
-                .as_ref()
-                .map(|s| s.caller.clone())
-                .unwrap_or_default();
-            let kind = CommandKind::RecognizeDtmf {
-                prompts: vec![menu.prompt.clone()],
-                target: caller,
-                timeout_seconds: menu.timeout_seconds,
-            };
-            self.stage = Stage::Menu {
-                attempt: attempt + 1,
-            };
-            self.emit(&ev.key, ev.time_ms, kind, Some(menu_ctx(attempt + 1)));
-        } else {
-            let step = menu
-                .on_failure
-                .as_deref()
-                .cloned()
-                .unwrap_or(Step::HangUp {});
-            self.run_step(&step, &ev.key, ev.time_ms);
-        }
-    }
-
-    fn run_step(&mut self, step: &Step, trigger: &str, at_ms: i64) {
-        let (kind, ctx, stage) = match step {
-            Step::Transfer { target } => (
-                CommandKind::TransferToParticipant {
-                    target: target.clone(),
-                },
-                Some("transfer"),
-                Stage::Done,
-            ),
-            Step::AddParticipant { target } => (
-                CommandKind::AddParticipant {
-                    target: target.clone(),
-                },
-                Some("add-participant"),
-                Stage::Done,
-            ),
-            Step::PlayAndHangUp { prompt } => (
-                CommandKind::Play {
-                    prompts: vec![prompt.clone()],
-                },
-                Some("farewell"),
-                Stage::Farewell,
-            ),
-            Step::HangUp {} => (
-                CommandKind::HangUp { for_everyone: true },
-                None,
-                Stage::Done,
-            ),
-        };
-        self.stage = stage;
-        self.emit(trigger, at_ms, kind, ctx.map(str::to_owned));
+        self.flow_start(trigger, at_ms);
     }
 }
 
@@ -220,9 +87,10 @@ pub(super) fn completes_with_event(kind: &CommandKind) -> bool {
     matches!(
         kind,
         CommandKind::Play { .. }
-            | CommandKind::RecognizeDtmf { .. }
+            | CommandKind::Recognize { .. }
             | CommandKind::TransferToParticipant { .. }
             | CommandKind::AddParticipant { .. }
+            | CommandKind::CancelAddParticipant { .. }
             | CommandKind::RemoveParticipant { .. }
     )
 }
@@ -231,9 +99,12 @@ pub(super) fn completes_with_event(kind: &CommandKind) -> bool {
 pub(super) fn describe(ev: &CallEvent) -> String {
     let party = || ev.party.clone().unwrap_or_else(|| "?".into());
     match ev.kind.as_str() {
-        "RecognizeCompleted" => match ev.tone {
-            Some(t) => format!("tone {t}"),
-            None => "no tone".into(),
+        "RecognizeCompleted" => match &ev.collected {
+            Some(super::event::Collected::Dtmf(d)) if d.chars().count() == 1 => format!("tone {d}"),
+            Some(super::event::Collected::Dtmf(d)) => format!("tones {d}"),
+            Some(super::event::Collected::Speech(t)) => format!("said {t:?}"),
+            Some(super::event::Collected::Choice(c)) => format!("choice {c}"),
+            None => "no input".into(),
         },
         "ParticipantsUpdated" => {
             let (n, seq) = ev
@@ -251,7 +122,7 @@ pub(super) fn describe(ev: &CallEvent) -> String {
 }
 
 /// `486/560486: busy`: the event's result code, subcode and message.
-fn result_text(ev: &CallEvent) -> String {
+pub(super) fn result_text(ev: &CallEvent) -> String {
     let (code, sub_code, message) = ev.result.as_ref().map_or((0, 0, "?"), |r| {
         (
             r.code,
@@ -270,20 +141,34 @@ fn result_text(ev: &CallEvent) -> String {
 pub(super) fn describe_command(kind: &CommandKind) -> String {
     match kind {
         CommandKind::Play { prompts } => format!("{} prompt(s) to everyone", prompts.len()),
-        CommandKind::RecognizeDtmf {
+        CommandKind::Recognize {
             prompts,
             target,
-            timeout_seconds,
+            collect,
         } => {
             format!(
-                "menu ({} prompt(s)) for {target}, {timeout_seconds}s timeout",
-                prompts.len()
+                "{} ({} prompt(s)) for {target}, {}s timeout",
+                match collect.input {
+                    crate::routing::flow::step::Input::Dtmf => "dtmf",
+                    crate::routing::flow::step::Input::Speech => "speech",
+                    crate::routing::flow::step::Input::SpeechOrDtmf => "speech or dtmf",
+                    crate::routing::flow::step::Input::Choices => "choices",
+                },
+                prompts.len(),
+                collect.timeout_seconds.unwrap_or(super::wire::DEFAULT_COLLECT_SECONDS)
             )
         }
         CommandKind::TransferToParticipant { target } => format!("to {target}"),
-        CommandKind::AddParticipant { target }
+        CommandKind::AddParticipant { target, .. }
+        | CommandKind::CancelAddParticipant { target, .. }
         | CommandKind::RemoveParticipant { target }
+        | CommandKind::Unhold { target }
         | CommandKind::Mute { target } => target.clone(),
+        CommandKind::Hold { target, music } => match music {
+            Some(_) => format!("{target}, with music"),
+            None => target.clone(),
+        },
+        CommandKind::Webhook { url, .. } => redact_url(url),
         CommandKind::HangUp { for_everyone } => if *for_everyone {
             "for everyone"
         } else {
@@ -292,6 +177,12 @@ pub(super) fn describe_command(kind: &CommandKind) -> String {
         .into(),
         CommandKind::StartRecording { server_call_id } => format!("server call {server_call_id}"),
     }
+}
+
+/// A webhook URL as the timeline shows it: scheme, host and path, without a query (which may
+/// carry an operator's token).
+pub(super) fn redact_url(url: &str) -> String {
+    url.split(['?', '#']).next().unwrap_or_default().to_owned()
 }
 
 #[cfg(test)]
@@ -307,13 +198,25 @@ mod tests {
         let t = || "4:+14255550111".to_owned();
         let kinds = [
             CommandKind::Play { prompts: vec![] },
-            CommandKind::RecognizeDtmf {
+            CommandKind::Recognize {
                 prompts: vec![],
                 target: t(),
-                timeout_seconds: 5,
+                collect: Box::default(),
             },
             CommandKind::TransferToParticipant { target: t() },
-            CommandKind::AddParticipant { target: t() },
+            CommandKind::AddParticipant {
+                target: t(),
+                timeout_seconds: None,
+            },
+            CommandKind::CancelAddParticipant {
+                invitation_id: "i".into(),
+                target: t(),
+            },
+            CommandKind::Hold {
+                target: t(),
+                music: None,
+            },
+            CommandKind::Unhold { target: t() },
             CommandKind::RemoveParticipant { target: t() },
             CommandKind::Mute { target: t() },
             CommandKind::HangUp { for_everyone: true },
@@ -325,7 +228,8 @@ mod tests {
             },
         ];
         for kind in &kinds {
-            let success = kind.operation().kinds(CoreOutcome::Succeeded);
+            let Some(op) = kind.operation() else { continue };
+            let success = op.kinds(CoreOutcome::Succeeded);
             let carries_context = !success.is_empty()
                 && !success.contains(&"CallDisconnected")
                 && !success.contains(&"RecordingStateChanged");

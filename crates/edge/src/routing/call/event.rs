@@ -36,6 +36,10 @@ pub struct CallEvent {
     /// `RecognizeCompleted`: the first DTMF tone (`0`–`9`, `*`, `#`, `A`–`D`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tone: Option<char>,
+    /// `RecognizeCompleted`: what was collected — the DTMF tones as keypad characters (`"1234"`),
+    /// the recognized speech, or the label of the choice matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected: Option<Collected>,
     /// `ParticipantsUpdated`: the roster and its sequence number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster: Option<Roster>,
@@ -53,6 +57,96 @@ pub struct EventResult {
     pub sub_code: i64,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub message: String,
+}
+
+/// The value a `RecognizeCompleted` carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type", content = "value")]
+pub enum Collected {
+    Dtmf(String),
+    Speech(String),
+    Choice(String),
+}
+
+impl Collected {
+    /// The value as a flow variable holds it.
+    pub fn value(&self) -> &str {
+        match self {
+            Collected::Dtmf(v) | Collected::Speech(v) | Collected::Choice(v) => v,
+        }
+    }
+}
+
+/// The event types a flow reacts to, typed once here from the core's kind name
+/// ([`callsteer::events::CallAutomationEvent::kind_name`]); every other type is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    CallConnected,
+    CallDisconnected,
+    CallTransferAccepted,
+    CallTransferFailed,
+    ParticipantsUpdated,
+    PlayCompleted,
+    PlayFailed,
+    PlayCanceled,
+    RecognizeCompleted,
+    RecognizeFailed,
+    RecognizeCanceled,
+    AddParticipantSucceeded,
+    AddParticipantFailed,
+    CancelAddParticipantSucceeded,
+    CancelAddParticipantFailed,
+    HoldFailed,
+    Other,
+}
+
+impl Kind {
+    /// The kind of an event named `name` (`"PlayCompleted"`).
+    pub fn of(name: &str) -> Kind {
+        use Kind::*;
+        const ALL: [Kind; 16] = [
+            CallConnected,
+            CallDisconnected,
+            CallTransferAccepted,
+            CallTransferFailed,
+            ParticipantsUpdated,
+            PlayCompleted,
+            PlayFailed,
+            PlayCanceled,
+            RecognizeCompleted,
+            RecognizeFailed,
+            RecognizeCanceled,
+            AddParticipantSucceeded,
+            AddParticipantFailed,
+            CancelAddParticipantSucceeded,
+            CancelAddParticipantFailed,
+            HoldFailed,
+        ];
+        ALL.into_iter().find(|k| k.name() == name).unwrap_or(Other)
+    }
+
+    /// The event type's short name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::CallConnected => "CallConnected",
+            Kind::CallDisconnected => "CallDisconnected",
+            Kind::CallTransferAccepted => "CallTransferAccepted",
+            Kind::CallTransferFailed => "CallTransferFailed",
+            Kind::ParticipantsUpdated => "ParticipantsUpdated",
+            Kind::PlayCompleted => "PlayCompleted",
+            Kind::PlayFailed => "PlayFailed",
+            Kind::PlayCanceled => "PlayCanceled",
+            Kind::RecognizeCompleted => "RecognizeCompleted",
+            Kind::RecognizeFailed => "RecognizeFailed",
+            Kind::RecognizeCanceled => "RecognizeCanceled",
+            Kind::AddParticipantSucceeded => "AddParticipantSucceeded",
+            Kind::AddParticipantFailed => "AddParticipantFailed",
+            Kind::CancelAddParticipantSucceeded => "CancelAddParticipantSucceeded",
+            Kind::CancelAddParticipantFailed => "CancelAddParticipantFailed",
+            Kind::HoldFailed => "HoldFailed",
+            Kind::Other => "Other",
+        }
+    }
 }
 
 /// A `ParticipantsUpdated` roster.
@@ -86,15 +180,19 @@ impl CallEvent {
             message: r.message.clone().unwrap_or_default(),
         });
         let raw = |id: &Option<callsteer::CommunicationIdentifier>| id.as_ref().map(|i| i.raw_id());
+        let mut collected = None;
         let (tone, roster, party) = match e {
-            CallAutomationEvent::RecognizeCompleted(r) => (
-                r.dtmf_result
-                    .as_ref()
-                    .and_then(|d| d.tones.first())
-                    .map(|t| t.as_char()),
-                None,
-                None,
-            ),
+            CallAutomationEvent::RecognizeCompleted(r) => {
+                collected = collected_of(r);
+                (
+                    r.dtmf_result
+                        .as_ref()
+                        .and_then(|d| d.tones.first())
+                        .map(|t| t.as_char()),
+                    None,
+                    None,
+                )
+            }
             CallAutomationEvent::ParticipantsUpdated(p) => {
                 let participants = p
                     .participants
@@ -130,15 +228,34 @@ impl CallEvent {
             server_call_id: e.server_call_id().map(str::to_owned),
             result,
             tone,
+            collected,
             roster,
             party,
         })
+    }
+
+    /// The event's type, typed.
+    pub fn typed(&self) -> Kind {
+        Kind::of(&self.kind)
     }
 
     /// `resultInformation.subCode`, if present.
     pub fn sub_code(&self) -> Option<i64> {
         self.result.as_ref().map(|r| r.sub_code)
     }
+}
+
+/// What a `RecognizeCompleted` collected: a choice's label, else speech, else DTMF digits.
+fn collected_of(r: &callsteer::events::RecognizeCompleted) -> Option<Collected> {
+    if let Some(label) = r.choice_result.as_ref().and_then(|c| c.label.clone()) {
+        return Some(Collected::Choice(label));
+    }
+    if let Some(text) = r.speech_result.as_ref().and_then(|s| s.speech.clone()) {
+        return Some(Collected::Speech(text));
+    }
+    r.dtmf_result
+        .as_ref()
+        .map(|d| Collected::Dtmf(d.to_digits()))
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod callback_log;
 pub mod command;
 mod driver;
 pub mod event;
+pub mod flow_run;
 pub mod proxied;
 pub mod timeline;
 pub mod wire;
@@ -31,6 +32,7 @@ use crate::routing::flow::{check_target, Flow, Prompt};
 use callsteer::Error;
 use command::{Command, CommandKind};
 pub use event::CallEvent;
+pub use flow_run::{End, FlowRun, Wait};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use timeline::{insert_ordered, Outcome, Participant, Source, TimelineEntry};
@@ -41,6 +43,13 @@ use timeline::{insert_ordered, Outcome, Participant, Source, TimelineEntry};
 pub struct CallSetup {
     /// Matching rule, `None` for the default action.
     pub rule: Option<String>,
+    /// The revision of the rules that answered the call: the call keeps its flow when the
+    /// rules change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// The flow, copied from the rules when the call was answered (a version 1 flow stored by
+    /// an older worker is read as its graph).
+    #[serde(deserialize_with = "crate::routing::flow::deserialize_stored")]
     pub flow: Flow,
     /// The caller's raw id (the menu listens to this participant).
     pub caller: String,
@@ -73,23 +82,6 @@ pub struct PendingOperation {
     pub operation: Option<String>,
 }
 
-/// Where the flow is.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "stage")]
-pub enum Stage {
-    /// Not started (waiting for both the setup and CallConnected).
-    #[default]
-    Waiting,
-    /// Greeting playing (flows without a menu).
-    Greeting,
-    /// Menu offered, attempt `attempt` (1-based).
-    Menu { attempt: u32 },
-    /// Final message playing before hang-up.
-    Farewell,
-    /// The flow has nothing more to do.
-    Done,
-}
-
 /// An admin API action on a live call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "action", deny_unknown_fields)]
@@ -113,7 +105,9 @@ pub struct CallSession {
     pub connected: bool,
     pub transferred: bool,
     pub disconnected: bool,
-    pub stage: Stage,
+    /// Where the call is in its flow.
+    #[serde(default)]
+    pub flow: FlowRun,
     pub participants: Vec<Participant>,
     participants_seq: Option<i64>,
     pub pending: BTreeMap<String, PendingOperation>,
@@ -326,7 +320,10 @@ impl CallSession {
         let target_ok = |t: &str| check_target(t).map_err(|r| Error::invalid("target", r));
         let kind = match action {
             AdminAction::AddParticipant { target } => {
-                target_ok(&target).map(|_| CommandKind::AddParticipant { target })?
+                target_ok(&target).map(|_| CommandKind::AddParticipant {
+                    target,
+                    timeout_seconds: None,
+                })?
             }
             AdminAction::RemoveParticipant { target } => {
                 target_ok(&target).map(|_| CommandKind::RemoveParticipant { target })?
@@ -378,6 +375,7 @@ impl CallSession {
             Ok(()) => ("sent".to_owned(), Some(Outcome::Succeeded)),
         };
         let rev = self.bump();
+        let at_ms = self.command_entry(id).map_or(0, |e| e.at_ms);
         if let Some(entry) = self.command_entry(id) {
             entry.status = Some(status);
             // An event may have settled it before the send returned (events before response).
@@ -386,10 +384,10 @@ impl CallSession {
             }
             entry.rev = rev;
         }
-        if result.is_err() {
-            if let Some(ctx) = &cmd.operation_context {
-                self.pending.remove(ctx);
-            }
+        if let (Err(reason), Some(ctx)) = (&result, &cmd.operation_context) {
+            self.pending.remove(ctx);
+            // The step that sent it takes its failure path (a refused transfer is a failed one).
+            self.flow_refused(ctx, reason, &format!("refused:{id}"), at_ms);
         }
     }
 
@@ -429,7 +427,9 @@ impl CallSession {
         seq
     }
 
-    /// Queues a command triggered by `trigger` (an event id, or `admin:<request>`).
+    /// Queues a command triggered by `trigger` (an event id, or `admin:<request>`). Its id is
+    /// `<trigger>/<name>`, or `<trigger>/<name>/<ctx>` for a second command of the same name from
+    /// the same trigger (a ring's invitations): the same history gives the same ids.
     fn emit(
         &mut self,
         trigger: &str,
@@ -438,8 +438,17 @@ impl CallSession {
         ctx: Option<String>,
     ) -> Command {
         let name = kind.name();
+        let mut id = format!("{trigger}/{name}");
+        let taken = self.timeline.iter().any(|e| {
+            e.source == Source::Command
+                && e.id.as_deref() == Some(id.as_str())
+                && e.operation_context != ctx
+        });
+        if let (true, Some(c)) = (taken, &ctx) {
+            id = format!("{id}/{c}");
+        }
         let cmd = Command {
-            id: format!("{trigger}/{name}"),
+            id,
             kind,
             operation_context: ctx.clone(),
             first_sent: u64::try_from(at_ms / 1000).unwrap_or(0),
@@ -454,11 +463,14 @@ impl CallSession {
             return cmd;
         }
         let party = cmd.kind.party();
+        let step = self.flow.step.clone().filter(|_| !trigger.starts_with("admin:"));
         let seq = self.push(TimelineEntry {
             id: Some(cmd.id.clone()),
             operation_context: ctx.clone(),
             status: Some("queued".into()),
             party: party.clone(),
+            operation: cmd.kind.operation().map(|o| o.as_str().to_owned()),
+            step,
             ..TimelineEntry::new(
                 at_ms,
                 Source::Command,
@@ -474,7 +486,7 @@ impl CallSession {
                     issued_at_ms: at_ms,
                     seq,
                     party,
-                    operation: Some(cmd.kind.operation().as_str().to_owned()),
+                    operation: cmd.kind.operation().map(|o| o.as_str().to_owned()),
                 };
                 self.pending.insert(ctx.clone(), op);
             }

@@ -92,6 +92,13 @@ pub struct TimelineEntry {
     /// Commands: failed attempts that were retried.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub retries: u32,
+    /// Commands: the operation table's name of the request (`CallMedia_Play`); absent for a
+    /// webhook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Commands a flow sent: the id of the step that sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
     /// `ParticipantsUpdated`: raw ids new in the roster.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub joined: Vec<String>,
@@ -122,6 +129,8 @@ impl TimelineEntry {
             settled_by: None,
             outcome: None,
             retries: 0,
+            operation: None,
+            step: None,
             joined: Vec::new(),
             left: Vec::new(),
         }

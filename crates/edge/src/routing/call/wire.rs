@@ -5,16 +5,17 @@ use super::command::{Command, CommandKind};
 use crate::routing::flow::Prompt;
 use crate::routing::incoming::IncomingCall;
 use crate::routing::rules::{Action, RejectReason};
+use crate::routing::flow::step::{CollectStep, Input};
 use callsteer::api::{
-    AddParticipant, AnswerCall, HangUpCall, MuteParticipant, Operation, Play, Recognize,
-    RedirectCall, RejectCall, RemoveParticipant, StartRecording, TerminateCall,
-    TransferCallToParticipant,
+    AddParticipant, AnswerCall, CancelAddParticipant, HangUpCall, Hold, MuteParticipant,
+    Operation, Play, Recognize, RedirectCall, RejectCall, RemoveParticipant, StartRecording,
+    TerminateCall, TransferCallToParticipant, Unhold,
 };
 use callsteer::http::{Repeatability, Request};
 use callsteer::identifier::CommunicationIdentifier;
 use callsteer::models::{
-    CallLocator, CallRejectReason, DtmfOptions, PlaySource, RecognizeInputType, RecognizeOptions,
-    TextSource,
+    CallLocator, CallRejectReason, Choice, DtmfOptions, PlaySource, RecognizeInputType,
+    RecognizeOptions, SpeechOptions, SsmlSource, TextSource, Tone,
 };
 use callsteer::Error;
 
@@ -29,16 +30,87 @@ pub fn identifier(target: &str) -> CommunicationIdentifier {
 
 /// The play source for a prompt.
 pub fn play_source(p: &Prompt) -> PlaySource {
-    match (&p.text, &p.file) {
-        (Some(text), _) => {
+    match (&p.text, &p.ssml, &p.file) {
+        (Some(text), _, _) => {
             let mut source = TextSource::new(text.clone());
             if let Some(voice) = &p.voice {
                 source = source.voice_name(voice.clone());
             }
             PlaySource::text(source)
         }
-        (None, Some(file)) => PlaySource::file(file.clone()),
-        (None, None) => PlaySource::text(TextSource::new(String::new())),
+        (None, Some(ssml), _) => PlaySource::ssml(SsmlSource::new(ssml.clone())),
+        (None, None, Some(file)) => PlaySource::file(file.clone()),
+        (None, None, None) => PlaySource::text(TextSource::new(String::new())),
+    }
+}
+
+/// A collect step's initial silence timeout when it sets none (seconds; version 1 menus'
+/// default too).
+pub const DEFAULT_COLLECT_SECONDS: u32 = 5;
+
+/// The service's `recognizeInputType` for a collect step's input.
+pub fn input_type(input: Input) -> RecognizeInputType {
+    match input {
+        Input::Dtmf => RecognizeInputType::Dtmf,
+        Input::Speech => RecognizeInputType::Speech,
+        Input::SpeechOrDtmf => RecognizeInputType::SpeechOrDtmf,
+        Input::Choices => RecognizeInputType::Choices,
+    }
+}
+
+/// The Recognize options a collect step sends, for `target` (the caller).
+///
+/// Decision: `interruptPrompt` is on unless the step turns it off (barge-in, as version 1 menus
+/// had); DTMF options are sent for DTMF and speech-or-DTMF input, speech options only when the
+/// step sets `endSilenceTimeoutMs`.
+pub fn recognize_options(c: &CollectStep, target: &str) -> RecognizeOptions {
+    let seconds = c.timeout_seconds.unwrap_or(DEFAULT_COLLECT_SECONDS);
+    let mut o = RecognizeOptions::new(identifier(target))
+        .initial_silence_timeout_in_seconds(i32::try_from(seconds).unwrap_or(i32::MAX))
+        .interrupt_prompt(c.interrupt_prompt.unwrap_or(true));
+    if matches!(c.input, Input::Dtmf | Input::SpeechOrDtmf) {
+        let mut d = DtmfOptions::new()
+            .max_tones_to_collect(i32::try_from(c.max_tones.unwrap_or(1)).unwrap_or(i32::MAX));
+        if let Some(t) = c.inter_tone_timeout_seconds {
+            d = d.inter_tone_timeout_in_seconds(i32::try_from(t).unwrap_or(i32::MAX));
+        }
+        let stops: Vec<Tone> = c.stop_tones.iter().filter_map(|t| tone(t)).collect();
+        if !stops.is_empty() {
+            d = d.stop_tones(stops);
+        }
+        o = o.dtmf_options(d);
+    }
+    if let Some(lang) = &c.language {
+        o = o.speech_language(lang.clone());
+    }
+    if let Some(ms) = c.end_silence_timeout_ms {
+        o = o.speech_options(SpeechOptions::new().end_silence_timeout_in_ms(ms));
+    }
+    if !c.choices.is_empty() {
+        let choices = c
+            .choices
+            .iter()
+            .map(|ch| {
+                let choice = Choice::new(ch.label.clone(), ch.phrases.clone());
+                match ch.tone.as_deref().and_then(tone) {
+                    Some(t) => choice.tone(t),
+                    None => choice,
+                }
+            })
+            .collect();
+        o = o.choices(choices);
+    }
+    o
+}
+
+/// A keypad tone written as its character (`1`, `#`, `*`).
+pub fn tone(text: &str) -> Option<Tone> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Tone::ALL
+            .into_iter()
+            .find(|t| t.as_char().eq_ignore_ascii_case(&c)),
+        _ => None,
     }
 }
 
@@ -132,17 +204,14 @@ pub fn command_request(
             let op = Play::new(id, prompts.iter().map(play_source).collect());
             with_ctx(op, ctx, |o, c| o.operation_context(c)).to_request(api_version)
         }
-        CommandKind::RecognizeDtmf {
+        CommandKind::Recognize {
             prompts,
             target,
-            timeout_seconds,
+            collect,
         } => {
-            let options = RecognizeOptions::new(identifier(target))
-                .initial_silence_timeout_in_seconds(i32::try_from(*timeout_seconds).unwrap_or(5))
-                .interrupt_prompt(true)
-                .dtmf_options(DtmfOptions::new().max_tones_to_collect(1));
+            let options = recognize_options(collect, target);
             let sources: Vec<PlaySource> = prompts.iter().map(play_source).collect();
-            let op = Recognize::new(id, RecognizeInputType::Dtmf, options);
+            let op = Recognize::new(id, input_type(collect.input), options);
             let op = if sources.len() == 1 {
                 op.play_prompt(sources[0].clone())
             } else {
@@ -154,8 +223,14 @@ pub fn command_request(
             let op = TransferCallToParticipant::new(id, identifier(target));
             with_ctx(op, ctx, |o, c| o.operation_context(c)).to_request(api_version)
         }
-        CommandKind::AddParticipant { target } => {
+        CommandKind::AddParticipant {
+            target,
+            timeout_seconds,
+        } => {
             let mut op = AddParticipant::new(id, identifier(target));
+            if let Some(t) = timeout_seconds {
+                op = op.invitation_timeout_in_seconds(i32::try_from(*t).unwrap_or(i32::MAX));
+            }
             if let (true, Some(number)) = (
                 target.starts_with('+'),
                 callee.filter(|c| c.starts_with('+')),
@@ -164,6 +239,25 @@ pub fn command_request(
             }
             with_ctx(op, ctx, |o, c| o.operation_context(c)).to_request(api_version)
         }
+        CommandKind::CancelAddParticipant { invitation_id, .. } => {
+            let op = CancelAddParticipant::new(id, invitation_id.clone());
+            with_ctx(op, ctx, |o, c| o.operation_context(c)).to_request(api_version)
+        }
+        CommandKind::Hold { target, music } => {
+            let mut op = Hold::new(id, identifier(target));
+            if let Some(m) = music {
+                op = op.play_source_info(play_source(m));
+            }
+            with_ctx(op, ctx, |o, c| o.operation_context(c)).to_request(api_version)
+        }
+        CommandKind::Unhold { target } => {
+            let op = Unhold::new(id, identifier(target));
+            with_ctx(op, ctx, |o, c| o.operation_context(c)).to_request(api_version)
+        }
+        CommandKind::Webhook { .. } => Err(Error::invalid(
+            "command",
+            "a webhook is sent to the app, not to Call Automation",
+        )),
         CommandKind::RemoveParticipant { target } => {
             let op = RemoveParticipant::new(id, identifier(target));
             with_ctx(op, ctx, |o, c| o.operation_context(c)).to_request(api_version)
