@@ -23,6 +23,7 @@ pub mod incoming;
 pub mod matching;
 pub mod proxy;
 pub mod rules;
+pub mod simulate;
 pub mod text;
 pub mod tz;
 pub mod window;
