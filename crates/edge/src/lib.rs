@@ -17,4 +17,4 @@ pub mod routing;
 mod worker;
 
 #[cfg(target_arch = "wasm32")]
-pub use worker::CallObject;
+pub use worker::{CallObject, RulesObject};

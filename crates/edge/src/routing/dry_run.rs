@@ -17,21 +17,21 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The body of a dry run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DryRunRequest {
     /// The caller: `+1…`, `4:+1…` or a raw id.
     pub from: String,
     /// The callee, likewise.
     pub to: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caller_display_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sip_headers: BTreeMap<String, String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub voip_headers: BTreeMap<String, String>,
     /// RFC 3339 instant (`2026-11-21T15:00:00Z`, `…+01:00`); absent = now.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
 }
 

@@ -22,6 +22,7 @@ pub mod flow;
 pub mod incoming;
 pub mod matching;
 pub mod proxy;
+pub mod revisions;
 pub mod rules;
 pub mod simulate;
 pub mod text;

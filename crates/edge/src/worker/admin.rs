@@ -7,8 +7,13 @@
 //! | POST | `/admin/calls/{id}/actions` | `{"action": "hangUp"}`, `{"action": "transfer", "target": …}`, … |
 //! | GET | `/admin/calls/{id}/events` | Server-Sent Events: each new timeline entry as it happens (`timeline`), an entry again when it changed (`update`: sent, retried, settled), the verified callback events as CloudEvents (`callbacks`) |
 //! | GET | `/admin/decisions/{serverCallId}` | how an incoming call was routed, `{"decisions": […]}` (a redirect adds one), kept a day |
-//! | GET/PUT/DELETE | `/admin/rules` | the rules in force, their source and summary; PUT validates and stores the KV override |
+//! | GET/PUT/DELETE | `/admin/rules` | the rules in force: their source, revision (`ETag`), summary and warnings; PUT validates and saves the next revision (`If-Match` → 412 when stale); DELETE goes back to the `ROUTING_RULES` var |
+//! | GET | `/admin/rules/revisions`, `/admin/rules/revisions/{id}` | the revision log (newest first), one revision with its document |
+//! | POST | `/admin/rules/rollback` | `{"revision": id}`: a copy of that revision becomes the next one |
 //! | POST | `/admin/rules/dry-run` | which rule a described call would meet, and why ([`DryRunRequest`]) |
+//! | POST | `/admin/flows/simulate` | a scripted call through a flow ([`crate::routing::simulate`]) |
+//! | GET | `/admin/flows/schema` | the JSON Schema of the rules document |
+//! | POST | `/admin/calls/{id}/replay` | the call's real events through another revision (`{"revision"}` or `{"rules"}`) |
 //!
 //! Decision: the live stream is SSE fed by polling the call's object every 250 ms rather
 //! than a hibernating WebSocket in the object: it is one-directional, works through
@@ -16,7 +21,11 @@
 
 use super::acs::now_ms;
 use super::call_object::{self, AdminBody};
-use super::config::{parse_rules, routing_table, rules_text, KV, RULES_KEY};
+use super::config::{parse_rules, routing_table, rules_text, vars_rules, KV};
+use super::rules_object::{self, Change, ChangeRequest};
+use crate::routing::revisions::{etag, fingerprint};
+use crate::routing::simulate::SimulateRequest;
+use crate::routing::RoutingTable;
 use super::respond::{json, EdgeError, EdgeResult};
 use crate::routing::call::AdminAction;
 use crate::routing::dry_run::DryRunRequest;
@@ -70,49 +79,244 @@ pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeRe
         }
         (Method::Post, ["bench", kind]) => super::bench::handle(req, env, kind).await,
         (Method::Get, ["rules"]) => rules(env).await,
+        (Method::Get, ["rules", "revisions"]) => {
+            rules_object::call(env, Method::Get, "/revisions", None).await
+        }
+        (Method::Get, ["rules", "revisions", id]) => {
+            let path = format!("/revisions/{}", callsteer::http::encode_path_segment(id));
+            rules_object::call(env, Method::Get, &path, None).await
+        }
+        (Method::Post, ["rules", "rollback"]) => rollback(env, &req.text().await?, if_match(&req)?).await,
+        (Method::Post, ["flows", "simulate"]) => simulate(env, &req.text().await?).await,
+        (Method::Get, ["flows", "schema"]) => {
+            let mut resp = Response::ok(FLOWS_SCHEMA)?;
+            resp.headers_mut().set("content-type", "application/schema+json")?;
+            Ok(resp)
+        }
+        (Method::Post, ["calls", id, "replay"]) => replay(env, id, &req.text().await?).await,
         (Method::Post, ["rules", "dry-run"]) => {
             let request = DryRunRequest::from_json(&req.text().await?)?;
-            let (table, source) = routing_table(env).await?;
+            let (table, live) = routing_table(env).await?;
             let outcome = request.run(&table, now_ms() / 1000)?;
             let mut body = serde_json::to_value(&outcome)?;
             if let Some(obj) = body.as_object_mut() {
-                obj.insert("source".into(), serde_json::to_value(source)?);
+                obj.insert("source".into(), serde_json::to_value(live.source)?);
+                obj.insert("revision".into(), live.revision.into());
             }
             Ok(json(&body, 200)?)
         }
         (Method::Put, ["rules"]) => {
             let text = req.text().await?;
             let table = parse_rules(&text)?;
-            env.kv(KV)?.put(RULES_KEY, text)?.execute().await?;
-            Ok(json(
-                &serde_json::json!({ "stored": true, "rules": table.len() }),
+            let change = Change::Save {
+                text,
+                rules: table.len(),
+            };
+            let mut resp = change_rules(env, change, if_match(&req)?).await?;
+            if resp.status_code() != 200 {
+                return Ok(resp);
+            }
+            let body: Value = resp.json().await?;
+            let revision = body["revision"]["id"].as_str().unwrap_or_default().to_owned();
+            let mut out = json(
+                &serde_json::json!({
+                    "stored": true,
+                    "rules": table.len(),
+                    "revision": revision,
+                    "warnings": table.warnings(),
+                }),
                 200,
-            )?)
+            )?;
+            out.headers_mut().set("etag", &etag(&revision))?;
+            Ok(out)
         }
         (Method::Delete, ["rules"]) => {
-            env.kv(KV)?.delete(RULES_KEY).await?;
-            Ok(json(&serde_json::json!({ "deleted": true }), 200)?)
+            let mut resp = change_rules(env, Change::Reset, if_match(&req)?).await?;
+            if resp.status_code() != 200 {
+                return Ok(resp);
+            }
+            let live = vars_rules(env)?;
+            let _: Value = resp.json().await?;
+            let mut out = json(
+                &serde_json::json!({ "deleted": true, "revision": live.revision }),
+                200,
+            )?;
+            out.headers_mut().set("etag", &etag(&live.revision))?;
+            Ok(out)
         }
         _ => Err(EdgeError::not_found("admin route")),
     }
 }
 
-/// The rules document in force, where it comes from (`vars` or `kv`), the rules in words,
-/// and the time zones a window may name (for the page's editor).
+/// The rules document in force, where it comes from (`vars` or `kv`), its revision (also the
+/// `ETag`), the rules in words, the load's warnings, and the time zones a window may name (for
+/// the page's editor).
 async fn rules(env: &Env) -> EdgeResult<Response> {
-    let (text, source) = rules_text(env).await?;
-    let document: Value = serde_json::from_str(&text)?;
+    let live = rules_text(env).await?;
+    let document: Value = serde_json::from_str(&live.text)?;
     let mut body = serde_json::json!({
-        "source": source,
+        "source": live.source,
+        "revision": live.revision,
         "document": document,
         "timeZones": zone_names().collect::<Vec<_>>(),
     });
-    match parse_rules(&text) {
-        Ok(table) => body["summary"] = serde_json::to_value(table.summary())?,
-        // Only a KV override written by other means can be invalid; routing then uses vars.
+    match parse_rules(&live.text) {
+        Ok(table) => {
+            body["summary"] = serde_json::to_value(table.summary())?;
+            body["warnings"] = serde_json::to_value(table.warnings())?;
+        }
+        // Only a document written by other means can be invalid; routing then uses vars.
         Err(e) => body["invalid"] = serde_json::json!({ "field": e.field, "message": e.message }),
     }
-    Ok(json(&body, 200)?)
+    let mut resp = json(&body, 200)?;
+    resp.headers_mut().set("etag", &etag(&live.revision))?;
+    Ok(resp)
+}
+
+/// The JSON Schema of the rules document (docs/flows.schema.json), for editors.
+const FLOWS_SCHEMA: &str = include_str!("../../../../docs/flows.schema.json");
+
+/// The request's `If-Match`, if any.
+fn if_match(req: &Request) -> EdgeResult<Option<String>> {
+    Ok(req.headers().get("if-match")?.filter(|v| !v.trim().is_empty()))
+}
+
+/// Asks the rules object for a change, with the revision in force as its base.
+async fn change_rules(env: &Env, change: Change, if_match: Option<String>) -> EdgeResult<Response> {
+    let live = rules_text(env).await?;
+    let by = env
+        .secret("ADMIN_TOKEN")
+        .map(|s| fingerprint(&s.to_string()))
+        .unwrap_or_default();
+    let request = ChangeRequest {
+        change,
+        if_match,
+        base: live.revision,
+        by,
+        at_ms: now_ms(),
+    };
+    rules_object::call(env, Method::Post, "/change", Some(serde_json::to_string(&request)?)).await
+}
+
+/// `POST /admin/rules/rollback` `{"revision": id}`: checked against today's rules (a document
+/// valid when saved may not be under a newer worker), then saved as the next revision.
+async fn rollback(env: &Env, body: &str, if_match: Option<String>) -> EdgeResult<Response> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        revision: String,
+    }
+    let value: Value = serde_json::from_str(body)
+        .map_err(|e| EdgeError::bad_request(format!("not valid JSON: {e}")))?;
+    let b: Body = crate::routing::decode_at(value, "")?;
+    let text = rules_object::document(env, &b.revision)
+        .await?
+        .ok_or_else(|| EdgeError::not_found("revision"))?;
+    parse_rules(&text)?;
+    change_rules(env, Change::Rollback { revision: b.revision }, if_match).await
+}
+
+/// The routing table a simulation or replay asks for: `rules` (a document), `revision` (a
+/// stored one), or the rules in force; and the revision id it is.
+async fn table_for(
+    env: &Env,
+    rules: Option<&Value>,
+    revision: Option<&str>,
+) -> EdgeResult<(RoutingTable, Option<String>)> {
+    match (rules, revision) {
+        (Some(doc), _) => {
+            let table = crate::routing::RoutingTable::from_json(&doc.to_string()).map_err(|e| {
+                match e {
+                    callsteer::Error::InvalidInput { field, reason } => {
+                        EdgeError::from(callsteer::Error::invalid(format!("rules.{field}"), reason))
+                    }
+                    other => EdgeError::from(other),
+                }
+            })?;
+            Ok((table, None))
+        }
+        (None, Some(id)) => {
+            let text = rules_object::document(env, id)
+                .await?
+                .ok_or_else(|| EdgeError::not_found("revision"))?;
+            Ok((parse_rules(&text)?, Some(id.to_owned())))
+        }
+        (None, None) => {
+            let (table, live) = routing_table(env).await?;
+            Ok((table, Some(live.revision)))
+        }
+    }
+}
+
+/// `POST /admin/flows/simulate`.
+async fn simulate(env: &Env, body: &str) -> EdgeResult<Response> {
+    let (request, script) = SimulateRequest::from_json(body)?;
+    let (table, revision) =
+        table_for(env, request.rules.as_ref(), request.revision.as_deref()).await?;
+    let cfg_version = api_version(env);
+    let mut call = request.call.clone();
+    if call.at.is_none() {
+        call.at = Some(callsteer::time::rfc3339(u64::try_from(now_ms() / 1000).unwrap_or(0)));
+    }
+    let result = crate::routing::simulate::simulate(
+        &table,
+        revision.as_deref(),
+        &call,
+        &script,
+        &cfg_version,
+    )?;
+    Ok(json(&result, 200)?)
+}
+
+/// `POST /admin/calls/{id}/replay`: the call's stored events through another revision.
+async fn replay(env: &Env, id: &str, body: &str) -> EdgeResult<Response> {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Body {
+        #[serde(default)]
+        rules: Option<Value>,
+        #[serde(default)]
+        revision: Option<String>,
+    }
+    let value: Value = if body.trim().is_empty() {
+        Value::Object(Default::default())
+    } else {
+        serde_json::from_str(body)
+            .map_err(|e| EdgeError::bad_request(format!("not valid JSON: {e}")))?
+    };
+    let b: Body = crate::routing::decode_at(value, "")?;
+    let mut resp = call_object::call(env, id, Method::Get, "/replay", None).await?;
+    if resp.status_code() != 200 {
+        return Ok(resp);
+    }
+    let recorded: Value = resp.json().await?;
+    let call: crate::routing::dry_run::DryRunRequest =
+        serde_json::from_value(recorded["call"].clone())?;
+    let script: Vec<crate::routing::simulate::ScriptEntry> =
+        serde_json::from_value(recorded["script"].clone())?;
+    let (table, revision) = table_for(env, b.rules.as_ref(), b.revision.as_deref()).await?;
+    let result = crate::routing::simulate::simulate(
+        &table,
+        revision.as_deref(),
+        &call,
+        &script,
+        &api_version(env),
+    )?;
+    let mut out = serde_json::to_value(&result)?;
+    out["replayed"] = serde_json::json!({
+        "callConnectionId": id,
+        "call": recorded["call"],
+        "script": recorded["script"],
+        "path": recorded["path"],
+        "end": recorded["end"],
+    });
+    Ok(json(&out, 200)?)
+}
+
+fn api_version(env: &Env) -> String {
+    super::config::Config::from_env(env)
+        .map(|c| c.api_version)
+        .unwrap_or_else(|_| callsteer::DEFAULT_API_VERSION.to_owned())
 }
 
 async fn list(env: &Env) -> EdgeResult<Response> {

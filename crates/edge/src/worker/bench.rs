@@ -42,7 +42,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResul
     let n = n.clamp(1, 10_000);
     let cfg = Config::from_env(env)?;
     let body = req.text().await?;
-    let (rules, _) = rules_text(env).await?;
+    let rules = rules_text(env).await?.text;
     match kind {
         "incoming" => {
             for i in 0..n {
@@ -131,6 +131,7 @@ fn callback_once(cfg: &Config, rules: &str, body: &str, i: u32) -> EdgeResult<()
     let mut session = CallSession::new("bench");
     session.handle_setup(CallSetup {
         rule: Some("ivr".into()),
+        revision: None,
         flow,
         caller: "4:+14255550111".into(),
         callee: "4:+18005550100".into(),

@@ -15,7 +15,9 @@ use super::config::{Config, CALLS, KV};
 use super::respond::{json, EdgeError, EdgeResult};
 use crate::routing::call::callback_log::CallbackLog;
 use crate::routing::call::proxied::Proxied;
-use crate::routing::call::wire::command_request;
+use super::app_webhook;
+use crate::routing::call::command::CommandKind;
+use crate::routing::call::wire::{command_request, identifier};
 use crate::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -118,13 +120,14 @@ impl DurableObject for CallObject {
             (Method::Post, "/admin") => self.admin(req.json().await?).await,
             (Method::Post, "/proxied") => self.proxied(req.json().await?).await,
             (Method::Get, "/state") => self.view(callbacks_after(&req)).await,
+            (Method::Get, "/replay") => self.replay().await,
             _ => Err(EdgeError::not_found("call object route")),
         };
         result.or_else(|e| e.to_response())
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        match self.flush_outbox().await {
+        match self.on_alarm().await {
             Ok(()) => Response::ok("sent"),
             // An error here (e.g. storage) makes workerd retry the alarm with backoff.
             Err(e) => Err(worker::Error::RustError(e.message)),
@@ -133,6 +136,27 @@ impl DurableObject for CallObject {
 }
 
 impl CallObject {
+    /// The alarm: send what is queued, then fire the session's timer when it is due (a park's
+    /// wait), and send what that queued.
+    async fn on_alarm(&self) -> EdgeResult<()> {
+        self.flush_outbox().await?;
+        let now = now_ms();
+        let fired = self
+            .with_session("", |s| {
+                let due = s.next_timer().is_some_and(|t| t <= now);
+                if due {
+                    s.handle_timer(now);
+                }
+                due
+            })
+            .await?;
+        if fired {
+            self.persist().await?;
+            self.flush_outbox().await?;
+        }
+        Ok(())
+    }
+
     /// Loads the session (once per object lifetime) and runs `f` on it.
     async fn with_session<T>(
         &self,
@@ -168,7 +192,7 @@ impl CallObject {
     /// Persists the session, schedules the alarm when commands are waiting, and updates the
     /// call index entry when it changed (status, server call id, end).
     async fn persist(&self) -> EdgeResult<()> {
-        let (text, pending, summary) = {
+        let (text, pending, timer, summary) = {
             let slot = self.session.borrow();
             let s = slot
                 .as_ref()
@@ -176,6 +200,7 @@ impl CallObject {
             (
                 serde_json::to_string(s)?,
                 !s.outbox().is_empty(),
+                s.next_timer(),
                 summary(s),
             )
         };
@@ -195,6 +220,8 @@ impl CallObject {
         }
         if pending {
             storage.set_alarm(Duration::from_millis(1)).await?;
+        } else if let Some(at) = timer {
+            storage.set_alarm((at - now_ms()).max(1)).await?;
         }
         let fresh = summary.filter(|(_, v)| self.indexed.borrow().as_deref() != Some(v.as_str()));
         if let (Ok(kv), Some((key, value))) = (self.env.kv(KV), fresh) {
@@ -299,6 +326,43 @@ impl CallObject {
         Ok(json(&view, 200)?)
     }
 
+    /// What a replay of this call needs ([`crate::routing::simulate::replay_script`]): the call
+    /// and the script its applied callback events make, with the path it took and its end.
+    async fn replay(&self) -> EdgeResult<Response> {
+        let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
+        if stored.is_none() {
+            return Err(EdgeError::not_found("call"));
+        }
+        self.load_callbacks().await?;
+        let events: Vec<CallEvent> = {
+            let log = self.callbacks.borrow();
+            log.as_ref()
+                .map(|l| l.events().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|v| {
+                    let body = serde_json::to_vec(&[v]).ok()?;
+                    let decoded = callsteer::events::decode_callback_events(&body).ok()?;
+                    CallEvent::from_callback(decoded.first()?).ok()
+                })
+                .collect()
+        };
+        let out = self
+            .with_session("", |s| {
+                crate::routing::simulate::replay_script(s, &events).map(|(call, script)| {
+                    serde_json::json!({
+                        "call": call,
+                        "script": script,
+                        "path": s.flow.path,
+                        "end": s.flow.end.map(crate::routing::simulate::end_name),
+                    })
+                })
+            })
+            .await?
+            .ok_or_else(|| EdgeError::bad_request("the call has no routing setup to replay"))?;
+        Ok(json(&out, 200)?)
+    }
+
     /// Sends queued commands in order until the outbox is empty.
     async fn flush_outbox(&self) -> EdgeResult<()> {
         let cfg = Config::from_env(&self.env)?;
@@ -316,12 +380,42 @@ impl CallObject {
             let Some((cmd, id, callee)) = next.await? else {
                 return Ok(());
             };
+            if let CommandKind::Webhook {
+                url,
+                body,
+                timeout_ms,
+            } = &cmd.kind
+            {
+                self.with_session(&id, |s| s.handle_sent(&cmd.id, Ok(())))
+                    .await?;
+                self.persist().await?;
+                let reply = app_webhook::send(&self.env, url, body, *timeout_ms).await;
+                if let Err(reason) = &reply {
+                    worker::console_log!("webhook step {}: {reason}", cmd.id);
+                }
+                let now = now_ms();
+                self.with_session(&id, |s| s.handle_webhook(&cmd.id, reply, now))
+                    .await?;
+                self.persist().await?;
+                continue;
+            }
             let result = match command_request(&cmd, &id, callee.as_deref(), &cfg.api_version) {
                 Err(e) => Err(e.to_string()),
                 Ok(req) => self.send_with_retries(&cfg, &req, &id, &cmd.id).await?,
             };
-            self.with_session(&id, |s| s.handle_sent(&cmd.id, result))
-                .await?;
+            let invitation = match (&cmd.kind, &result) {
+                (CommandKind::AddParticipant { target, .. }, Ok(reply)) => {
+                    invitation_id(&id, target, reply)
+                }
+                _ => None,
+            };
+            self.with_session(&id, |s| {
+                if let Some(invitation) = &invitation {
+                    s.handle_invitation(&cmd.id, invitation);
+                }
+                s.handle_sent(&cmd.id, result.map(|_| ()));
+            })
+            .await?;
             self.persist().await?;
         }
     }
@@ -334,14 +428,14 @@ impl CallObject {
         req: &callsteer::http::Request,
         call_id: &str,
         cmd_id: &str,
-    ) -> EdgeResult<Result<(), String>> {
+    ) -> EdgeResult<Result<callsteer::send::Reply, String>> {
         let transport = CommandTransport {
             object: self,
             call_id,
             cmd_id,
         };
         Ok(match acs::send_with(cfg, req, &transport).await {
-            Ok(reply) if (200..300).contains(&reply.status) => Ok(()),
+            Ok(reply) if (200..300).contains(&reply.status) => Ok(reply),
             Ok(reply) => Err(callsteer::send::failure_reason(&reply)),
             Err(e) => Err(format!("transport: {}", e.message)),
         })
@@ -385,6 +479,14 @@ impl callsteer::send::Transport for CommandTransport<'_> {
             worker::console_error!("recording a retry of {cmd} failed: {}", e.message);
         }
     }
+}
+
+/// The invitation id of an accepted add-participant (what cancelling it needs), read by the
+/// core's decoder of the operation's response.
+fn invitation_id(call_id: &str, target: &str, reply: &callsteer::send::Reply) -> Option<String> {
+    use callsteer::api::Operation;
+    let op = callsteer::api::AddParticipant::new(call_id, identifier(target));
+    op.decode(&reply.as_response()).ok()?.invitation_id
 }
 
 /// `?callbacksAfter=<n>` of a `/state` request.

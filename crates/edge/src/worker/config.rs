@@ -1,6 +1,7 @@
 //! Configuration from wrangler vars and secrets, and the routing rules (vars, overridable in KV).
 
 use super::respond::{EdgeError, EdgeResult};
+use crate::routing::revisions::{vars_revision, MAX_DOCUMENT_BYTES};
 use crate::routing::RoutingTable;
 use callsteer::auth::AccessKey;
 use callsteer::http::Endpoint;
@@ -10,10 +11,16 @@ use worker::Env;
 
 /// KV binding for rule overrides and the call index.
 pub(crate) const KV: &str = "CALLSTEER_KV";
-/// KV key of the rules override.
-pub(crate) const RULES_KEY: &str = "rules";
+/// KV key of the rules in force when they are a saved revision: `{"revision", "text"}`, written
+/// by the rules object ([`super::rules_object`]) after each save.
+pub(crate) const LIVE_RULES_KEY: &str = "rules:live";
+/// KV key of a rules override written by workers before revisions (read, never written).
+pub(crate) const LEGACY_RULES_KEY: &str = "rules";
 /// Durable Object binding of the per-call objects.
 pub(crate) const CALLS: &str = "CALLS";
+/// Durable Object binding of the rules' revision log (one object, named [`RULES_OBJECT`]).
+pub(crate) const RULES: &str = "RULES";
+pub(crate) const RULES_OBJECT: &str = "rules";
 
 /// How callback requests are authenticated.
 #[derive(Clone, PartialEq, Eq)]
@@ -222,8 +229,26 @@ impl Config {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) enum RulesSource {
+    /// A saved revision (or an override saved before revisions existed).
     Kv,
+    /// The `ROUTING_RULES` var.
     Vars,
+}
+
+/// The rules document in force.
+#[derive(Debug, Clone)]
+pub(crate) struct LiveRules {
+    pub text: String,
+    pub source: RulesSource,
+    /// Its revision id ([`crate::routing::revisions`]).
+    pub revision: String,
+}
+
+/// What [`LIVE_RULES_KEY`] holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct StoredRules {
+    pub revision: String,
+    pub text: String,
 }
 
 thread_local! {
@@ -234,8 +259,16 @@ thread_local! {
 /// Parses `text`, reusing the cached table when the text is unchanged.
 ///
 /// # Errors
-/// 400 `InvalidInput` naming the rule and field.
+/// 413 `PayloadTooLarge` past [`MAX_DOCUMENT_BYTES`]; 400 `InvalidInput` naming the rule and
+/// field.
 pub(crate) fn parse_rules(text: &str) -> EdgeResult<RoutingTable> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(EdgeError::new(
+            413,
+            "PayloadTooLarge",
+            format!("a rules document is at most {MAX_DOCUMENT_BYTES} bytes, got {}", text.len()),
+        ));
+    }
     let cached = RULES_CACHE.with(|c| {
         c.borrow()
             .as_ref()
@@ -250,35 +283,60 @@ pub(crate) fn parse_rules(text: &str) -> EdgeResult<RoutingTable> {
     Ok(table)
 }
 
-/// The rules text in force: the KV override when present, else the `ROUTING_RULES` var.
+/// The `ROUTING_RULES` var, as live rules.
 ///
 /// # Errors
-/// 500 `ConfigError` when neither exists; KV errors.
-pub(crate) async fn rules_text(env: &Env) -> EdgeResult<(String, RulesSource)> {
-    if let Ok(kv) = env.kv(KV) {
-        if let Some(text) = kv.get(RULES_KEY).text().await? {
-            return Ok((text, RulesSource::Kv));
-        }
-    }
+/// 500 `ConfigError` when it is not set.
+pub(crate) fn vars_rules(env: &Env) -> EdgeResult<LiveRules> {
     let text = var(env, "ROUTING_RULES").ok_or_else(|| config_error("ROUTING_RULES", "not set"))?;
-    Ok((text, RulesSource::Vars))
+    Ok(LiveRules {
+        revision: vars_revision(&text),
+        text,
+        source: RulesSource::Vars,
+    })
 }
 
-/// The routing table in force. A KV override that fails validation is refused: its
-/// error is logged and the vars document is used instead (PUT /admin/rules never stores
-/// an invalid one, so this only happens when KV was written by other means).
+/// The rules in force: the saved revision in KV when there is one, else an override saved
+/// before revisions, else the `ROUTING_RULES` var.
+///
+/// # Errors
+/// 500 `ConfigError` when none exists; KV errors.
+pub(crate) async fn rules_text(env: &Env) -> EdgeResult<LiveRules> {
+    if let Ok(kv) = env.kv(KV) {
+        if let Some(text) = kv.get(LIVE_RULES_KEY).text().await? {
+            if let Ok(stored) = serde_json::from_str::<StoredRules>(&text) {
+                return Ok(LiveRules {
+                    text: stored.text,
+                    source: RulesSource::Kv,
+                    revision: stored.revision,
+                });
+            }
+        }
+        if let Some(text) = kv.get(LEGACY_RULES_KEY).text().await? {
+            return Ok(LiveRules {
+                revision: format!("kv-{}", &vars_revision(&text)[5..]),
+                text,
+                source: RulesSource::Kv,
+            });
+        }
+    }
+    vars_rules(env)
+}
+
+/// The routing table in force and its revision. A stored document that fails validation is
+/// refused: its error is logged and the vars document is used instead (saves never store an
+/// invalid one, so this only happens when KV was written by other means).
 ///
 /// # Errors
 /// 500 `ConfigError`/400 `InvalidInput` when the vars document itself is missing or invalid.
-pub(crate) async fn routing_table(env: &Env) -> EdgeResult<(RoutingTable, RulesSource)> {
-    let (text, source) = rules_text(env).await?;
-    match (parse_rules(&text), source) {
-        (Ok(t), s) => Ok((t, s)),
+pub(crate) async fn routing_table(env: &Env) -> EdgeResult<(RoutingTable, LiveRules)> {
+    let live = rules_text(env).await?;
+    match (parse_rules(&live.text), live.source) {
+        (Ok(t), _) => Ok((t, live)),
         (Err(e), RulesSource::Kv) => {
-            worker::console_error!("rules override in KV refused: {}", e.message);
-            let text = var(env, "ROUTING_RULES")
-                .ok_or_else(|| config_error("ROUTING_RULES", "not set"))?;
-            Ok((parse_rules(&text)?, RulesSource::Vars))
+            worker::console_error!("stored rules refused: {}", e.message);
+            let vars = vars_rules(env)?;
+            Ok((parse_rules(&vars.text)?, vars))
         }
         (Err(e), RulesSource::Vars) => Err(e),
     }

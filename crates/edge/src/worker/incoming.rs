@@ -30,6 +30,7 @@ use worker::{Env, Method, Request, Response};
 struct Routed {
     event_id: String,
     rule: Option<String>,
+    revision: String,
     action: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     call_connection_id: Option<String>,
@@ -71,16 +72,19 @@ pub(crate) async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> 
     let cfg = Config::from_env(env)?;
     let origin = url.origin().ascii_serialization();
     let mut routed = Vec::new();
-    let mut table: Option<RoutingTable> = None;
+    let mut table: Option<(RoutingTable, String)> = None;
     for ev in &events {
         let EventGridData::IncomingCall(data) = &ev.data else {
             continue;
         };
-        let table = match &table {
+        let (table, revision) = match &table {
             Some(t) => t,
-            None => table.insert(routing_table(env).await?.0),
+            None => {
+                let (t, live) = routing_table(env).await?;
+                table.insert((t, live.revision))
+            }
         };
-        routed.push(route_one(ev, data, table, &cfg, &origin, env).await?);
+        routed.push(route_one(ev, data, table, revision, &cfg, &origin, env).await?);
     }
     Ok(json(&serde_json::json!({ "routed": routed }), 200)?)
 }
@@ -117,6 +121,7 @@ async fn route_one(
     ev: &EventGridEvent,
     data: &callsteer::events::IncomingCall,
     table: &RoutingTable,
+    revision: &str,
     cfg: &Config,
     origin: &str,
     env: &Env,
@@ -145,7 +150,7 @@ async fn route_one(
     let resp = acs::send(cfg, &req).await?;
     let accepted = (200..300).contains(&resp.status);
     if !accepted {
-        record_decision(env, &call, &event_id, &decision, resp.status, None, now).await;
+        record_decision(env, &call, &event_id, (&decision, revision), resp.status, None, now).await;
     }
     if !accepted {
         let reason = callsteer::send::failure_reason(&resp);
@@ -159,6 +164,7 @@ async fn route_one(
     let mut routed = Routed {
         event_id,
         rule: decision.rule.clone(),
+        revision: revision.to_owned(),
         action: action_name(&decision.action),
         call_connection_id: None,
     };
@@ -174,6 +180,7 @@ async fn route_one(
         })?;
         let setup = CallSetup {
             rule: decision.rule,
+            revision: Some(revision.to_owned()),
             flow,
             caller: call.from_raw_id.clone(),
             callee: call.to_raw_id.clone(),
@@ -193,7 +200,7 @@ async fn route_one(
         env,
         &call,
         &routed.event_id,
-        &decision_view,
+        (&decision_view, revision),
         resp.status,
         id,
         now,
@@ -209,7 +216,7 @@ async fn record_decision(
     env: &Env,
     call: &IncomingCall,
     event_id: &str,
-    d: &Decision,
+    (d, revision): (&Decision, &str),
     status: u16,
     call_connection_id: Option<&str>,
     now: i64,
@@ -221,6 +228,7 @@ async fn record_decision(
         "from": call.info.from,
         "to": call.info.to,
         "rule": d.rule,
+        "revision": revision,
         "action": d.action,
         "summary": d.action.summary(),
         "serviceStatus": status,

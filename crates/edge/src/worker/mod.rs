@@ -21,6 +21,7 @@
 
 mod acs;
 mod admin;
+mod app_webhook;
 mod auth;
 mod bench;
 mod call_object;
@@ -30,8 +31,10 @@ mod incoming;
 mod keys;
 mod proxy;
 mod respond;
+mod rules_object;
 
 pub use call_object::CallObject;
+pub use rules_object::RulesObject;
 use respond::{json, EdgeError, EdgeResult};
 use worker::{event, Context, Env, Method, Request, Response};
 

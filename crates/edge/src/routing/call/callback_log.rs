@@ -149,6 +149,11 @@ impl CallbackLog {
         })
     }
 
+    /// The events kept, oldest first.
+    pub fn events(&self) -> impl Iterator<Item = &Value> {
+        self.events.iter()
+    }
+
     /// How many of the oldest events were dropped for the cap.
     pub fn dropped(&self) -> u64 {
         self.dropped

@@ -55,6 +55,10 @@ pub struct FlowRun {
     /// Why it ended that way (`transfer: no target took the call`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_reason: Option<String>,
+    /// The app's answers to webhook steps, in order (`{"goto", "set"}`, or `"timeout"` /
+    /// `"failed"` when there was none): what a replay of the call gives the app's part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<serde_json::Value>,
 }
 
 /// What the current step waits for.
@@ -726,7 +730,13 @@ impl CallSession {
         let trigger = format!("webhook:{command_id}");
         let Some(step) = self.current() else { return };
         let StepKind::Webhook(w) = &step.kind else { return };
+        let timed_out = matches!(&reply, Err(r) if r.contains("no answer within") || r == "timed out");
         let answer = reply.and_then(|body| parse_answer(&body));
+        self.flow.answers.push(match &answer {
+            Ok(a) => serde_json::json!({ "goto": a.goto, "set": a.set }),
+            Err(_) if timed_out => "timeout".into(),
+            Err(_) => serde_json::json!({ "goto": 0 }),
+        });
         let outcome = answer.and_then(|a| {
             if let Some(goto) = &a.goto {
                 let listed = w.goto.is_empty() || w.goto.contains(goto);
@@ -855,7 +865,7 @@ impl CallSession {
             _ => true,
         };
         let set_ok = match (c.is_set, &value) {
-            (Some(want), Some(v)) => want == !v.is_empty(),
+            (Some(want), Some(v)) => want != v.is_empty(),
             _ => true,
         };
         let number_ok = match (&c.number, &value) {
