@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Keys a step object may have besides its step key.
-const STEP_KEYS: [&str; 11] = [
+pub const STEP_KEYS: [&str; 11] = [
     "id",
     "next",
     "on",

@@ -1,0 +1,107 @@
+//! docs/flows.schema.json (served at `/admin/flows/schema` for editors) holds to the documents
+//! the worker accepts: every document the repository ships validates, documents the worker
+//! refuses for their shape fail it, and every step key and outcome path the parser knows is in
+//! it (read from the parser's own tables, so a new one cannot be forgotten).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use callsteer_edge::routing::flow::parse::STEP_KEYS;
+use callsteer_edge::routing::flow::step::STEP_KINDS;
+use callsteer_edge::routing::RoutingTable;
+use serde_json::{json, Value};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+fn schema() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(format!("{ROOT}/docs/flows.schema.json")).unwrap())
+        .unwrap()
+}
+
+struct Validator {
+    schemas: boon::Schemas,
+    index: boon::SchemaIndex,
+}
+
+impl Validator {
+    fn new() -> Validator {
+        let schema = schema();
+        let id = schema["$id"].as_str().unwrap().to_owned();
+        let mut schemas = boon::Schemas::new();
+        let mut compiler = boon::Compiler::new();
+        compiler.add_resource(&id, schema).unwrap();
+        let index = compiler.compile(&id, &mut schemas).unwrap();
+        Validator { schemas, index }
+    }
+
+    fn valid(&self, doc: &Value) -> Result<(), String> {
+        self.schemas
+            .validate(doc, self.index)
+            .map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// Every rules document the repository ships: the scenario fixtures, the `ROUTING_RULES` of
+/// wrangler.toml, and the demo's.
+fn shipped() -> Vec<(String, Value)> {
+    let mut docs = Vec::new();
+    for entry in std::fs::read_dir(format!("{ROOT}/tests/fixtures/flows")).unwrap() {
+        let path = entry.unwrap().path();
+        let f: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        docs.push((path.display().to_string(), f["rules"].clone()));
+    }
+    let toml = std::fs::read_to_string(format!("{ROOT}/wrangler.toml")).unwrap();
+    let start = toml.find("ROUTING_RULES = '''").unwrap() + "ROUTING_RULES = '''".len();
+    let end = start + toml[start..].find("'''").unwrap();
+    docs.push((
+        "wrangler.toml".into(),
+        serde_json::from_str(&toml[start..end]).unwrap(),
+    ));
+    docs
+}
+
+#[test]
+fn every_shipped_document_is_accepted_by_the_worker_and_the_schema() {
+    let v = Validator::new();
+    let docs = shipped();
+    assert!(docs.len() >= 6, "{}", docs.len());
+    for (name, doc) in docs {
+        RoutingTable::from_json(&doc.to_string()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        v.valid(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
+fn shapes_the_worker_refuses_fail_the_schema() {
+    let v = Validator::new();
+    let with_steps = |steps: Value| {
+        json!({"version": 2, "rules": [{"name": "r", "action": {"answer": {"flow": {"steps": steps}}}}]})
+    };
+    let bad = [
+        with_steps(json!([{"id": "a", "hangUp": {}, "play": {"prompt": {"text": "x"}}}])),
+        with_steps(json!([{"id": "a", "hangUp": {}, "colour": "red"}])),
+        with_steps(json!([{"id": "a", "collect": {"prompt": {"text": "x"}, "maxTones": 0}, "next": "a"}])),
+        with_steps(json!([{"id": "a", "ring": {"targets": [], "mode": "sometimes"}, "failure": "a"}])),
+        with_steps(json!([{"id": "has space", "hangUp": {}}])),
+        json!({"version": 3, "rules": []}),
+        json!({"version": 1, "rules": [{"name": "r", "action": {"answer": {}, "reject": {}}}]}),
+    ];
+    for doc in bad {
+        assert!(RoutingTable::from_json(&doc.to_string()).is_err(), "{doc}");
+        assert!(v.valid(&doc).is_err(), "the schema accepts {doc}");
+    }
+}
+
+#[test]
+fn the_schema_names_every_step_key_and_path() {
+    let s = schema();
+    let step = &s["$defs"]["step"]["properties"];
+    for key in STEP_KINDS.iter().chain(STEP_KEYS.iter()) {
+        assert!(step.get(*key).is_some(), "{key} is missing from $defs.step");
+    }
+    let listed: Vec<&str> = step.as_object().unwrap().keys().map(String::as_str).collect();
+    for key in listed {
+        assert!(
+            STEP_KINDS.contains(&key) || STEP_KEYS.contains(&key),
+            "the schema has {key}, which the parser does not know"
+        );
+    }
+}
