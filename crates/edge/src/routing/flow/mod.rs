@@ -35,6 +35,8 @@ pub struct Flow {
     /// The first step's id (default: the first step in `steps`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
+    /// Not written when empty, so an operator's flow stays `{}` as version 1 wrote it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<FlowStep>,
 }
 
