@@ -12,6 +12,7 @@ mod connection_string;
 mod signing;
 
 pub use connection_string::{AccessKey, ConnectionString};
+pub(crate) use signing::keyed_hmac;
 pub use signing::{
     content_hash, hmac_sha256_base64, sign, sign_for_endpoint, string_to_sign, BearerToken,
     Credential,

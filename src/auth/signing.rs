@@ -87,15 +87,23 @@ fn sign_path(req: &mut Request, key: &AccessKey, host: &str, path_and_query: &st
 /// Base64 HMAC-SHA256 of `message` under `key` (the `Signature=` part of the header
 /// when `message` is the [`string_to_sign`]).
 pub fn hmac_sha256_base64(key: &AccessKey, message: &[u8]) -> String {
-    // `new_from_slice` is the fallible constructor shared by all MACs; HMAC accepts keys
-    // of any length (longer ones are hashed), so the error arm cannot happen. It returns
-    // an empty signature (the service then answers 401) rather than panicking.
-    let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(key.bytes()) {
-        Ok(m) => m,
-        Err(_) => return String::new(),
+    // The `None` arm cannot happen (see `keyed_hmac`); it returns an empty signature (the
+    // service then answers 401) rather than panicking.
+    let Some(mut mac) = keyed_hmac(key.bytes()) else {
+        return String::new();
     };
     mac.update(message);
     super::base64::encode(&mac.finalize().into_bytes())
+}
+
+/// HMAC-SHA256 keyed with `key`, ready for `update`: the one place the crate builds an HMAC
+/// (ACS request signing here, the flow-webhook signature in `webhook::callsteer_signature`).
+///
+/// `new_from_slice` is the fallible constructor shared by all MACs; HMAC accepts keys of any
+/// length (longer ones are hashed), so `None` cannot happen in practice. Callers fail closed
+/// on it instead of panicking.
+pub(crate) fn keyed_hmac(key: &[u8]) -> Option<Hmac<Sha256>> {
+    <Hmac<Sha256> as Mac>::new_from_slice(key).ok()
 }
 
 /// A bearer token (Entra ID) for the `Authorization` header. `Debug` is redacted.

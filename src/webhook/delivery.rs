@@ -29,9 +29,10 @@ pub const ENTRA_PUBLIC_AUTHORITY: &str = "https://login.microsoftonline.com";
 pub const ENTRA_PUBLIC_V1_ISSUER_HOST: &str = "https://sts.windows.net";
 /// Query parameter that carries a delivery secret (`https://host/api/incoming?code=…`).
 pub const SECRET_QUERY_PARAM: &str = "code";
-/// Shortest delivery secret accepted. Our rule, not the service's: the secret is the only
-/// thing between the internet and the incoming-call webhook, so a guessable one is refused
-/// at configuration time.
+/// Shortest delivery secret accepted (characters), and shortest flow-webhook signing secret
+/// ([`super::WebhookSigningSecret`], bytes). Our rule, not the service's: the secret is the
+/// only thing between the internet and the incoming-call webhook (or the operator's app), so a
+/// guessable one is refused at configuration time.
 pub const MIN_SECRET_LEN: usize = 16;
 
 /// The Microsoft Entra application that protects the webhook (Entra-protected delivery).

@@ -13,6 +13,10 @@
 //! their own: [`DeliveryAuth`] authenticates them by an Entra token ([`EntraWebhookApp`]) or a
 //! shared secret ([`WebhookSecret`]).
 //!
+//! The other direction: the edge worker's flow webhooks (requests it sends to an operator's
+//! app) carry a [`SIGNATURE_HEADER`] (`Callsteer-Signature`), made by [`sign`] and checked by
+//! [`verify`] under a [`WebhookSigningSecret`] (the npm package exports the same verifier).
+//!
 //! ```
 //! use callsteer::webhook::{Jwks, JwtError, JwtVerifier};
 //! let verifier = JwtVerifier::new("6d889502-3d7a-41a8-befa-d21fd80e8767");
@@ -20,11 +24,15 @@
 //! assert_eq!(verifier.verify_authorization(None, &jwks, 1_700_000_000), Err(JwtError::Missing));
 //! ```
 
+mod callsteer_signature;
 mod delivery;
 mod jwks;
 mod jwt;
 mod token;
 
+pub use callsteer_signature::{
+    sign, verify, SignatureError, WebhookSigningSecret, DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER,
+};
 pub use delivery::{
     secrets_equal, Authenticated, DeliveryAuth, DeliveryAuthError, EntraWebhookApp, WebhookSecret,
     ENTRA_PUBLIC_AUTHORITY, ENTRA_PUBLIC_V1_ISSUER_HOST, MIN_SECRET_LEN, SECRET_QUERY_PARAM,
