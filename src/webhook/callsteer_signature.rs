@@ -30,6 +30,7 @@
 
 use core::fmt;
 
+use hmac::digest::CtOutput;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -47,12 +48,9 @@ pub const DEFAULT_TOLERANCE_SECONDS: u64 = 300;
 const MAC_LEN: usize = 32;
 
 /// The secret shared by the worker and the operator's app. Its `Debug` is redacted.
-///
-/// Holds the HMAC keyed with the secret's UTF-8 bytes, so signing and verifying do not
-/// repeat the key schedule; the secret itself is not kept.
 #[derive(Clone)]
 pub struct WebhookSigningSecret {
-    mac: Hmac<Sha256>,
+    key: Vec<u8>,
 }
 
 impl fmt::Debug for WebhookSigningSecret {
@@ -77,33 +75,36 @@ impl WebhookSigningSecret {
                 "must be at least 16 bytes (a long random string)",
             ));
         }
-        let mac = crate::auth::keyed_hmac(secret.as_bytes())
-            .ok_or_else(|| Error::invalid("secret", "cannot key HMAC-SHA256"))?;
-        Ok(WebhookSigningSecret { mac })
+        Ok(WebhookSigningSecret {
+            key: secret.as_bytes().to_vec(),
+        })
     }
 
-    /// HMAC-SHA256 over `"<t>." + body`, not yet finalized.
-    fn mac_of(&self, timestamp_unix: u64, body: &[u8]) -> Hmac<Sha256> {
+    /// HMAC-SHA256 over `"<t>." + body`; `None` only if HMAC refused the key, which it never
+    /// does (`auth::keyed_hmac`): callers then fail closed.
+    fn mac_of(&self, timestamp_unix: u64, body: &[u8]) -> Option<CtOutput<Hmac<Sha256>>> {
         let mut t = String::with_capacity(21);
         push_decimal(&mut t, timestamp_unix, 1);
         t.push('.');
-        let mut mac = self.mac.clone();
+        let mut mac = crate::auth::keyed_hmac(&self.key)?;
         mac.update(t.as_bytes());
         mac.update(body);
-        mac
+        Some(mac.finalize())
     }
 }
 
 /// The `Callsteer-Signature` header value for `body` sent at `timestamp_unix`:
 /// `t=<timestamp_unix>,v1=<64 lowercase hex digits>`.
 pub fn sign(secret: &WebhookSigningSecret, timestamp_unix: u64, body: &[u8]) -> String {
-    let mac = secret.mac_of(timestamp_unix, body).finalize().into_bytes();
     let mut out = String::with_capacity(28 + 2 * MAC_LEN);
     out.push_str("t=");
     push_decimal(&mut out, timestamp_unix, 1);
     out.push_str(",v1=");
-    for byte in mac {
-        push_hex(&mut out, byte);
+    // No MAC (cannot happen): an empty v1, which every verifier refuses.
+    if let Some(mac) = secret.mac_of(timestamp_unix, body) {
+        for byte in mac.into_bytes() {
+            push_hex(&mut out, byte);
+        }
     }
     out
 }
@@ -141,12 +142,14 @@ pub fn verify(
             tolerance: tolerance_seconds,
         });
     }
-    let mac = secret.mac_of(header.timestamp, body);
-    // `verify_slice` compares in constant time; which entry matched is no secret.
+    let expected = secret
+        .mac_of(header.timestamp, body)
+        .ok_or(SignatureError::Mismatch)?;
+    // `CtOutput`'s `==` compares in constant time; which entry matched is no secret.
     if header
         .signatures
-        .iter()
-        .any(|v1| mac.clone().verify_slice(v1).is_ok())
+        .into_iter()
+        .any(|v1| CtOutput::new(v1.into()) == expected)
     {
         Ok(header.timestamp)
     } else {
@@ -192,10 +195,12 @@ impl Header {
 
 /// `t`: ASCII digits only (no sign, no fraction) that fit a `u64`.
 fn seconds(text: &str) -> Result<u64, SignatureError> {
-    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
-    digits
-        .then(|| text.parse().ok())
-        .flatten()
+    let number = text.bytes().try_fold(0u64, |n, b| {
+        let digit = char::from(b).to_digit(10)?;
+        n.checked_mul(10)?.checked_add(digit.into())
+    });
+    number
+        .filter(|_| !text.is_empty())
         .ok_or(SignatureError::Malformed(
             "t is not a decimal number of Unix seconds",
         ))

@@ -372,3 +372,56 @@ export declare function createOutboundAudioData(data: string): string;
 export declare function createOutboundStopAudioData(): string;
 /** Raw id (`8:acs:…`, `4:+1…`, …) → identifier, as communication-common's function. */
 export declare function createIdentifierFromRawId(rawId: string): CommunicationIdentifier & { kind: string };
+
+// ---------- flow webhooks of the edge worker (our own addition: not in the official package) ----------
+/**
+ * Thrown by `verifyWebhookSignature` when it refuses a request (answer 401 then). Its `code`:
+ * - `"MalformedHeader"`: the `Callsteer-Signature` header is missing, empty or unreadable (no
+ *   `t`, a `t` that is not decimal seconds, no `v1`, a `v1` that is not 64 hex digits); the
+ *   message names the reason;
+ * - `"Expired"`: `t` is further than the tolerance from now, either way (a replay, a request
+ *   held up, or a clock that is off); the message gives both times and the tolerance;
+ * - `"InvalidSignature"`: no `v1` entry is the HMAC of this body under this secret (another
+ *   secret, a changed body — parsed and re-serialized JSON included — or a forgery).
+ *
+ * The message never contains the secret or the expected signature. Bad arguments (a secret
+ * shorter than 16 bytes, a body that is not a string or bytes, an invalid `now`) throw an
+ * `InvalidInputError` instead: a bug in the app, not a refused request.
+ */
+export interface WebhookSignatureError extends Error {
+  name: "WebhookSignatureError";
+  code: "MalformedHeader" | "Expired" | "InvalidSignature";
+}
+export interface VerifyWebhookSignatureOptions {
+  /** How far the header's `t` may be from `now`, either way, in seconds (default 300). */
+  toleranceInSeconds?: number;
+  /** The time to check against: a `Date` or milliseconds since the epoch (default `Date.now()`). */
+  now?: Date | number;
+}
+export interface SignWebhookBodyOptions {
+  /** The signing time, `t`: a `Date` or milliseconds since the epoch (default `Date.now()`). */
+  now?: Date | number;
+}
+/**
+ * Verifies that a request came from the callsteer edge worker's `webhook` flow step: its
+ * `Callsteer-Signature` header (`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>`,
+ * several `v1` entries during a secret rotation, any match passes) signs `body` under `secret`,
+ * and `t` is within the tolerance of now. Verify before parsing the body.
+ *
+ * @param body The raw request body exactly as received: a string (encoded as UTF-8) or bytes
+ *   (`Uint8Array`, `Buffer`, `ArrayBuffer`). Not a parsed-and-re-serialized object.
+ * @param signatureHeader The `Callsteer-Signature` header's value (`null`/`undefined` when the
+ *   request had none: refused as `MalformedHeader`).
+ * @param secret The secret shared with the worker, at least 16 bytes of UTF-8.
+ * @returns `{ timestamp }`: the header's `t`, in Unix seconds.
+ * @throws {WebhookSignatureError} when the request is refused (see its `code`).
+ * @throws {CallAutomationError} `InvalidInputError` (with `field`) for a bad argument.
+ */
+export declare function verifyWebhookSignature(body: string | Uint8Array | ArrayBuffer, signatureHeader: string | null | undefined, secret: string, options?: VerifyWebhookSignatureOptions): { timestamp: number };
+/**
+ * The `Callsteer-Signature` header value the edge worker would send for `body`: for testing an
+ * app's verification (send a request to it as the worker would). Same scheme as the worker's,
+ * run by the same Rust core.
+ * @throws {CallAutomationError} `InvalidInputError` (with `field`) for a secret shorter than 16 bytes or a bad argument.
+ */
+export declare function signWebhookBody(body: string | Uint8Array | ArrayBuffer, secret: string, options?: SignWebhookBodyOptions): string;

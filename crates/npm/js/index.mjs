@@ -4,3 +4,4 @@ await init({ module_or_path: new URL("./engine_bg.wasm", import.meta.url) });
 export * from "./client.mjs";
 export * from "./events.mjs";
 export * from "./streaming.mjs";
+export * from "./webhook.mjs";

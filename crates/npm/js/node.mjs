@@ -41,3 +41,4 @@ useTransport(
 export * from "./client.mjs";
 export * from "./events.mjs";
 export * from "./streaming.mjs";
+export * from "./webhook.mjs";

@@ -6,3 +6,4 @@ initSync({ module: wasm });
 export * from "./client.mjs";
 export * from "./events.mjs";
 export * from "./streaming.mjs";
+export * from "./webhook.mjs";

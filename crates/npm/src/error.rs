@@ -3,9 +3,10 @@
 //! Only input errors arise in the wasm (service, transport and abort errors are made by the
 //! wrapper, which sees the response): an `Error` with `name: "InvalidInputError"`,
 //! `code: "InvalidInput"` and `field`, the same shape the wrapper's own argument checks
-//! throw. The message is built by concatenation rather than `Display` so no formatting
-//! code is linked for it.
+//! throw — and the refusals of a flow-webhook signature ([`signature`]). The message is built
+//! by concatenation rather than `Display` so no formatting code is linked for it.
 
+use callsteer::webhook::SignatureError;
 use callsteer::Error;
 use wasm_bindgen::JsValue;
 
@@ -41,6 +42,16 @@ pub(crate) fn throw(err: Error) -> JsValue {
     if let Some(f) = field {
         set(&e, "field", f);
     }
+    e.into()
+}
+
+/// The JS error for a refused flow-webhook signature (used as `map_err(signature)`): an
+/// `Error` with `name: "WebhookSignatureError"` and the core's code (`MalformedHeader`,
+/// `Expired`, `InvalidSignature`) and message, which never contain the secret.
+pub(crate) fn signature(err: SignatureError) -> JsValue {
+    let e = js_sys::Error::new(&err.describe());
+    e.set_name("WebhookSignatureError");
+    set(&e, "code", err.code());
     e.into()
 }
 

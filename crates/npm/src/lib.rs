@@ -16,6 +16,8 @@
 //!   (`parseCallAutomationEvent(s)`: the plan per type from the core's tables), identifiers
 //!   and raw ids, streaming frames, and which callback events settle which operation
 //!   ([`settling_kinds`], for the JS event processor `crates/npm/js/processor.mjs`).
+//! * **Flow-webhook signatures ([`webhook`])**: our own addition, the core's
+//!   `Callsteer-Signature` verifier (and signer) for apps behind the edge worker.
 //! * **The shell** (`crates/npm/js/*.mjs`): the official classes and signatures, `async`,
 //!   `fetch` / `node:http`, `AbortSignal`, timers, token credentials and the JSON codec. A test
 //!   (`tests/js_wrapper.rs`) fails if an event kind, a raw-id prefix, an identifier model
@@ -41,6 +43,7 @@
 mod error;
 pub mod requests;
 pub mod shapes;
+pub mod webhook;
 
 use callsteer::api::routes::OperationId;
 use callsteer::api::ListParticipants;
@@ -299,7 +302,7 @@ impl core::fmt::Debug for Engine {
     }
 }
 
-fn secs(ms: f64) -> u64 {
+pub(crate) fn secs(ms: f64) -> u64 {
     // `as` saturates: NaN and negatives become 0, which `Date.now()` never gives.
     (ms / 1000.0) as u64
 }

@@ -15,6 +15,28 @@ fn the_shell_has_no_api_version_of_its_own() {
     }
 }
 
+/// The flow-webhook signature (`verifyWebhookSignature`) is the core's scheme, run by the
+/// engine: the shell names neither its header (read from the core) nor its entries, and
+/// computes no digest of its own (WebCrypto's `crypto.subtle`, Node's `createHmac`).
+#[test]
+fn the_shell_has_no_webhook_signature_scheme_of_its_own() {
+    let header = callsteer::webhook::SIGNATURE_HEADER.to_ascii_lowercase();
+    let mut checked = false;
+    for (file, code) in shell_sources() {
+        let code = code.to_ascii_lowercase();
+        checked |= code.contains("verifywebhooksignature");
+        assert!(!code.contains(&header), "{file} names {header}");
+        for word in ["v1=", "t=", "sha-256", "sha256"] {
+            assert!(!names(&code, word, false), "{file}: string {word}");
+        }
+        assert!(
+            !code.contains("hmac") && !code.contains(".subtle"),
+            "{file}: a digest"
+        );
+    }
+    assert!(checked, "the shell exports verifyWebhookSignature");
+}
+
 /// The shell's JavaScript, as shipped: without comment lines (the d.ts is types only and is not
 /// checked).
 fn shell_sources() -> Vec<(String, String)> {

@@ -2,6 +2,7 @@
 //! `wasm_node.rs` (Node) and `wasm_browser.rs` (headless Chromium). The JS wrapper around
 //! them is tested end to end by tests/js/package.
 
+use callsteer_npm::webhook::{webhook_sign, webhook_verify};
 use callsteer_npm::{
     call_ended_kind, convert_member, event_plan, identifier_from_model, identifier_from_raw_id,
     outbound_audio, response, service_error, settling_kinds, streaming_frame, uuid, Engine,
@@ -34,6 +35,7 @@ macro_rules! all_shared_tests {
             service_errors_are_the_cores,
             responses_and_frames_cross_as_json_text,
             requests_are_built_by_the_engine,
+            webhook_signatures_cross_the_boundary,
         );
     };
 }
@@ -414,4 +416,46 @@ pub(crate) fn requests_are_built_by_the_engine() {
         &err,
         "targetParticipant.targetParticipant.phoneNumber.value",
     );
+}
+
+/// The flow-webhook signature through the exports: the first vector of
+/// tests/fixtures/webhook-signature.json, refusals as `WebhookSignatureError` with the core's
+/// code (never quoting the secret), bad arguments as `InvalidInputError`.
+pub(crate) fn webhook_signatures_cross_the_boundary() {
+    const SECRET: &str = "callsteer-flow-webhook-secret-1";
+    const BODY: &[u8] = br#"{"callConnectionId":"c-1","from":"+14255550123","digits":"2"}"#;
+    const HEADER: &str =
+        "t=1700000000,v1=c2e11f4e8e0446cce014dcccb9d3bf1d85775f780a029930a4e8a14c84c88500";
+    const T_MS: f64 = 1_700_000_000_000.0;
+    assert_eq!(webhook_sign(BODY, SECRET, T_MS).unwrap(), HEADER);
+    assert_eq!(webhook_sign(BODY, SECRET, T_MS + 999.0).unwrap(), HEADER);
+    assert_eq!(
+        webhook_verify(BODY, HEADER, SECRET, T_MS + 300_999.0, None).unwrap(),
+        1_700_000_000.0
+    );
+    let refused = |header: &str, now_ms: f64, tolerance: Option<f64>, code: &str| {
+        let err = webhook_verify(BODY, header, SECRET, now_ms, tolerance).unwrap_err();
+        assert!(err.is_instance_of::<js_sys::Error>());
+        assert_eq!(text(&err, "name").as_deref(), Some("WebhookSignatureError"));
+        assert_eq!(text(&err, "code").as_deref(), Some(code), "{header}");
+        let message = text(&err, "message").unwrap_or_default();
+        assert!(message.contains("Callsteer-Signature"), "{message}");
+        assert!(!message.contains(SECRET), "{message}");
+    };
+    refused(HEADER, T_MS + 301_000.0, None, "Expired");
+    refused(HEADER, T_MS + 2_000.0, Some(1.0), "Expired");
+    refused("t=1700000000", T_MS, None, "MalformedHeader");
+    refused("", T_MS, None, "MalformedHeader");
+    refused(
+        &HEADER.replace("v1=c", "v1=d"),
+        T_MS,
+        None,
+        "InvalidSignature",
+    );
+    let err = webhook_verify(BODY, HEADER, "short", T_MS, None).unwrap_err();
+    assert_invalid(&err, "secret");
+    let err = webhook_verify(BODY, HEADER, SECRET, f64::NAN, None).unwrap_err();
+    assert_invalid(&err, "now");
+    let err = webhook_verify(BODY, HEADER, SECRET, T_MS, Some(-1.0)).unwrap_err();
+    assert_invalid(&err, "toleranceInSeconds");
 }

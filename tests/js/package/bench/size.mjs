@@ -21,7 +21,7 @@ await build({ entryPoints: [entry], bundle: true, minify: true, format: "esm", p
 const snippets = [];
 const walk = (d) => readdirSync(d).forEach((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : snippets.push(join(d, f))));
 walk(join(pkg, "snippets"));
-const shipped = ["index.mjs", "client.mjs", "events.mjs", "streaming.mjs", "transport.mjs", "processor.mjs", "engine.js"].map((f) => join(pkg, f)).concat(snippets);
+const shipped = ["index.mjs", "client.mjs", "events.mjs", "streaming.mjs", "transport.mjs", "processor.mjs", "webhook.mjs", "engine.js"].map((f) => join(pkg, f)).concat(snippets);
 const wasm = join(pkg, "engine_bg.wasm");
 
 const oursJsOut = join(tmp, "callsteer.min.js");

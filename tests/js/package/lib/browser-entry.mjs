@@ -2,3 +2,4 @@
 import * as official from "@azure/communication-call-automation";
 export { official };
 export { runCase, caseNames } from "./cases.mjs";
+export { runWebhookCase } from "./webhook-cases.mjs";

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
+import { signWebhookBody } from "../../../../pkg/node.mjs";
 import { startServer } from "../lib/server.mjs";
 
 let server;
@@ -57,4 +58,17 @@ test("a Worker runs the event processor: an early event settles the play (no nod
   assert.equal(res.status, 200, JSON.stringify(body));
   assert.deepEqual(body, { isSuccess: true, successResult: { callConnectionId: "conn-1", operationContext: "w1", marker: 1, kind: "PlayCompleted" }, timedOut: "TimeoutError" });
   assert.equal(server.take().length, 1);
+});
+
+test("a Worker verifies a flow webhook (pkg/README.md's fetch handler)", async () => {
+  const secret = "a-long-random-secret-for-the-step";
+  const post = async (body, signature) => {
+    const res = await mf.dispatchFetch("http://worker/webhook", { method: "POST", body, headers: { "callsteer-signature": signature } });
+    return [res.status, await res.text()];
+  };
+  const body = JSON.stringify({ digits: "1", note: "naïve ☎" });
+  assert.deepEqual(await post(body, signWebhookBody(body, secret)), [200, '{"goto":"sales","set":{"checked":"yes"}}']);
+  assert.deepEqual(await post(body, signWebhookBody(body.replace("1", "2"), secret)), [401, "InvalidSignature"]);
+  assert.deepEqual(await post(body, signWebhookBody(body, secret, { now: new Date(Date.now() - 301000) })), [401, "Expired"]);
+  assert.deepEqual(await post(body, "t=1"), [401, "MalformedHeader"]);
 });

@@ -105,3 +105,21 @@ export async function events(client: CallAutomationClient, body: string): Promis
   void wrong;
 }
 import type { PlayFailed } from "callsteer";
+
+import { verifyWebhookSignature, signWebhookBody, type WebhookSignatureError } from "callsteer";
+export function flowWebhook(body: Uint8Array | string, header: string | null, secret: string): number {
+  const signed: string = signWebhookBody(body, secret, { now: new Date() });
+  void signed;
+  // @ts-expect-error: the secret is a string
+  signWebhookBody(body, new Uint8Array(16));
+  try {
+    const { timestamp } = verifyWebhookSignature(body, header, secret, { toleranceInSeconds: 60, now: Date.now() });
+    return timestamp;
+  } catch (err) {
+    const e = err as WebhookSignatureError;
+    // @ts-expect-error: the codes are a closed set
+    if (e.code === "Unauthorized") return -2;
+    if (e.code === "Expired" || e.code === "InvalidSignature" || e.code === "MalformedHeader") return -1;
+    throw err;
+  }
+}
