@@ -151,10 +151,10 @@ test("the IVR call's sequence diagram: lanes, arrows in order, pairing, growing 
     ["acs", "p1", "recognize"],
     ["p1", "acs", "tone 1"],
     ["acs", "app", `RecognizeCompleted (menu-1) ✓ #${rec.n}`],
-    ["app", "acs", "transfer (transfer)"],
+    ["app", "acs", "transfer (choice-1-1)"],
     ["acs", "p2", "transfer"],
     ["p2", "acs", `to 4:${TRANSFER_TARGET}`],
-    ["acs", "app", `CallTransferAccepted (transfer) ✓ #${transfer.n}`],
+    ["acs", "app", `CallTransferAccepted (choice-1-1) ✓ #${transfer.n}`],
     ["acs", "app", "CallDisconnected"],
   ]);
   const roster = arrows.filter((a) => a.kind === "ParticipantsUpdated");

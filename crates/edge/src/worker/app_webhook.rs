@@ -21,7 +21,7 @@ pub(crate) async fn send(env: &Env, url: &str, body: &str, timeout_ms: u32) -> W
         .secret(SECRET)
         .map(|s| s.to_string())
         .map_err(|_| format!("the {SECRET} secret is not set"))?;
-    let secret = callsteer::webhook::WebhookSigningSecret::new(secret.trim())
+    let secret = callsteer::webhook::WebhookSigningSecret::new(&secret)
         .map_err(|_| format!("the {SECRET} secret is shorter than 16 bytes"))?;
     let now = u64::try_from(now_ms() / 1000).unwrap_or(0);
     let signature = callsteer::webhook::sign(&secret, now, body.as_bytes());
