@@ -10,6 +10,7 @@
 //! | GET/PUT/DELETE | `/admin/rules` | the rules in force: their source, revision (`ETag`), summary and warnings; PUT validates and saves the next revision (`If-Match` → 412 when stale); DELETE goes back to the `ROUTING_RULES` var |
 //! | GET | `/admin/rules/revisions`, `/admin/rules/revisions/{id}` | the revision log (newest first), one revision with its document |
 //! | POST | `/admin/rules/rollback` | `{"revision": id}`: a copy of that revision becomes the next one |
+//! | POST | `/admin/rules/validate` | checks a document without saving it: `{"valid", "error": {field, message}, "warnings", "summary"}` (the page's editor) |
 //! | POST | `/admin/rules/dry-run` | which rule a described call would meet, and why ([`DryRunRequest`]) |
 //! | POST | `/admin/flows/simulate` | a scripted call through a flow ([`crate::routing::simulate`]) |
 //! | GET | `/admin/flows/schema` | the JSON Schema of the rules document |
@@ -88,6 +89,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeRe
         }
         (Method::Post, ["rules", "rollback"]) => rollback(env, &req.text().await?, if_match(&req)?).await,
         (Method::Post, ["flows", "simulate"]) => simulate(env, &req.text().await?).await,
+        (Method::Post, ["rules", "validate"]) => validate(&req.text().await?),
         (Method::Get, ["flows", "schema"]) => {
             let mut resp = Response::ok(FLOWS_SCHEMA)?;
             resp.headers_mut().set("content-type", "application/schema+json")?;
@@ -246,6 +248,23 @@ async fn table_for(
             Ok((table, Some(live.revision)))
         }
     }
+}
+
+/// `POST /admin/rules/validate`: the load's verdict on a document, saving nothing. Always 200
+/// (the verdict is the body), so an editor can ask on every change.
+fn validate(text: &str) -> EdgeResult<Response> {
+    let body = match parse_rules(text) {
+        Ok(table) => serde_json::json!({
+            "valid": true,
+            "warnings": table.warnings(),
+            "summary": table.summary(),
+        }),
+        Err(e) => serde_json::json!({
+            "valid": false,
+            "error": { "status": e.status, "field": e.field, "message": e.message },
+        }),
+    };
+    Ok(json(&body, 200)?)
 }
 
 /// `POST /admin/flows/simulate`.
