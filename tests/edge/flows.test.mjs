@@ -238,7 +238,7 @@ test("7. revisions: a stale If-Match gets 412, a call keeps its revision, rollba
   assert.equal(decision.revision, r1, "the decision records its revision");
   await waitFor("the menu", async () => (await detail(id)).flow?.wait?.on === "collect");
   const other = structuredClone(menus);
-  other.flows.menus.steps[0].on["1"] = "support";
+  other.flows.menus.steps[0].on = { 1: "support", 3: "sales", 9: "main" }; // r2: 1 is support now
   const second = await putRules(other);
   assert.notEqual(second.body.revision, r1);
   await playCaller(id, { from: "+14255550111" }, [{ tones: "1" }]);
@@ -276,7 +276,7 @@ test("replay: a call that happened, against another revision", async () => {
   assert.equal(same.status, 200, JSON.stringify(same.body));
   assert.deepEqual(same.body.path, same.body.replayed.path.filter((p) => !p.startsWith("!")), "the live rules replay the same path");
   const candidate = structuredClone(menus.rules);
-  candidate.flows.menus.steps[1].on["1"] = "support"; // sales' 1 now plays the closed message
+  candidate.flows.menus.steps[1].on = { 1: "support", 3: "orders", 0: "main", 9: "sales" }; // sales' 1 now plays the closed message
   const other = await adm(`/calls/${id}/replay`, { method: "POST", body: { rules: candidate } });
   assert.equal(other.status, 200, JSON.stringify(other.body));
   assert.deepEqual(other.body.path.slice(0, 3), ["main", "sales", "support"]);
