@@ -288,3 +288,41 @@ test("the schema is served for editors", async () => {
   assert.equal(r.headers.get("content-type"), "application/schema+json");
   assert.ok(r.body.$defs.step.properties.collect);
 });
+
+test("park: the wait ends on the worker's alarm; an operator who adds someone takes the call", async () => {
+  const doc = {
+    version: 2,
+    rules: [{ name: "park", match: { to: { exact: "+18005550100" } }, action: { answer: { flow: { steps: [
+      { id: "hold", park: { music: { text: "Please hold." }, maxWaitSeconds: 2 }, timeout: "bye" },
+      { id: "bye", hangUp: { prompt: { text: "Sorry." } } },
+    ] } } } }],
+  };
+  await putRules(doc);
+  const call = { from: "+14255550111", to: "+18005550100" };
+  const waited = await placeCall(call);
+  const ended = await waitFor("the park's timeout", async () => {
+    const d = await detail(waited.id);
+    return d.disconnected && d.outbox.length === 0 && d;
+  }, { timeoutMs: 30_000 });
+  assert.deepEqual(livePath(ended), ["hold", "bye"]);
+  assert.deepEqual(liveCommands(ended).map(([op]) => op), ["CallMedia_Hold", "CallMedia_Unhold", "CallMedia_Play", "CallConnection_TerminateCall"]);
+  const hold = ended.timeline.find((e) => e.kind === "hold");
+  const unhold = ended.timeline.find((e) => e.kind === "unhold");
+  assert.ok(unhold.atMs - hold.atMs >= 2_000, `waited ${unhold.atMs - hold.atMs} ms`);
+  const sim = await simulate(doc, { call, script: [] });
+  assert.deepEqual(liveCommands(ended), simCommands(sim));
+
+  const long = structuredClone(doc);
+  long.rules[0].action.answer.flow.steps[0].park.maxWaitSeconds = 300;
+  await putRules(long);
+  const taken = await placeCall(call);
+  await waitFor("the park", async () => (await detail(taken.id)).flow?.wait?.on === "park");
+  const act = await adm(`/calls/${taken.id}/actions`, { method: "POST", body: { action: "addParticipant", target: "8:acs:00000000-0000-4000-8000-000000000042" } });
+  assert.equal(act.status, 202, JSON.stringify(act.body));
+  const d = await waitFor("the operator's call", async () => {
+    const x = await detail(taken.id);
+    return x.flow?.end === "connected" && x.outbox.length === 0 && x;
+  });
+  assert.deepEqual(liveCommands(d).map(([op]) => op), ["CallMedia_Hold", "CallConnection_AddParticipant", "CallMedia_Unhold"]);
+  await emu("/emulator/hangup", { method: "POST", body: { callConnectionId: taken.id, participant: call.from } });
+});
