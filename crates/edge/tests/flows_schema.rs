@@ -43,7 +43,8 @@ impl Validator {
 /// wrangler.toml, and the demo's.
 fn shipped() -> Vec<(String, Value)> {
     let mut docs = Vec::new();
-    for entry in std::fs::read_dir(format!("{ROOT}/tests/fixtures/flows")).unwrap() {
+    let dirs = ["tests/fixtures/flows", "examples/flows"];
+    for entry in dirs.iter().flat_map(|d| std::fs::read_dir(format!("{ROOT}/{d}")).unwrap()) {
         let path = entry.unwrap().path();
         let f: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         docs.push((path.display().to_string(), f["rules"].clone()));
@@ -62,7 +63,7 @@ fn shipped() -> Vec<(String, Value)> {
 fn every_shipped_document_is_accepted_by_the_worker_and_the_schema() {
     let v = Validator::new();
     let docs = shipped();
-    assert!(docs.len() >= 6, "{}", docs.len());
+    assert!(docs.len() >= 7, "{}", docs.len());
     for (name, doc) in docs {
         RoutingTable::from_json(&doc.to_string()).unwrap_or_else(|e| panic!("{name}: {e}"));
         v.valid(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));

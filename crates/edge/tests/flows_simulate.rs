@@ -12,10 +12,11 @@ use serde_json::{json, Value};
 const V: &str = callsteer::DEFAULT_API_VERSION;
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/../../tests/fixtures/flows/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let root = format!("{}/../..", env!("CARGO_MANIFEST_DIR"));
+    let path = match name {
+        "small-business" => format!("{root}/examples/flows/{name}.json"),
+        _ => format!("{root}/tests/fixtures/flows/{name}.json"),
+    };
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
@@ -67,7 +68,7 @@ fn check(file: &str, case_name: &str) -> SimResult {
 
 #[test]
 fn every_fixture_case_meets_its_expectations() {
-    for file in ["menus", "account", "speech", "failover", "ring"] {
+    for file in ["menus", "account", "speech", "failover", "ring", "small-business"] {
         let f = fixture(file);
         for case in f["cases"].as_array().unwrap() {
             check(file, case["name"].as_str().unwrap());
