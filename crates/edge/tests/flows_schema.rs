@@ -12,8 +12,10 @@ use serde_json::{json, Value};
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 fn schema() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(format!("{ROOT}/docs/flows.schema.json")).unwrap())
-        .unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(format!("{ROOT}/docs/flows.schema.json")).unwrap(),
+    )
+    .unwrap()
 }
 
 struct Validator {
@@ -44,7 +46,10 @@ impl Validator {
 fn shipped() -> Vec<(String, Value)> {
     let mut docs = Vec::new();
     let dirs = ["tests/fixtures/flows", "examples/flows"];
-    for entry in dirs.iter().flat_map(|d| std::fs::read_dir(format!("{ROOT}/{d}")).unwrap()) {
+    for entry in dirs
+        .iter()
+        .flat_map(|d| std::fs::read_dir(format!("{ROOT}/{d}")).unwrap())
+    {
         let path = entry.unwrap().path();
         let f: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         docs.push((path.display().to_string(), f["rules"].clone()));
@@ -73,14 +78,16 @@ fn every_shipped_document_is_accepted_by_the_worker_and_the_schema() {
 #[test]
 fn shapes_the_worker_refuses_fail_the_schema() {
     let v = Validator::new();
-    let with_steps = |steps: Value| {
-        json!({"version": 2, "rules": [{"name": "r", "action": {"answer": {"flow": {"steps": steps}}}}]})
-    };
+    let with_steps = |steps: Value| json!({"version": 2, "rules": [{"name": "r", "action": {"answer": {"flow": {"steps": steps}}}}]});
     let bad = [
         with_steps(json!([{"id": "a", "hangUp": {}, "play": {"prompt": {"text": "x"}}}])),
         with_steps(json!([{"id": "a", "hangUp": {}, "colour": "red"}])),
-        with_steps(json!([{"id": "a", "collect": {"prompt": {"text": "x"}, "maxTones": 0}, "next": "a"}])),
-        with_steps(json!([{"id": "a", "ring": {"targets": [], "mode": "sometimes"}, "failure": "a"}])),
+        with_steps(
+            json!([{"id": "a", "collect": {"prompt": {"text": "x"}, "maxTones": 0}, "next": "a"}]),
+        ),
+        with_steps(
+            json!([{"id": "a", "ring": {"targets": [], "mode": "sometimes"}, "failure": "a"}]),
+        ),
         with_steps(json!([{"id": "has space", "hangUp": {}}])),
         json!({"version": 3, "rules": []}),
         json!({"version": 1, "rules": [{"name": "r", "action": {"answer": {}, "reject": {}}}]}),
@@ -98,11 +105,29 @@ fn the_schema_names_every_step_key_and_path() {
     for key in STEP_KINDS.iter().chain(STEP_KEYS.iter()) {
         assert!(step.get(*key).is_some(), "{key} is missing from $defs.step");
     }
-    let listed: Vec<&str> = step.as_object().unwrap().keys().map(String::as_str).collect();
+    let listed: Vec<&str> = step
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     for key in listed {
         assert!(
             STEP_KINDS.contains(&key) || STEP_KEYS.contains(&key),
             "the schema has {key}, which the parser does not know"
         );
+    }
+}
+
+#[test]
+fn a_loaded_document_written_back_loads_and_routes_the_same() {
+    for (name, doc) in shipped() {
+        let table = RoutingTable::from_json(&doc.to_string()).unwrap();
+        let text = serde_json::to_string(&table.to_document()).unwrap();
+        let again = RoutingTable::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
+        for rule in table.rules() {
+            assert_eq!(again.rule(&rule.name), Some(rule), "{name}: {}", rule.name);
+        }
+        assert_eq!(again.default_action(), table.default_action());
     }
 }

@@ -60,7 +60,11 @@ fn check(file: &str, case_name: &str) -> SimResult {
     }
     if let Some(vars) = e["variables"].as_object() {
         for (k, v) in vars {
-            assert_eq!(r.variables.get(k).map(String::as_str), v.as_str(), "{k}: {ctx}");
+            assert_eq!(
+                r.variables.get(k).map(String::as_str),
+                v.as_str(),
+                "{k}: {ctx}"
+            );
         }
     }
     r
@@ -68,7 +72,14 @@ fn check(file: &str, case_name: &str) -> SimResult {
 
 #[test]
 fn every_fixture_case_meets_its_expectations() {
-    for file in ["menus", "account", "speech", "failover", "ring", "small-business"] {
+    for file in [
+        "menus",
+        "account",
+        "speech",
+        "failover",
+        "ring",
+        "small-business",
+    ] {
         let f = fixture(file);
         for case in f["cases"].as_array().unwrap() {
             check(file, case["name"].as_str().unwrap());
@@ -104,8 +115,14 @@ fn a_three_level_menu_goes_back_and_repeats() {
 fn the_account_number_goes_to_the_app_with_the_calls_facts() {
     let r = check("account", "a valid number is transferred to billing");
     let recognize = &r.commands[1].request.body;
-    assert_eq!(recognize["recognizeOptions"]["dtmfOptions"]["maxTonesToCollect"], 8);
-    assert_eq!(recognize["recognizeOptions"]["dtmfOptions"]["stopTones"], json!(["pound"]));
+    assert_eq!(
+        recognize["recognizeOptions"]["dtmfOptions"]["maxTonesToCollect"],
+        8
+    );
+    assert_eq!(
+        recognize["recognizeOptions"]["dtmfOptions"]["stopTones"],
+        json!(["pound"])
+    );
     assert_eq!(r.webhooks.len(), 1);
     let body = &r.webhooks[0].body;
     assert_eq!(body["step"], "check");
@@ -120,7 +137,9 @@ fn the_account_number_goes_to_the_app_with_the_calls_facts() {
 fn a_refused_app_answer_is_noted_and_takes_the_failure_path() {
     let r = check("account", "the app answers a step it may not lead to");
     assert!(
-        r.notes.iter().any(|n| n.contains("\"goodbye\" is not a step this one may lead to")),
+        r.notes
+            .iter()
+            .any(|n| n.contains("\"goodbye\" is not a step this one may lead to")),
         "{:?}",
         r.notes
     );
@@ -129,7 +148,10 @@ fn a_refused_app_answer_is_noted_and_takes_the_failure_path() {
     case["script"][1] = json!({"webhook": {"goto": 5}});
     let garbage = run_case(&f["rules"], &case);
     assert_eq!(garbage.path, ["account", "check", "app-down", "agent"]);
-    assert!(garbage.notes.iter().any(|n| n.contains("goto is not a string")));
+    assert!(garbage
+        .notes
+        .iter()
+        .any(|n| n.contains("goto is not a string")));
 }
 
 #[test]
@@ -141,7 +163,11 @@ fn transfer_fails_over_target_by_target() {
         .collect();
     assert_eq!(
         targets,
-        [json!("+15550010001"), json!("+15550030002"), json!("+15550000003")]
+        [
+            json!("+15550010001"),
+            json!("+15550030002"),
+            json!("+15550000003")
+        ]
     );
     assert_eq!(r.notes.len(), 2, "{:?}", r.notes);
     let busy = check("failover", "every line busy");
@@ -154,7 +180,10 @@ fn transfer_fails_over_target_by_target() {
 
 #[test]
 fn simultaneous_ring_cancels_the_losers() {
-    let r = check("ring", "the first agent answers; the other two are cancelled");
+    let r = check(
+        "ring",
+        "the first agent answers; the other two are cancelled",
+    );
     let adds: Vec<_> = r
         .commands
         .iter()
@@ -223,7 +252,12 @@ fn a_park_waits_then_takes_its_timeout_path() {
         .find(|e| e.kind == "unhold")
         .map(|e| e.at_ms)
         .unwrap();
-    let hold_at = r.timeline.iter().find(|e| e.kind == "hold").map(|e| e.at_ms).unwrap();
+    let hold_at = r
+        .timeline
+        .iter()
+        .find(|e| e.kind == "hold")
+        .map(|e| e.at_ms)
+        .unwrap();
     assert_eq!(unhold_at - hold_at, 30_000, "the wait is the step's");
 }
 
@@ -240,12 +274,13 @@ fn branch_uses_variables_numbers_and_time() {
         {"id": "local", "hangUp": {"prompt": {"text": "Local {{caller}}."}}},
         {"id": "other", "hangUp": {}}
     ]}}}}]});
-    let call = |at: &str, tones: &str| {
-        json!({"call": {"from": "+14255550111", "to": "+18005550100", "at": at}, "script": [{"tones": tones}]})
-    };
+    let call = |at: &str, tones: &str| json!({"call": {"from": "+14255550111", "to": "+18005550100", "at": at}, "script": [{"tones": tones}]});
     let big = run_case(&doc, &call("2026-12-07T15:00:00Z", "12#"));
     assert_eq!(big.path, ["count", "route", "big"]);
-    assert_eq!(big.commands[2].request.body["playSources"][0]["text"]["text"], "Big 12.");
+    assert_eq!(
+        big.commands[2].request.body["playSources"][0]["text"]["text"],
+        "Big 12."
+    );
     let local = run_case(&doc, &call("2026-12-07T15:00:00Z", "3#"));
     assert_eq!(local.path, ["count", "route", "local"]);
     assert_eq!(
@@ -279,7 +314,10 @@ fn redirect_and_reject_are_simulated_as_decisions() {
         &doc,
         &json!({"call": {"from": "+12065550100", "to": "+18005550100"}, "script": [{"tones": "1"}]}),
     );
-    assert_eq!((r.action.as_str(), r.end.as_str()), ("redirect", "redirected"));
+    assert_eq!(
+        (r.action.as_str(), r.end.as_str()),
+        ("redirect", "redirected")
+    );
     assert_eq!(operations(&r), ["RedirectCall"]);
     assert_eq!(r.unused_script, [0]);
     let r = run_case(
@@ -289,8 +327,7 @@ fn redirect_and_reject_are_simulated_as_decisions() {
     assert_eq!(r.end, "rejected");
     assert_eq!(r.commands[0].request.body["callRejectReason"], "busy");
     assert_eq!(
-        r.commands[0].request.body["incomingCallContext"],
-        "<incomingCallContext>",
+        r.commands[0].request.body["incomingCallContext"], "<incomingCallContext>",
         "no real context in a simulation"
     );
 }
@@ -311,11 +348,15 @@ fn simulate_bodies_are_refused_naming_the_field() {
         "script[0]"
     );
     assert_eq!(
-        refused(json!({"call": {"from": "+1", "to": "+2"}, "script": [{"target": "nobody", "outcome": "busy"}]})),
+        refused(
+            json!({"call": {"from": "+1", "to": "+2"}, "script": [{"target": "nobody", "outcome": "busy"}]})
+        ),
         "script[0].target"
     );
     assert_eq!(
-        refused(json!({"call": {"from": "+1", "to": "+2"}, "script": [{"target": "+14255550101", "outcome": "maybe"}]})),
+        refused(
+            json!({"call": {"from": "+1", "to": "+2"}, "script": [{"target": "+14255550101", "outcome": "maybe"}]})
+        ),
         "script[0]"
     );
     assert_eq!(

@@ -156,7 +156,8 @@ fn graphs_need_version_2_and_named_flows_must_exist() {
     let (f, r) = refused(v1);
     assert_eq!(f, F);
     assert!(r.contains("version\": 2"), "{r}");
-    let missing = json!({"version": 2, "rules": [{"name": "r", "action": {"answer": {"flow": "main"}}}]});
+    let missing =
+        json!({"version": 2, "rules": [{"name": "r", "action": {"answer": {"flow": "main"}}}]});
     let (f, r) = refused(missing);
     assert_eq!(f, F);
     assert!(r.contains("no flow named \"main\""), "{r}");
@@ -173,10 +174,22 @@ fn a_greeting_without_a_menu_loads_as_a_park_with_a_warning() {
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].field, "rules[0](hours).action.answer.flow.greeting");
     assert!(w[0].message.contains("park"));
-    let callsteer_edge::routing::rules::Action::Answer { flow } = &table.rule("hours").unwrap().action
+    let callsteer_edge::routing::rules::Action::Answer { flow } =
+        &table.rule("hours").unwrap().action
     else {
         panic!()
     };
-    let kinds: Vec<_> = flow.steps.iter().map(|s| (s.id.as_str(), s.kind.name())).collect();
-    assert_eq!(kinds, [("greeting", "play"), ("park", "park"), ("goodbye", "hangUp")]);
+    let kinds: Vec<_> = flow
+        .steps
+        .iter()
+        .map(|s| (s.id.as_str(), s.kind.name()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("greeting", "play"),
+            ("park", "park"),
+            ("goodbye", "hangUp")
+        ]
+    );
 }

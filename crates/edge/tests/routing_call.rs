@@ -219,7 +219,11 @@ fn out_of_order_deliveries_end_in_the_right_state() {
     ));
     assert_eq!(s.participants.len(), 2, "older sequence number ignored");
     assert_eq!(s.status(), "transferred");
-    assert_eq!(s.flow.end, Some(End::CallerHungUp), "the call ended before the transfer's event was read");
+    assert_eq!(
+        s.flow.end,
+        Some(End::CallerHungUp),
+        "the call ended before the transfer's event was read"
+    );
     assert_eq!(s.flow.wait, Wait::Nothing);
     assert!(s.outbox().is_empty(), "nothing after the call ended");
     let times: Vec<_> = s.timeline.iter().map(|e| e.at_ms).collect();
@@ -236,9 +240,7 @@ fn unknown_tone_and_silence_retry_then_fail() {
     flush(&mut s);
     s.handle_event(&tone("e2", "menu-1", 3_000, "nine"));
     let retry = flush(&mut s);
-    assert!(
-        matches!(&retry[0].kind, CommandKind::Recognize { prompts, .. } if prompts.len() == 1)
-    );
+    assert!(matches!(&retry[0].kind, CommandKind::Recognize { prompts, .. } if prompts.len() == 1));
     assert_eq!(retry[0].operation_context.as_deref(), Some("menu-2"));
     // A late event for the old attempt changes nothing.
     s.handle_event(&tone("e2b", "menu-1", 3_100, "one"));

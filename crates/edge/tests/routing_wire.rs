@@ -105,7 +105,10 @@ fn flow_commands_map_to_media_and_participant_operations() {
     assert_eq!(b["playPrompts"].as_array().unwrap().len(), 2);
     assert_eq!(b["recognizeOptions"]["dtmfOptions"]["maxTonesToCollect"], 1);
     assert_eq!(b["recognizeOptions"]["initialSilenceTimeoutInSeconds"], 5);
-    assert_eq!(b["recognizeOptions"]["interruptPrompt"], true, "barge-in by default");
+    assert_eq!(
+        b["recognizeOptions"]["interruptPrompt"], true,
+        "barge-in by default"
+    );
     assert_eq!(
         b["recognizeOptions"]["targetParticipant"]["rawId"],
         "4:+14255550111"

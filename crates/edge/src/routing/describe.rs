@@ -143,10 +143,15 @@ impl Flow {
                 format!(
                     "play {}a menu ({}), offered up to {} time(s) with {} s to answer, then \
                      {fallback}{named}",
-                    if c.all().len() > 1 { "the greeting and " } else { "" },
+                    if c.all().len() > 1 {
+                        "the greeting and "
+                    } else {
+                        ""
+                    },
                     choices.join("; "),
                     c.attempts.unwrap_or(1),
-                    c.timeout_seconds.unwrap_or(crate::routing::call::wire::DEFAULT_COLLECT_SECONDS),
+                    c.timeout_seconds
+                        .unwrap_or(crate::routing::call::wire::DEFAULT_COLLECT_SECONDS),
                 )
             }
             _ => {
@@ -175,7 +180,8 @@ impl Flow {
             StepKind::Play(_) => "play a message".into(),
             StepKind::Park(p) => format!(
                 "hold the caller for an operator (up to {} s)",
-                p.max_wait_seconds.unwrap_or(crate::routing::flow::step::DEFAULT_PARK_SECONDS)
+                p.max_wait_seconds
+                    .unwrap_or(crate::routing::flow::step::DEFAULT_PARK_SECONDS)
             ),
             StepKind::Collect(_) => format!("collect input ({id})"),
             StepKind::Branch(_) => format!("decide ({id})"),

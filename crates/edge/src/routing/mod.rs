@@ -141,6 +141,17 @@ impl RoutingTable {
         })
     }
 
+    /// The document as the table holds it: version 2, every flow a graph inline in its rule
+    /// (named flows keep their `name`). Loading it again gives a table that routes the same.
+    pub fn to_document(&self) -> RulesDocument {
+        RulesDocument {
+            version: 2,
+            default: self.default.clone(),
+            flows: BTreeMap::new(),
+            rules: self.rules.iter().map(|r| r.rule.clone()).collect(),
+        }
+    }
+
     /// The rule called `name`, if any.
     pub fn rule(&self, name: &str) -> Option<&Rule> {
         self.rules.iter().map(|r| &r.rule).find(|r| r.name == name)
@@ -184,7 +195,10 @@ fn parse_document(value: serde_json::Value) -> Result<(RulesDocument, Vec<flow::
             ))
         }
     };
-    let version = top.get("version").and_then(serde_json::Value::as_u64).unwrap_or(1);
+    let version = top
+        .get("version")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(1);
     let version = u32::try_from(version).unwrap_or(u32::MAX);
     let named = match top.remove("flows") {
         Some(_) if version < 2 => {

@@ -54,7 +54,10 @@ pub enum ScriptEntry {
     /// The caller says nothing (`{"silence": true}`).
     Silence { silence: bool },
     /// What a transfer or ring target does.
-    Target { target: String, outcome: TargetOutcome },
+    Target {
+        target: String,
+        outcome: TargetOutcome,
+    },
     /// The app's answer to a webhook step: `{"goto", "set"}`, or `"timeout"`.
     Webhook { webhook: serde_json::Value },
 }
@@ -198,8 +201,13 @@ pub fn parse_script(raw: &[serde_json::Value]) -> Result<Vec<ScriptEntry>, Error
             }
             let entry: ScriptEntry = decode_at(v.clone(), &field)?;
             match &entry {
-                ScriptEntry::Tones { tones } if !tones.chars().all(|c| "0123456789*#ABCDabcd".contains(c)) => {
-                    Err(Error::invalid(format!("{field}.tones"), "keypad tones only: 0-9 * # A-D"))
+                ScriptEntry::Tones { tones }
+                    if !tones.chars().all(|c| "0123456789*#ABCDabcd".contains(c)) =>
+                {
+                    Err(Error::invalid(
+                        format!("{field}.tones"),
+                        "keypad tones only: 0-9 * # A-D",
+                    ))
                 }
                 ScriptEntry::Target { target, .. } => super::flow::check_target(target)
                     .map(|()| entry.clone())
@@ -254,7 +262,12 @@ pub fn simulate(
         action: String::new(),
         path: Vec::new(),
         notes: Vec::new(),
-        commands: vec![sim_command(decision_operation_name(&decision.action), None, None, &answer)],
+        commands: vec![sim_command(
+            decision_operation_name(&decision.action),
+            None,
+            None,
+            &answer,
+        )],
         webhooks: Vec::new(),
         end: String::new(),
         end_reason: None,
@@ -494,7 +507,8 @@ impl<'a> Sim<'a> {
         match command_request(cmd, "sim-call", Some("+18005550100"), v) {
             Ok(req) => {
                 let operation = cmd.kind.operation().map_or("", |o| o.as_str());
-                out.commands.push(sim_command(operation, Some(cmd), step, &req));
+                out.commands
+                    .push(sim_command(operation, Some(cmd), step, &req));
                 session.handle_sent(&cmd.id, Ok(()));
                 if let CommandKind::AddParticipant { .. } = cmd.kind {
                     let invitation = format!("sim-invitation-{}", self.seq + 1);
@@ -585,7 +599,11 @@ impl<'a> Sim<'a> {
             }
             (Some(ScriptEntry::Tones { tones }), Input::Choices) => {
                 let first = tones.chars().next().map(String::from).unwrap_or_default();
-                match c.choices.iter().find(|ch| ch.tone.as_deref() == Some(first.as_str())) {
+                match c
+                    .choices
+                    .iter()
+                    .find(|ch| ch.tone.as_deref() == Some(first.as_str()))
+                {
                     Some(ch) => Some((Collected::Choice(ch.label.clone()), 8545)),
                     None => return self.fail(ctx, 8534, 1_000),
                 }
@@ -629,7 +647,9 @@ impl<'a> Sim<'a> {
             !self.used.contains(i)
                 && matches!(
                     self.script[*i],
-                    ScriptEntry::Tones { .. } | ScriptEntry::Speech { .. } | ScriptEntry::Silence { .. }
+                    ScriptEntry::Tones { .. }
+                        | ScriptEntry::Speech { .. }
+                        | ScriptEntry::Silence { .. }
                 )
         })?;
         self.used.insert(i);
@@ -677,7 +697,10 @@ fn dtmf(tones: &str, c: &crate::routing::flow::step::CollectStep) -> Option<(Str
     let max = usize::try_from(c.max_tones.unwrap_or(1)).unwrap_or(usize::MAX);
     let mut digits = String::new();
     for t in tones.chars() {
-        if c.stop_tones.iter().any(|s| s.eq_ignore_ascii_case(&t.to_string())) {
+        if c.stop_tones
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(&t.to_string()))
+        {
             return (!digits.is_empty()).then_some((digits, 8514));
         }
         digits.push(t.to_ascii_uppercase());
@@ -696,7 +719,10 @@ fn dtmf(tones: &str, c: &crate::routing::flow::step::CollectStep) -> Option<(Str
 ///
 /// A step's input that the events do not show (the call ended first) is not in the script:
 /// the simulation then hears silence, as the service model does when a script runs out.
-pub fn replay_script(session: &CallSession, events: &[CallEvent]) -> Option<(DryRunRequest, Vec<ScriptEntry>)> {
+pub fn replay_script(
+    session: &CallSession,
+    events: &[CallEvent],
+) -> Option<(DryRunRequest, Vec<ScriptEntry>)> {
     use super::call::event::Kind;
     let setup = session.setup.as_ref()?;
     let phone = |raw: &str| raw.strip_prefix("4:").unwrap_or(raw).to_owned();
@@ -713,7 +739,9 @@ pub fn replay_script(session: &CallSession, events: &[CallEvent]) -> Option<(Dry
         session
             .timeline
             .iter()
-            .find(|e| e.source == super::call::timeline::Source::Command && &e.operation_context == ctx)
+            .find(|e| {
+                e.source == super::call::timeline::Source::Command && &e.operation_context == ctx
+            })
             .and_then(|e| e.party.clone())
     };
     let mut script = Vec::new();
@@ -758,6 +786,10 @@ pub fn replay_script(session: &CallSession, events: &[CallEvent]) -> Option<(Dry
     }
     // Webhook answers are read by their own cursor (the simulator's), so their place among
     // the other entries does not matter.
-    script.extend(answers.by_ref().map(|a| ScriptEntry::Webhook { webhook: a.clone() }));
+    script.extend(
+        answers
+            .by_ref()
+            .map(|a| ScriptEntry::Webhook { webhook: a.clone() }),
+    );
     Some((call, script))
 }

@@ -23,14 +23,14 @@
 use super::acs::now_ms;
 use super::call_object::{self, AdminBody};
 use super::config::{parse_rules, routing_table, rules_text, vars_rules, KV};
-use super::rules_object::{self, Change, ChangeRequest};
-use crate::routing::revisions::{etag, fingerprint};
-use crate::routing::simulate::SimulateRequest;
-use crate::routing::RoutingTable;
 use super::respond::{json, EdgeError, EdgeResult};
+use super::rules_object::{self, Change, ChangeRequest};
 use crate::routing::call::AdminAction;
 use crate::routing::dry_run::DryRunRequest;
+use crate::routing::revisions::{etag, fingerprint};
+use crate::routing::simulate::SimulateRequest;
 use crate::routing::tz::zone_names;
+use crate::routing::RoutingTable;
 use futures_util::stream;
 use serde_json::Value;
 use std::time::Duration;
@@ -87,12 +87,15 @@ pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeRe
             let path = format!("/revisions/{}", callsteer::http::encode_path_segment(id));
             rules_object::call(env, Method::Get, &path, None).await
         }
-        (Method::Post, ["rules", "rollback"]) => rollback(env, &req.text().await?, if_match(&req)?).await,
+        (Method::Post, ["rules", "rollback"]) => {
+            rollback(env, &req.text().await?, if_match(&req)?).await
+        }
         (Method::Post, ["flows", "simulate"]) => simulate(env, &req.text().await?).await,
         (Method::Post, ["rules", "validate"]) => validate(&req.text().await?),
         (Method::Get, ["flows", "schema"]) => {
             let mut resp = Response::ok(FLOWS_SCHEMA)?;
-            resp.headers_mut().set("content-type", "application/schema+json")?;
+            resp.headers_mut()
+                .set("content-type", "application/schema+json")?;
             Ok(resp)
         }
         (Method::Post, ["calls", id, "replay"]) => replay(env, id, &req.text().await?).await,
@@ -119,7 +122,10 @@ pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeRe
                 return Ok(resp);
             }
             let body: Value = resp.json().await?;
-            let revision = body["revision"]["id"].as_str().unwrap_or_default().to_owned();
+            let revision = body["revision"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
             let mut out = json(
                 &serde_json::json!({
                     "stored": true,
@@ -180,7 +186,10 @@ const FLOWS_SCHEMA: &str = include_str!("../../../../docs/flows.schema.json");
 
 /// The request's `If-Match`, if any.
 fn if_match(req: &Request) -> EdgeResult<Option<String>> {
-    Ok(req.headers().get("if-match")?.filter(|v| !v.trim().is_empty()))
+    Ok(req
+        .headers()
+        .get("if-match")?
+        .filter(|v| !v.trim().is_empty()))
 }
 
 /// Asks the rules object for a change, with the revision in force as its base.
@@ -197,7 +206,13 @@ async fn change_rules(env: &Env, change: Change, if_match: Option<String>) -> Ed
         by,
         at_ms: now_ms(),
     };
-    rules_object::call(env, Method::Post, "/change", Some(serde_json::to_string(&request)?)).await
+    rules_object::call(
+        env,
+        Method::Post,
+        "/change",
+        Some(serde_json::to_string(&request)?),
+    )
+    .await
 }
 
 /// `POST /admin/rules/rollback` `{"revision": id}`: checked against today's rules (a document
@@ -215,7 +230,14 @@ async fn rollback(env: &Env, body: &str, if_match: Option<String>) -> EdgeResult
         .await?
         .ok_or_else(|| EdgeError::not_found("revision"))?;
     parse_rules(&text)?;
-    change_rules(env, Change::Rollback { revision: b.revision }, if_match).await
+    change_rules(
+        env,
+        Change::Rollback {
+            revision: b.revision,
+        },
+        if_match,
+    )
+    .await
 }
 
 /// The routing table a simulation or replay asks for: `rules` (a document), `revision` (a
@@ -227,14 +249,13 @@ async fn table_for(
 ) -> EdgeResult<(RoutingTable, Option<String>)> {
     match (rules, revision) {
         (Some(doc), _) => {
-            let table = crate::routing::RoutingTable::from_json(&doc.to_string()).map_err(|e| {
-                match e {
+            let table =
+                crate::routing::RoutingTable::from_json(&doc.to_string()).map_err(|e| match e {
                     callsteer::Error::InvalidInput { field, reason } => {
                         EdgeError::from(callsteer::Error::invalid(format!("rules.{field}"), reason))
                     }
                     other => EdgeError::from(other),
-                }
-            })?;
+                })?;
             Ok((table, None))
         }
         (None, Some(id)) => {
@@ -275,7 +296,9 @@ async fn simulate(env: &Env, body: &str) -> EdgeResult<Response> {
     let cfg_version = api_version(env);
     let mut call = request.call.clone();
     if call.at.is_none() {
-        call.at = Some(callsteer::time::rfc3339(u64::try_from(now_ms() / 1000).unwrap_or(0)));
+        call.at = Some(callsteer::time::rfc3339(
+            u64::try_from(now_ms() / 1000).unwrap_or(0),
+        ));
     }
     let result = crate::routing::simulate::simulate(
         &table,

@@ -27,7 +27,9 @@ pub(crate) async fn send(env: &Env, url: &str, body: &str, timeout_ms: u32) -> W
     let signature = callsteer::webhook::sign(&secret, now, body.as_bytes());
     let fail = |e: worker::Error| format!("request: {e}");
     let headers = Headers::new();
-    headers.set("content-type", "application/json").map_err(fail)?;
+    headers
+        .set("content-type", "application/json")
+        .map_err(fail)?;
     headers.set("accept", "application/json").map_err(fail)?;
     headers
         .set(callsteer::webhook::SIGNATURE_HEADER, &signature)
@@ -48,7 +50,9 @@ pub(crate) async fn send(env: &Env, url: &str, body: &str, timeout_ms: u32) -> W
             return Err(format!("the app answered HTTP {status}"));
         }
         if text.len() > MAX_WEBHOOK_ANSWER_BYTES {
-            return Err(format!("the answer is over {MAX_WEBHOOK_ANSWER_BYTES} bytes"));
+            return Err(format!(
+                "the answer is over {MAX_WEBHOOK_ANSWER_BYTES} bytes"
+            ));
         }
         Ok(text)
     };

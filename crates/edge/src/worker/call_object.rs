@@ -11,12 +11,12 @@
 //! the same transaction as the session they changed.
 
 use super::acs::{self, now_ms};
+use super::app_webhook;
 use super::config::{Config, CALLS, KV};
 use super::respond::{json, EdgeError, EdgeResult};
 use crate::routing::call::callback_log::CallbackLog;
-use crate::routing::call::proxied::Proxied;
-use super::app_webhook;
 use crate::routing::call::command::CommandKind;
+use crate::routing::call::proxied::Proxied;
 use crate::routing::call::wire::{command_request, identifier};
 use crate::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled};
 use serde::{Deserialize, Serialize};

@@ -266,7 +266,10 @@ pub(crate) fn parse_rules(text: &str) -> EdgeResult<RoutingTable> {
         return Err(EdgeError::new(
             413,
             "PayloadTooLarge",
-            format!("a rules document is at most {MAX_DOCUMENT_BYTES} bytes, got {}", text.len()),
+            format!(
+                "a rules document is at most {MAX_DOCUMENT_BYTES} bytes, got {}",
+                text.len()
+            ),
         ));
     }
     let cached = RULES_CACHE.with(|c| {

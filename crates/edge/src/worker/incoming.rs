@@ -150,7 +150,16 @@ async fn route_one(
     let resp = acs::send(cfg, &req).await?;
     let accepted = (200..300).contains(&resp.status);
     if !accepted {
-        record_decision(env, &call, &event_id, (&decision, revision), resp.status, None, now).await;
+        record_decision(
+            env,
+            &call,
+            &event_id,
+            (&decision, revision),
+            resp.status,
+            None,
+            now,
+        )
+        .await;
     }
     if !accepted {
         let reason = callsteer::send::failure_reason(&resp);

@@ -34,8 +34,8 @@ mod respond;
 mod rules_object;
 
 pub use call_object::CallObject;
-pub use rules_object::RulesObject;
 use respond::{json, EdgeError, EdgeResult};
+pub use rules_object::RulesObject;
 use worker::{event, Context, Env, Method, Request, Response};
 
 /// The admin page, served at `/`: markup only. Its stylesheet and ES modules are static assets

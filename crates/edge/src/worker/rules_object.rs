@@ -168,7 +168,10 @@ impl RulesObject {
                 break;
             };
             let old = head.revisions.remove(i);
-            self.state.storage().delete(&format!("doc:{}", old.id)).await?;
+            self.state
+                .storage()
+                .delete(&format!("doc:{}", old.id))
+                .await?;
         }
         Ok(())
     }
@@ -213,7 +216,10 @@ pub(crate) async fn call(
     path: &str,
     body: Option<String>,
 ) -> EdgeResult<Response> {
-    let stub = env.durable_object(RULES)?.id_from_name(RULES_OBJECT)?.get_stub()?;
+    let stub = env
+        .durable_object(RULES)?
+        .id_from_name(RULES_OBJECT)?
+        .get_stub()?;
     let mut init = RequestInit::new();
     init.with_method(method);
     if let Some(b) = body {

@@ -155,7 +155,9 @@ pub(super) fn describe_command(kind: &CommandKind) -> String {
                     crate::routing::flow::step::Input::Choices => "choices",
                 },
                 prompts.len(),
-                collect.timeout_seconds.unwrap_or(super::wire::DEFAULT_COLLECT_SECONDS)
+                collect
+                    .timeout_seconds
+                    .unwrap_or(super::wire::DEFAULT_COLLECT_SECONDS)
             )
         }
         CommandKind::TransferToParticipant { target } => format!("to {target}"),

@@ -311,10 +311,7 @@ impl CallSession {
                         state: LegState::Waiting,
                     })
                     .collect();
-                self.flow.wait = Wait::Ring {
-                    legs,
-                    mode: r.mode,
-                };
+                self.flow.wait = Wait::Ring { legs, mode: r.mode };
                 self.ring_next(step, trigger, at_ms)
             }
             StepKind::Park(p) => {
@@ -440,7 +437,11 @@ impl CallSession {
         let p = &step.paths;
         let path = match outcome {
             Outcome::Next | Outcome::On => p.next.clone(),
-            Outcome::NoInput => p.no_input.clone().or(p.no_match.clone()).or(p.failure.clone()),
+            Outcome::NoInput => p
+                .no_input
+                .clone()
+                .or(p.no_match.clone())
+                .or(p.failure.clone()),
             Outcome::NoMatch => p.no_match.clone().or(p.failure.clone()),
             Outcome::Busy => p.busy.clone().or(p.failure.clone()),
             Outcome::NoAnswer => p.no_answer.clone().or(p.failure.clone()),
@@ -454,7 +455,11 @@ impl CallSession {
             self.note(&format!("{}: {reason}", step.id));
         }
         if path.is_none() {
-            let what = format!("{} of step {} has no path: {reason}", outcome.name(), step.id);
+            let what = format!(
+                "{} of step {} has no path: {reason}",
+                outcome.name(),
+                step.id
+            );
             self.finish(End::HungUp, &what, trigger, at_ms);
         }
         path
@@ -511,12 +516,22 @@ impl CallSession {
         let (trigger, at) = (ev.key.clone(), ev.time_ms);
         match self.flow.wait.clone() {
             Wait::Play { ctx: c } if c == ctx => match kind {
-                Kind::PlayCompleted | Kind::PlayCanceled => self.follow(Outcome::Next, "", &trigger, at),
-                Kind::PlayFailed => self.follow(Outcome::Failure, &super::driver::result_text(ev), &trigger, at),
+                Kind::PlayCompleted | Kind::PlayCanceled => {
+                    self.follow(Outcome::Next, "", &trigger, at)
+                }
+                Kind::PlayFailed => self.follow(
+                    Outcome::Failure,
+                    &super::driver::result_text(ev),
+                    &trigger,
+                    at,
+                ),
                 _ => {}
             },
             Wait::Goodbye { ctx: c } if c == ctx => {
-                if matches!(kind, Kind::PlayCompleted | Kind::PlayFailed | Kind::PlayCanceled) {
+                if matches!(
+                    kind,
+                    Kind::PlayCompleted | Kind::PlayFailed | Kind::PlayCanceled
+                ) {
                     self.finish(End::HungUp, "hangUp step", &trigger, at);
                 }
             }
@@ -551,9 +566,12 @@ impl CallSession {
                     self.emit(&trigger, at, CommandKind::Unhold { target }, None);
                     self.finish(End::Connected, "an operator took the call", &trigger, at);
                 }
-                Kind::CallTransferAccepted => {
-                    self.finish(End::Transferred, "an operator transferred the call", &trigger, at)
-                }
+                Kind::CallTransferAccepted => self.finish(
+                    End::Transferred,
+                    "an operator transferred the call",
+                    &trigger,
+                    at,
+                ),
                 Kind::HoldFailed if c == ctx => {
                     self.follow(Outcome::Timeout, "hold failed", &trigger, at)
                 }
@@ -621,7 +639,12 @@ impl CallSession {
                 // Answered after another leg won (its cancel lost the race): take it out again.
                 legs[i].state = LegState::Canceled;
                 let target = legs[i].target.clone();
-                self.emit(&trigger, at, CommandKind::RemoveParticipant { target }, None);
+                self.emit(
+                    &trigger,
+                    at,
+                    CommandKind::RemoveParticipant { target },
+                    None,
+                );
             }
             Kind::AddParticipantSucceeded => {
                 legs[i].state = LegState::Answered;
@@ -697,9 +720,7 @@ impl CallSession {
         }
         match self.flow.wait.clone() {
             Wait::Goodbye { .. } => self.finish(End::HungUp, reason, trigger, at_ms),
-            Wait::Transfer {
-                index, targets, ..
-            } if index + 1 < targets.len() => {
+            Wait::Transfer { index, targets, .. } if index + 1 < targets.len() => {
                 self.transfer_to(targets, index + 1, trigger, at_ms);
             }
             Wait::Ring { mut legs, mode } => {
@@ -721,16 +742,21 @@ impl CallSession {
     /// The app's answer to webhook command `command_id`: the body it returned, or why there
     /// is none (refused, timed out, not 2xx). `at_ms` is when the answer came.
     pub fn handle_webhook(&mut self, command_id: &str, reply: WebhookReply, at_ms: i64) {
-        if self.flow.wait != (Wait::Webhook {
-            command: command_id.to_owned(),
-        }) || self.flow.end.is_some()
+        if self.flow.wait
+            != (Wait::Webhook {
+                command: command_id.to_owned(),
+            })
+            || self.flow.end.is_some()
         {
             return;
         }
         let trigger = format!("webhook:{command_id}");
         let Some(step) = self.current() else { return };
-        let StepKind::Webhook(w) = &step.kind else { return };
-        let timed_out = matches!(&reply, Err(r) if r.contains("no answer within") || r == "timed out");
+        let StepKind::Webhook(w) = &step.kind else {
+            return;
+        };
+        let timed_out =
+            matches!(&reply, Err(r) if r.contains("no answer within") || r == "timed out");
         let answer = reply.and_then(|body| parse_answer(&body));
         self.flow.answers.push(match &answer {
             Ok(a) => serde_json::json!({ "goto": a.goto, "set": a.set }),
@@ -741,7 +767,9 @@ impl CallSession {
             if let Some(goto) = &a.goto {
                 let listed = w.goto.is_empty() || w.goto.contains(goto);
                 if self.step(goto).is_none() || !listed {
-                    return Err(format!("the app's goto {goto:?} is not a step this one may lead to"));
+                    return Err(format!(
+                        "the app's goto {goto:?} is not a step this one may lead to"
+                    ));
                 }
             }
             Ok(a)
@@ -769,7 +797,12 @@ impl CallSession {
                 self.flow.vars.extend(a.set);
                 match a.goto.or(step.paths.next.clone()) {
                     Some(next) => self.enter(next, &trigger, at_ms),
-                    None => self.follow(Outcome::Failure, "the app named no step and the webhook has no next", &trigger, at_ms),
+                    None => self.follow(
+                        Outcome::Failure,
+                        "the app named no step and the webhook has no next",
+                        &trigger,
+                        at_ms,
+                    ),
                 }
             }
             Err(reason) => self.follow(Outcome::Failure, &reason, &trigger, at_ms),
@@ -873,8 +906,7 @@ impl CallSession {
             _ => true,
         };
         let time_ok = c.time.is_empty()
-            || c
-                .time
+            || c.time
                 .iter()
                 .filter_map(|w| w.compile().ok())
                 .any(|w| w.contains(now_unix));
@@ -883,10 +915,17 @@ impl CallSession {
 
     /// The JSON a webhook step POSTs: the call's facts, the step, the variables and the path.
     fn webhook_body(&self, step: &str) -> String {
-        let vars: BTreeMap<&str, String> = ["caller", "callee", "callerDisplayName", "rule", "revision", "flow"]
-            .into_iter()
-            .map(|n| (n, self.variable(n)))
-            .collect();
+        let vars: BTreeMap<&str, String> = [
+            "caller",
+            "callee",
+            "callerDisplayName",
+            "rule",
+            "revision",
+            "flow",
+        ]
+        .into_iter()
+        .map(|n| (n, self.variable(n)))
+        .collect();
         let body = serde_json::json!({
             "callConnectionId": self.call_connection_id,
             "serverCallId": self.server_call_id,
@@ -970,22 +1009,33 @@ fn parse_answer(body: &str) -> Result<Answer, String> {
         None | Some(serde_json::Value::Null) => {}
         Some(serde_json::Value::Object(vars)) => {
             if vars.len() > MAX_SET_VARIABLES {
-                return Err(format!("the answer sets over {MAX_SET_VARIABLES} variables"));
+                return Err(format!(
+                    "the answer sets over {MAX_SET_VARIABLES} variables"
+                ));
             }
             for (name, v) in vars {
-                let reserved = RESERVED_VARIABLES.contains(&name.as_str()) || name.starts_with("visits.");
+                let reserved =
+                    RESERVED_VARIABLES.contains(&name.as_str()) || name.starts_with("visits.");
                 if !crate::routing::flow::template::is_name(&name) || reserved {
-                    return Err(format!("the answer sets {name:?}, which a flow may not set"));
+                    return Err(format!(
+                        "the answer sets {name:?}, which a flow may not set"
+                    ));
                 }
                 let text = match v {
                     serde_json::Value::String(s) => s,
                     serde_json::Value::Number(n) => n.to_string(),
                     serde_json::Value::Bool(b) => b.to_string(),
                     serde_json::Value::Null => String::new(),
-                    _ => return Err(format!("the answer's set.{name} is not text, a number or a boolean")),
+                    _ => {
+                        return Err(format!(
+                            "the answer's set.{name} is not text, a number or a boolean"
+                        ))
+                    }
                 };
                 if text.len() > MAX_VARIABLE_BYTES {
-                    return Err(format!("the answer's set.{name} is over {MAX_VARIABLE_BYTES} bytes"));
+                    return Err(format!(
+                        "the answer's set.{name} is over {MAX_VARIABLE_BYTES} bytes"
+                    ));
                 }
                 set.insert(name, text);
             }
@@ -993,8 +1043,9 @@ fn parse_answer(body: &str) -> Result<Answer, String> {
         Some(_) => return Err("the answer's set is not an object".into()),
     }
     if let Some(key) = map.keys().next() {
-        return Err(format!("the answer has an unknown member {key:?} (goto and set only)"));
+        return Err(format!(
+            "the answer has an unknown member {key:?} (goto and set only)"
+        ));
     }
     Ok(Answer { goto, set })
 }
-

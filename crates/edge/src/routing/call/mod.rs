@@ -463,7 +463,11 @@ impl CallSession {
             return cmd;
         }
         let party = cmd.kind.party();
-        let step = self.flow.step.clone().filter(|_| !trigger.starts_with("admin:"));
+        let step = self
+            .flow
+            .step
+            .clone()
+            .filter(|_| !trigger.starts_with("admin:"));
         let seq = self.push(TimelineEntry {
             id: Some(cmd.id.clone()),
             operation_context: ctx.clone(),

@@ -2,14 +2,14 @@
 //! core's operation builders. Pure: the worker signs and sends what comes out.
 
 use super::command::{Command, CommandKind};
+use crate::routing::flow::step::{CollectStep, Input};
 use crate::routing::flow::Prompt;
 use crate::routing::incoming::IncomingCall;
 use crate::routing::rules::{Action, RejectReason};
-use crate::routing::flow::step::{CollectStep, Input};
 use callsteer::api::{
-    AddParticipant, AnswerCall, CancelAddParticipant, HangUpCall, Hold, MuteParticipant,
-    Operation, Play, Recognize, RedirectCall, RejectCall, RemoveParticipant, StartRecording,
-    TerminateCall, TransferCallToParticipant, Unhold,
+    AddParticipant, AnswerCall, CancelAddParticipant, HangUpCall, Hold, MuteParticipant, Operation,
+    Play, Recognize, RedirectCall, RejectCall, RemoveParticipant, StartRecording, TerminateCall,
+    TransferCallToParticipant, Unhold,
 };
 use callsteer::http::{Repeatability, Request};
 use callsteer::identifier::CommunicationIdentifier;

@@ -143,7 +143,6 @@ impl LegacyFlow {
     }
 }
 
-
 /// What a version 1 greeting without a menu's caller hears once the park's wait is over.
 const PARK_GOODBYE: &str = "Sorry, no one is available to take your call. Goodbye.";
 /// Played before a version 1 menu is offered again after a failed transfer or add.
@@ -198,12 +197,19 @@ impl LegacyStep {
                 }),
                 Paths::default(),
             ),
-            LegacyStep::HangUp {} => step(id, StepKind::HangUp(HangUpStep::default()), Paths::default()),
+            LegacyStep::HangUp {} => step(
+                id,
+                StepKind::HangUp(HangUpStep::default()),
+                Paths::default(),
+            ),
         }
     }
 
     fn connects(&self) -> bool {
-        matches!(self, LegacyStep::Transfer { .. } | LegacyStep::AddParticipant { .. })
+        matches!(
+            self,
+            LegacyStep::Transfer { .. } | LegacyStep::AddParticipant { .. }
+        )
     }
 }
 
@@ -227,15 +233,18 @@ impl LegacyFlow {
                         .into(),
                 }],
             ),
-            (Some(greeting), None) => (greeting_then_park(greeting), vec![Warning {
-                field: "greeting".into(),
-                message: format!(
-                    "a greeting without a menu used to leave the caller in silence; it is now \
+            (Some(greeting), None) => (
+                greeting_then_park(greeting),
+                vec![Warning {
+                    field: "greeting".into(),
+                    message: format!(
+                        "a greeting without a menu used to leave the caller in silence; it is now \
                      followed by a park step (hold music for an operator, {} s, then a goodbye \
                      and a hang-up)",
-                    super::step::DEFAULT_PARK_SECONDS
-                ),
-            }]),
+                        super::step::DEFAULT_PARK_SECONDS
+                    ),
+                }],
+            ),
             (greeting, Some(menu)) => (menu_graph(greeting.as_ref(), menu), Vec::new()),
         }
     }
@@ -278,7 +287,11 @@ fn greeting_then_park(greeting: &Prompt) -> Flow {
 }
 
 fn menu_graph(greeting: Option<&Prompt>, menu: &Menu) -> Flow {
-    let prompts: Vec<Prompt> = greeting.into_iter().chain([&menu.prompt]).cloned().collect();
+    let prompts: Vec<Prompt> = greeting
+        .into_iter()
+        .chain([&menu.prompt])
+        .cloned()
+        .collect();
     let retry_prompts = if greeting.is_some() {
         vec![menu.prompt.clone()]
     } else {
@@ -310,7 +323,11 @@ fn menu_graph(greeting: Option<&Prompt>, menu: &Menu) -> Flow {
     for (tone, choice) in &menu.choices {
         steps.push(choice.to_step(&choice_id(tone)));
     }
-    let fallback = menu.on_failure.as_deref().cloned().unwrap_or(LegacyStep::HangUp {});
+    let fallback = menu
+        .on_failure
+        .as_deref()
+        .cloned()
+        .unwrap_or(LegacyStep::HangUp {});
     steps.push(fallback.to_step("on-failure"));
     let connects = menu.choices.values().any(LegacyStep::connects) || fallback.connects();
     if connects {

@@ -102,12 +102,25 @@ pub fn parse_named(value: Value) -> Result<BTreeMap<String, Flow>, Error> {
 }
 
 fn parse_graph(mut map: Map<String, Value>, path: &str) -> Result<Flow, Error> {
-    if let Some(key) = map.keys().find(|k| !matches!(k.as_str(), "start" | "steps")) {
+    if let Some(key) = map
+        .keys()
+        .find(|k| !matches!(k.as_str(), "name" | "start" | "steps"))
+    {
         return Err(Error::invalid(
             format!("{path}.{key}"),
-            "unknown field: a flow has `start` and `steps`",
+            "unknown field: a flow has `start`, `steps` and an optional `name`",
         ));
     }
+    let name = match map.remove("name") {
+        None => None,
+        Some(Value::String(s)) if super::template::is_name(&s) => Some(s),
+        Some(_) => {
+            return Err(Error::invalid(
+                format!("{path}.name"),
+                "a flow name is 1-64 letters, digits, _ - .",
+            ))
+        }
+    };
     let start = match map.remove("start") {
         None => None,
         Some(Value::String(s)) => Some(s),
@@ -123,11 +136,7 @@ fn parse_graph(mut map: Map<String, Value>, path: &str) -> Result<Flow, Error> {
     for (i, value) in raw.into_iter().enumerate() {
         steps.push(parse_step(value, &format!("{path}.steps[{i}]"))?);
     }
-    let flow = Flow {
-        name: None,
-        start,
-        steps,
-    };
+    let flow = Flow { name, start, steps };
     validate::validate(&flow, path)?;
     Ok(flow)
 }
@@ -164,7 +173,10 @@ fn parse_step(value: Value, path: &str) -> Result<FlowStep, Error> {
     {
         return Err(Error::invalid(
             format!("{here}.{key}"),
-            format!("unknown field (a step has id, one of {}, and outcome paths)", STEP_KINDS.join(", ")),
+            format!(
+                "unknown field (a step has id, one of {}, and outcome paths)",
+                STEP_KINDS.join(", ")
+            ),
         ));
     }
     decode_at(Value::Object(map), &here)

@@ -147,9 +147,7 @@ impl StepKind {
             StepKind::Collect(_) => &["next", "on", "noInput", "noMatch", "failure", "limit"],
             StepKind::Branch(_) | StepKind::HangUp(_) => &["limit"],
             StepKind::Set(_) => &["next", "limit"],
-            StepKind::Transfer(_) | StepKind::Ring(_) => {
-                &["busy", "noAnswer", "failure", "limit"]
-            }
+            StepKind::Transfer(_) | StepKind::Ring(_) => &["busy", "noAnswer", "failure", "limit"],
             StepKind::Park(_) => &["timeout", "limit"],
         }
     }

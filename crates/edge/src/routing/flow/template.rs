@@ -114,8 +114,12 @@ mod tests {
 
     #[test]
     fn refuses_malformed_templates() {
-        assert!(Template::parse("hello {{name").unwrap_err().contains("no closing"));
-        assert!(Template::parse("{{}}").unwrap_err().contains("not a variable name"));
+        assert!(Template::parse("hello {{name")
+            .unwrap_err()
+            .contains("no closing"));
+        assert!(Template::parse("{{}}")
+            .unwrap_err()
+            .contains("not a variable name"));
         assert!(Template::parse("{{a b}}").is_err());
     }
 }

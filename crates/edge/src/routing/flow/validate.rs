@@ -15,9 +15,7 @@
 //! here refuse the loops that could only end there.
 
 use super::prompt::{check_target_template, Prompt};
-use super::step::{
-    CollectStep, FlowStep, Input, StepKind, MAX_STEP_RUNS, MAX_VISITS_LIMIT,
-};
+use super::step::{CollectStep, FlowStep, Input, StepKind, MAX_STEP_RUNS, MAX_VISITS_LIMIT};
 use super::template::{is_name, Template};
 use super::Flow;
 use callsteer::Error;
@@ -27,8 +25,14 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 pub const MAX_TARGETS: usize = 10;
 
 /// Variables the worker sets; a flow may read them but not `set` them.
-pub const RESERVED_VARIABLES: [&str; 6] =
-    ["caller", "callee", "callerDisplayName", "rule", "revision", "flow"];
+pub const RESERVED_VARIABLES: [&str; 6] = [
+    "caller",
+    "callee",
+    "callerDisplayName",
+    "rule",
+    "revision",
+    "flow",
+];
 
 /// Checks `flow` (found at `path` in the document).
 ///
@@ -161,7 +165,8 @@ fn check_paths(s: &FlowStep) -> Result<(), (String, String)> {
 
 fn prompts(field: &str, list: &[Prompt]) -> Result<(), (String, String)> {
     for (i, p) in list.iter().enumerate() {
-        p.check().map_err(|(f, r)| (format!("{field}[{i}].{f}"), r))?;
+        p.check()
+            .map_err(|(f, r)| (format!("{field}[{i}].{f}"), r))?;
     }
     Ok(())
 }
@@ -217,7 +222,8 @@ fn check_values(s: &FlowStep) -> Result<(), (String, String)> {
         StepKind::Set(vars) => {
             for (name, value) in vars {
                 let field = format!("set.{name}");
-                if !is_name(name) || RESERVED_VARIABLES.contains(&name.as_str())
+                if !is_name(name)
+                    || RESERVED_VARIABLES.contains(&name.as_str())
                     || name.starts_with("visits.")
                 {
                     return Err((
@@ -252,10 +258,7 @@ fn check_values(s: &FlowStep) -> Result<(), (String, String)> {
     }
 }
 
-fn check_collect(
-    c: &CollectStep,
-    on: &BTreeMap<String, String>,
-) -> Result<(), (String, String)> {
+fn check_collect(c: &CollectStep, on: &BTreeMap<String, String>) -> Result<(), (String, String)> {
     if c.all().is_empty() {
         return Err((
             "collect.prompt".into(),
@@ -411,11 +414,7 @@ fn check_endings(flow: &Flow, index: &BTreeMap<&str, usize>) -> Result<(), (usiz
         if s.kind.waits() {
             continue;
         }
-        let instant = |id: &str| {
-            index
-                .get(id)
-                .is_some_and(|&j| !flow.steps[j].kind.waits())
-        };
+        let instant = |id: &str| index.get(id).is_some_and(|&j| !flow.steps[j].kind.waits());
         if let Some(c) = cycle_from(flow, &s.id, &instant) {
             return Err((
                 i,
@@ -496,7 +495,8 @@ impl super::step::Condition {
             m.check().map_err(|r| ("matches".to_owned(), r))?;
         }
         for (i, w) in self.time.iter().enumerate() {
-            w.compile().map_err(|(f, r)| (format!("time[{i}].{f}"), r))?;
+            w.compile()
+                .map_err(|(f, r)| (format!("time[{i}].{f}"), r))?;
         }
         Ok(())
     }
