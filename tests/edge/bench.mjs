@@ -127,7 +127,7 @@ try {
   const connected = [{ id: "cc", source: "calling/callConnections/bench", type: "Microsoft.Communication.CallConnected", time: new Date().toISOString(),
     specversion: "1.0", data: { callConnectionId: "bench", serverCallId: "s", correlationId: "c", operationContext: "x" } }];
   const inWorkerd = {};
-  for (const [kind, body] of [["incoming", incomingBatch], ["callback", connected], ["callback-rust", connected], ["callback-unverified", connected]]) {
+  for (const [kind, body] of [["incoming", incomingBatch], ["callback", connected], ["callback-rust", connected], ["callback-unverified", connected], ["flow-step", []]]) {
     const per = [];
     // One uncounted batch first, as the request rows warm up: the first runs of a path pay for
     // V8 compiling it and, for `callback`, importing the key into WebCrypto (once per key-set
