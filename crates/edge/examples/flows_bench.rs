@@ -10,9 +10,7 @@
 //! `cargo run --release -p callsteer-edge --example flows_bench`
 #![allow(clippy::expect_used, clippy::panic)] // a benchmark of fixed, committed inputs: a bad one should stop it loudly
 
-use callsteer_edge::routing::call::{CallEvent, CallSession, CallSetup};
 use callsteer_edge::routing::dry_run::DryRunRequest;
-use callsteer_edge::routing::rules::Action;
 use callsteer_edge::routing::simulate::{parse_script, simulate};
 use callsteer_edge::routing::RoutingTable;
 use serde_json::{json, Value};
@@ -68,49 +66,6 @@ fn big_document() -> String {
     json!({"version": 2, "flows": flows, "rules": rules}).to_string()
 }
 
-fn fixture(path: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(format!("{ROOT}/{path}")).unwrap_or_default())
-        .unwrap_or(Value::Null)
-}
-
-/// A session of the menus scenario waiting in its main menu, and the caller's tone for it.
-fn waiting_session() -> (CallSession, CallEvent) {
-    let table = RoutingTable::from_json(&fixture("tests/fixtures/flows/menus.json")["rules"].to_string())
-        .expect("menus fixture");
-    let Some(Action::Answer { flow }) = table.rule("menus").map(|r| r.action.clone()) else {
-        panic!("the menus rule answers");
-    };
-    let mut s = CallSession::new("bench");
-    s.handle_setup(CallSetup {
-        rule: Some("menus".into()),
-        revision: None,
-        flow,
-        caller: "4:+14255550111".into(),
-        callee: "4:+18005550100".into(),
-        caller_display_name: None,
-        incoming_event_id: "incoming".into(),
-        answered_at_ms: 1_000,
-    });
-    let ev = |kind: &str, data: Value| {
-        let mut data = data;
-        data["callConnectionId"] = json!("bench");
-        let body = json!([{"id": format!("e-{kind}"), "source": "calling/callConnections/bench",
-            "type": format!("Microsoft.Communication.{kind}"), "time": "2026-12-07T15:00:02Z", "data": data}]);
-        let events = callsteer::events::decode_callback_events(body.to_string().as_bytes()).expect("event");
-        CallEvent::from_callback(&events[0]).expect("call event")
-    };
-    s.handle_event(&ev("CallConnected", json!({})));
-    if let Some(id) = s.outbox().first().map(|c| c.id.clone()) {
-        s.handle_sent(&id, Ok(()));
-    }
-    let tone = ev(
-        "RecognizeCompleted",
-        json!({"operationContext": "main-1", "recognitionType": "dtmf", "dtmfResult": {"tones": ["one"]},
-               "resultInformation": {"code": 200, "subCode": 8531}}),
-    );
-    (s, tone)
-}
-
 fn main() {
     let doc = big_document();
     let table = RoutingTable::from_json(&doc).expect("the generated document is valid");
@@ -124,7 +79,7 @@ fn main() {
         p99
     );
 
-    let (waiting, tone) = waiting_session();
+    let (waiting, tone) = callsteer_edge::routing::bench_fixtures::waiting_in_menu().expect("menus fixture");
     let (p50, p99) = time(20_000, || {
         let mut s = waiting.clone();
         s.handle_event(&tone);

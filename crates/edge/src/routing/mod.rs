@@ -15,6 +15,8 @@
 //! [`call`] holds the per-call state machine that the edge worker's Durable Object persists;
 //! [`proxy`] the checks of the worker's `/acs/…` proxy for the admin page.
 
+#[doc(hidden)]
+pub mod bench_fixtures;
 pub mod call;
 pub mod describe;
 pub mod dry_run;

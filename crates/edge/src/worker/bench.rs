@@ -88,7 +88,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResul
         // handles the caller's tone and queues the next menu's command (on a clone of the
         // waiting session; the clone is in the figure, an upper bound).
         "flow-step" => {
-            let (waiting, tone) = flow_waiting()?;
+            let (waiting, tone) = crate::routing::bench_fixtures::waiting_in_menu()?;
             for i in 0..n {
                 let mut s = waiting.clone();
                 let mut ev = tone.clone();
@@ -103,50 +103,6 @@ pub(crate) async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResul
         _ => return Err(EdgeError::not_found("benchmark")),
     }
     Ok(json(&serde_json::json!({ "kind": kind, "n": n }), 200)?)
-}
-
-/// The menus scenario (tests/fixtures/flows/menus.json), answered and waiting in its main menu,
-/// and the tone that moves it on.
-fn flow_waiting() -> EdgeResult<(CallSession, CallEvent)> {
-    const MENUS: &str = include_str!("../../../../tests/fixtures/flows/menus.json");
-    let fixture: serde_json::Value = serde_json::from_str(MENUS)?;
-    let table = crate::routing::RoutingTable::from_json(&fixture["rules"].to_string())?;
-    let flow = match table.rule("menus").map(|r| r.action.clone()) {
-        Some(Action::Answer { flow }) => flow,
-        _ => return Err(EdgeError::new(500, "BenchError", "no menus rule")),
-    };
-    let mut s = CallSession::new("bench");
-    s.handle_setup(CallSetup {
-        rule: Some("menus".into()),
-        revision: None,
-        flow,
-        caller: "4:+14255550111".into(),
-        callee: "4:+18005550100".into(),
-        caller_display_name: None,
-        incoming_event_id: "incoming".into(),
-        answered_at_ms: 1_000,
-    });
-    let event = |kind: &str, data: serde_json::Value| -> EdgeResult<CallEvent> {
-        let mut data = data;
-        data["callConnectionId"] = "bench".into();
-        let body = serde_json::json!([{"id": format!("e-{kind}"), "source": "calling/callConnections/bench",
-            "type": format!("Microsoft.Communication.{kind}"), "time": "2026-12-07T15:00:02Z", "data": data}]);
-        let events = callsteer::events::decode_callback_events(body.to_string().as_bytes())?;
-        let first = events
-            .first()
-            .ok_or_else(|| EdgeError::new(500, "BenchError", "no event"))?;
-        Ok(CallEvent::from_callback(first)?)
-    };
-    s.handle_event(&event("CallConnected", serde_json::json!({}))?);
-    let tone = event(
-        "RecognizeCompleted",
-        serde_json::json!({"operationContext": "main-1", "recognitionType": "dtmf",
-            "dtmfResult": {"tones": ["one"]}, "resultInformation": {"code": 200, "subCode": 8531}}),
-    )?;
-    if let Some(id) = s.outbox().first().map(|c| c.id.clone()) {
-        s.handle_sent(&id, Ok(()));
-    }
-    Ok((s, tone))
 }
 
 /// Parse the batch, read the IncomingCall, route it, build and sign the answer.

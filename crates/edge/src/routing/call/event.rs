@@ -77,10 +77,38 @@ impl Collected {
     }
 }
 
-/// The event types a flow reacts to, typed once here from the core's kind name
-/// ([`callsteer::events::CallAutomationEvent::kind_name`]); every other type is `Other`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+/// Declares [`Kind`] and its names from one list.
+macro_rules! kinds {
+    ($($kind:ident),+ $(,)?) => {
+        /// The event types a flow reacts to, typed once here from the core's kind name
+        /// ([`callsteer::events::CallAutomationEvent::kind_name`]); every other type is `Other`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Kind {
+            $($kind,)+
+            Other,
+        }
+
+        impl Kind {
+            /// The kind of an event named `name` (`"PlayCompleted"`).
+            pub fn of(name: &str) -> Kind {
+                match name {
+                    $(stringify!($kind) => Kind::$kind,)+
+                    _ => Kind::Other,
+                }
+            }
+
+            /// The event type's short name (`Other` for the rest).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Kind::$kind => stringify!($kind),)+
+                    Kind::Other => "Other",
+                }
+            }
+        }
+    };
+}
+
+kinds!(
     CallConnected,
     CallDisconnected,
     CallTransferAccepted,
@@ -97,57 +125,7 @@ pub enum Kind {
     CancelAddParticipantSucceeded,
     CancelAddParticipantFailed,
     HoldFailed,
-    Other,
-}
-
-impl Kind {
-    /// The kind of an event named `name` (`"PlayCompleted"`).
-    pub fn of(name: &str) -> Kind {
-        use Kind::*;
-        const ALL: [Kind; 16] = [
-            CallConnected,
-            CallDisconnected,
-            CallTransferAccepted,
-            CallTransferFailed,
-            ParticipantsUpdated,
-            PlayCompleted,
-            PlayFailed,
-            PlayCanceled,
-            RecognizeCompleted,
-            RecognizeFailed,
-            RecognizeCanceled,
-            AddParticipantSucceeded,
-            AddParticipantFailed,
-            CancelAddParticipantSucceeded,
-            CancelAddParticipantFailed,
-            HoldFailed,
-        ];
-        ALL.into_iter().find(|k| k.name() == name).unwrap_or(Other)
-    }
-
-    /// The event type's short name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::CallConnected => "CallConnected",
-            Kind::CallDisconnected => "CallDisconnected",
-            Kind::CallTransferAccepted => "CallTransferAccepted",
-            Kind::CallTransferFailed => "CallTransferFailed",
-            Kind::ParticipantsUpdated => "ParticipantsUpdated",
-            Kind::PlayCompleted => "PlayCompleted",
-            Kind::PlayFailed => "PlayFailed",
-            Kind::PlayCanceled => "PlayCanceled",
-            Kind::RecognizeCompleted => "RecognizeCompleted",
-            Kind::RecognizeFailed => "RecognizeFailed",
-            Kind::RecognizeCanceled => "RecognizeCanceled",
-            Kind::AddParticipantSucceeded => "AddParticipantSucceeded",
-            Kind::AddParticipantFailed => "AddParticipantFailed",
-            Kind::CancelAddParticipantSucceeded => "CancelAddParticipantSucceeded",
-            Kind::CancelAddParticipantFailed => "CancelAddParticipantFailed",
-            Kind::HoldFailed => "HoldFailed",
-            Kind::Other => "Other",
-        }
-    }
-}
+);
 
 /// A `ParticipantsUpdated` roster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,6 +271,37 @@ mod tests {
         let roster = e.roster.as_ref().unwrap();
         assert!(!roster.participants.is_empty());
         assert!(roster.participants.iter().all(|p| !p.raw_id.is_empty()));
+    }
+
+    /// Every kind the flow matches on is one the core decodes: a typo cannot hide here.
+    #[test]
+    fn every_kind_is_one_the_core_knows() {
+        let ours = [
+            Kind::CallConnected,
+            Kind::CallDisconnected,
+            Kind::CallTransferAccepted,
+            Kind::CallTransferFailed,
+            Kind::ParticipantsUpdated,
+            Kind::PlayCompleted,
+            Kind::PlayFailed,
+            Kind::PlayCanceled,
+            Kind::RecognizeCompleted,
+            Kind::RecognizeFailed,
+            Kind::RecognizeCanceled,
+            Kind::AddParticipantSucceeded,
+            Kind::AddParticipantFailed,
+            Kind::CancelAddParticipantSucceeded,
+            Kind::CancelAddParticipantFailed,
+            Kind::HoldFailed,
+        ];
+        for kind in ours {
+            assert!(
+                callsteer::events::CALLBACK_EVENT_KINDS.contains(&kind.name()),
+                "{kind:?}"
+            );
+            assert_eq!(Kind::of(kind.name()), kind);
+        }
+        assert_eq!(Kind::of("MediaStreamingStarted"), Kind::Other);
     }
 
     #[test]

@@ -915,17 +915,10 @@ impl CallSession {
 
     /// The JSON a webhook step POSTs: the call's facts, the step, the variables and the path.
     fn webhook_body(&self, step: &str) -> String {
-        let vars: BTreeMap<&str, String> = [
-            "caller",
-            "callee",
-            "callerDisplayName",
-            "rule",
-            "revision",
-            "flow",
-        ]
-        .into_iter()
-        .map(|n| (n, self.variable(n)))
-        .collect();
+        let vars: BTreeMap<&str, String> = RESERVED_VARIABLES
+            .into_iter()
+            .map(|n| (n, self.variable(n)))
+            .collect();
         let body = serde_json::json!({
             "callConnectionId": self.call_connection_id,
             "serverCallId": self.server_call_id,
