@@ -39,8 +39,16 @@ fn big_document() -> String {
     let flow = |f: usize| {
         let mut steps = Vec::new();
         for i in 0..20 {
-            let next = if i + 1 < 20 { format!("m{}", i + 1) } else { "agent".into() };
-            let back = if i > 0 { format!("m{}", i - 1) } else { "m0".into() };
+            let next = if i + 1 < 20 {
+                format!("m{}", i + 1)
+            } else {
+                "agent".into()
+            };
+            let back = if i > 0 {
+                format!("m{}", i - 1)
+            } else {
+                "m0".into()
+            };
             steps.push(json!({
                 "id": format!("m{i}"),
                 "collect": {"prompt": {"text": format!("Flow {f} menu {i}: 1 next, 0 back, 9 repeat.")}, "timeoutSeconds": 5, "attempts": 2},
@@ -79,7 +87,8 @@ fn main() {
         p99
     );
 
-    let (waiting, tone) = callsteer_edge::routing::bench_fixtures::waiting_in_menu().expect("menus fixture");
+    let (waiting, tone) =
+        callsteer_edge::routing::bench_fixtures::waiting_in_menu().expect("menus fixture");
     let (p50, p99) = time(20_000, || {
         let mut s = waiting.clone();
         s.handle_event(&tone);
@@ -91,19 +100,29 @@ fn main() {
     );
 
     for path in ["tests/fixtures/flows", "examples/flows"] {
-        let Ok(dir) = std::fs::read_dir(format!("{ROOT}/{path}")) else { continue };
+        let Ok(dir) = std::fs::read_dir(format!("{ROOT}/{path}")) else {
+            continue;
+        };
         let mut files: Vec<_> = dir.filter_map(Result::ok).map(|e| e.path()).collect();
         files.sort();
         for file in files {
-            let f: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap_or_default())
-                .unwrap_or(Value::Null);
-            let Ok(table) = RoutingTable::from_json(&f["rules"].to_string()) else { continue };
+            let f: Value =
+                serde_json::from_str(&std::fs::read_to_string(&file).unwrap_or_default())
+                    .unwrap_or(Value::Null);
+            let Ok(table) = RoutingTable::from_json(&f["rules"].to_string()) else {
+                continue;
+            };
             for case in f["cases"].as_array().into_iter().flatten() {
-                let call: DryRunRequest = serde_json::from_value(case["call"].clone()).unwrap_or_default();
-                let raw: Vec<Value> = serde_json::from_value(case["script"].clone()).unwrap_or_default();
-                let Ok(script) = parse_script(&raw) else { continue };
+                let call: DryRunRequest =
+                    serde_json::from_value(case["call"].clone()).unwrap_or_default();
+                let raw: Vec<Value> =
+                    serde_json::from_value(case["script"].clone()).unwrap_or_default();
+                let Ok(script) = parse_script(&raw) else {
+                    continue;
+                };
                 let (p50, p99) = time(500, || {
-                    simulate(&table, None, &call, &script, callsteer::DEFAULT_API_VERSION).map(|r| r.commands.len())
+                    simulate(&table, None, &call, &script, callsteer::DEFAULT_API_VERSION)
+                        .map(|r| r.commands.len())
                 });
                 println!(
                     "simulate {}: {}: median {p50:.0} µs, p99 {p99:.0} µs",

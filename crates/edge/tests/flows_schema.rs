@@ -124,7 +124,8 @@ fn a_loaded_document_written_back_loads_and_routes_the_same() {
     for (name, doc) in shipped() {
         let table = RoutingTable::from_json(&doc.to_string()).unwrap();
         let text = serde_json::to_string(&table.to_document()).unwrap();
-        let again = RoutingTable::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
+        let again =
+            RoutingTable::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
         for rule in table.rules() {
             assert_eq!(again.rule(&rule.name), Some(rule), "{name}: {}", rule.name);
         }

@@ -20,7 +20,10 @@ pub fn waiting_in_menu() -> Result<(CallSession, CallEvent), Error> {
         serde_json::from_str(MENUS).map_err(|e| Error::decode("menus fixture", e.to_string()))?;
     let table = RoutingTable::from_json(&fixture["rules"].to_string())?;
     let Some(Action::Answer { flow }) = table.rule("menus").map(|r| r.action.clone()) else {
-        return Err(Error::invalid("rules", "the menus fixture has no answering rule"));
+        return Err(Error::invalid(
+            "rules",
+            "the menus fixture has no answering rule",
+        ));
     };
     let mut s = CallSession::new("bench");
     s.handle_setup(CallSetup {

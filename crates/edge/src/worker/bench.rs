@@ -95,7 +95,11 @@ pub(crate) async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResul
                 ev.key = format!("{}-{i}", ev.key);
                 s.handle_event(&ev);
                 if s.outbox().len() != 1 {
-                    return Err(EdgeError::new(500, "BenchError", "the step queued no command"));
+                    return Err(EdgeError::new(
+                        500,
+                        "BenchError",
+                        "the step queued no command",
+                    ));
                 }
             }
         }
