@@ -377,3 +377,71 @@ fn admin_action_bodies_are_refused_naming_the_field() {
         }
     );
 }
+
+/// A simultaneous ring: the first answer wins and the others are cancelled; an invitation
+/// answered before its cancel arrived (the cancel lost the race) is removed from the call.
+#[test]
+fn simultaneous_ring_cancels_and_removes_a_late_answer() {
+    let flow = {
+        let doc = json!({"version": 2, "rules": [{"name": "ring", "action": {"answer": {"flow": {"steps": [
+            {"id": "agents", "ring": {"targets": ["+14255550101", "+14255550102", "+14255550103"], "mode": "simultaneous"}, "failure": "bye"},
+            {"id": "bye", "hangUp": {}}
+        ]}}}}]});
+        let table =
+            callsteer_edge::routing::RoutingTable::from_json(&doc.to_string()).unwrap();
+        match table.rule("ring").unwrap().action.clone() {
+            callsteer_edge::routing::rules::Action::Answer { flow } => flow,
+            other => panic!("{other:?}"),
+        }
+    };
+    let mut s = CallSession::new(CALL);
+    s.handle_setup(setup(flow));
+    s.handle_event(&ev("e1", "CallConnected", 2_000, json!({})));
+    let adds = s.outbox().to_vec();
+    assert_eq!(adds.len(), 3);
+    for (i, c) in adds.iter().enumerate() {
+        s.handle_invitation(&c.id, &format!("inv-{i}"));
+        s.handle_sent(&c.id, Ok(()));
+    }
+    let answered = |id: &str, ctx: &str, target: &str, t: i64| {
+        ev(
+            id,
+            "AddParticipantSucceeded",
+            t,
+            json!({"operationContext": ctx, "participant": {"rawId": format!("4:{target}")}}),
+        )
+    };
+    s.handle_event(&answered("e2", "agents-2", "+14255550102", 3_000));
+    let cancels: Vec<_> = flush(&mut s).into_iter().map(|c| c.kind).collect();
+    assert_eq!(
+        cancels,
+        [
+            CommandKind::CancelAddParticipant {
+                invitation_id: "inv-0".into(),
+                target: "+14255550101".into()
+            },
+            CommandKind::CancelAddParticipant {
+                invitation_id: "inv-2".into(),
+                target: "+14255550103".into()
+            },
+        ]
+    );
+    assert_eq!(s.flow.end, Some(End::Connected));
+    // The third agent had answered before the cancel reached the service.
+    s.handle_event(&ev(
+        "e3",
+        "CancelAddParticipantFailed",
+        3_100,
+        json!({"operationContext": "agents-3-cancel", "invitationId": "inv-2"}),
+    ));
+    s.handle_event(&answered("e4", "agents-3", "+14255550103", 3_050));
+    assert_eq!(
+        flush(&mut s).into_iter().map(|c| c.kind).collect::<Vec<_>>(),
+        [CommandKind::RemoveParticipant {
+            target: "+14255550103".into()
+        }]
+    );
+    // A repeat of the winner's event changes nothing.
+    s.handle_event(&answered("e2", "agents-2", "+14255550102", 3_000));
+    assert!(s.outbox().is_empty());
+}
