@@ -18,9 +18,12 @@ export class ApiError extends Error {
   }
 }
 
-/** `fetch` of `/admin{path}` with the bearer token; JSON in, JSON out; throws ApiError. */
-export async function api(path, { method = "GET", body } = {}) {
-  const init = { method, headers: { authorization: `Bearer ${token()}` } };
+/**
+ * `fetch` of `/admin{path}` with the bearer token; JSON in, `{body, headers, status}` out (a
+ * string body is sent as it is); throws ApiError for a status that is not 2xx.
+ */
+export async function request(path, { method = "GET", body, headers = {} } = {}) {
+  const init = { method, headers: { ...headers, authorization: `Bearer ${token()}` } };
   if (body !== undefined) {
     init.body = typeof body === "string" ? body : JSON.stringify(body);
     init.headers["content-type"] = "application/json";
@@ -34,7 +37,12 @@ export async function api(path, { method = "GET", body } = {}) {
     parsed = { error: { message: text } };
   }
   if (!r.ok) throw new ApiError(r.status, parsed?.error);
-  return parsed;
+  return { body: parsed, headers: r.headers, status: r.status };
+}
+
+/** `request` for the body alone. */
+export async function api(path, options) {
+  return (await request(path, options)).body;
 }
 
 /** No text shown on the page may contain the admin token (a second lock: nothing quotes it). */

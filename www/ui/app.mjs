@@ -5,8 +5,11 @@ import { $, say, setToken, token } from "./api.mjs";
 import { initCall, onCallbacks, onEntry, openCall, timelineEntries } from "./call.mjs";
 import { refreshCalls, startCalls } from "./calls.mjs";
 import { controlCall, initControl, rosterChanged, useProxy } from "./control.mjs";
+import { initDryRun } from "./dryrun.mjs";
+import { initFlows } from "./flows.mjs";
 import { entrySeen, feed, readTimeline } from "./outcomes.mjs";
 import { initRules, loadRules } from "./rules.mjs";
+import { initSimulate } from "./simulate.mjs";
 
 function select(call) {
   openCall(call);
@@ -22,6 +25,9 @@ function start() {
 initCall();
 initControl();
 initRules();
+initFlows();
+initDryRun();
+initSimulate();
 readTimeline(timelineEntries);
 onEntry((e, isNew) => {
   if (isNew && e.kind === "ParticipantsUpdated") rosterChanged();

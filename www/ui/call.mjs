@@ -1,10 +1,15 @@
-// One call: its facts, how it was routed (GET /admin/decisions/{serverCallId}), and its live
-// sequence diagram from the timeline stream (SSE: `timeline` per entry, `update` when an entry
-// changed, `callbacks` with the verified callback events, `end` when the call leg is gone).
+// One call: its facts, how it was routed (GET /admin/decisions/{serverCallId}), its flow as a
+// graph with the step it is in, and its live sequence diagram from the timeline stream (SSE:
+// `timeline` per entry, `update` when an entry changed, `callbacks` with the verified callback
+// events, `end` when the call leg is gone). The stream carries no flow state: each entry that
+// arrives asks the call's object again (GET /admin/calls/{id}: `setup.flow`, `flow.step`), at
+// most one request at a time.
 
 import { $, api, clock, el, say, token } from "./api.mjs";
 import { callDuration, callById } from "./calls.mjs";
 import * as diagram from "./diagram.mjs";
+import * as flowgraph from "./flowgraph.mjs";
+import { learnFlow } from "./flows.mjs";
 
 let current; // { id, entries: Map<seq, entry>, callbacksSeen, stream, ended }
 const listeners = [];
@@ -62,6 +67,90 @@ async function showDecision(id, summary) {
   }
 }
 
+// ---- the call's flow ----
+
+const WAITS = {
+  play: "its prompt to finish",
+  collect: "the caller's input",
+  transfer: "the transfer target",
+  ring: "the targets it rings",
+  park: "an operator (the caller is parked)",
+  webhook: "the app's answer",
+  goodbye: "its goodbye prompt",
+};
+const flowFetch = { timer: 0, busy: false, again: false };
+
+function flowWhere(run, graph) {
+  if (run.end) return `The flow ended${run.step ? ` in step ${run.step}` : ""}: ${run.end}${run.endReason ? ` (${run.endReason})` : ""}.`;
+  if (!run.started) return "The flow starts once the call is connected.";
+  if (!run.step) return "The flow has started.";
+  const kind = flowgraph.kindOf(graph.steps.find((s) => s.id === run.step));
+  const wait = WAITS[run.wait?.on];
+  return `In step ${run.step} (${kind})${wait ? `, waiting for ${wait}` : ""}.`;
+}
+
+/** Draws the call's flow (`setup.flow`) with its path so far and the step it is in. */
+function showFlow(state) {
+  const section = $("call-flow");
+  const setup = state.setup;
+  const run = state.flow ?? {};
+  learnFlow(setup);
+  const graph = setup?.flow;
+  const path = (run.path ?? []).filter((p) => !p.startsWith("!"));
+  const step = run.step ?? (run.end ? flowgraph.walk(path).steps.at(-1)?.id : undefined);
+  section.dataset.step = step ?? "";
+  section.dataset.end = run.end ?? "";
+  section.dataset.path = path.join(" ");
+  section.dataset.loaded = "true";
+  const box = $("call-flow-graph");
+  if (!graph?.steps?.length) {
+    say($("call-flow-where"), setup ? "No flow: the call was answered and is left to an operator (Call control below)." : "The call's routing is not known yet.");
+    box.replaceChildren();
+    box.hidden = $("call-flow-legend").hidden = true;
+    return;
+  }
+  say($("call-flow-where"), flowWhere({ ...run, step }, graph), run.end ? "ended" : "live");
+  const label = graph.name ? `Flow ${graph.name}` : `Rule ${setup.rule ?? "default"}'s flow`;
+  const [left, top] = [box.scrollLeft, box.scrollTop];
+  box.replaceChildren(flowgraph.svg(graph, { path: run.path, current: step, end: run.end, label }));
+  box.hidden = $("call-flow-legend").hidden = false;
+  box.scrollTo(left, top);
+  // A phone shows part of a wide graph: the step the call moved to comes into view.
+  if (step !== box.dataset.revealed) flowgraph.reveal(box, step);
+  box.dataset.revealed = step ?? "";
+  $("call-flow-title").textContent = `${label}${setup.revision ? ` · revision ${setup.revision}` : ""}`;
+}
+
+async function refreshFlow() {
+  if (!current) return;
+  if (flowFetch.busy) return void (flowFetch.again = true);
+  flowFetch.busy = true;
+  const id = current.id;
+  try {
+    const state = await api(`/calls/${encodeURIComponent(id)}`);
+    if (current?.id === id) showFlow(state);
+  } catch (e) {
+    if (current?.id === id) say($("call-flow-where"), `The call's flow could not be read: ${e.message}`, "error");
+  } finally {
+    flowFetch.busy = false;
+    if (flowFetch.again) {
+      flowFetch.again = false;
+      flowSoon();
+    }
+  }
+}
+
+/** Reads the call's flow state soon (at most every 200 ms while entries stream in). */
+function flowSoon(ms = 200) {
+  if (flowFetch.timer) return;
+  flowFetch.timer = setTimeout(() => {
+    flowFetch.timer = 0;
+    refreshFlow();
+  }, ms);
+}
+
+// ---- the sequence diagram ----
+
 function draw() {
   if (!current) return;
   const entries = [...current.entries.values()];
@@ -90,7 +179,8 @@ function redraw() {
 function textLine(e) {
   const arrow = e.source === "command" ? "→" : "←";
   const ctx = e.operationContext ? ` (${e.operationContext})` : "";
-  return el("li", { class: e.source, dataset: { seq: e.seq } }, `${clock(e.atMs)} ${arrow} ${e.kind}${ctx} ${e.detail ?? ""}${e.status ? ` [${e.status}]` : ""}`);
+  const step = e.step ? `${e.step} ▸ ` : "";
+  return el("li", { class: e.source, dataset: { seq: e.seq } }, `${clock(e.atMs)} ${arrow} ${step}${e.kind}${ctx} ${e.detail ?? ""}${e.status ? ` [${e.status}]` : ""}`);
 }
 
 function setStream(state, text) {
@@ -112,6 +202,7 @@ function watch() {
     const isNew = !current.entries.has(e.seq);
     current.entries.set(e.seq, e);
     redraw();
+    flowSoon();
     for (const fn of listeners) fn(e, isNew);
   };
   stream.addEventListener("timeline", take);
@@ -127,6 +218,7 @@ function watch() {
   stream.addEventListener("end", (m) => {
     stream.close();
     if (current?.stream !== stream) return;
+    flowSoon(0);
     const { status } = JSON.parse(m.data);
     if (status === "disconnected" || status === "transferred") {
       setStream("ended", `ended (${status})`);
@@ -148,6 +240,12 @@ export function openCall(summary) {
   $("call-title").textContent = `Call ${summary.callConnectionId}`;
   showFacts();
   draw();
+  $("call-flow").dataset.loaded = "false";
+  $("call-flow-title").textContent = "Flow";
+  $("call-flow-graph").replaceChildren();
+  delete $("call-flow-graph").dataset.revealed;
+  say($("call-flow-where"), "Loading the call's flow…");
+  flowSoon(0);
   showDecision(summary.callConnectionId, summary);
   watch();
 }

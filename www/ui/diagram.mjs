@@ -95,7 +95,7 @@ export function model(entries, { collapse = true } = {}) {
     const party = e.party ? participant(e.party, e.source === "setup" ? "caller" : undefined) : undefined;
     if (e.source === "command") {
       const marks = `${e.retries ? ` ↻${e.retries}` : ""}${e.outcome === "failed" ? " ✗" : ""}`;
-      const num = arrow({ ...base, kind: "command", from: APP.id, to: ACS.id, label: `${e.kind}${contextOf(e)}${marks}`, outcome: e.outcome ?? "waiting" });
+      const num = arrow({ ...base, kind: "command", from: APP.id, to: ACS.id, label: `${e.kind}${contextOf(e)}${marks}`, outcome: e.outcome ?? "waiting", step: e.step });
       numberOfSeq.set(e.seq, num);
       if (party) arrow({ ...base, kind: "effect", from: ACS.id, to: party, label: e.kind, main: num });
       continue;
@@ -168,6 +168,7 @@ const clock = (ms) => new Date(ms).toISOString().slice(11, 23);
 function describe(r) {
   const e = r.entry;
   const parts = [`${r.n}. ${r.label}`, clock(e.atMs)];
+  if (r.step) parts.push(`sent by step ${r.step}`);
   if (e.detail) parts.push(e.detail);
   if (e.status) parts.push(`status: ${e.status}`);
   if (r.kind === "command") parts.push(r.settledBy ? `settled by #${r.settledBy}` : e.outcome ? `outcome: ${e.outcome}` : "waiting for its event");
@@ -175,10 +176,10 @@ function describe(r) {
   return parts.join("\n");
 }
 
-function defs() {
+function defs(prefix) {
   const d = node("defs");
   for (const [id, color, open] of [["head", COLOR.text, false], ["head-failed", COLOR.failed, false], ["head-open", COLOR.effect, true]]) {
-    const m = node("marker", { id: `cs-${id}`, viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: "auto-start-reverse" });
+    const m = node("marker", { id: `${prefix}-${id}`, viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: "auto-start-reverse" });
     m.append(node("path", open ? { d: "M0,0 L10,5 L0,10", fill: "none", stroke: color, "stroke-width": 1.5 } : { d: "M0,0 L10,5 L0,10 z", fill: color }));
     d.append(m);
   }
@@ -204,8 +205,11 @@ export function head(m, layout = "full") {
   return svg;
 }
 
-/** The diagram's body: lifelines, arrows (numbered), notes, and the pairing of each command with its settling event. */
-export function body(m, layout = "full") {
+/**
+ * The diagram's body: lifelines, arrows (numbered), notes, and the pairing of each command with
+ * its settling event. `prefix` names its arrowheads (one per diagram on the page).
+ */
+export function body(m, layout = "full", prefix = "cs") {
   const L = LAYOUT[layout];
   const xs = laneX(m, L);
   const { ys, height } = rowYs(m);
@@ -215,7 +219,7 @@ export function body(m, layout = "full") {
     "aria-label": `Sequence diagram: ${m.arrows} arrows between ${m.lanes.map((l) => l.label).join(", ")}`,
     "font-family": "system-ui, sans-serif", "data-arrows": m.arrows,
   });
-  svg.append(defs());
+  svg.append(defs(prefix));
   const lifelines = node("g", { class: "lifelines" });
   for (const lane of m.lanes) {
     const first = lane.rawId ? m.rows.findIndex((r) => (r.type === "arrow" && (r.from === lane.id || r.to === lane.id)) || r.lane === lane.id) : -1;
@@ -230,7 +234,7 @@ export function body(m, layout = "full") {
     lifelines.append(g);
   }
   svg.append(lifelines, pairings(m, xs, ys, height));
-  m.rows.forEach((r, i) => svg.append(r.type === "note" ? note(r, xs, ys[i]) : arrowNode(r, xs, ys[i], L.gutter > 0)));
+  m.rows.forEach((r, i) => svg.append(r.type === "note" ? note(r, xs, ys[i]) : arrowNode(r, xs, ys[i], L.gutter > 0, prefix)));
   return svg;
 }
 
@@ -258,7 +262,7 @@ function pairings(m, xs, ys, height) {
   return g;
 }
 
-function arrowNode(r, xs, y, times) {
+function arrowNode(r, xs, y, times, prefix) {
   const x1 = xs.get(r.from);
   const x2 = xs.get(r.to);
   const failed = r.outcome === "failed";
@@ -266,20 +270,32 @@ function arrowNode(r, xs, y, times) {
   const g = node("g", {
     class: `arrow ${r.kind}${failed ? " failed" : ""}`, tabindex: 0, "data-n": r.n, "data-seq": r.seq, "data-from": r.from, "data-to": r.to,
     "data-kind": r.entry.kind, "data-source": r.kind, "data-label": r.label, "data-outcome": r.outcome ?? "", "data-settles": r.settles ?? "",
+    "data-step": r.step ?? null,
   });
   titled(g, describe(r));
   const dir = x2 > x1 ? 1 : -1;
   g.append(node("line", {
     x1: x1 + dir * 9, y1: y, x2: x2 - dir * 2, y2: y, stroke: color, "stroke-width": r.kind === "effect" ? 1.25 : 1.75,
-    "stroke-dasharray": r.kind === "effect" ? "5 4" : null, "marker-end": `url(#cs-${r.kind === "effect" ? "head-open" : failed ? "head-failed" : "head"})`,
+    "stroke-dasharray": r.kind === "effect" ? "5 4" : null, "marker-end": `url(#${prefix}-${r.kind === "effect" ? "head-open" : failed ? "head-failed" : "head"})`,
   }));
   g.append(
     node("circle", { cx: x1, cy: y, r: 8.5, fill: "#fff", stroke: color, "stroke-width": 1.25 }),
     node("text", { x: x1, y: y + 3.5, "text-anchor": "middle", "font-size": 9.5, fill: color, "font-weight": 600 }, String(r.n)),
-    node("text", { x: (x1 + x2) / 2, y: y - 6, "text-anchor": "middle", "font-size": 12, fill: failed ? COLOR.failed : r.kind === "effect" ? COLOR.muted : COLOR.text }, fit(r.label, Math.abs(x2 - x1) - 24)),
+    label(r, (x1 + x2) / 2, y - 6, Math.abs(x2 - x1) - 24, failed ? COLOR.failed : r.kind === "effect" ? COLOR.muted : COLOR.text),
   );
   if (times && r.kind !== "effect") g.append(node("text", { x: 6, y: y + 4, "font-size": 10.5, fill: COLOR.muted, class: "time" }, clock(r.atMs)));
   return g;
+}
+
+/** An arrow's label; a command a flow step sent starts with the step (`menu ▸ recognize (menu-1)`). */
+function label(r, x, y, px, fill) {
+  const text = node("text", { x, y, "text-anchor": "middle", "font-size": 12, fill });
+  const prefix = r.step ? `${r.step} ▸ ` : "";
+  const shown = fit(prefix + r.label, px);
+  if (prefix && shown.startsWith(prefix)) {
+    text.append(node("tspan", { class: "step", fill: COLOR.setup, "font-weight": 600 }, prefix), document.createTextNode(shown.slice(prefix.length)));
+  } else text.textContent = shown;
+  return text;
 }
 
 function note(r, xs, y) {

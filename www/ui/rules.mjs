@@ -1,14 +1,20 @@
 // Routing rules: the rules in force and where they come from (GET /admin/rules), an editor
-// whose save goes through the worker's validation (PUT /admin/rules; a refusal is shown at the
-// field it names), and a dry run (POST /admin/rules/dry-run) — the worker's own routing code
-// says which rule a described call meets and why the earlier ones did not. This page never
-// decides a match itself.
+// whose save goes through the worker's validation (PUT /admin/rules with If-Match, the revision
+// read: a refusal is shown at the field it names, a 412 says the rules changed since), in two
+// modes — a form for rules and their conditions, and the whole document as JSON (jsonedit.mjs)
+// — whose flows are drawn by flows.mjs. This page never decides a match itself (dryrun.mjs asks
+// the worker).
 
-import { $, api, el, say } from "./api.mjs";
+import { $, api, el, request, say } from "./api.mjs";
+import { clearErrors, showFieldError } from "./fielderrors.mjs";
+import { initJsonEditor, jsonShown, jsonText, setJson, showJsonError } from "./jsonedit.mjs";
 
 const WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const TEXT_KINDS = [["", "any"], ["exact", "is"], ["prefix", "starts with"], ["pattern", "matches (# * ?)"]];
 let loaded; // GET /admin/rules
+let etag; // its ETag: the revision the editor started from
+let base; // the document the form edits (its other keys, such as `flows`, are kept as they are)
+let mode = "form"; // or "json"
 let uid = 0;
 const nextId = (p) => `${p}-${++uid}`;
 
@@ -95,7 +101,7 @@ function actionEditor(action) {
   const reason = select([["none", "none"], ["busy", "busy"], ["forbidden", "forbidden"]], body?.reason ?? "none", { class: "reason" });
   const flow = el("textarea", { class: "flow", rows: 6, spellcheck: "false" }, body?.flow && Object.keys(body.flow).length ? JSON.stringify(body.flow, null, 2) : "");
   const parts = {
-    answer: labelled("flow (JSON: greeting, menu; empty = none)", flow, "field wide"),
+    answer: labelled("flow (JSON: a flow's name in quotes, a graph {start, steps}, or {greeting, menu}; empty = none)", flow, "field wide"),
     redirect: labelled("to", target),
     reject: labelled("reason", reason),
   };
@@ -150,8 +156,8 @@ function renumber() {
   });
 }
 
-function showEditor() {
-  const doc = loaded.document;
+function showEditor(doc = loaded.document) {
+  base = doc;
   $("rules-list").replaceChildren(...(doc.rules ?? []).map((r) => ruleFieldset(r)));
   renumber();
   $("rules-default").replaceChildren(el("legend", {}, "Default (no rule matches)"), actionEditor(doc.default ?? { reject: { reason: "none" } }));
@@ -234,168 +240,124 @@ function serialize() {
   });
   const def = readAction($("rules-default").querySelector(".action"), "default", at, errors);
   at.set("document", $("rules-form"));
-  return { doc: { version: loaded.document.version ?? 1, default: def, rules }, at, errors };
-}
-
-// ---- errors at the field they name ----
-
-function clearErrors(form) {
-  for (const p of form.querySelectorAll(".field-error")) p.remove();
-  for (const d of form.querySelectorAll("details.invalid")) d.classList.remove("invalid");
-  for (const c of form.querySelectorAll("[aria-invalid]")) {
-    c.removeAttribute("aria-invalid");
-    c.removeAttribute("aria-describedby");
-  }
-}
-
-/** `rules[3](support-hours).match…` → `rules[3].match…` (the index is what the form knows). */
-function withoutNames(field) {
-  return field.replace(/^rules\[(\d+)\]\((?:[^()]|\([^()]*\))*\)/, "rules[$1]");
-}
-
-/** The nearest control for `field`: the path itself, else its closest parent path. */
-function controlFor(field, at) {
-  let path = withoutNames(field);
-  while (path) {
-    if (at.has(path)) return at.get(path);
-    const cut = Math.max(path.lastIndexOf("."), path.lastIndexOf("["));
-    path = cut > 0 ? path.slice(0, cut) : "";
-  }
-  return at.get("document");
-}
-
-function showFieldError(form, at, field, message) {
-  const control = controlFor(field, at);
-  const p = el("p", { class: "field-error", id: nextId("err"), role: "alert", dataset: { field } }, `${field}: ${message}`);
-  const rule = control.closest?.("details.rule");
-  if (rule) {
-    rule.open = true;
-    rule.classList.add("invalid");
-  }
-  if (control === form) form.prepend(p);
-  else if (control === rule) rule.querySelector(".rule-body").prepend(p);
-  else {
-    control.setAttribute("aria-invalid", "true");
-    control.setAttribute("aria-describedby", p.id);
-    (control.closest(".field, .cond, .header-row, .window-row") ?? control).after(p);
-    control.focus?.();
-  }
-  p.scrollIntoView({ block: "center" });
+  return { doc: { ...base, version: base.version ?? 1, default: def, rules }, at, errors };
 }
 
 // ---- load, save, restore ----
 
 export async function loadRules() {
-  loaded = await api("/rules");
+  const r = await request("/rules");
+  loaded = r.body;
+  etag = r.headers.get("etag") ?? `"${loaded.revision}"`;
   showInForce();
   showEditor();
+  if (mode === "json") setJson(loaded.document);
+  $("rules-reload").hidden = true;
   $("rules-section").dataset.loaded = "true";
+  $("rules-section").dataset.revision = loaded.revision ?? "";
+  document.dispatchEvent(new CustomEvent("rules-loaded", { detail: loaded }));
+}
+
+/**
+ * The document in the editor, in either mode: `{doc, text}`, or `{error: {field, message}}`
+ * when it is not JSON yet (the simulation's "the document in the editor").
+ */
+export function editedDocument() {
+  if (mode === "json") {
+    try {
+      return { doc: JSON.parse(jsonText()), text: jsonText() };
+    } catch (e) {
+      return { error: { field: "document", message: `not valid JSON: ${e.message}` } };
+    }
+  }
+  const { doc, errors } = serialize();
+  return errors.length ? { error: errors[0] } : { doc, text: JSON.stringify(doc) };
+}
+
+function setMode(next) {
+  if (next === mode) return;
+  clearErrors($("rules-form"));
+  if (next === "json") {
+    const { doc, at, errors } = serialize();
+    if (errors.length) {
+      for (const e of errors) showFieldError($("rules-form"), at, e.field, e.message);
+      say($("rules-state"), "Fix the marked field to switch to JSON.", "error");
+      return;
+    }
+    setJson(doc);
+  } else {
+    let doc;
+    try {
+      doc = JSON.parse(jsonText());
+      if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new Error("the document is not an object");
+      if (doc.rules !== undefined && !Array.isArray(doc.rules)) throw new Error("`rules` is not a list");
+    } catch (e) {
+      showJsonError({ field: "document", message: e instanceof SyntaxError ? `not valid JSON: ${e.message}` : e.message });
+      say($("rules-state"), "The form needs a document it can show: fix the text first.", "error");
+      return;
+    }
+    showEditor(doc);
+  }
+  mode = next;
+  $("rules-form").dataset.mode = mode;
+  $("mode-form").setAttribute("aria-pressed", String(mode === "form"));
+  $("mode-json").setAttribute("aria-pressed", String(mode === "json"));
+  $("rules-form-fields").hidden = mode !== "form";
+  $("json-editor").hidden = mode !== "json";
+  say($("rules-state"), "");
+  if (mode === "json") jsonShown();
+}
+
+/** A refusal of the save: 412 (someone saved since the editor loaded), or the worker's field. */
+function refused(e, at) {
+  if (e.status === 412) {
+    $("rules-reload").hidden = false;
+    say($("rules-state"), "Not saved: the rules changed since you opened them. Reload them (your edits here are dropped), then edit again.", "stale");
+    return;
+  }
+  if (mode === "json") showJsonError({ field: e.field, message: e.message });
+  else if (e.field) showFieldError($("rules-form"), at, e.field, e.message);
+  say($("rules-state"), `Not saved (the worker refused it): ${e.message}`, "error");
 }
 
 async function save(ev) {
   ev.preventDefault();
   const form = $("rules-form");
   clearErrors(form);
-  const { doc, at, errors } = serialize();
-  if (errors.length) {
-    for (const e of errors) showFieldError(form, at, e.field, e.message);
-    say($("rules-state"), "Not saved: fix the marked field.", "error");
-    return;
+  let body;
+  let at = new Map();
+  if (mode === "json") body = jsonText();
+  else {
+    const read = serialize();
+    at = read.at;
+    if (read.errors.length) {
+      for (const e of read.errors) showFieldError(form, at, e.field, e.message);
+      say($("rules-state"), "Not saved: fix the marked field.", "error");
+      return;
+    }
+    body = read.doc;
   }
   say($("rules-state"), "Saving…");
   try {
-    const r = await api("/rules", { method: "PUT", body: doc });
+    const r = await api("/rules", { method: "PUT", body, headers: { "if-match": etag } });
     await loadRules();
-    say($("rules-state"), `Saved ${r.rules} rule(s) as the KV override: the next call is routed by them.`, "ok");
+    say($("rules-state"), `Saved ${r.rules} rule(s) as the KV override (revision ${r.revision}): the next call is routed by them.`, "ok");
   } catch (e) {
-    if (e.field) showFieldError(form, at, e.field, e.message);
-    say($("rules-state"), `Not saved (the worker refused it): ${e.message}`, "error");
+    refused(e, at);
   }
 }
 
 async function restore() {
   if (!confirm("Drop the KV override and route with the wrangler vars rules again?")) return;
   try {
-    await api("/rules", { method: "DELETE" });
+    await api("/rules", { method: "DELETE", headers: { "if-match": etag } });
     await loadRules();
     say($("rules-state"), "Override dropped: the vars rules apply.", "ok");
   } catch (e) {
-    say($("rules-state"), e.message, "error");
+    refused(e, new Map());
   }
 }
 
-// ---- dry run ----
-
-/** `Name: value` lines → {Name: value}; a line without `:` is an error naming the field. */
-function headerLines(text, field, errors) {
-  const out = {};
-  text.split("\n").forEach((line, i) => {
-    if (!line.trim()) return;
-    const colon = line.indexOf(":");
-    if (colon <= 0) errors.push({ field, message: `line ${i + 1}: write Name: value` });
-    else out[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-  });
-  return out;
-}
-
-function dryBody() {
-  const errors = [];
-  const body = { from: $("dry-from").value.trim(), to: $("dry-to").value.trim() };
-  if ($("dry-name").value.trim()) body.callerDisplayName = $("dry-name").value.trim();
-  const sip = headerLines($("dry-sip").value, "sipHeaders", errors);
-  const voip = headerLines($("dry-voip").value, "voipHeaders", errors);
-  if (Object.keys(sip).length) body.sipHeaders = sip;
-  if (Object.keys(voip).length) body.voipHeaders = voip;
-  // datetime-local is wall-clock time in this browser's zone; the worker takes an instant.
-  if ($("dry-at").value) body.at = new Date($("dry-at").value).toISOString();
-  return { body, errors };
-}
-
-function verdictText(v) {
-  return { matched: "matched", noMatch: "no match", notTried: "not tried" }[v] ?? v;
-}
-
-function showDryRun(r) {
-  const winner = r.rules.find((x) => x.verdict === "matched");
-  const box = $("dry-result");
-  box.dataset.winner = r.rule ?? "";
-  box.dataset.default = String(!r.rule);
-  box.replaceChildren(
-    r.rule
-      ? el("p", { class: "verdict" }, "Rule ", el("strong", {}, r.rule), ` wins (rule ${winner.index + 1} of ${r.rules.length}).`)
-      : el("p", { class: "verdict" }, "No rule matches: the default applies."),
-    el("p", {}, "The worker would ", el("strong", { class: "would" }, r.summary), "."),
-    el("p", { class: "muted" }, `Routed as ${r.from} → ${r.to} at ${r.at} (rules from ${r.source}).`),
-    el("div", { class: "table-wrap" }, el("table", { class: "verdicts" },
-      el("thead", {}, el("tr", {}, el("th", {}, "#"), el("th", {}, "rule"), el("th", {}, "verdict"), el("th", {}, "why"))),
-      el("tbody", {}, ...r.rules.map((x) => el("tr", { dataset: { rule: x.name, verdict: x.verdict } },
-        el("td", {}, String(x.index + 1)), el("td", {}, x.name),
-        el("td", {}, el("span", { class: `badge verdict-${x.verdict}` }, verdictText(x.verdict))),
-        el("td", {}, x.misses?.length ? el("ul", { class: "misses" }, ...x.misses.map((mi) => el("li", { dataset: { condition: mi.condition } }, mi.reason))) : x.verdict === "matched" ? `every condition holds: ${x.conditions}` : "")))))));
-}
-
-async function dryRun(ev) {
-  ev.preventDefault();
-  const form = $("dry-form");
-  clearErrors(form);
-  const at = new Map([["from", $("dry-from")], ["to", $("dry-to")], ["callerDisplayName", $("dry-name")], ["sipHeaders", $("dry-sip")], ["voipHeaders", $("dry-voip")], ["at", $("dry-at")], ["document", form]]);
-  const { body, errors } = dryBody();
-  if (errors.length) {
-    for (const e of errors) showFieldError(form, at, e.field, e.message);
-    return;
-  }
-  $("dry-result").dataset.state = "running";
-  try {
-    showDryRun(await api("/rules/dry-run", { method: "POST", body }));
-    $("dry-result").dataset.state = "done";
-  } catch (e) {
-    $("dry-result").dataset.state = "error";
-    $("dry-result").replaceChildren();
-    showFieldError(form, at, e.field ?? "document", e.message);
-  }
-}
-
-/** Wires the rules section. */
 export function initRules() {
   $("rules-form").onsubmit = save;
   $("rules-add").onclick = () => {
@@ -405,10 +367,21 @@ export function initRules() {
     rule.querySelector(".rule-name").focus();
   };
   $("rules-discard").onclick = () => {
+    clearErrors($("rules-form"));
     showEditor();
+    if (mode === "json") setJson(loaded.document);
     say($("rules-state"), "Changes discarded.");
   };
+  $("rules-reload").onclick = async () => {
+    try {
+      await loadRules();
+      say($("rules-state"), `Reloaded: revision ${loaded.revision} is in force.`, "ok");
+    } catch (e) {
+      say($("rules-state"), `rules: ${e.message}`, "error");
+    }
+  };
+  $("mode-form").onclick = () => setMode("form");
+  $("mode-json").onclick = () => setMode("json");
+  initJsonEditor();
   $("rules-restore").onclick = restore;
-  $("dry-form").onsubmit = dryRun;
-  $("dry-zone").textContent = Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
