@@ -387,8 +387,7 @@ fn simultaneous_ring_cancels_and_removes_a_late_answer() {
             {"id": "agents", "ring": {"targets": ["+14255550101", "+14255550102", "+14255550103"], "mode": "simultaneous"}, "failure": "bye"},
             {"id": "bye", "hangUp": {}}
         ]}}}}]});
-        let table =
-            callsteer_edge::routing::RoutingTable::from_json(&doc.to_string()).unwrap();
+        let table = callsteer_edge::routing::RoutingTable::from_json(&doc.to_string()).unwrap();
         match table.rule("ring").unwrap().action.clone() {
             callsteer_edge::routing::rules::Action::Answer { flow } => flow,
             other => panic!("{other:?}"),
@@ -436,7 +435,10 @@ fn simultaneous_ring_cancels_and_removes_a_late_answer() {
     ));
     s.handle_event(&answered("e4", "agents-3", "+14255550103", 3_050));
     assert_eq!(
-        flush(&mut s).into_iter().map(|c| c.kind).collect::<Vec<_>>(),
+        flush(&mut s)
+            .into_iter()
+            .map(|c| c.kind)
+            .collect::<Vec<_>>(),
         [CommandKind::RemoveParticipant {
             target: "+14255550103".into()
         }]

@@ -452,7 +452,12 @@ impl CallSession {
             },
         };
         if outcome != Outcome::Next && outcome != Outcome::On {
-            self.note(&format!("{}: {reason}", step.id));
+            let what = if reason.is_empty() {
+                outcome.name()
+            } else {
+                reason
+            };
+            self.note(&format!("{}: {what}", step.id));
         }
         if path.is_none() {
             let what = format!(
