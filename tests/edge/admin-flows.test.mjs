@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { root, useChromium, useStack, waitFor } from "./harness.mjs";
+import { root, assertPageClean, openAdminPage, useChromium, useStack, waitFor } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, "screenshots");
@@ -49,25 +49,14 @@ async function putRules(doc) {
   return r.body;
 }
 
-/** The page with the admin token entered, in a UTC browser; console output and errors collected. */
-async function openAdmin(viewport = { width: 1280, height: 900 }) {
-  const context = await browserOf().newContext({ viewport, timezoneId: "UTC" });
-  const page = await context.newPage();
-  const seen = { console: [], errors: [] };
-  page.on("console", (m) => seen.console.push(m.text()));
-  page.on("pageerror", (e) => seen.errors.push(e.message));
-  await page.goto(`${stack.worker}/`);
-  await page.fill("#token", stack.adminToken);
-  await page.press("#token", "Enter");
-  await page.locator('#rules-section[data-loaded="true"]').waitFor();
-  return { page, seen, close: () => context.close() };
+/** The page with the admin token entered (harness: openAdminPage). */
+function openAdmin(viewport = { width: 1280, height: 900 }) {
+  return openAdminPage(browserOf(), stack, { viewport });
 }
 
 /** Nothing blocked by the page's CSP, no script error, and the token shown nowhere. */
-async function assertClean(page, seen) {
-  assert.deepEqual(seen.errors, []);
-  assert.deepEqual(seen.console.filter((m) => /Content Security Policy|Refused to/i.test(m)), []);
-  assert.ok(!(await page.content()).includes(stack.adminToken), "the admin token is not in the DOM");
+function assertClean(page, seen) {
+  return assertPageClean(page, seen, stack);
 }
 
 async function placeCall(to) {

@@ -1,6 +1,7 @@
 // A real local stack for the edge tests and the demo: the emulator binary and the worker
 // in workerd through `wrangler dev`, each started as its own process group on a free
 // loopback port, and stopped (whole group) by stop(). Nothing leaves 127.0.0.1.
+import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
@@ -238,4 +239,29 @@ export function useChromium() {
     await browser?.close();
   });
   return () => browser;
+}
+
+/**
+ * The admin page with the admin token entered, in a UTC browser context of `browser`; console
+ * output and page errors are collected in `seen`. `dialogs: true` accepts confirm dialogs.
+ */
+export async function openAdminPage(browser, stack, { viewport = { width: 1280, height: 900 }, acceptDownloads = false, dialogs = false } = {}) {
+  const context = await browser.newContext({ viewport, timezoneId: "UTC", acceptDownloads });
+  const page = await context.newPage();
+  const seen = { console: [], errors: [] };
+  page.on("console", (m) => seen.console.push(m.text()));
+  page.on("pageerror", (e) => seen.errors.push(e.message));
+  if (dialogs) page.on("dialog", (d) => d.accept());
+  await page.goto(`${stack.worker}/`);
+  await page.fill("#token", stack.adminToken);
+  await page.press("#token", "Enter");
+  await page.locator('#rules-section[data-loaded="true"]').waitFor();
+  return { page, seen, close: () => context.close() };
+}
+
+/** Nothing blocked by the page's CSP, no script error, and the admin token shown nowhere. */
+export async function assertPageClean(page, seen, stack) {
+  assert.deepEqual(seen.errors, []);
+  assert.deepEqual(seen.console.filter((m) => /Content Security Policy|Refused to/i.test(m)), []);
+  assert.ok(!(await page.content()).includes(stack.adminToken), "the admin token is not in the DOM");
 }
