@@ -132,3 +132,28 @@ fn a_loaded_document_written_back_loads_and_routes_the_same() {
         assert_eq!(again.default_action(), table.default_action());
     }
 }
+
+/// Every complete rules document the docs show (a ```json block with a `version`: the version 1
+/// example of docs/edge.md, the version 2 one of docs/flows.md) loads, and the schema accepts it.
+#[test]
+fn the_documents_in_the_docs_load() {
+    let mut loaded = 0;
+    for doc in ["docs/edge.md", "docs/flows.md"] {
+        let text = std::fs::read_to_string(format!("{ROOT}/{doc}")).unwrap();
+        for block in text.split("```json").skip(1) {
+            let json = block.split("```").next().unwrap_or_default();
+            let Ok(value) = serde_json::from_str::<Value>(json) else {
+                continue;
+            };
+            if value.get("version").is_none() {
+                continue;
+            }
+            RoutingTable::from_json(json).unwrap_or_else(|e| panic!("{doc}: {e}\n{json}"));
+            Validator::new()
+                .valid(&value)
+                .unwrap_or_else(|e| panic!("{doc}: {e}"));
+            loaded += 1;
+        }
+    }
+    assert!(loaded >= 2, "{loaded} documents found in the docs");
+}
