@@ -134,7 +134,8 @@ try {
     // fetch) — cold costs, which the cold-start row measures; the batches are the steady state.
     for (let k = -1; k < K; k++) {
       const c0 = cpuMs(pids);
-      const r = await call(`${stack.worker}/admin/bench/${kind}?n=${LOOP}&access_token=${stack.adminToken}`, { method: "POST", body, headers: auth });
+      const headers = { authorization: `Bearer ${stack.adminToken}`, "x-bench-callback-authorization": auth.authorization };
+      const r = await call(`${stack.worker}/admin/bench/${kind}?n=${LOOP}`, { method: "POST", body, headers });
       if (r.status !== 200) throw new Error(`bench ${kind}: ${r.status} ${JSON.stringify(r.body)}`);
       if (k >= 0) per.push((cpuMs(pids) - c0 - baseline) / LOOP);
     }

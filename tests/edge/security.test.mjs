@@ -68,6 +68,15 @@ test("the admin API needs the bearer token; errors are JSON with a status", asyn
   const nf = await call(`${stack.worker}/no/such/route`);
   assert.equal(nf.status, 404);
   assert.equal(nf.body.error.code, "NotFound");
+  // A token in the URL only where a browser cannot send a header: the live stream's GET.
+  const inUrl = `access_token=${encodeURIComponent(stack.adminToken)}`;
+  for (const [method, route] of [["DELETE", "/admin/rules"], ["PUT", "/admin/rules"], ["GET", "/admin/rules"], ["POST", "/admin/rules/rollback"], ["GET", "/admin/calls"]]) {
+    const r = await call(`${stack.worker}${route}?${inUrl}`, { method, body: method === "GET" || method === "DELETE" ? undefined : {} });
+    assert.equal(r.status, 401, `${method} ${route} with the token in its URL: ${JSON.stringify(r.body)}`);
+  }
+  const stream = await fetch(`${stack.worker}/admin/calls/nope/events?${inUrl}`);
+  assert.equal(stream.status, 200, "the live stream still takes it (EventSource sends no header)");
+  await stream.body.cancel();
   const action = await adm("/calls/nope/actions", { method: "POST", body: { action: "hangUp" } });
   assert.equal(action.status, 400, "a call that never connected refuses actions");
   assert.equal(action.body.error.field, "call");

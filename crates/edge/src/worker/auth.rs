@@ -97,18 +97,27 @@ fn jwt_error(e: JwtError) -> EdgeError {
     }
 }
 
-/// Checks `Authorization: Bearer <ADMIN_TOKEN>`, or `?access_token=<ADMIN_TOKEN>` (browsers
-/// cannot set headers on `EventSource`, so the timeline stream needs it).
+/// Checks `Authorization: Bearer <ADMIN_TOKEN>`, or `?access_token=<ADMIN_TOKEN>` — only where a
+/// browser cannot send a header: the live stream (`EventSource`, [`query_token_allowed`]). A
+/// token in a URL ends up in logs and history, so no route that writes takes one.
 ///
 /// # Errors
 /// 401 when the token is missing or wrong; 503 when no admin token is configured.
-pub(crate) fn verify_admin(env: &worker::Env, req: &Request) -> EdgeResult<()> {
+pub(crate) fn verify_admin(env: &worker::Env, req: &Request, path: &[&str]) -> EdgeResult<()> {
+    if !query_token_allowed(&req.method(), path) {
+        return verify_admin_token(env, req, None);
+    }
     let query = req
         .url()?
         .query_pairs()
         .find(|(k, _)| k == "access_token")
         .map(|(_, v)| v.into_owned());
     verify_admin_token(env, req, query.as_deref())
+}
+
+/// True for the one admin route a token may come to in the URL: `GET /admin/calls/{id}/events`.
+fn query_token_allowed(method: &worker::Method, path: &[&str]) -> bool {
+    *method == worker::Method::Get && matches!(path, ["calls", _, "events"])
 }
 
 /// Checks `Authorization: Bearer <ADMIN_TOKEN>` only (the `/acs/…` proxy, whose URLs travel

@@ -6,7 +6,8 @@
 //!
 //! `POST /admin/bench/panic` panics on purpose (the panic test).
 //!
-//! Off unless the `BENCH_ROUTES` var is `"1"`; behind the admin token like all of `/admin`.
+//! Off unless the `BENCH_ROUTES` var is `"1"`; behind the admin token like all of `/admin` (in
+//! `Authorization`; a `callback` run's callback token comes in `X-Bench-Callback-Authorization`).
 
 use super::acs::now_ms;
 use super::config::{parse_rules, rules_text, CallbackAuth, Config};
@@ -65,7 +66,9 @@ pub(crate) async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResul
             // measures both (BENCHMARKS.md, "Callback verification").
             let keys = key_set(jwks_url, now_ms(), false).await?;
             let verifier = JwtVerifier::new(audience.clone()).issuer(issuer.clone());
-            let header = req.headers().get("authorization")?;
+            // The admin token is this request's `Authorization`; the callback token to verify
+            // comes in a header of its own.
+            let header = req.headers().get("x-bench-callback-authorization")?;
             let token = callsteer::webhook::bearer_token(header.as_deref())
                 .map_err(|e| EdgeError::unauthorized(e.to_string()))?;
             for i in 0..n {

@@ -78,7 +78,7 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
             callbacks::handle(req, env).await
         }
         (_, ["admin", rest @ ..]) => {
-            auth::verify_admin(env, &req)?;
+            auth::verify_admin(env, &req, rest)?;
             admin::handle(req, env, rest).await
         }
         (_, ["acs", ..]) => proxy::handle(req, env).await,
