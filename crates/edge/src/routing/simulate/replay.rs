@@ -8,7 +8,7 @@ use crate::routing::dry_run::DryRunRequest;
 /// A call that really happened, as a simulation's call and script (replay): its setup's
 /// caller, callee and time, and — from its applied callback events (`events`, in order) and
 /// the app's recorded answers — what the caller pressed or said, what each target did, and
-/// what the app answered. Run it against another revision with [`simulate`] to see what that
+/// what the app answered. Run it against another revision with [`super::simulate`] to see what that
 /// revision would have done on this call.
 ///
 /// A step's input that the events do not show (the call ended first) is not in the script:
