@@ -104,6 +104,12 @@ test("api-version must be the worker's, once; the admin token never in the URL",
   }
   const leak = await acs(`/calling/callConnections?${V}&access_token=${stack.adminToken}`, { method: "POST", body });
   assertRefused(leak, 400, "BadRequest", "access_token");
+  // Our keys in another case, and a `;`-joined pair: what probing the worker found forwarded.
+  for (const query of [`${V}&API-VERSION=2099-01-01`, `${V}&ACCESS_TOKEN=${stack.adminToken}`, `${V}&x=1;api-version=2099-01-01`]) {
+    const r = await acs(`/calling/callConnections?${query}`, { method: "POST", body });
+    assertRefused(r, 400, "BadRequest", "query");
+    assert.ok(!JSON.stringify(r.body).includes(stack.adminToken), query);
+  }
   assert.equal(await callCount(), before);
 });
 

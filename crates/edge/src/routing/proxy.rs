@@ -169,6 +169,22 @@ fn check_query(query: &str, api_version: &str) -> Result<(), Refusal> {
                 format!("query key {key:?}: only letters, digits and -._~ are forwarded"),
             ));
         }
+        // A key that is ours in another case (`API-VERSION`, `Access_Token`), or a `;` (which
+        // some servers read as a pair separator, smuggling `x=1;api-version=…`), would mean to
+        // the service what this check did not see: refused, naming the key.
+        let ours = ["api-version", "access_token"];
+        if ours
+            .iter()
+            .any(|o| key.eq_ignore_ascii_case(o) && key != *o)
+            || pair.contains(';')
+        {
+            return Err(bad(
+                "query",
+                format!(
+                    "query key {key:?}: only `api-version` (in that case) and plain pairs without `;` are forwarded"
+                ),
+            ));
+        }
         match key {
             "api-version" => versions.push(value),
             "access_token" => {
@@ -353,6 +369,16 @@ mod tests {
         assert_eq!((r.status, r.field), (400, Some("access_token")));
         assert!(!r.message.contains("=t"));
         assert!(admit("GET", p, Some("api-version=2026-03-12&skip=abc"), V).is_ok());
+        // What probing the worker found forwarded: our keys in another case, a `;` pair.
+        for query in [
+            "api-version=2026-03-12&API-VERSION=2099-01-01",
+            "api-version=2026-03-12&ACCESS_TOKEN=t",
+            "api-version=2026-03-12&x=1;api-version=2099-01-01",
+        ] {
+            let r = admit("GET", p, Some(query), V).unwrap_err();
+            assert_eq!((r.status, r.field), (400, Some("query")), "{query}");
+            assert!(!r.message.contains("=t"), "{}", r.message);
+        }
     }
 
     #[test]
