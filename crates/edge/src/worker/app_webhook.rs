@@ -8,7 +8,7 @@
 //! timeline.
 
 use super::acs::now_ms;
-use crate::routing::call::flow_run::{WebhookReply, MAX_WEBHOOK_ANSWER_BYTES};
+use crate::routing::call::flow_run::{NoAnswer, WebhookReply, MAX_WEBHOOK_ANSWER_BYTES};
 use std::time::Duration;
 use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit};
 
@@ -20,12 +20,12 @@ pub(crate) async fn send(env: &Env, url: &str, body: &str, timeout_ms: u32) -> W
     let secret = env
         .secret(SECRET)
         .map(|s| s.to_string())
-        .map_err(|_| format!("the {SECRET} secret is not set"))?;
+        .map_err(|_| NoAnswer::Failed(format!("the {SECRET} secret is not set")))?;
     let secret = callsteer::webhook::WebhookSigningSecret::new(&secret)
-        .map_err(|_| format!("the {SECRET} secret is shorter than 16 bytes"))?;
+        .map_err(|_| NoAnswer::Failed(format!("the {SECRET} secret is shorter than 16 bytes")))?;
     let now = u64::try_from(now_ms() / 1000).unwrap_or(0);
     let signature = callsteer::webhook::sign(&secret, now, body.as_bytes());
-    let fail = |e: worker::Error| format!("request: {e}");
+    let fail = |e: worker::Error| NoAnswer::Failed(format!("request: {e}"));
     let headers = Headers::new();
     headers
         .set("content-type", "application/json")
@@ -47,12 +47,12 @@ pub(crate) async fn send(env: &Env, url: &str, body: &str, timeout_ms: u32) -> W
         let status = resp.status_code();
         let text = resp.text().await.map_err(fail)?;
         if !(200..300).contains(&status) {
-            return Err(format!("the app answered HTTP {status}"));
+            return Err(NoAnswer::Failed(format!("the app answered HTTP {status}")));
         }
         if text.len() > MAX_WEBHOOK_ANSWER_BYTES {
-            return Err(format!(
+            return Err(NoAnswer::Failed(format!(
                 "the answer is over {MAX_WEBHOOK_ANSWER_BYTES} bytes"
-            ));
+            )));
         }
         Ok(text)
     };
@@ -63,7 +63,7 @@ pub(crate) async fn send(env: &Env, url: &str, body: &str, timeout_ms: u32) -> W
         futures_util::future::Either::Left((reply, _)) => reply,
         futures_util::future::Either::Right(((), _)) => {
             controller.abort();
-            Err(format!("no answer within {timeout_ms} ms"))
+            Err(NoAnswer::Timeout { ms: timeout_ms })
         }
     }
 }

@@ -390,8 +390,8 @@ impl CallObject {
                     .await?;
                 self.persist().await?;
                 let reply = app_webhook::send(&self.env, url, body, *timeout_ms).await;
-                if let Err(reason) = &reply {
-                    worker::console_log!("webhook step {}: {reason}", cmd.id);
+                if let Err(no) = &reply {
+                    worker::console_log!("webhook step {}: {}", cmd.id, no.reason());
                 }
                 let now = now_ms();
                 self.with_session(&id, |s| s.handle_webhook(&cmd.id, reply, now))

@@ -26,7 +26,6 @@ impl CallSession {
                 self.ended_at_ms.get_or_insert(ev.time_ms);
                 self.pending.clear();
             }
-            Kind::CallTransferAccepted => self.transferred = true,
             Kind::ParticipantsUpdated => {
                 if let Some(roster) = &ev.roster {
                     if self
@@ -40,11 +39,12 @@ impl CallSession {
             }
             _ => {}
         }
-        // A transfer accepted ends this worker's part before the flow sees it: let the flow
-        // record it first.
-        let transferred = std::mem::replace(&mut self.transferred, false);
         self.flow_event(ev);
-        self.transferred |= transferred;
+        // A transfer accepted ends this worker's part: the flow records it (as the end of its
+        // transfer step) while the call is still its own, then the fact is set.
+        if ev.typed() == Kind::CallTransferAccepted {
+            self.transferred = true;
+        }
     }
 
     /// (joined, left): how `ev` changes the roster, when it is a `ParticipantsUpdated` newer

@@ -5,6 +5,7 @@
 use super::{sim_command, ScriptEntry, SimResult, SimWebhook, TargetOutcome, MAX_SIM_STEPS};
 use crate::routing::call::command::{Command, CommandKind};
 use crate::routing::call::event::{CallEvent, Collected, EventResult};
+use crate::routing::call::flow_run::NoAnswer;
 use crate::routing::call::wire::{command_request, identifier};
 use crate::routing::call::CallSession;
 use crate::routing::flow::step::Input;
@@ -134,7 +135,12 @@ impl<'a> Sim<'a> {
             .find(|e| e.id.as_deref() == Some(cmd.id.as_str()))
             .and_then(|e| e.step.clone());
         let ctx = cmd.operation_context.clone();
-        if let CommandKind::Webhook { url, body, .. } = &cmd.kind {
+        if let CommandKind::Webhook {
+            url,
+            body,
+            timeout_ms,
+        } = &cmd.kind
+        {
             session.handle_sent(&cmd.id, Ok(()));
             let answer = self.next_webhook();
             out.webhooks.push(SimWebhook {
@@ -144,7 +150,9 @@ impl<'a> Sim<'a> {
                 answer: answer.clone(),
             });
             let reply = match answer {
-                serde_json::Value::String(s) if s == "timeout" => Err("timed out".to_owned()),
+                serde_json::Value::String(s) if s == "timeout" => {
+                    Err(NoAnswer::Timeout { ms: *timeout_ms })
+                }
                 other => Ok(other.to_string()),
             };
             self.now_ms += 50;

@@ -181,8 +181,28 @@ enum Outcome {
 const NO_INPUT_CODES: [i64; 2] = [8510, 8532];
 const NO_MATCH_CODES: [i64; 3] = [8534, 8546, 8547];
 
-/// The app's answer to a webhook step, as the worker received it.
-pub type WebhookReply = Result<String, String>;
+/// The app's answer to a webhook step, as the worker received it: the body of a 2xx answer, or
+/// why there is none.
+pub type WebhookReply = Result<String, NoAnswer>;
+
+/// Why a webhook step has no answer to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoAnswer {
+    /// Nothing within the step's timeout.
+    Timeout { ms: u32 },
+    /// Refused, not 2xx, too large, unreachable, no secret: the reason, for the timeline.
+    Failed(String),
+}
+
+impl NoAnswer {
+    /// The reason as the timeline shows it.
+    pub fn reason(&self) -> String {
+        match self {
+            NoAnswer::Timeout { ms } => format!("no answer within {ms} ms"),
+            NoAnswer::Failed(r) => r.clone(),
+        }
+    }
+}
 
 impl CallSession {
     /// Starts the flow (once the setup and `CallConnected` are both known).
@@ -441,6 +461,8 @@ impl CallSession {
         }
         self.flow.end = Some(end);
         self.flow.end_reason = Some(reason.to_owned());
+        // A ring's legs outlive the flow: an answer that beats its cancel must still be found
+        // (and removed), so a ring keeps waiting.
         if !matches!(self.flow.wait, Wait::Ring { .. }) {
             self.flow.wait = Wait::Nothing;
         }

@@ -1,7 +1,7 @@
 //! The `webhook` step's two ends: the JSON the worker POSTs, and the app's answer, read
 //! strictly (`{"goto", "set"}`; anything else takes the step's `failure` path).
 
-use super::{CallSession, Outcome, Wait, WebhookReply};
+use super::{CallSession, NoAnswer, Outcome, Wait, WebhookReply};
 use crate::routing::flow::step::StepKind;
 use crate::routing::flow::validate::RESERVED_VARIABLES;
 use std::collections::BTreeMap;
@@ -28,9 +28,10 @@ impl CallSession {
         let StepKind::Webhook(w) = &step.kind else {
             return;
         };
-        let timed_out =
-            matches!(&reply, Err(r) if r.contains("no answer within") || r == "timed out");
-        let answer = reply.and_then(|body| parse_answer(&body));
+        let timed_out = matches!(reply, Err(NoAnswer::Timeout { .. }));
+        let answer = reply
+            .map_err(|e| e.reason())
+            .and_then(|body| parse_answer(&body));
         self.flow.answers.push(match &answer {
             Ok(a) => serde_json::json!({ "goto": a.goto, "set": a.set }),
             Err(_) if timed_out => "timeout".into(),
