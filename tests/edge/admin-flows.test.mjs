@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { root, assertPageClean, openAdminPage, useChromium, useStack, waitFor } from "./harness.mjs";
+import { root, assertPageClean, openAdminPage, pickCall, useChromium, useStack, waitFor } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, "screenshots");
@@ -75,14 +75,6 @@ async function press(id, tones) {
     assert.equal(r.status, 202, JSON.stringify(r.body));
     return r.body.consumedBy === "recognize";
   }, { timeoutMs: 20_000, intervalMs: 150 });
-}
-
-async function pickCall(page, id) {
-  const open = page.locator(`#calls tr[data-id="${id}"] button.call-open`);
-  await open.waitFor();
-  await open.focus();
-  await page.keyboard.press("Enter");
-  await page.locator("#call-title", { hasText: id }).waitFor();
 }
 
 /** A drawn graph: its steps (id, kind, text, visits, current) and edges (from, to, labels, hops, kind). */

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { assertPageClean, openAdminPage, useChromium, useStack, waitFor } from "./harness.mjs";
+import { assertPageClean, openAdminPage, pickCall, useChromium, useStack, waitFor } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, "screenshots");
@@ -49,15 +49,6 @@ async function placeCall(to) {
 }
 
 const detail = async (id) => (await adm(`/calls/${id}`)).body;
-
-/** Picks the call in the live list with the keyboard (the row appears without a reload). */
-async function pickCall(page, id) {
-  const open = page.locator(`#calls tr[data-id="${id}"] button.call-open`);
-  await open.waitFor();
-  await open.focus();
-  await page.keyboard.press("Enter");
-  await page.locator("#call-title", { hasText: id }).waitFor();
-}
 
 /** The SVG's arrows in order, as the page drew them. */
 function svgArrows(page) {

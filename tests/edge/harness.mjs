@@ -265,3 +265,12 @@ export async function assertPageClean(page, seen, stack) {
   assert.deepEqual(seen.console.filter((m) => /Content Security Policy|Refused to/i.test(m)), []);
   assert.ok(!(await page.content()).includes(stack.adminToken), "the admin token is not in the DOM");
 }
+
+/** Picks call `id` in the admin page's live list with the keyboard (the row appears without a reload). */
+export async function pickCall(page, id) {
+  const open = page.locator(`#calls tr[data-id="${id}"] button.call-open`);
+  await open.waitFor();
+  await open.focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#call-title", { hasText: id }).waitFor();
+}
