@@ -116,6 +116,16 @@ pub struct CallbackBatch<'a> {
 }
 
 impl CallbackLog {
+    /// The log as stored: `dropped` events gone for the cap, then `events`, oldest first.
+    pub fn restore(dropped: u64, events: Vec<Value>) -> CallbackLog {
+        let bytes = events.iter().map(size_of).sum();
+        CallbackLog {
+            dropped,
+            bytes,
+            events: events.into(),
+        }
+    }
+
     /// Appends `event` (a [`cloud_event`]), then drops the oldest events until the log is
     /// within [`MAX_EVENTS`] and [`MAX_BYTES`]; returns how many this push dropped. An event
     /// larger than [`MAX_BYTES`] on its own is dropped too, after every older one.

@@ -25,6 +25,7 @@ mod driver;
 pub mod event;
 pub mod flow_run;
 pub mod proxied;
+pub mod store;
 pub mod timeline;
 pub mod wire;
 
@@ -111,6 +112,9 @@ pub struct CallSession {
     pub participants: Vec<Participant>,
     participants_seq: Option<i64>,
     pub pending: BTreeMap<String, PendingOperation>,
+    /// The newest [`TIMELINE_CAP`] entries, in time order. Stored as rows of their own
+    /// ([`store`]), not in the state row.
+    #[serde(default)]
     pub timeline: Vec<TimelineEntry>,
     /// Re-delivered events dropped so far.
     pub duplicates: u32,
@@ -120,10 +124,23 @@ pub struct CallSession {
     /// Change counter of the timeline (each entry's `rev` is a value of it).
     #[serde(default)]
     revision: u64,
+    /// Dedup keys of the events applied through [`CallSession::handle_event`] (a simulated or
+    /// replayed call). Never stored: a stored call's dedup keys are rows of its store
+    /// ([`store::CallRecord`]), which applies events with [`CallSession::apply_event`].
+    #[serde(skip)]
     seen: BTreeSet<String>,
+    #[serde(default)]
     outbox: Vec<Command>,
+    /// Timeline entries ever added: the newest entry's `seq`. The timeline keeps the newest
+    /// [`TIMELINE_CAP`]; `arrivals - timeline.len()` were dropped.
+    #[serde(default)]
     arrivals: u64,
 }
+
+/// The most timeline entries a call keeps, the oldest (by `seq`) dropped first. The diagram of
+/// a call needs its recent history; 1,000 entries is hours of a busy call (a menu round is 4–6),
+/// and the view streamed to the admin page stays under ~300 KB.
+pub const TIMELINE_CAP: usize = 1000;
 
 /// The admin API's request body, read field by field so a refusal names its field
 /// (serde cannot say which field of an internally tagged enum broke).
@@ -250,12 +267,26 @@ impl CallSession {
         true
     }
 
-    /// Applies one callback event.
+    /// Applies one callback event, once per dedup key (the keys are kept in memory: the
+    /// simulator's and a replay's dedup; a stored call's are rows, see [`store::CallRecord`]).
     pub fn handle_event(&mut self, ev: &CallEvent) -> Handled {
         if !self.seen.insert(ev.key.clone()) {
-            self.duplicates += 1;
+            self.note_duplicate();
             return Handled::Duplicate;
         }
+        Handled::Applied {
+            commands: self.apply_event(ev),
+        }
+    }
+
+    /// Counts a re-delivered event that was dropped.
+    pub fn note_duplicate(&mut self) {
+        self.duplicates += 1;
+    }
+
+    /// Applies one callback event whose dedup key the caller checked; returns how many commands
+    /// it queued.
+    pub fn apply_event(&mut self, ev: &CallEvent) -> usize {
         let before = self.outbox.len();
         let pending = ev
             .operation_context
@@ -294,9 +325,7 @@ impl CallSession {
         }
         self.apply(ev);
         self.drive(&ev.key, ev.time_ms);
-        Handled::Applied {
-            commands: self.outbox.len() - before,
-        }
+        self.outbox.len() - before
     }
 
     /// Queues the command for an admin action; `request_id` must be unique per admin
@@ -418,13 +447,33 @@ impl CallSession {
             .find(|e| e.source == Source::Command && e.id.as_deref() == Some(id))
     }
 
-    /// Adds `entry` in time order with the next `seq` and revision; returns its `seq`.
+    /// Adds `entry` in time order with the next `seq` and revision; returns its `seq`. Past
+    /// [`TIMELINE_CAP`], the oldest entry goes: the one numbered `seq - TIMELINE_CAP`, so the
+    /// timeline always holds the newest `seq`s ([`CallSession::timeline_dropped`]).
     fn push(&mut self, entry: TimelineEntry) -> u64 {
         self.arrivals += 1;
         let seq = self.arrivals;
         let rev = self.bump();
         insert_ordered(&mut self.timeline, TimelineEntry { seq, rev, ..entry });
+        self.trim_timeline();
         seq
+    }
+
+    /// Keeps the newest [`TIMELINE_CAP`] timeline entries (by `seq`).
+    fn trim_timeline(&mut self) {
+        if self.timeline.len() <= TIMELINE_CAP {
+            return;
+        }
+        let mut seqs: Vec<u64> = self.timeline.iter().map(|e| e.seq).collect();
+        seqs.sort_unstable();
+        let keep_from = seqs[seqs.len() - TIMELINE_CAP];
+        self.timeline.retain(|e| e.seq >= keep_from);
+    }
+
+    /// How many of the oldest timeline entries were dropped for [`TIMELINE_CAP`]: those
+    /// numbered up to this.
+    pub fn timeline_dropped(&self) -> u64 {
+        self.arrivals.saturating_sub(self.timeline.len() as u64)
     }
 
     /// Queues a command triggered by `trigger` (an event id, or `admin:<request>`). Its id is
