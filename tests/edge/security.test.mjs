@@ -77,9 +77,11 @@ test("the admin API needs the bearer token; errors are JSON with a status", asyn
   const stream = await fetch(`${stack.worker}/admin/calls/nope/events?${inUrl}`);
   assert.equal(stream.status, 200, "the live stream still takes it (EventSource sends no header)");
   await stream.body.cancel();
+  // A call this worker does not have: 404 (a call it has that is not connected refuses with
+  // 400 naming `call`: routing_call.rs, admin_actions_need_a_live_call_and_valid_targets).
   const action = await adm("/calls/nope/actions", { method: "POST", body: { action: "hangUp" } });
-  assert.equal(action.status, 400, "a call that never connected refuses actions");
-  assert.equal(action.body.error.field, "call");
+  assert.equal(action.status, 404, "an unknown call refuses actions");
+  assert.equal(action.body.error.code, "NotFound");
 });
 
 test("a panic answers 500 instead of hanging, and the worker recovers", async () => {

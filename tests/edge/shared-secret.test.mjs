@@ -31,7 +31,12 @@ test("callbacks with the secret drive the flow; others get 401", async () => {
 });
 
 test("the worker dedups on the core's key: the same id in two types is two events, its re-delivery one", async () => {
-  const id = `dedup-${Date.now()}`;
+  // A call this worker answered (a made-up call's events are not taken: call-list.test.mjs).
+  const placed = await emu("/emulator/incoming-calls", { method: "POST", body: { from: "+14255550112", to: "+18005550100" } });
+  const id = (await waitFor("the routing decision", async () => {
+    const r = await adm(`/decisions/${encodeURIComponent(placed.body.serverCallId)}`);
+    return r.status === 200 && r.body.decisions[0];
+  })).callConnectionId;
   const event = (type) => ({ id: "shared-id", source: `calling/callConnections/${id}`, type: `Microsoft.Communication.${type}`,
     specversion: "1.0", time: new Date().toISOString(), data: { callConnectionId: id, operationContext: "x" } });
   const post = (body) => call(`${stack.worker}/api/callbacks/${SECRET}`, { method: "POST", body });
@@ -42,7 +47,7 @@ test("the worker dedups on the core's key: the same id in two types is two event
   const again = await post([event("PlayCompleted")]);
   assert.equal(again.body.applied, 0);
   assert.equal(again.body.duplicates, 1, "a re-delivery is dropped");
-  const kinds = (await adm(`/calls/${id}`)).body.timeline.map((e) => e.kind);
+  const kinds = (await adm(`/calls/${id}`)).body.timeline.filter((e) => e.id === "shared-id").map((e) => e.kind);
   assert.deepEqual(kinds, ["PlayStarted", "PlayCompleted"]);
   // A body the core cannot decode as callbacks is refused before anything is stored.
   const bad = await post([{ id: "b", source: "s", type: "Microsoft.Communication.PlayCompleted", specversion: "2.0", data: { callConnectionId: id } }]);

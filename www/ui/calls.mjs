@@ -1,10 +1,14 @@
-// The list of calls (GET /admin/calls), refreshed every few seconds while the tab is visible,
-// filtered by number or status in the page.
+// The list of calls (GET /admin/calls, a page at a time, newest first), refreshed every few
+// seconds while the tab is visible, filtered by number or status in the page. The poll reloads
+// the newest page; "Older calls" adds the next page (by the list's cursor) below it.
 
 import { $, api, duration, el, say } from "./api.mjs";
 
 const POLL_MS = 2000;
 let calls = [];
+/** Entries of the older pages loaded with "Older calls", and the cursor of the next one. */
+let older = [];
+let olderCursor;
 let selectedId;
 let onSelect = () => {};
 let timer;
@@ -77,18 +81,47 @@ function tick() {
 
 let lastText = "";
 
+/** The newest page and the older pages loaded, each call once (the newest page wins). */
+function merge(newest) {
+  const seen = new Set(newest.map((c) => c.callConnectionId));
+  return newest.concat(older.filter((c) => !seen.has(c.callConnectionId)));
+}
+
+function showMore(cursor) {
+  $("calls-more").hidden = !cursor;
+  $("calls-more").dataset.cursor = cursor ?? "";
+}
+
 /** Loads the list once now (drawn again only when it changed); throws the API's error. */
 export async function refreshCalls() {
   const body = await api("/calls");
-  const text = JSON.stringify(body.calls);
+  const next = merge(body.calls);
+  const text = JSON.stringify(next);
   if (text === lastText) tick();
   else {
-    calls = body.calls;
+    calls = next;
     lastText = text;
     render();
   }
+  if (!older.length) showMore(body.cursor);
   $("calls").dataset.loadedAt = String(Date.now());
   document.dispatchEvent(new CustomEvent("calls-updated"));
+}
+
+/** Adds the next older page below the list. */
+async function loadOlder() {
+  const cursor = olderCursor ?? $("calls-more").dataset.cursor;
+  if (!cursor) return;
+  try {
+    const body = await api(`/calls?cursor=${encodeURIComponent(cursor)}`);
+    older = older.concat(body.calls);
+    olderCursor = body.cursor ?? "";
+    showMore(body.cursor);
+    lastText = "";
+    await refreshCalls();
+  } catch (e) {
+    say($("error"), `calls: ${e.message}`, "error");
+  }
 }
 
 async function poll() {
@@ -106,6 +139,7 @@ export function startCalls(select) {
   onSelect = select;
   $("call-filter").oninput = render;
   $("status-filter").onchange = render;
+  $("calls-more").onclick = loadOlder;
   clearTimeout(timer);
   poll();
 }

@@ -25,6 +25,7 @@ use super::call_object::{self, AdminBody};
 use super::config::{parse_rules, routing_table, rules_text, vars_rules, KV};
 use super::respond::{json, EdgeError, EdgeResult};
 use super::rules_object::{self, Change, ChangeRequest};
+use crate::routing::call::index::{page_size, INDEX_PREFIX};
 use crate::routing::call::AdminAction;
 use crate::routing::dry_run::DryRunRequest;
 use crate::routing::revisions::{etag, fingerprint};
@@ -47,7 +48,7 @@ const STREAM_MAX_MS: i64 = 300_000;
 /// 404 for unknown paths or calls, 400 for bad bodies, errors from the call's object.
 pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeResult<Response> {
     match (req.method(), path) {
-        (Method::Get, ["calls"]) => list(env).await,
+        (Method::Get, ["calls"]) => list(env, &req).await,
         (Method::Get, ["calls", id]) => {
             call_object::call(env, id, Method::Get, "/state", None).await
         }
@@ -361,19 +362,31 @@ fn api_version(env: &Env) -> String {
         .unwrap_or_else(|_| callsteer::DEFAULT_API_VERSION.to_owned())
 }
 
-async fn list(env: &Env) -> EdgeResult<Response> {
-    let kv = env.kv(KV)?;
-    let keys = kv.list().prefix("call:".into()).execute().await?;
-    let mut calls = Vec::new();
-    for key in keys.keys {
-        if let Some(text) = kv.get(&key.name).text().await? {
-            calls.push(serde_json::from_str::<Value>(&text)?);
-        }
+/// `GET /admin/calls[?limit=n][&cursor=c]`: a page of the call list, newest first, and the
+/// cursor of the next page (`null` after the last). One KV `list` per page: each entry's
+/// summary is its metadata ([`crate::routing::call::index`]).
+async fn list(env: &Env, req: &Request) -> EdgeResult<Response> {
+    let url = req.url()?;
+    let query = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let limit = page_size(query("limit").as_deref()).map_err(|reason| EdgeError {
+        field: Some("limit".into()),
+        ..EdgeError::bad_request(format!("limit {reason}"))
+    })?;
+    let mut options = env.kv(KV)?.list().prefix(INDEX_PREFIX.into()).limit(limit);
+    if let Some(cursor) = query("cursor").filter(|c| !c.is_empty()) {
+        options = options.cursor(cursor);
     }
-    calls.sort_by_key(|c| {
-        std::cmp::Reverse(c.get("answeredAtMs").and_then(|t| t.as_i64()).unwrap_or(0))
-    });
-    Ok(json(&serde_json::json!({ "calls": calls }), 200)?)
+    let page = options.execute().await?;
+    let calls: Vec<Value> = page.keys.into_iter().filter_map(|k| k.metadata).collect();
+    let cursor = page.cursor.filter(|c| !page.list_complete && !c.is_empty());
+    Ok(json(
+        &serde_json::json!({ "calls": calls, "cursor": cursor }),
+        200,
+    )?)
 }
 
 /// 16 random bytes from the runtime's CSPRNG as a UUID (admin request ids).

@@ -1,32 +1,45 @@
-//! The Durable Object that owns one call: it persists a [`CallSession`] and sends the
-//! commands the session queues.
+//! The Durable Object that owns one call: it stores a [`CallRecord`] (the call's
+//! [`CallSession`] as rows, [`super::call_store`]) and sends the commands the session queues.
 //!
-//! Inputs (`fetch`) only change state and persist it, then schedule an alarm; the alarm
-//! sends the outbox in order. So a callback is acknowledged as soon as its events are
-//! durably logged, and a command that was sent but not yet marked is re-sent after a
-//! restart with the same repeatability id, which the service applies once.
+//! Inputs (`fetch`) only change state and write the rows they changed, then schedule an alarm;
+//! the alarm sends the outbox in order. So a callback is acknowledged as soon as its events are
+//! durably stored, and a command that was sent but not yet marked is re-sent after a restart
+//! with the same repeatability id, which the service applies once.
 //!
-//! Beside the session, under a key of its own, the object keeps the callback events it applied
-//! as CloudEvents for the admin page's event processor ([`CallbackLog`], capped), written in
-//! the same transaction as the session they changed.
+//! Only a call this worker answered (`/setup`) or created through the admin page (`/created`)
+//! takes callback events. Events for any other call are held, not applied or listed, for
+//! [`HELD_MS`] (at most [`HELD_MAX`]): the service may call back before the answer that names
+//! the call has returned. If the call is not this worker's by then, they are dropped and counted
+//! in the log, and the object's storage is deleted.
 
 use super::acs::{self, now_ms};
 use super::app_webhook;
+use super::call_store::SqlStore;
 use super::config::{Config, CALLS, KV};
 use super::respond::{json, EdgeError, EdgeResult};
-use crate::routing::call::callback_log::CallbackLog;
 use crate::routing::call::command::CommandKind;
+use crate::routing::call::index::{index_entry, index_key, INDEX_TTL_SECONDS};
 use crate::routing::call::proxied::Proxied;
+use crate::routing::call::store::{CallRecord, CallStore, EventsOutcome, StoreError};
 use crate::routing::call::wire::{command_request, identifier};
-use crate::routing::call::{AdminAction, CallEvent, CallSession, CallSetup, Handled};
+use crate::routing::call::{AdminAction, CallEvent, CallSession, CallSetup};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, State};
 
-const STORAGE_KEY: &str = "session";
-/// The [`CallbackLog`], its own value (its cap is sized against the per-value limit).
-const CALLBACKS_KEY: &str = "callbacks";
+/// Keys of the form an older worker stored a call in: the session as one value, and its
+/// callback log as another (read once, migrated to rows, then deleted).
+const LEGACY_SESSION_KEY: &str = "session";
+const LEGACY_CALLBACKS_KEY: &str = "callbacks";
+
+/// How long callback events of a call that is not (yet) this worker's are held: 2 minutes.
+/// An answer's response comes back in well under that; the service retries a refused
+/// delivery sooner than that too.
+pub(crate) const HELD_MS: i64 = 120_000;
+/// The most events held for such a call. Setting up a call takes a handful (CallConnected,
+/// ParticipantsUpdated); a flood of made-up call ids costs each object at most this.
+pub(crate) const HELD_MAX: usize = 20;
 
 /// Body of `POST /setup`.
 #[derive(Debug, Serialize, Deserialize)]
@@ -34,6 +47,17 @@ const CALLBACKS_KEY: &str = "callbacks";
 pub(crate) struct SetupBody {
     pub call_connection_id: String,
     pub setup: CallSetup,
+}
+
+/// Body of `POST /created`: a call the admin page created, answered or connected through the
+/// proxy.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CreatedBody {
+    pub call_connection_id: String,
+    /// The spec's operationId (`CreateCall`, `AnswerCall`, `Connect`).
+    pub operation: String,
+    pub at_ms: i64,
 }
 
 /// Body of `POST /events`.
@@ -71,13 +95,17 @@ pub(crate) struct AdminBody {
     pub action: AdminAction,
 }
 
-/// What `POST /events` reports back.
+/// What `POST /events` reports back: the record's outcome, and events of a call that is not
+/// this worker's: `held` (kept a while, see [`HELD_MS`]) or `refused` (past [`HELD_MAX`]).
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct EventsOutcome {
-    pub applied: u32,
-    pub duplicates: u32,
-    pub commands: u32,
+pub(crate) struct Delivery {
+    #[serde(flatten)]
+    pub outcome: EventsOutcome,
+    #[serde(default)]
+    pub held: u32,
+    #[serde(default)]
+    pub refused: u32,
 }
 
 /// One call connection's state and outbox.
@@ -85,14 +113,12 @@ pub(crate) struct EventsOutcome {
 pub struct CallObject {
     state: State,
     env: Env,
-    session: RefCell<Option<CallSession>>,
-    /// The call index entry last written to KV (or found with the stored session): written
-    /// again only when it changes.
+    /// The call as stored (read on first use; dropped when a write fails, and read again).
+    record: RefCell<Option<CallRecord>>,
+    /// The tables exist (made on first use).
+    created: Cell<bool>,
+    /// The call list entry last written to KV: written again only when it changes.
     indexed: RefCell<Option<String>>,
-    /// The applied callback events (loaded on first use).
-    callbacks: RefCell<Option<CallbackLog>>,
-    /// `callbacks` changed since it was last stored.
-    callbacks_changed: Cell<bool>,
 }
 
 impl core::fmt::Debug for CallObject {
@@ -106,16 +132,16 @@ impl DurableObject for CallObject {
         CallObject {
             state,
             env,
-            session: RefCell::new(None),
+            record: RefCell::new(None),
+            created: Cell::new(false),
             indexed: RefCell::new(None),
-            callbacks: RefCell::new(None),
-            callbacks_changed: Cell::new(false),
         }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let result = match (req.method(), req.path().as_str()) {
             (Method::Post, "/setup") => self.setup(req.json().await?).await,
+            (Method::Post, "/created") => self.created(req.json().await?).await,
             (Method::Post, "/events") => self.events(req.json().await?).await,
             (Method::Post, "/admin") => self.admin(req.json().await?).await,
             (Method::Post, "/proxied") => self.proxied(req.json().await?).await,
@@ -135,191 +161,290 @@ impl DurableObject for CallObject {
     }
 }
 
+fn storage_error(e: &StoreError) -> EdgeError {
+    EdgeError::new(500, "StorageError", e.to_string())
+}
+
 impl CallObject {
+    fn store(&self) -> EdgeResult<SqlStore<'_>> {
+        let store = SqlStore::new(&self.state);
+        if !self.created.get() {
+            store.create()?;
+            self.created.set(true);
+        }
+        Ok(store)
+    }
+
     /// The alarm: send what is queued, then fire the session's timer when it is due (a park's
-    /// wait), and send what that queued.
+    /// wait), and send what that queued. For a call that is not this worker's: drop the events
+    /// held for it, and its storage.
     async fn on_alarm(&self) -> EdgeResult<()> {
+        if !self.load().await? {
+            let held = self.store()?.take_held()?.len();
+            if held > 0 {
+                worker::console_log!(
+                    "call object: {held} callback event(s) of a call this worker did not answer, create or connect were dropped"
+                );
+            }
+            self.state.storage().delete_all().await?;
+            return Ok(());
+        }
         self.flush_outbox().await?;
         let now = now_ms();
-        let fired = self
-            .with_session("", |s| {
-                let due = s.next_timer().is_some_and(|t| t <= now);
-                if due {
-                    s.handle_timer(now);
-                }
-                due
-            })
-            .await?;
+        let fired = self.change(|r| {
+            let due = r.session.next_timer().is_some_and(|t| t <= now);
+            if due {
+                r.session.handle_timer(now);
+            }
+            due
+        })?;
         if fired {
-            self.persist().await?;
+            self.after_change().await?;
             self.flush_outbox().await?;
         }
         Ok(())
     }
 
-    /// Loads the session (once per object lifetime) and runs `f` on it.
-    async fn with_session<T>(
-        &self,
-        id: &str,
-        f: impl FnOnce(&mut CallSession) -> T,
-    ) -> EdgeResult<T> {
-        if self.session.borrow().is_none() {
-            let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
-            let session: CallSession = match stored {
-                Some(text) => {
-                    let session = serde_json::from_str(&text)?;
-                    // Stored means indexed (persist writes the session, then the index).
-                    *self.indexed.borrow_mut() = summary(&session).map(|(_, v)| v);
-                    session
-                }
-                None => CallSession::new(id),
-            };
-            let mut slot = self.session.borrow_mut();
-            if slot.is_none() {
-                *slot = Some(session);
-            }
+    /// Reads the call (once per object lifetime): true when it is stored and this worker's.
+    /// A call stored in the older single-value form is migrated to rows here, once.
+    async fn load(&self) -> EdgeResult<bool> {
+        if let Some(r) = self.record.borrow().as_ref() {
+            return Ok(r.session.is_known());
         }
-        let mut slot = self.session.borrow_mut();
-        let session = slot
-            .as_mut()
-            .ok_or_else(|| EdgeError::new(500, "StateError", "session not loaded"))?;
-        if session.call_connection_id.is_empty() {
-            session.call_connection_id = id.to_owned();
+        let mut store = self.store()?;
+        let record = match CallRecord::open(&store).map_err(|e| storage_error(&e))? {
+            Some(r) => Some(r),
+            None => self.migrate(&mut store).await?,
+        };
+        let known = record.as_ref().is_some_and(|r| r.session.is_known());
+        if let Some(r) = &record {
+            *self.indexed.borrow_mut() = index_entry(&r.session).to_string().into();
         }
-        Ok(f(session))
+        let mut slot = self.record.borrow_mut();
+        if slot.is_none() {
+            *slot = record;
+        }
+        Ok(known)
     }
 
-    /// Persists the session, schedules the alarm when commands are waiting, and updates the
-    /// call index entry when it changed (status, server call id, end).
-    async fn persist(&self) -> EdgeResult<()> {
-        let (text, pending, timer, summary) = {
-            let slot = self.session.borrow();
-            let s = slot
-                .as_ref()
-                .ok_or_else(|| EdgeError::new(500, "StateError", "session not loaded"))?;
+    /// Moves a call stored by an older worker (one value) into rows; `None` when there is none.
+    async fn migrate(&self, store: &mut SqlStore<'_>) -> EdgeResult<Option<CallRecord>> {
+        let storage = self.state.storage();
+        let Some(session) = storage.get::<String>(LEGACY_SESSION_KEY).await? else {
+            return Ok(None);
+        };
+        let callbacks = storage.get::<String>(LEGACY_CALLBACKS_KEY).await?;
+        let (mut record, writes) = match CallRecord::migrate(&session, callbacks.as_deref()) {
+            Ok(m) => m,
+            Err(e) => {
+                // Refused, loudly, and left in place: nothing is deleted that was not moved.
+                worker::console_error!(
+                    "call object: a call stored by an older worker cannot be migrated: {e}"
+                );
+                return Err(storage_error(&e));
+            }
+        };
+        store.write(&writes)?;
+        record.migrated();
+        storage
+            .delete_multiple(vec![LEGACY_SESSION_KEY, LEGACY_CALLBACKS_KEY])
+            .await?;
+        if let Ok(kv) = self.env.kv(KV) {
+            // The old call list's entry; the new one is written with the next change.
+            kv.delete(&format!("call:{}", record.session.call_connection_id))
+                .await?;
+        }
+        worker::console_log!(
+            "call object: migrated a call from the single-value form ({} rows, {} bytes)",
+            writes.rows(),
+            writes.bytes()
+        );
+        Ok(Some(record))
+    }
+
+    /// Runs `f` on the loaded call and writes what it changed. A failed write drops the
+    /// object's copy, so the next input reads the call as stored.
+    fn change<T>(&self, f: impl FnOnce(&mut CallRecord) -> T) -> EdgeResult<T> {
+        let mut store = self.store()?;
+        let mut slot = self.record.borrow_mut();
+        let record = slot.as_mut().ok_or_else(|| EdgeError::not_found("call"))?;
+        let out = f(record);
+        match record.save(&mut store) {
+            Ok(_) => Ok(out),
+            Err(e) => {
+                *slot = None;
+                Err(storage_error(&e))
+            }
+        }
+    }
+
+    /// After a write: schedules the alarm when commands are waiting or a timer is set, and
+    /// updates the call list entry when it changed (status, server call id, end).
+    async fn after_change(&self) -> EdgeResult<()> {
+        let (pending, timer, key, entry) = {
+            let slot = self.record.borrow();
+            let Some(r) = slot.as_ref() else {
+                return Ok(());
+            };
+            let s = &r.session;
             (
-                serde_json::to_string(s)?,
                 !s.outbox().is_empty(),
                 s.next_timer(),
-                summary(s),
+                index_key(s),
+                index_entry(s).to_string(),
             )
         };
         let storage = self.state.storage();
-        if self.callbacks_changed.get() {
-            // One put, one transaction: the log never holds an event the session did not apply.
-            let callbacks = serde_json::to_string(&*self.callbacks.borrow())?;
-            let values = js_sys::Object::new();
-            for (key, value) in [(STORAGE_KEY, text), (CALLBACKS_KEY, callbacks)] {
-                js_sys::Reflect::set(&values, &key.into(), &value.into())
-                    .map_err(|_| EdgeError::new(500, "StateError", "storage entries"))?;
-            }
-            storage.put_multiple_raw(values).await?;
-            self.callbacks_changed.set(false);
-        } else {
-            storage.put(STORAGE_KEY, text).await?;
-        }
         if pending {
             storage.set_alarm(Duration::from_millis(1)).await?;
         } else if let Some(at) = timer {
             storage.set_alarm((at - now_ms()).max(1)).await?;
         }
-        let fresh = summary.filter(|(_, v)| self.indexed.borrow().as_deref() != Some(v.as_str()));
-        if let (Ok(kv), Some((key, value))) = (self.env.kv(KV), fresh) {
-            kv.put(&key, value.clone())?.execute().await?;
-            *self.indexed.borrow_mut() = Some(value);
+        let fresh = self.indexed.borrow().as_deref() != Some(entry.as_str());
+        if let (true, Some(key), Ok(kv)) = (fresh, key, self.env.kv(KV)) {
+            let metadata: serde_json::Value = serde_json::from_str(&entry)?;
+            kv.put(&key, "1")?
+                .metadata(metadata)?
+                .expiration_ttl(INDEX_TTL_SECONDS)
+                .execute()
+                .await?;
+            *self.indexed.borrow_mut() = Some(entry);
         }
         Ok(())
+    }
+
+    /// The record of a call that becomes this worker's now (a new one when nothing is stored).
+    async fn adopt(&self, id: &str) -> EdgeResult<()> {
+        self.load().await?;
+        let mut slot = self.record.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(CallRecord::new(id));
+        }
+        Ok(())
+    }
+
+    /// Applies the events held for this call before it was this worker's.
+    async fn apply_held(&self) -> EdgeResult<EventsOutcome> {
+        let held = self.store()?.take_held()?;
+        if held.is_empty() {
+            return Ok(EventsOutcome::default());
+        }
+        let events: Vec<Delivered> = held
+            .iter()
+            .filter_map(|text| serde_json::from_str(text).ok())
+            .collect();
+        self.apply(events).await
+    }
+
+    async fn apply(&self, events: Vec<Delivered>) -> EdgeResult<EventsOutcome> {
+        let mut store = self.store()?;
+        let outcome = {
+            let mut slot = self.record.borrow_mut();
+            let record = slot.as_mut().ok_or_else(|| EdgeError::not_found("call"))?;
+            let batch = events.into_iter().map(|d| (d.event, d.cloud_event));
+            match record.handle_events(&mut store, batch) {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    *slot = None;
+                    return Err(storage_error(&e));
+                }
+            }
+        };
+        self.after_change().await?;
+        Ok(outcome)
     }
 
     async fn setup(&self, body: SetupBody) -> EdgeResult<Response> {
-        let applied = self
-            .with_session(&body.call_connection_id, |s| s.handle_setup(body.setup))
-            .await?;
-        self.persist().await?;
-        Ok(json(&serde_json::json!({ "applied": applied }), 200)?)
+        self.adopt(&body.call_connection_id).await?;
+        let applied = self.change(|r| r.session.handle_setup(body.setup))?;
+        self.after_change().await?;
+        let held = self.apply_held().await?;
+        Ok(json(
+            &serde_json::json!({ "applied": applied, "heldApplied": held.applied }),
+            200,
+        )?)
+    }
+
+    async fn created(&self, body: CreatedBody) -> EdgeResult<Response> {
+        self.adopt(&body.call_connection_id).await?;
+        let applied = self.change(|r| r.session.handle_created(&body.operation, body.at_ms))?;
+        self.after_change().await?;
+        let held = self.apply_held().await?;
+        Ok(json(
+            &serde_json::json!({ "applied": applied, "heldApplied": held.applied }),
+            200,
+        )?)
     }
 
     async fn events(&self, body: EventsBody) -> EdgeResult<Response> {
-        self.load_callbacks().await?;
-        let outcome = self
-            .with_session(&body.call_connection_id, |s| {
-                let mut out = EventsOutcome::default();
-                let mut log = self.callbacks.borrow_mut();
-                let log = log.get_or_insert_with(CallbackLog::default);
-                for Delivered { event, cloud_event } in body.events {
-                    match s.handle_event(&event) {
-                        Handled::Duplicate => out.duplicates += 1,
-                        Handled::Applied { commands } => {
-                            out.applied += 1;
-                            out.commands += commands as u32;
-                            log.push(cloud_event);
-                            self.callbacks_changed.set(true);
-                        }
-                    }
-                }
-                out
-            })
-            .await?;
-        self.persist().await?;
-        Ok(json(&outcome, 200)?)
-    }
-
-    /// Loads the callback log (once per object lifetime; empty for a call that has none).
-    async fn load_callbacks(&self) -> EdgeResult<()> {
-        if self.callbacks.borrow().is_some() {
-            return Ok(());
+        if self.load().await? {
+            let outcome = self.apply(body.events).await?;
+            return Ok(json(
+                &Delivery {
+                    outcome,
+                    ..Delivery::default()
+                },
+                200,
+            )?);
         }
-        let stored: Option<String> = self.state.storage().get(CALLBACKS_KEY).await?;
-        let log = match stored {
-            Some(text) => serde_json::from_str(&text)?,
-            None => CallbackLog::default(),
-        };
-        self.callbacks.borrow_mut().get_or_insert(log);
-        Ok(())
+        // Not this worker's call (yet): hold a few events for a while, keep nothing else.
+        let store = self.store()?;
+        let mut out = Delivery::default();
+        for delivered in &body.events {
+            if store.hold(serde_json::to_string(delivered)?, HELD_MAX)? {
+                out.held += 1;
+            } else {
+                out.refused += 1;
+            }
+        }
+        if out.held > 0 && self.state.storage().get_alarm().await?.is_none() {
+            self.state.storage().set_alarm(HELD_MS).await?;
+        }
+        Ok(json(&out, 200)?)
     }
 
     async fn admin(&self, body: AdminBody) -> EdgeResult<Response> {
+        if !self.load().await? {
+            return Err(EdgeError::not_found("call"));
+        }
         let now = now_ms();
-        let cmd = self
-            .with_session(&body.call_connection_id, |s| {
-                s.handle_admin(body.action, &body.request_id, now)
-            })
-            .await??;
-        self.persist().await?;
+        let cmd = self.change(|r| r.session.handle_admin(body.action, &body.request_id, now))??;
+        self.after_change().await?;
         Ok(json(&cmd, 202)?)
     }
 
     /// Puts a request the page sent through the proxy on the timeline; 404 for a call this
     /// worker never stored (nothing is created for it).
     async fn proxied(&self, body: ProxiedBody) -> EdgeResult<Response> {
-        if self.session.borrow().is_none() {
-            let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
-            if stored.is_none() {
-                return Err(EdgeError::not_found("call"));
-            }
+        if !self.load().await? {
+            return Err(EdgeError::not_found("call"));
         }
-        self.with_session(&body.call_connection_id, |s| {
-            s.handle_proxied(body.proxied);
-        })
-        .await?;
-        self.persist().await?;
+        self.change(|r| r.session.handle_proxied(body.proxied))?;
+        self.after_change().await?;
         Ok(json(&serde_json::json!({ "recorded": true }), 200)?)
     }
 
     /// The admin view of the call; with `callbacks_after` (the live stream's last seen
     /// number), also `callbacks`: the callback events numbered after it, if any
-    /// ([`CallbackLog::after`]).
+    /// ([`crate::routing::call::callback_log::CallbackLog::after`]).
     async fn view(&self, callbacks_after: Option<u64>) -> EdgeResult<Response> {
-        let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
-        if stored.is_none() {
+        if !self.load().await? {
             return Err(EdgeError::not_found("call"));
         }
-        let mut view = self.with_session("", view_of).await?;
-        if let Some(seen) = callbacks_after {
-            self.load_callbacks().await?;
-            let log = self.callbacks.borrow();
-            let batch = log.as_ref().and_then(|l| l.after(seen));
-            if let (Some(obj), Some(batch)) = (view.as_object_mut(), batch) {
+        let size = self.store()?.database_size();
+        let slot = self.record.borrow();
+        let r = slot.as_ref().ok_or_else(|| EdgeError::not_found("call"))?;
+        let mut view = view_of(&r.session);
+        if let Some(obj) = view.as_object_mut() {
+            obj.insert(
+                "stored".into(),
+                serde_json::json!({
+                    "bytes": size,
+                    "timelineDropped": r.session.timeline_dropped(),
+                    "callbacksDropped": r.callbacks.dropped(),
+                }),
+            );
+            if let Some(batch) = callbacks_after.and_then(|seen| r.callbacks.after(seen)) {
                 obj.insert("callbacks".into(), serde_json::to_value(batch)?);
             }
         }
@@ -329,55 +454,59 @@ impl CallObject {
     /// What a replay of this call needs ([`crate::routing::simulate::replay_script`]): the call
     /// and the script its applied callback events make, with the path it took and its end.
     async fn replay(&self) -> EdgeResult<Response> {
-        let stored: Option<String> = self.state.storage().get(STORAGE_KEY).await?;
-        if stored.is_none() {
+        if !self.load().await? {
             return Err(EdgeError::not_found("call"));
         }
-        self.load_callbacks().await?;
-        let events: Vec<CallEvent> = {
-            let log = self.callbacks.borrow();
-            log.as_ref()
-                .map(|l| l.events().cloned().collect::<Vec<_>>())
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|v| {
-                    let body = serde_json::to_vec(&[v]).ok()?;
-                    let decoded = callsteer::events::decode_callback_events(&body).ok()?;
-                    CallEvent::from_callback(decoded.first()?).ok()
-                })
-                .collect()
-        };
-        let out = self
-            .with_session("", |s| {
-                crate::routing::simulate::replay_script(s, &events).map(|(call, script)| {
-                    serde_json::json!({
-                        "call": call,
-                        "script": script,
-                        "path": s.flow.path,
-                        "end": s.flow.end.map(crate::routing::simulate::end_name),
-                    })
+        let slot = self.record.borrow();
+        let r = slot.as_ref().ok_or_else(|| EdgeError::not_found("call"))?;
+        let events: Vec<CallEvent> = r
+            .callbacks
+            .events()
+            .filter_map(|v| {
+                let body = serde_json::to_vec(&[v]).ok()?;
+                let decoded = callsteer::events::decode_callback_events(&body).ok()?;
+                CallEvent::from_callback(decoded.first()?).ok()
+            })
+            .collect();
+        let s = &r.session;
+        let out = crate::routing::simulate::replay_script(s, &events)
+            .map(|(call, script)| {
+                serde_json::json!({
+                    "call": call,
+                    "script": script,
+                    "path": s.flow.path,
+                    "end": s.flow.end.map(crate::routing::simulate::end_name),
                 })
             })
-            .await?
             .ok_or_else(|| EdgeError::bad_request("the call has no routing setup to replay"))?;
         Ok(json(&out, 200)?)
+    }
+
+    /// The next queued command, with the call's id and callee.
+    fn next_command(
+        &self,
+    ) -> Option<(
+        crate::routing::call::command::Command,
+        String,
+        Option<String>,
+    )> {
+        let slot = self.record.borrow();
+        let s = &slot.as_ref()?.session;
+        let callee = s
+            .setup
+            .as_ref()
+            .map(|x| x.callee.trim_start_matches("4:").to_owned());
+        s.outbox()
+            .first()
+            .cloned()
+            .map(|c| (c, s.call_connection_id.clone(), callee))
     }
 
     /// Sends queued commands in order until the outbox is empty.
     async fn flush_outbox(&self) -> EdgeResult<()> {
         let cfg = Config::from_env(&self.env)?;
         loop {
-            let next = self.with_session("", |s| {
-                let callee = s
-                    .setup
-                    .as_ref()
-                    .map(|x| x.callee.trim_start_matches("4:").to_owned());
-                s.outbox()
-                    .first()
-                    .cloned()
-                    .map(|c| (c, s.call_connection_id.clone(), callee))
-            });
-            let Some((cmd, id, callee)) = next.await? else {
+            let Some((cmd, id, callee)) = self.next_command() else {
                 return Ok(());
             };
             if let CommandKind::Webhook {
@@ -386,22 +515,20 @@ impl CallObject {
                 timeout_ms,
             } = &cmd.kind
             {
-                self.with_session(&id, |s| s.handle_sent(&cmd.id, Ok(())))
-                    .await?;
-                self.persist().await?;
+                self.change(|r| r.session.handle_sent(&cmd.id, Ok(())))?;
+                self.after_change().await?;
                 let reply = app_webhook::send(&self.env, url, body, *timeout_ms).await;
                 if let Err(no) = &reply {
                     worker::console_log!("webhook step {}: {}", cmd.id, no.reason());
                 }
                 let now = now_ms();
-                self.with_session(&id, |s| s.handle_webhook(&cmd.id, reply, now))
-                    .await?;
-                self.persist().await?;
+                self.change(|r| r.session.handle_webhook(&cmd.id, reply, now))?;
+                self.after_change().await?;
                 continue;
             }
             let result = match command_request(&cmd, &id, callee.as_deref(), &cfg.api_version) {
                 Err(e) => Err(e.to_string()),
-                Ok(req) => self.send_with_retries(&cfg, &req, &id, &cmd.id).await?,
+                Ok(req) => self.send_with_retries(&cfg, &req, &cmd.id).await?,
             };
             let invitation = match (&cmd.kind, &result) {
                 (CommandKind::AddParticipant { target, .. }, Ok(reply)) => {
@@ -409,29 +536,26 @@ impl CallObject {
                 }
                 _ => None,
             };
-            self.with_session(&id, |s| {
+            self.change(|r| {
                 if let Some(invitation) = &invitation {
-                    s.handle_invitation(&cmd.id, invitation);
+                    r.session.handle_invitation(&cmd.id, invitation);
                 }
-                s.handle_sent(&cmd.id, result.map(|_| ()));
-            })
-            .await?;
-            self.persist().await?;
+                r.session.handle_sent(&cmd.id, result.map(|_| ()));
+            })?;
+            self.after_change().await?;
         }
     }
 
     /// Sends one command through the core's send loop, recording each retry in the timeline
-    /// (and persisting it) before waiting.
+    /// (and storing it) before waiting.
     async fn send_with_retries(
         &self,
         cfg: &Config,
         req: &callsteer::http::Request,
-        call_id: &str,
         cmd_id: &str,
     ) -> EdgeResult<Result<callsteer::send::Reply, String>> {
         let transport = CommandTransport {
             object: self,
-            call_id,
             cmd_id,
         };
         Ok(match acs::send_with(cfg, req, &transport).await {
@@ -445,7 +569,6 @@ impl CallObject {
 /// The worker's transport, plus a timeline entry for each retry of one command.
 struct CommandTransport<'a> {
     object: &'a CallObject,
-    call_id: &'a str,
     cmd_id: &'a str,
 }
 
@@ -467,12 +590,11 @@ impl callsteer::send::Transport for CommandTransport<'_> {
     }
 
     async fn retrying(&self, attempt: u32, reason: &str, _after_ms: u64) {
-        let (id, cmd) = (self.call_id, self.cmd_id);
+        let cmd = self.cmd_id;
         let recorded = async {
             self.object
-                .with_session(id, |s| s.handle_retry(cmd, attempt, reason))
-                .await?;
-            self.object.persist().await
+                .change(|r| r.session.handle_retry(cmd, attempt, reason))?;
+            self.object.after_change().await
         };
         // The send goes on either way; a lost timeline entry is only logged.
         if let Err(e) = recorded.await {
@@ -496,11 +618,10 @@ fn callbacks_after(req: &Request) -> Option<u64> {
     n.parse().ok()
 }
 
-/// The admin view of a call: the session without its dedup set, plus the derived status.
-pub(crate) fn view_of(s: &mut CallSession) -> serde_json::Value {
-    let mut v = serde_json::to_value(&*s).unwrap_or_default();
+/// The admin view of a call: the session, plus the derived status and its outbox.
+pub(crate) fn view_of(s: &CallSession) -> serde_json::Value {
+    let mut v = serde_json::to_value(s).unwrap_or_default();
     if let Some(obj) = v.as_object_mut() {
-        obj.remove("seen");
         obj.insert("status".into(), s.status().into());
         obj.insert(
             "outbox".into(),
@@ -508,22 +629,6 @@ pub(crate) fn view_of(s: &mut CallSession) -> serde_json::Value {
         );
     }
     v
-}
-
-/// The call index entry (`call:<id>` in KV) for the admin list.
-fn summary(s: &CallSession) -> Option<(String, String)> {
-    let setup = s.setup.as_ref();
-    let value = serde_json::json!({
-        "callConnectionId": s.call_connection_id,
-        "serverCallId": s.server_call_id,
-        "status": s.status(),
-        "rule": setup.and_then(|x| x.rule.clone()),
-        "caller": setup.map(|x| x.caller.clone()),
-        "callee": setup.map(|x| x.callee.clone()),
-        "answeredAtMs": setup.map(|x| x.answered_at_ms),
-        "endedAtMs": s.ended_at_ms,
-    });
-    Some((format!("call:{}", s.call_connection_id), value.to_string()))
 }
 
 /// Sends `body` to the object of call `id` at `path`.

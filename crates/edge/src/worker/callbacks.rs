@@ -4,7 +4,7 @@
 //! event processor reads ([`cloud_event`], from the same decoding) — answer 200.
 
 use super::auth::verify_callback;
-use super::call_object::{self, Delivered, EventsBody, EventsOutcome};
+use super::call_object::{self, Delivered, Delivery, EventsBody};
 use super::config::Config;
 use super::respond::{json, EdgeError, EdgeResult};
 use crate::routing::call::callback_log::cloud_event;
@@ -58,7 +58,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> 
                 cloud_event: cloud_event(decoded)?,
             });
     }
-    let mut total = EventsOutcome::default();
+    let mut total = Delivery::default();
     for (id, events) in by_call {
         let body = serde_json::to_string(&EventsBody {
             call_connection_id: id.clone(),
@@ -72,10 +72,22 @@ pub(crate) async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> 
                 resp.text().await?,
             ));
         }
-        let outcome: EventsOutcome = resp.json().await?;
-        total.applied += outcome.applied;
-        total.duplicates += outcome.duplicates;
-        total.commands += outcome.commands;
+        let got: Delivery = resp.json().await?;
+        let (sum, one) = (&mut total.outcome, got.outcome);
+        sum.applied += one.applied;
+        sum.duplicates += one.duplicates;
+        sum.commands += one.commands;
+        sum.bytes_written += one.bytes_written;
+        total.held += got.held;
+        total.refused += got.refused;
+        if got.held + got.refused > 0 {
+            // The id is the sender's claim and may be made up: logged only as a count.
+            worker::console_log!(
+                "callbacks: {} event(s) held and {} refused for a call this worker did not answer, create or connect",
+                got.held,
+                got.refused
+            );
+        }
     }
     Ok(json(&total, 200)?)
 }

@@ -25,6 +25,7 @@ mod app_webhook;
 mod auth;
 mod bench;
 mod call_object;
+mod call_store;
 mod callbacks;
 mod config;
 mod incoming;

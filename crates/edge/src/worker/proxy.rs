@@ -10,10 +10,10 @@
 
 use super::acs::{self, now_ms};
 use super::auth;
-use super::call_object::{self, ProxiedBody};
+use super::call_object::{self, CreatedBody, ProxiedBody};
 use super::config::Config;
 use super::respond::{EdgeError, EdgeResult};
-use crate::routing::call::proxied::Proxied;
+use crate::routing::call::proxied::{created_call, Proxied};
 use crate::routing::proxy::{self, Admitted, Refusal, MAX_BODY_BYTES, PREFIX};
 use futures_util::StreamExt as _;
 use worker::{Env, Method, Request, Response, ResponseBody};
@@ -40,6 +40,7 @@ pub(crate) async fn handle(req: Request, env: &Env) -> EdgeResult<Response> {
 }
 
 async fn forward(mut req: Request, env: &Env) -> EdgeResult<Response> {
+    let started = now_ms();
     auth::verify_admin_header(env, &req)?;
     let cfg = Config::from_env(env)?;
     let url = req.url()?;
@@ -59,6 +60,9 @@ async fn forward(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let report = Proxied::of_request(&admitted.route, &body, 0, now_ms());
     let outgoing = admitted.request(&headers, body).map_err(refused)?;
     let answer = acs::sign_and_fetch(&cfg, outgoing).await?;
+    if let Some(id) = created_call(&admitted.route, answer.status, &answer.body) {
+        adopt(env, id, admitted.route.op.as_str(), started).await;
+    }
     if let Some((id, proxied)) = report {
         let status = answer.status;
         record(env, id, Proxied { status, ..proxied }).await;
@@ -71,6 +75,35 @@ async fn forward(mut req: Request, env: &Env) -> EdgeResult<Response> {
 /// event that settles it gives it an outcome), before the page hears the answer. A call this
 /// worker does not know, or a failure here, only costs the timeline entry: logged, not
 /// returned (the service has acted already).
+/// Makes a call the page created, answered or connected this worker's, so its callback
+/// events are taken (a failure is logged: the call goes on, its events are then held and
+/// dropped).
+async fn adopt(env: &Env, id: String, operation: &str, at_ms: i64) {
+    let body = CreatedBody {
+        call_connection_id: id,
+        operation: operation.to_owned(),
+        at_ms,
+    };
+    let sent = match serde_json::to_string(&body) {
+        Ok(text) => {
+            call_object::call(
+                env,
+                &body.call_connection_id,
+                Method::Post,
+                "/created",
+                Some(text),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match sent {
+        Ok(r) if r.status_code() == 200 => {}
+        Ok(r) => worker::console_log!("acs proxy: created call not kept ({})", r.status_code()),
+        Err(e) => worker::console_log!("acs proxy: created call not kept ({})", e.message),
+    }
+}
+
 async fn record(env: &Env, id: String, proxied: Proxied) {
     let body = ProxiedBody {
         call_connection_id: id,

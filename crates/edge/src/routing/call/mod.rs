@@ -24,6 +24,7 @@ pub mod command;
 mod driver;
 pub mod event;
 pub mod flow_run;
+pub mod index;
 pub mod proxied;
 pub mod store;
 pub mod timeline;
@@ -121,6 +122,11 @@ pub struct CallSession {
     /// Event time (Unix ms) of the first `CallDisconnected`: when this worker's leg ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at_ms: Option<i64>,
+    /// Unix ms when the call became this worker's: answered (its setup) or created through the
+    /// admin page ([`CallSession::handle_created`]). `None` in sessions stored before it was
+    /// kept, and for a call not set up yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at_ms: Option<i64>,
     /// Change counter of the timeline (each entry's `rev` is a value of it).
     #[serde(default)]
     revision: u64,
@@ -239,6 +245,20 @@ impl CallSession {
         }
     }
 
+    /// Unix ms when the call became this worker's (answered or created); for a session stored
+    /// before that was kept, its answer time or its first timeline entry's.
+    pub fn started_at_ms(&self) -> Option<i64> {
+        self.created_at_ms
+            .or_else(|| self.setup.as_ref().map(|s| s.answered_at_ms))
+            .or_else(|| self.timeline.iter().map(|e| e.at_ms).min())
+    }
+
+    /// True once the call is this worker's: answered by its rules or created through the admin
+    /// page. Only such a call's callback events are taken.
+    pub fn is_known(&self) -> bool {
+        self.setup.is_some() || self.created_at_ms.is_some()
+    }
+
     /// Commands queued and not yet reported sent.
     pub fn outbox(&self) -> &[Command] {
         &self.outbox
@@ -257,6 +277,7 @@ impl CallSession {
             None => format!("answered by default: {} → {}", setup.caller, setup.callee),
         };
         let (at_ms, trigger) = (setup.answered_at_ms, setup.incoming_event_id.clone());
+        self.created_at_ms.get_or_insert(at_ms);
         self.push(TimelineEntry {
             id: Some(trigger.clone()),
             party: Some(setup.caller.clone()),

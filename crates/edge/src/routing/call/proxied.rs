@@ -113,7 +113,43 @@ pub(super) fn settling_outcome(p: &PendingOperation, kind: &str) -> Option<Outco
     .and_then(Outcome::from_core)
 }
 
+/// The call connection a request through the proxy brought into being: `CreateCall`,
+/// `AnswerCall` or `Connect` that the service accepted, with the id its answer names (read by the
+/// core's model of the answer). The worker then keeps the call ([`CallSession::handle_created`]),
+/// so its callback events are taken; a callback for a call the worker never answered, created,
+/// connected or proxied is not.
+pub fn created_call(route: &Route, status: u16, answer: &[u8]) -> Option<String> {
+    let creates = matches!(
+        route.op,
+        OperationId::CreateCall | OperationId::AnswerCall | OperationId::Connect
+    );
+    if !creates || !(200..300).contains(&status) {
+        return None;
+    }
+    serde_json::from_slice::<callsteer::models::CallConnectionProperties>(answer)
+        .ok()?
+        .call_connection_id
+        .filter(|id| !id.is_empty())
+}
+
 impl CallSession {
+    /// Records that the admin page brought this call into being through the proxy (`operation`,
+    /// the spec's operationId) at `at_ms`. Idempotent: a call already set up or created is not
+    /// changed (returns false).
+    pub fn handle_created(&mut self, operation: &str, at_ms: i64) -> bool {
+        if self.created_at_ms.is_some() || self.setup.is_some() {
+            return false;
+        }
+        self.created_at_ms = Some(at_ms);
+        self.push(TimelineEntry::new(
+            at_ms,
+            Source::Setup,
+            operation,
+            "through the admin page's Call control".to_owned(),
+        ));
+        true
+    }
+
     /// Puts a request forwarded by the `/acs/…` proxy on the timeline as a command: refused
     /// by the service → failed; accepted and settled by an event with its operationContext →
     /// waiting for that event (one that arrived before this report settles it at once);
