@@ -99,7 +99,9 @@ function dotenv(vars) {
  * Starts the emulator and the worker, and subscribes the worker to the emulator's
  * incoming calls. `vars` override wrangler vars (e.g. ROUTING_RULES); `logLevel` is wrangler's
  * (`warn` by default; `log` also keeps the worker's console.log lines in wrangler.log).
- * `main` replaces wrangler.toml's entry point (the benchmark build: `build-bench/index.js`).
+ * `bench: true` runs the benchmark build (`build-bench/`, cargo feature `bench`: the
+ * `/admin/bench/…` routes) instead of the production build (`build/`) — same config, its entry
+ * point given to wrangler; wrangler's build command (scripts/build-worker) then builds it.
  *
  * Secrets never go on a command line, where every local user can read them
  * (`/proc/<pid>/cmdline`): vars named like a secret (`SECRET_VAR`: the ACS key, the admin
@@ -114,7 +116,7 @@ function dotenv(vars) {
  * subscription asks the emulator for tokens of that application. `incomingAuth: { secret,
  * header? }` switches both sides to a delivery secret instead.
  */
-export async function startStack({ vars = {}, subscribe = true, incomingAuth, logLevel = "warn", main } = {}) {
+export async function startStack({ vars = {}, subscribe = true, incomingAuth, logLevel = "warn", bench = false } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "callsteer-edge-"));
   const accessKey = randomBytes(32).toString("base64");
   const resourceId = randomUUID();
@@ -187,12 +189,13 @@ export async function startStack({ vars = {}, subscribe = true, incomingAuth, lo
     };
     const secrets = Object.fromEntries(Object.entries(allVars).filter(([k]) => SECRET_VAR.test(k)));
     writeFileSync(secretFiles[0], dotenv(secrets), { mode: 0o600 });
-    const args = ["dev", ...(main ? [main] : []), "--config", path.join(root, "wrangler.toml"), "--local", "--ip", "127.0.0.1", "--port", String(workerPort),
+    const args = ["dev", ...(bench ? [path.join(root, "build-bench/index.js")] : []), "--config", path.join(root, "wrangler.toml"), "--local", "--ip", "127.0.0.1", "--port", String(workerPort),
       "--inspector-port", String(inspectorPort), "--persist-to", path.join(dir, "state"), "--show-interactive-dev-session=false",
       "--log-level", logLevel, "--env-file", secretFiles[0]];
     for (const [k, v] of Object.entries(allVars)) if (!SECRET_VAR.test(k)) args.push("--var", `${k}:${v}`);
     // CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: wrangler reads --env-file only when it is on (its default).
     const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true", CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" };
+    if (bench) env.BENCH_BUILD = "1";
     const wrangler = startGroup(path.join(here, "node_modules/.bin/wrangler"), args, { cwd: root, env, log: logFile("wrangler") });
     groups.push(wrangler);
     await waitFor("wrangler dev", async () => (await fetch(`${worker}/healthz`)).ok, { timeoutMs: 600_000, intervalMs: 250 });
