@@ -43,3 +43,22 @@ npm_deps() {
   (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null) &&
     cp "$dir/package-lock.json" "$dir/node_modules/.lock-stamp"
 }
+
+# counted_tests CMD...: runs a Rust test command (cargo test, wasm-pack test), its output shown
+# as it comes, and fails when it ran no test at all. A wasm suite whose file is compiled out
+# (`#![cfg(target_arch = "wasm32")]`, a feature that is off) otherwise "passes" with 0 tests.
+# Sums the `N passed` of every `test result:` line; 0 (or no such line) is a failure.
+counted_tests() {
+  local out rc=0 passed
+  out=$(mktemp)
+  # The command's own status (PIPESTATUS), whatever the caller's pipefail/errexit.
+  { "$@" 2>&1 | tee "$out"; rc=${PIPESTATUS[0]}; } || true
+  passed=$({ grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$out" || true; } | awk '{ n += $4 } END { print n + 0 }')
+  rm -f "$out"
+  ((rc == 0)) || return "$rc"
+  if ((passed == 0)); then
+    echo "FAILED: no test ran (0 passed) in: $*" >&2
+    return 1
+  fi
+  echo "== $passed tests passed: $*" >&2
+}

@@ -93,7 +93,9 @@ console.log(`cold start: wrangler dev launch → first 200 ${fmt(cold.startToFir
 
 // The emulator's own bearer tokens are signed with the same key as its callback tokens;
 // accepting their audience lets wrk replay one valid token (RS256 verified every request).
-const stack = await startStack({ subscribe: false, vars: { JWT_AUDIENCE: "https://communication.azure.com", BENCH_ROUTES: "1" } });
+// The benchmark build (build-bench/, cargo feature `bench`) has the /admin/bench/… routes; the
+// cold start above is the production build's.
+const stack = await startStack({ subscribe: false, bench: true, vars: { JWT_AUDIENCE: "https://communication.azure.com" } });
 try {
   const emu = emulator(stack);
   const pids = workerdPids(stack.pgid("wrangler"));

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { after, before } from "node:test";
@@ -77,17 +77,46 @@ async function stopGroup(g) {
   clearTimeout(timer);
 }
 
+/** Vars that are secrets: they go to the instance's `.dev.vars` file, never to a command line. */
+export const SECRET_VAR = /_(SECRET|TOKEN|KEY)$/;
+
+/**
+ * `vars` as a dotenv file (wrangler's `.dev.vars` format, read by `--env-file`): one
+ * `NAME='value'` line each. Single quotes keep a value literal, except that wrangler expands
+ * `$NAME` in env files (dotenv-expand) and a backslash before the closing quote would escape it,
+ * so a value with `$`, `'`, `\` or a line break is refused.
+ */
+function dotenv(vars) {
+  return Object.entries(vars)
+    .map(([k, v]) => {
+      if (/[$'\\\r\n]/.test(v)) throw new Error(`secret ${k} has a character .dev.vars cannot carry literally ($, ', \\, a line break)`);
+      return `${k}='${v}'\n`;
+    })
+    .join("");
+}
+
 /**
  * Starts the emulator and the worker, and subscribes the worker to the emulator's
  * incoming calls. `vars` override wrangler vars (e.g. ROUTING_RULES); `logLevel` is wrangler's
  * (`warn` by default; `log` also keeps the worker's console.log lines in wrangler.log).
+ * `bench: true` runs the benchmark build (`build-bench/`, cargo feature `bench`: the
+ * `/admin/bench/…` routes) instead of the production build (`build/`) — same config, its entry
+ * point given to wrangler; wrangler's build command (scripts/build-worker) then builds it.
+ *
+ * Secrets never go on a command line, where every local user can read them
+ * (`/proc/<pid>/cmdline`): vars named like a secret (`SECRET_VAR`: the ACS key, the admin
+ * token, CALLBACK_SECRET, INCOMING_SECRET, FLOW_WEBHOOK_SECRET) are written to `.dev.vars` in
+ * this stack's own directory (0600, in a 0700 temporary directory), which wrangler reads with
+ * `--env-file` — one file per instance, so parallel stacks do not clash, and the repository's
+ * own `.dev.vars` (next to wrangler.toml) is not read. The emulator reads its key from a file
+ * there too (`--access-key-file`). stop() removes both.
  *
  * The incoming-call webhook is Entra-protected, as in deployment: the worker trusts the
  * emulator's Entra issuer (`<emulator>/entra`) for a random tenant and application, and the
  * subscription asks the emulator for tokens of that application. `incomingAuth: { secret,
  * header? }` switches both sides to a delivery secret instead.
  */
-export async function startStack({ vars = {}, subscribe = true, incomingAuth, logLevel = "warn" } = {}) {
+export async function startStack({ vars = {}, subscribe = true, incomingAuth, logLevel = "warn", bench = false } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "callsteer-edge-"));
   const accessKey = randomBytes(32).toString("base64");
   const resourceId = randomUUID();
@@ -98,6 +127,8 @@ export async function startStack({ vars = {}, subscribe = true, incomingAuth, lo
   const emulator = `http://127.0.0.1:${emuPort}`;
   const worker = `http://127.0.0.1:${workerPort}`;
   const groups = [];
+  const secretFiles = [path.join(dir, ".dev.vars"), path.join(dir, "access-key")];
+  const logFile = (name) => path.join(dir, `${name}.log`);
   const stack = {
     emulator,
     worker,
@@ -107,23 +138,39 @@ export async function startStack({ vars = {}, subscribe = true, incomingAuth, lo
     /** The emulator's connection string (a random key for this stack only). */
     connectionString: `endpoint=${emulator}/;accesskey=${accessKey}`,
     dir,
+    /** The files that hold this stack's secrets while it runs (removed by stop()). */
+    secretFiles,
     async stop() {
       for (const g of groups.reverse()) await stopGroup(g);
+      for (const f of secretFiles) rmSync(f, { force: true });
       if (!process.env.KEEP_EDGE_LOGS) rmSync(dir, { recursive: true, force: true });
     },
     /** Process-group ids, for benchmarks that read CPU time from /proc. */
     pgid(name) {
       return groups.find((g) => g.log.endsWith(`${name}.log`))?.child.pid;
     },
+    /** The last 4,000 characters of each log, for error messages. */
     logs() {
       return groups.map((g) => `--- ${g.log}\n${readFileSync(g.log, "utf8").slice(-4000)}`).join("\n");
     },
+    /** The whole log of `name` ("wrangler" or "emulator") so far. */
+    log(name) {
+      return existsSync(logFile(name)) ? readFileSync(logFile(name), "utf8") : "";
+    },
+    /**
+     * Waits until the log of `name` contains `text` (the runtime writes its log after the
+     * response, so a line is awaited, not assumed); returns the whole log then.
+     */
+    async waitForLog(name, text, { timeoutMs = 15_000 } = {}) {
+      return waitFor(`${JSON.stringify(text)} in ${name}.log`, () => stack.log(name).includes(text) && stack.log(name), { timeoutMs, intervalMs: 50 });
+    },
   };
   try {
-    const emu = startGroup(emulatorBinary(), ["--listen", `127.0.0.1:${emuPort}`, "--access-key", accessKey, "--resource-id", resourceId], {
+    writeFileSync(secretFiles[1], accessKey, { mode: 0o600 });
+    const emu = startGroup(emulatorBinary(), ["--listen", `127.0.0.1:${emuPort}`, "--access-key-file", secretFiles[1], "--resource-id", resourceId], {
       cwd: root,
       env: process.env,
-      log: path.join(dir, "emulator.log"),
+      log: logFile("emulator"),
     });
     groups.push(emu);
     await waitFor("the emulator", async () => (await fetch(`${emulator}/calling/keys`)).ok);
@@ -140,12 +187,16 @@ export async function startStack({ vars = {}, subscribe = true, incomingAuth, lo
       ...incomingVars,
       ...vars,
     };
-    const args = ["dev", "--config", path.join(root, "wrangler.toml"), "--local", "--ip", "127.0.0.1", "--port", String(workerPort),
+    const secrets = Object.fromEntries(Object.entries(allVars).filter(([k]) => SECRET_VAR.test(k)));
+    writeFileSync(secretFiles[0], dotenv(secrets), { mode: 0o600 });
+    const args = ["dev", ...(bench ? [path.join(root, "build-bench/index.js")] : []), "--config", path.join(root, "wrangler.toml"), "--local", "--ip", "127.0.0.1", "--port", String(workerPort),
       "--inspector-port", String(inspectorPort), "--persist-to", path.join(dir, "state"), "--show-interactive-dev-session=false",
-      "--log-level", logLevel];
-    for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);
-    const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
-    const wrangler = startGroup(path.join(here, "node_modules/.bin/wrangler"), args, { cwd: root, env, log: path.join(dir, "wrangler.log") });
+      "--log-level", logLevel, "--env-file", secretFiles[0]];
+    for (const [k, v] of Object.entries(allVars)) if (!SECRET_VAR.test(k)) args.push("--var", `${k}:${v}`);
+    // CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: wrangler reads --env-file only when it is on (its default).
+    const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true", CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" };
+    if (bench) env.BENCH_BUILD = "1";
+    const wrangler = startGroup(path.join(here, "node_modules/.bin/wrangler"), args, { cwd: root, env, log: logFile("wrangler") });
     groups.push(wrangler);
     await waitFor("wrangler dev", async () => (await fetch(`${worker}/healthz`)).ok, { timeoutMs: 600_000, intervalMs: 250 });
 

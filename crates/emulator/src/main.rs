@@ -1,4 +1,4 @@
-//! `callsteer-emulator --listen 127.0.0.1:PORT --access-key <base64> [--resource-id <guid>] [--cors]`
+//! `callsteer-emulator --listen 127.0.0.1:PORT (--access-key <base64> | --access-key-file <path>) [--resource-id <guid>] [--cors]`
 //!
 //! Serves the Call Automation REST API locally, prints its base URL and runs until
 //! stopped (Ctrl-C / SIGTERM). `--cors` answers browser preflights on the service API,
@@ -10,7 +10,7 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: callsteer-emulator --listen 127.0.0.1:PORT --access-key <base64> [--resource-id <guid>] [--cors]\n  --cors  answer CORS preflights on the service API (the real service does not)";
+const USAGE: &str = "usage: callsteer-emulator --listen 127.0.0.1:PORT (--access-key <base64> | --access-key-file <path>) [--resource-id <guid>] [--cors]\n  --access-key-file  read the key from a file (surrounding whitespace ignored): a key on the\n                     command line is readable by every local user in /proc/<pid>/cmdline\n  --cors  answer CORS preflights on the service API (the real service does not)";
 
 fn parse(args: &[String]) -> Result<Config, String> {
     let (mut listen, mut key, mut resource, mut cors) = (None, None, None, false);
@@ -29,11 +29,11 @@ fn parse(args: &[String]) -> Result<Config, String> {
                         .map_err(|_| format!("--listen: {value:?} is not HOST:PORT"))?,
                 )
             }
-            "--access-key" => {
-                key = Some(
-                    AccessKey::from_base64(value)
-                        .map_err(|_| "--access-key: is not valid base64".to_string())?,
-                )
+            "--access-key" => key = Some(parse_key(flag, value)?),
+            "--access-key-file" => {
+                let text = std::fs::read_to_string(value)
+                    .map_err(|e| format!("--access-key-file: cannot read {value:?}: {e}"))?;
+                key = Some(parse_key(flag, text.trim())?);
             }
             "--resource-id" => resource = Some(value.clone()),
             other => return Err(format!("unknown option {other}")),
@@ -42,10 +42,14 @@ fn parse(args: &[String]) -> Result<Config, String> {
     let resource_id = resource.unwrap_or_else(|| "00000000-0000-4000-8000-00000000e1e1".to_owned());
     Ok(Config {
         listen: listen.ok_or("--listen is required")?,
-        access_key: key.ok_or("--access-key is required")?,
+        access_key: key.ok_or("--access-key or --access-key-file is required")?,
         resource_id,
         cors,
     })
+}
+
+fn parse_key(flag: &str, base64: &str) -> Result<AccessKey, String> {
+    AccessKey::from_base64(base64).map_err(|_| format!("{flag}: is not valid base64"))
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

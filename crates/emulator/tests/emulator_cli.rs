@@ -114,6 +114,54 @@ fn prints_its_base_url_and_serves_keys() {
     );
 }
 
+/// `--access-key-file`: the key from a file (so that it is not in `/proc/<pid>/cmdline`),
+/// trailing newline ignored; the emulator then signs callback work with it like `--access-key`.
+#[test]
+fn reads_the_access_key_from_a_file() {
+    let dir = std::env::temp_dir().join(format!("callsteer-emu-key-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("key");
+    std::fs::write(&file, "cHc9PQ==\n").unwrap();
+    let child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--access-key-file"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Child(child);
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.starts_with("callsteer-emulator listening on http://"),
+        "{line}"
+    );
+    for (content, what) in [
+        ("not base64!", "is not valid base64"),
+        ("", "is not valid base64"),
+    ] {
+        std::fs::write(&file, content).unwrap();
+        let out = Command::new(BIN)
+            .args(["--listen", "127.0.0.1:0", "--access-key-file"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{content:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("--access-key-file: {what}")), "{err}");
+    }
+    let missing = dir.join("missing");
+    let out = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--access-key-file"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn refuses_bad_options() {
     for args in [

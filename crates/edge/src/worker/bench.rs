@@ -6,8 +6,10 @@
 //!
 //! `POST /admin/bench/panic` panics on purpose (the panic test).
 //!
-//! Off unless the `BENCH_ROUTES` var is `"1"`; behind the admin token like all of `/admin` (in
-//! `Authorization`; a `callback` run's callback token comes in `X-Bench-Callback-Authorization`).
+//! Compiled only into the benchmark build (cargo feature `bench`: `BENCH_BUILD=1
+//! scripts/build-worker` → build-bench/); the production build has `bench_off.rs` instead, which
+//! answers 404. Behind the admin token like all of `/admin` (in `Authorization`; a `callback`
+//! run's callback token comes in `X-Bench-Callback-Authorization`).
 
 use super::acs::now_ms;
 use super::config::{parse_rules, rules_text, CallbackAuth, Config};
@@ -24,16 +26,8 @@ use worker::{Env, Request, Response};
 /// `incoming`, a CloudEvents batch for `callback` with its token in `Authorization`).
 ///
 /// # Errors
-/// 404 when benchmarks are off; errors of the benchmarked code.
+/// 404 for an unknown benchmark; errors of the benchmarked code.
 pub(crate) async fn handle(mut req: Request, env: &Env, kind: &str) -> EdgeResult<Response> {
-    if env
-        .var("BENCH_ROUTES")
-        .map(|v| v.to_string())
-        .unwrap_or_default()
-        != "1"
-    {
-        return Err(EdgeError::not_found("admin route"));
-    }
     let n: u32 = req
         .url()?
         .query_pairs()
@@ -181,8 +175,10 @@ fn panic_now() -> ! {
     panic!("deliberate panic from the benchmark route")
 }
 
+/// Signs as the worker does (the core's `sign_for_endpoint`: the endpoint's authority and base
+/// path, what is sent).
 fn sign(cfg: &Config, req: &mut callsteer::http::Request) {
     if let Some(key) = &cfg.access_key {
-        callsteer::auth::sign(req, key, cfg.acs.authority(), (now_ms() / 1000) as u64);
+        callsteer::auth::sign_for_endpoint(req, key, &cfg.acs, (now_ms() / 1000) as u64);
     }
 }

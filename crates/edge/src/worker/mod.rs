@@ -23,6 +23,12 @@ mod acs;
 mod admin;
 mod app_webhook;
 mod auth;
+// The benchmark routes exist only in the benchmark build (feature `bench`); the production
+// build compiles a stub that answers 404 like any unknown admin route.
+#[cfg(feature = "bench")]
+mod bench;
+#[cfg(not(feature = "bench"))]
+#[path = "bench_off.rs"]
 mod bench;
 mod call_object;
 mod call_store;
