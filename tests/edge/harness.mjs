@@ -114,9 +114,10 @@ function dotenv(vars) {
  * The incoming-call webhook is Entra-protected, as in deployment: the worker trusts the
  * emulator's Entra issuer (`<emulator>/entra`) for a random tenant and application, and the
  * subscription asks the emulator for tokens of that application. `incomingAuth: { secret,
- * header? }` switches both sides to a delivery secret instead.
+ * header? }` switches both sides to a delivery secret instead. `config`: another wrangler config
+ * file (the rate-limit test's copy of wrangler.toml with low limits).
  */
-export async function startStack({ vars = {}, subscribe = true, incomingAuth, logLevel = "warn", bench = false } = {}) {
+export async function startStack({ vars = {}, subscribe = true, incomingAuth, logLevel = "warn", bench = false, config = path.join(root, "wrangler.toml") } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "callsteer-edge-"));
   const accessKey = randomBytes(32).toString("base64");
   const resourceId = randomUUID();
@@ -189,7 +190,7 @@ export async function startStack({ vars = {}, subscribe = true, incomingAuth, lo
     };
     const secrets = Object.fromEntries(Object.entries(allVars).filter(([k]) => SECRET_VAR.test(k)));
     writeFileSync(secretFiles[0], dotenv(secrets), { mode: 0o600 });
-    const args = ["dev", ...(bench ? [path.join(root, "build-bench/index.js")] : []), "--config", path.join(root, "wrangler.toml"), "--local", "--ip", "127.0.0.1", "--port", String(workerPort),
+    const args = ["dev", ...(bench ? [path.join(root, "build-bench/index.js")] : []), "--config", config, "--local", "--ip", "127.0.0.1", "--port", String(workerPort),
       "--inspector-port", String(inspectorPort), "--persist-to", path.join(dir, "state"), "--show-interactive-dev-session=false",
       "--log-level", logLevel, "--env-file", secretFiles[0]];
     for (const [k, v] of Object.entries(allVars)) if (!SECRET_VAR.test(k)) args.push("--var", `${k}:${v}`);
@@ -295,8 +296,9 @@ export function useChromium() {
 /**
  * The admin page with the admin token entered, in a UTC browser context of `browser`; console
  * output and page errors are collected in `seen`. `dialogs: true` accepts confirm dialogs.
+ * `token` (another credential) and `ready` (the selector to wait for; the rules load for admins only).
  */
-export async function openAdminPage(browser, stack, { viewport = { width: 1280, height: 900 }, acceptDownloads = false, dialogs = false } = {}) {
+export async function openAdminPage(browser, stack, { viewport = { width: 1280, height: 900 }, acceptDownloads = false, dialogs = false, token = stack.adminToken, ready = '#rules-section[data-loaded="true"]' } = {}) {
   const context = await browser.newContext({ viewport, timezoneId: "UTC", acceptDownloads });
   const page = await context.newPage();
   const seen = { console: [], errors: [] };
@@ -304,9 +306,9 @@ export async function openAdminPage(browser, stack, { viewport = { width: 1280, 
   page.on("pageerror", (e) => seen.errors.push(e.message));
   if (dialogs) page.on("dialog", (d) => d.accept());
   await page.goto(`${stack.worker}/`);
-  await page.fill("#token", stack.adminToken);
+  await page.fill("#token", token);
   await page.press("#token", "Enter");
-  await page.locator('#rules-section[data-loaded="true"]').waitFor();
+  await page.locator(ready).waitFor();
   return { page, seen, close: () => context.close() };
 }
 

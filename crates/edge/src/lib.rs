@@ -5,16 +5,19 @@
 //! * [`routing`] — everything that decides, as pure Rust tested natively: the rules document
 //!   and matching, flows, the per-call state machine (`routing::call::CallSession`), the
 //!   proxy's checks. It runs on the core (`callsteer`) and knows no runtime.
+//! * [`access`] — who may do what: roles, the admin route table, created credentials, the
+//!   rate limits per credential; pure, tested natively like `routing`.
 //! * `worker` (wasm32 only) — the runtime glue: requests, environment, Durable Objects, KV,
 //!   fetch. See `docs/edge.md`.
 //!
 //! Built by `scripts/build-worker` (worker-build) into `crates/edge/build/`, which
 //! `wrangler.toml` at the repository root points at.
 
+pub mod access;
 pub mod routing;
 
 #[cfg(target_arch = "wasm32")]
 mod worker;
 
 #[cfg(target_arch = "wasm32")]
-pub use worker::{CallObject, RulesObject};
+pub use worker::{CallObject, CredentialsObject, RulesObject};

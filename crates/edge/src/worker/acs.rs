@@ -15,6 +15,29 @@ pub(crate) fn now_ms() -> i64 {
     worker::Date::now().as_millis() as i64
 }
 
+/// `N` random bytes from the runtime's CSPRNG (`crypto.getRandomValues`): admin request ids,
+/// created credentials (the core never draws randomness).
+///
+/// # Errors
+/// 500 `CryptoUnavailable` when the runtime has no `crypto.getRandomValues`.
+pub(crate) fn random_bytes<const N: usize>() -> super::respond::EdgeResult<[u8; N]> {
+    use super::respond::EdgeError;
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
+        .map_err(|_| EdgeError::new(500, "CryptoUnavailable", "globalThis.crypto missing"))?;
+    let array = js_sys::Uint8Array::new_with_length(N as u32);
+    let get = js_sys::Reflect::get(&crypto, &"getRandomValues".into())
+        .ok()
+        .and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok())
+        .ok_or_else(|| {
+            EdgeError::new(500, "CryptoUnavailable", "crypto.getRandomValues missing")
+        })?;
+    get.call1(&crypto, &array)
+        .map_err(|_| EdgeError::new(500, "CryptoUnavailable", "getRandomValues failed"))?;
+    let mut bytes = [0u8; N];
+    array.copy_to(&mut bytes);
+    Ok(bytes)
+}
+
 /// The worker's side of [`Transport`]: workers-rs `Fetch`, `Delay` and `Date`.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct EdgeTransport;

@@ -1,4 +1,6 @@
-//! The admin API (bearer token from the `ADMIN_TOKEN` secret):
+//! The admin API (the bearer of the `ADMIN_TOKEN` secret or of a created credential; each
+//! route's role is in [`crate::access::routes`], checked before this dispatcher runs; the
+//! credential routes are in [`super::credentials`]):
 //!
 //! | method | path | what |
 //! |---|---|---|
@@ -20,15 +22,17 @@
 //! than a hibernating WebSocket in the object: it is one-directional, works through
 //! `EventSource` in the browser and `curl -N`, and costs the object nothing between polls.
 
-use super::acs::now_ms;
+use super::acs::{now_ms, random_bytes};
 use super::call_object::{self, AdminBody};
 use super::config::{parse_rules, routing_table, rules_text, vars_rules, KV};
+use super::credentials;
 use super::respond::{json, EdgeError, EdgeResult};
 use super::rules_object::{self, Change, ChangeRequest};
 use crate::routing::call::index::{page_size, INDEX_PREFIX};
+use crate::access::Caller;
 use crate::routing::call::AdminAction;
 use crate::routing::dry_run::DryRunRequest;
-use crate::routing::revisions::{etag, fingerprint};
+use crate::routing::revisions::etag;
 use crate::routing::simulate::SimulateRequest;
 use crate::routing::tz::zone_names;
 use crate::routing::RoutingTable;
@@ -42,12 +46,25 @@ const STREAM_POLL_MS: u64 = 250;
 /// A stream closes after this long even if the call is still up (clients reconnect).
 const STREAM_MAX_MS: i64 = 300_000;
 
-/// Dispatches `/admin/...` (after the bearer token was checked).
+/// Dispatches `/admin/...` (after the caller was authenticated, counted and its role checked).
 ///
 /// # Errors
 /// 404 for unknown paths or calls, 400 for bad bodies, errors from the call's object.
-pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeResult<Response> {
+pub(crate) async fn handle(
+    mut req: Request,
+    env: &Env,
+    path: &[&str],
+    caller: &Caller,
+) -> EdgeResult<Response> {
     match (req.method(), path) {
+        (Method::Get, ["whoami"]) => credentials::whoami(caller),
+        (Method::Get, ["credentials"]) => credentials::list(env, caller).await,
+        (Method::Post, ["credentials"]) => {
+            credentials::create(env, caller, &req.text().await?).await
+        }
+        (Method::Delete, ["credentials", fingerprint]) => {
+            credentials::revoke(env, caller, fingerprint).await
+        }
         (Method::Get, ["calls"]) => list(env, &req).await,
         (Method::Get, ["calls", id]) => {
             call_object::call(env, id, Method::Get, "/state", None).await
@@ -89,7 +106,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeRe
             rules_object::call(env, Method::Get, &path, None).await
         }
         (Method::Post, ["rules", "rollback"]) => {
-            rollback(env, &req.text().await?, if_match(&req)?).await
+            rollback(env, caller, &req.text().await?, if_match(&req)?).await
         }
         (Method::Post, ["flows", "simulate"]) => simulate(env, &req.text().await?).await,
         (Method::Post, ["rules", "validate"]) => validate(&req.text().await?),
@@ -118,7 +135,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeRe
                 text,
                 rules: table.len(),
             };
-            let mut resp = change_rules(env, change, if_match(&req)?).await?;
+            let mut resp = change_rules(env, caller, change, if_match(&req)?).await?;
             if resp.status_code() != 200 {
                 return Ok(resp);
             }
@@ -140,7 +157,7 @@ pub(crate) async fn handle(mut req: Request, env: &Env, path: &[&str]) -> EdgeRe
             Ok(out)
         }
         (Method::Delete, ["rules"]) => {
-            let mut resp = change_rules(env, Change::Reset, if_match(&req)?).await?;
+            let mut resp = change_rules(env, caller, Change::Reset, if_match(&req)?).await?;
             if resp.status_code() != 200 {
                 return Ok(resp);
             }
@@ -193,18 +210,20 @@ fn if_match(req: &Request) -> EdgeResult<Option<String>> {
         .filter(|v| !v.trim().is_empty()))
 }
 
-/// Asks the rules object for a change, with the revision in force as its base.
-async fn change_rules(env: &Env, change: Change, if_match: Option<String>) -> EdgeResult<Response> {
+/// Asks the rules object for a change, with the revision in force as its base; the revision
+/// names the caller's credential by its fingerprint.
+async fn change_rules(
+    env: &Env,
+    caller: &Caller,
+    change: Change,
+    if_match: Option<String>,
+) -> EdgeResult<Response> {
     let live = rules_text(env).await?;
-    let by = env
-        .secret("ADMIN_TOKEN")
-        .map(|s| fingerprint(&s.to_string()))
-        .unwrap_or_default();
     let request = ChangeRequest {
         change,
         if_match,
         base: live.revision,
-        by,
+        by: caller.fingerprint.clone(),
         at_ms: now_ms(),
     };
     rules_object::call(
@@ -218,7 +237,12 @@ async fn change_rules(env: &Env, change: Change, if_match: Option<String>) -> Ed
 
 /// `POST /admin/rules/rollback` `{"revision": id}`: checked against today's rules (a document
 /// valid when saved may not be under a newer worker), then saved as the next revision.
-async fn rollback(env: &Env, body: &str, if_match: Option<String>) -> EdgeResult<Response> {
+async fn rollback(
+    env: &Env,
+    caller: &Caller,
+    body: &str,
+    if_match: Option<String>,
+) -> EdgeResult<Response> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Body {
@@ -233,6 +257,7 @@ async fn rollback(env: &Env, body: &str, if_match: Option<String>) -> EdgeResult
     parse_rules(&text)?;
     change_rules(
         env,
+        caller,
         Change::Rollback {
             revision: b.revision,
         },
@@ -391,20 +416,7 @@ async fn list(env: &Env, req: &Request) -> EdgeResult<Response> {
 
 /// 16 random bytes from the runtime's CSPRNG as a UUID (admin request ids).
 fn random_id() -> EdgeResult<String> {
-    let mut bytes = [0u8; 16];
-    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
-        .map_err(|_| EdgeError::new(500, "CryptoUnavailable", "globalThis.crypto missing"))?;
-    let array = js_sys::Uint8Array::new_with_length(16);
-    let get = js_sys::Reflect::get(&crypto, &"getRandomValues".into())
-        .ok()
-        .and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok())
-        .ok_or_else(|| {
-            EdgeError::new(500, "CryptoUnavailable", "crypto.getRandomValues missing")
-        })?;
-    get.call1(&crypto, &array)
-        .map_err(|_| EdgeError::new(500, "CryptoUnavailable", "getRandomValues failed"))?;
-    array.copy_to(&mut bytes);
-    Ok(callsteer::http::uuid_v4_from_bytes(bytes))
+    Ok(callsteer::http::uuid_v4_from_bytes(random_bytes()?))
 }
 
 struct StreamState {

@@ -3,12 +3,17 @@
 //! the callback URI.
 //! Incoming-call webhook (Event Grid delivery) authentication: an Entra token against the
 //! tenant's key set (the same way), or a delivery secret.
-//! Admin authentication: a bearer token from a secret.
+//! Admin authentication: the bootstrap bearer token from the `ADMIN_TOKEN` secret, or a
+//! credential an admin created (`crate::access::credential`, kept hashed by
+//! [`super::credentials_object`]); either one gives a [`Caller`] with its role.
 
 use super::acs::now_ms;
 use super::config::{CallbackAuth, Config, IncomingAuth};
 use super::keys::verify_bearer;
 use super::respond::{EdgeError, EdgeResult};
+use crate::access::credential::{hash, looks_like_token};
+use crate::access::{Caller, Role};
+use crate::routing::revisions::fingerprint;
 use callsteer::webhook::{
     secrets_equal, Authenticated, DeliveryAuth, DeliveryAuthError, JwtError, JwtVerifier,
     VerifiedClaims,
@@ -97,22 +102,27 @@ fn jwt_error(e: JwtError) -> EdgeError {
     }
 }
 
-/// Checks `Authorization: Bearer <ADMIN_TOKEN>`, or `?access_token=<ADMIN_TOKEN>` — only where a
-/// browser cannot send a header: the live stream (`EventSource`, [`query_token_allowed`]). A
-/// token in a URL ends up in logs and history, so no route that writes takes one.
+/// The admin credential a request presents: `Authorization: Bearer <token>`, or
+/// `?access_token=<token>` — only where a browser cannot send a header: the live stream
+/// (`EventSource`, [`query_token_allowed`]). A token in a URL ends up in logs and history, so
+/// no route that writes takes one. Then who it is ([`caller`]).
 ///
 /// # Errors
-/// 401 when the token is missing or wrong; 503 when no admin token is configured.
-pub(crate) fn verify_admin(env: &worker::Env, req: &Request, path: &[&str]) -> EdgeResult<()> {
-    if !query_token_allowed(&req.method(), path) {
-        return verify_admin_token(env, req, None);
-    }
-    let query = req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == "access_token")
-        .map(|(_, v)| v.into_owned());
-    verify_admin_token(env, req, query.as_deref())
+/// 401 when the token is missing or unknown (or revoked); 503 when no `ADMIN_TOKEN` is set.
+pub(crate) async fn admin_caller(
+    env: &worker::Env,
+    req: &Request,
+    path: &[&str],
+) -> EdgeResult<Caller> {
+    let query = if query_token_allowed(&req.method(), path) {
+        req.url()?
+            .query_pairs()
+            .find(|(k, _)| k == "access_token")
+            .map(|(_, v)| v.into_owned())
+    } else {
+        None
+    };
+    caller(env, req, query).await
 }
 
 /// True for the one admin route a token may come to in the URL: `GET /admin/calls/{id}/events`.
@@ -120,21 +130,24 @@ fn query_token_allowed(method: &worker::Method, path: &[&str]) -> bool {
     *method == worker::Method::Get && matches!(path, ["calls", _, "events"])
 }
 
-/// Checks `Authorization: Bearer <ADMIN_TOKEN>` only (the `/acs/…` proxy, whose URLs travel
-/// on to the service and so must never carry the token).
+/// The caller of the `/acs/…` proxy, from `Authorization: Bearer <token>` only (its URLs travel
+/// on to the service and so must never carry a token).
 ///
 /// # Errors
-/// As [`verify_admin`].
-pub(crate) fn verify_admin_header(env: &worker::Env, req: &Request) -> EdgeResult<()> {
-    verify_admin_token(env, req, None)
+/// As [`admin_caller`].
+pub(crate) async fn proxy_caller(env: &worker::Env, req: &Request) -> EdgeResult<Caller> {
+    caller(env, req, None).await
 }
 
-fn verify_admin_token(env: &worker::Env, req: &Request, query: Option<&str>) -> EdgeResult<()> {
-    let expected = env
+/// Who presents the bearer (or, failing that, the query token): the `ADMIN_TOKEN` secret is the
+/// bootstrap admin; a token shaped like a created one ([`looks_like_token`]) is looked up, by
+/// its hash, in the credentials object; anything else is refused without a lookup.
+async fn caller(env: &worker::Env, req: &Request, query: Option<String>) -> EdgeResult<Caller> {
+    let bootstrap = env
         .secret("ADMIN_TOKEN")
         .map(|s| s.to_string())
         .unwrap_or_default();
-    if expected.is_empty() {
+    if bootstrap.is_empty() {
         return Err(EdgeError::new(
             503,
             "AdminDisabled",
@@ -142,12 +155,34 @@ fn verify_admin_token(env: &worker::Env, req: &Request, query: Option<&str>) -> 
         ));
     }
     let header = req.headers().get("authorization")?.unwrap_or_default();
-    let matches = |t: &str| secrets_equal(t.trim(), &expected);
-    if header.strip_prefix("Bearer ").is_some_and(matches) || query.is_some_and(matches) {
-        Ok(())
-    } else {
-        Err(EdgeError::unauthorized(
-            "admin bearer token missing or wrong",
-        ))
+    let presented = header
+        .strip_prefix("Bearer ")
+        .map(str::to_owned)
+        .or(query)
+        .map(|t| t.trim().to_owned())
+        .unwrap_or_default();
+    let refused = || EdgeError::unauthorized("admin bearer token missing or wrong");
+    if presented.is_empty() {
+        return Err(refused());
+    }
+    if secrets_equal(&presented, &bootstrap) {
+        return Ok(Caller {
+            role: Role::Admin,
+            fingerprint: fingerprint(&bootstrap),
+            label: "ADMIN_TOKEN".into(),
+            bootstrap: true,
+        });
+    }
+    if !looks_like_token(&presented) {
+        return Err(refused());
+    }
+    match super::credentials::lookup(env, &hash(&presented)).await? {
+        Some(c) => Ok(Caller {
+            role: c.role,
+            fingerprint: c.fingerprint,
+            label: c.label,
+            bootstrap: false,
+        }),
+        None => Err(refused()),
     }
 }

@@ -5,8 +5,8 @@
 //! | `OPTIONS /api/incoming` | CloudEvents webhook validation handshake (authenticated like every delivery) |
 //! | `POST /api/incoming` | Event Grid, authenticated (Entra token or delivery secret) before the body is read: subscription validation, `IncomingCall` → rules → answer/redirect/reject |
 //! | `POST /api/callbacks[/<secret>]` | Call Automation callbacks: JWT (or shared secret) check, then the call's Durable Object |
-//! | `/admin/...` | admin API, see [`admin`] |
-//! | `/acs/calling/…` | same-origin proxy to Call Automation for the admin page (admin bearer; re-signed here), see [`proxy`] |
+//! | `/admin/...` | admin API, see [`admin`] and [`credentials`]; each route's role in [`crate::access::routes`], rate-limited per credential ([`limits`]) |
+//! | `/acs/calling/…` | same-origin proxy to Call Automation for the admin page (operator bearer, rate-limited; re-signed here), see [`proxy`] |
 //! | `GET /` | the admin page (`www/index.html`) |
 //! | `GET /ui/…`, `GET /pkg/…` | not this code: the page's stylesheet and modules, and the npm package, static assets answered before the worker (`wrangler.toml` `[assets]`) |
 //! | `GET /healthz` | liveness |
@@ -34,13 +34,18 @@ mod call_object;
 mod call_store;
 mod callbacks;
 mod config;
+mod credentials;
+mod credentials_object;
 mod incoming;
 mod keys;
+mod limits;
 mod proxy;
 mod respond;
 mod rules_object;
 
+use crate::access;
 pub use call_object::CallObject;
+pub use credentials_object::CredentialsObject;
 use respond::{json, EdgeError, EdgeResult};
 pub use rules_object::RulesObject;
 use worker::{event, Context, Env, Method, Request, Response};
@@ -85,8 +90,16 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
             callbacks::handle(req, env).await
         }
         (_, ["admin", rest @ ..]) => {
-            auth::verify_admin(env, &req, rest)?;
-            admin::handle(req, env, rest).await
+            // Who (401), then which route (404), how often (429), and whether the role may (403).
+            let caller = auth::admin_caller(env, &req, rest).await?;
+            let method = req.inner().method();
+            let route = access::routes::admin_route(&method, rest)
+                .ok_or_else(|| EdgeError::not_found("admin route"))?;
+            limits::admit(env, access::limits::ADMIN_API, &caller).await?;
+            caller
+                .require(route.role, format!("{method} /admin{}", route.path))
+                .map_err(|f| EdgeError::forbidden(&f))?;
+            admin::handle(req, env, rest, &caller).await
         }
         (_, ["acs", ..]) => proxy::handle(req, env).await,
         (Method::Get, []) => {

@@ -1,5 +1,5 @@
 //! `/acs/…`: the admin page's way to Call Automation. The service is not documented to
-//! answer CORS (it is a server-side API), so the page's `callsteer` package talks to this same-origin proxy with the admin token (a
+//! answer CORS (it is a server-side API), so the page's `callsteer` package talks to this same-origin proxy with an operator's or admin's token (a
 //! `TokenCredential`); the worker checks the request ([`crate::routing::proxy`]: one of the 34
 //! operations, its own api-version, at most 1 MiB, only the headers the service needs),
 //! drops the admin's `Authorization`, signs with its own access key and sends it once (the
@@ -9,10 +9,11 @@
 //! query or a body (the token, the key and call content stay out of the logs).
 
 use super::acs::{self, now_ms};
-use super::auth;
 use super::call_object::{self, CreatedBody, ProxiedBody};
 use super::config::Config;
 use super::respond::{EdgeError, EdgeResult};
+use super::{auth, limits};
+use crate::access;
 use crate::routing::call::proxied::{created_call, Proxied};
 use crate::routing::proxy::{self, Admitted, Refusal, MAX_BODY_BYTES, PREFIX};
 use futures_util::StreamExt as _;
@@ -21,7 +22,8 @@ use worker::{Env, Method, Request, Response, ResponseBody};
 /// Proxies one request and logs its outcome.
 ///
 /// # Errors
-/// The worker's JSON errors: 401 (admin token), 404/405/400/413 (see
+/// The worker's JSON errors: 401 (credential), 429 (rate limit), 403 (not an operator),
+/// 404/405/400/413 (see
 /// [`proxy::admit`]), 500 `ConfigError`, 502 `TransportError`.
 pub(crate) async fn handle(req: Request, env: &Env) -> EdgeResult<Response> {
     let started = now_ms();
@@ -41,7 +43,12 @@ pub(crate) async fn handle(req: Request, env: &Env) -> EdgeResult<Response> {
 
 async fn forward(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let started = now_ms();
-    auth::verify_admin_header(env, &req)?;
+    // Who (401), how often (429), whether the role may (403): before anything else is read.
+    let caller = auth::proxy_caller(env, &req).await?;
+    limits::admit(env, access::limits::ACS_PROXY, &caller).await?;
+    caller
+        .require(access::routes::ACS_PROXY_ROLE, "Call control (/acs/…)")
+        .map_err(|f| EdgeError::forbidden(&f))?;
     let cfg = Config::from_env(env)?;
     let url = req.url()?;
     let admitted = match proxy::admit(

@@ -1,5 +1,6 @@
 //! Every failure leaves the worker as a JSON response with a status:
-//! `{"error": {"status": 400, "code": "InvalidInput", "field": "…", "message": "…"}}`.
+//! `{"error": {"status": 400, "code": "InvalidInput", "field": "…", "message": "…"}}`
+//! (a 429 also carries `Retry-After`).
 
 use callsteer::Error;
 use serde::Serialize;
@@ -12,6 +13,8 @@ pub(crate) struct EdgeError {
     pub code: String,
     pub field: Option<String>,
     pub message: String,
+    /// Seconds for a `Retry-After` header (a 429 of the rate limits).
+    pub retry_after: Option<u32>,
 }
 
 /// Result alias for the worker's handlers.
@@ -25,6 +28,7 @@ impl EdgeError {
             code: code.to_owned(),
             field: None,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -38,6 +42,12 @@ impl EdgeError {
 
     pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, "BadRequest", message)
+    }
+
+    /// 403 for a known credential whose role does not allow the request: the message names
+    /// the role needed.
+    pub(crate) fn forbidden(f: &crate::access::Forbidden) -> Self {
+        Self::new(403, "Forbidden", f.message())
     }
 
     /// The JSON response for this error.
@@ -65,7 +75,11 @@ impl EdgeError {
                 message: &self.message,
             },
         };
-        json(&body, self.status)
+        let resp = json(&body, self.status)?;
+        if let Some(seconds) = self.retry_after {
+            resp.headers().set("retry-after", &seconds.to_string())?;
+        }
+        Ok(resp)
     }
 }
 
@@ -86,6 +100,7 @@ impl From<Error> for EdgeError {
             code: e.code().to_owned(),
             field,
             message: e.to_string(),
+            retry_after: None,
         }
     }
 }
