@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { assertPageClean, openAdminPage, pickCall, useChromium, useStack, waitFor } from "./harness.mjs";
+import { assertPageClean, openAdminPage, openLive, pickCall, useChromium, useStack, waitFor } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, "screenshots");
@@ -403,21 +403,15 @@ test("a retried command and a refused one are marked on the diagram", async () =
   await close();
 });
 
-/** The call's stream as an admin client reads it, until its first `callbacks` message: that message's data and the raw text. */
+/** The call's live stream as an admin client reads it, until its first `callbacks` message: that message's data and the stream's text so far. */
 async function firstCallbacks(id) {
-  const resp = await fetch(`${stack.worker}/admin/calls/${id}/events`, { headers: { authorization: `Bearer ${stack.adminToken}` } });
-  assert.equal(resp.status, 200);
-  const decoder = new TextDecoder();
-  let text = "";
-  for await (const chunk of resp.body) {
-    text += decoder.decode(chunk, { stream: true });
-    const m = text.match(/^event: callbacks\ndata: (.*)\n\n/m);
-    if (m) {
-      await resp.body.cancel().catch(() => {});
-      return { batch: JSON.parse(m[1]), text };
-    }
+  const live = openLive(stack, id);
+  try {
+    const batch = (await live.next((m) => m.event === "callbacks")).data;
+    return { batch, text: JSON.stringify(live.all) };
+  } finally {
+    live.close();
   }
-  throw new Error(`the stream ended without callback events: ${text}`);
 }
 
 /** What the page shows for the add of `target` from its Call control panel, once settled, and the event under it. */
@@ -566,4 +560,30 @@ test("screenshots at 1280 and 390 px show the page (written to tests/edge/screen
     await assertClean(page, seen);
     await close();
   }
+});
+
+test("the live stream reconnects on its own when it drops, and misses nothing", async () => {
+  const d = await placeCall(CONSOLE_NUMBER);
+  const id = d.callConnectionId;
+  await waitFor("the call connected", async () => (await detail(id))?.status === "connected");
+  const { page, seen, close } = await openAdmin();
+  // Every socket the page opens to the stream passes through here, so the test can drop one.
+  const sockets = [];
+  await page.routeWebSocket(/\/admin\/calls\/.*\/events/, (ws) => {
+    ws.connectToServer();
+    sockets.push(ws);
+  });
+  await pickCall(page, id);
+  await page.locator('#stream-state[data-state="live"]').waitFor();
+  await page.locator('#diagram g.arrow[data-kind="CallConnected"]').waitFor();
+  await sockets[0].close({ code: 1012, reason: "dropped by the test" });
+  // While it is down, the call goes on: a play the page has not seen yet.
+  const r = await adm(`/calls/${id}/actions`, { method: "POST", body: { action: "play", prompt: { file: "https://media.example/beep.wav?durationMs=10" } } });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  await page.locator('#diagram g.arrow[data-kind="PlayCompleted"]').waitFor();
+  await page.locator('#stream-state[data-state="live"]').waitFor();
+  assert.equal(sockets.length, 2, "one new socket, opened by the page itself");
+  assert.equal(await page.locator('#diagram g.arrow[data-kind="CallConnected"]').count(), 1, "an entry sent again is drawn once");
+  await assertPageClean(page, seen, stack);
+  await close();
 });

@@ -105,9 +105,8 @@ try {
   const incomingAuth = { authorization: `Bearer ${await entraToken(stack)}` };
 
   const rows = [];
+  const answered = [];
   rows.push(await measure("GET /healthz", pids, N, () => call(`${stack.worker}/healthz`)));
-  rows.push(await measure("callback event (JWT + Durable Object)", pids, N, (i) =>
-    call(`${stack.worker}/api/callbacks`, { method: "POST", body: cloudEvent(`c${((i % 50) + 50) % 50}`, i), headers: auth })));
   // IncomingCall → answer: the emulator creates the call (not subscribed, so it tells no one);
   // the benchmark delivers the IncomingCall itself, as Event Grid would.
   rows.push(await measure("IncomingCall → rules → answer", pids, Math.min(N, 300), async (i) => {
@@ -118,7 +117,40 @@ try {
       subject: "", dataVersion: "1.0", data }];
     const r = await call(`${stack.worker}/api/incoming`, { method: "POST", body: ev, headers: incomingAuth });
     if (r.status !== 200 || !r.body.routed[0].callConnectionId) throw new Error(`answer failed: ${JSON.stringify(r.body)}`);
+    answered.push(r.body.routed[0].callConnectionId);
   }));
+  // Callback events go to calls this worker answered (another call's events are only held).
+  const calls = answered.slice(-50);
+  rows.push(await measure("callback event (JWT + Durable Object)", pids, N, (i) =>
+    call(`${stack.worker}/api/callbacks`, { method: "POST", body: cloudEvent(calls[((i % 50) + 50) % 50], i), headers: auth })));
+  // The same event for a call the worker does not know: authenticated, decoded, held (≤ 20 per
+  // call, then refused) — what a flood of made-up call ids costs.
+  rows.push(await measure("callback event, unknown call (held/refused)", pids, N, (i) =>
+    call(`${stack.worker}/api/callbacks`, { method: "POST", body: cloudEvent(`unknown-${((i % 50) + 50) % 50}`, i), headers: auth })));
+
+  // A long call: 5,000 events to one call (roster churn), one per request. CPU is read per
+  // window of 100 events starting at the event named (workerd's CPU clock ticks every 10 ms, too
+  // coarse for one event); bytes are what that event wrote (the object's `bytesWritten`).
+  const LONG = Number(process.env.BENCH_LONG ?? 5000);
+  const longId = answered[0];
+  const marks = [10, 1000, LONG];
+  const longCall = { events: LONG, cpuMsPerEvent: {}, bytesPerEvent: {} };
+  let windowStart = 0, cpuStart = 0;
+  for (let i = 1; i <= LONG; i++) {
+    const inWindow = marks.find((m) => (m === LONG ? i === LONG - 99 : i === m));
+    if (inWindow) { windowStart = inWindow; cpuStart = cpuMs(pids); }
+    const r = await call(`${stack.worker}/api/callbacks`, { method: "POST", body: cloudEvent(longId, 100_000 + i), headers: auth });
+    if (r.status !== 200 || r.body.applied !== 1) throw new Error(`long call event ${i}: ${r.status} ${JSON.stringify(r.body)}`);
+    if (marks.includes(i)) longCall.bytesPerEvent[i] = r.body.bytesWritten;
+    if (windowStart && i === (windowStart === LONG ? LONG : windowStart + 99)) {
+      longCall.cpuMsPerEvent[windowStart] = +((cpuMs(pids) - cpuStart) / 100).toFixed(3);
+      windowStart = 0;
+    }
+  }
+  const view = (await call(`${stack.worker}/admin/calls/${longId}`, { headers: { authorization: `Bearer ${stack.adminToken}` } })).body;
+  longCall.stored = view.stored;
+  longCall.status = view.status;
+  console.log(`long call: ${JSON.stringify(longCall)}`);
 
   // In-workerd CPU of our code: K requests that each run the path `LOOP` times.
   const K = Number(process.env.BENCH_K ?? 20), LOOP = Number(process.env.BENCH_LOOP ?? 1000);
@@ -160,7 +192,7 @@ end
   const w2 = wrk(stack.worker, 10, lua);
   console.log(`wrk POST /api/callbacks: ${w2.rps} req/s, p99 ${w2.p99}, non-2xx ${w2.non2xx}, socket errors ${w2.sockErr}`);
   const machine = `${cpus().length} × ${cpus()[0].model}`;
-  console.log(JSON.stringify({ machine, cold, rows, inWorkerd, wrk: { healthz: { ...w1, raw: undefined }, callbacks: { ...w2, raw: undefined } } }, null, 2));
+  console.log(JSON.stringify({ machine, cold, rows, longCall, inWorkerd, wrk: { healthz: { ...w1, raw: undefined }, callbacks: { ...w2, raw: undefined } } }, null, 2));
 } finally {
   await stack.stop();
 }

@@ -327,3 +327,44 @@ export async function pickCall(page, id) {
   await page.keyboard.press("Enter");
   await page.locator("#call-title", { hasText: id }).waitFor();
 }
+
+/**
+ * A call's live stream as the admin page opens it: a WebSocket with the credential in its URL
+ * (a browser's WebSocket cannot send headers). `all` holds every message (`{event, data}`) so
+ * far; `next(pred)` resolves with the first one `pred` accepts (one already received, or the
+ * next); `opened` and `closed` (with the close code) settle with the socket.
+ */
+export function openLive(stack, id, token = stack.adminToken) {
+  const url = `${stack.worker.replace(/^http/, "ws")}/admin/calls/${encodeURIComponent(id)}/events?access_token=${encodeURIComponent(token)}`;
+  const ws = new WebSocket(url);
+  const all = [];
+  let waiters = [];
+  const opened = new Promise((resolve, reject) => {
+    ws.addEventListener("open", resolve, { once: true });
+    ws.addEventListener("error", () => reject(new Error("the live stream was refused")), { once: true });
+  });
+  const closed = new Promise((resolve) => ws.addEventListener("close", (e) => {
+    for (const w of waiters) w.reject(new Error(`the live stream closed (${e.code}) before the awaited message`));
+    waiters = [];
+    resolve(e.code);
+  }));
+  ws.addEventListener("message", (m) => {
+    const msg = JSON.parse(m.data);
+    all.push(msg);
+    waiters = waiters.filter((w) => !(w.pred(msg) && (w.resolve(msg), true)));
+  });
+  return {
+    all,
+    opened,
+    closed,
+    next(pred, { timeoutMs = 30_000 } = {}) {
+      const hit = all.find(pred);
+      if (hit) return Promise.resolve(hit);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no such live message within ${timeoutMs} ms: ${JSON.stringify(all.map((m) => m.event))}`)), timeoutMs);
+        waiters.push({ pred, resolve: (v) => { clearTimeout(timer); resolve(v); }, reject: (e) => { clearTimeout(timer); reject(e); } });
+      });
+    },
+    close() { ws.close(); },
+  };
+}

@@ -4,7 +4,7 @@
 // 429s from the service.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useStack, waitFor } from "./harness.mjs";
+import { openLive, useStack, waitFor } from "./harness.mjs";
 
 const CALLER = "+14255550111";
 const IVR_NUMBER = "+18005550100";
@@ -48,33 +48,15 @@ async function emulatorEvents(id) {
 }
 
 /** Reads a Server-Sent Events stream to its end: [{ event, data }]. */
-async function readEvents(resp) {
-  const out = [];
-  const decoder = new TextDecoder();
-  let buf = "";
-  for await (const chunk of resp.body) {
-    buf += decoder.decode(chunk, { stream: true });
-    let i;
-    while ((i = buf.indexOf("\n\n")) >= 0) {
-      const block = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      const event = block.match(/^event: (.*)$/m)?.[1];
-      const data = block.match(/^data: (.*)$/m)?.[1];
-      if (event) out.push({ event, data: JSON.parse(data) });
-    }
-  }
-  return out;
-}
-
 test("answer → menu → DTMF → transfer completes, with a timeline streamed live", async () => {
   const id = await placeCall();
   await menuOffered(id);
-  const live = await fetch(`${stack.worker}/admin/calls/${id}/events`, { headers: { authorization: `Bearer ${stack.adminToken}` } });
-  assert.equal(live.status, 200);
-  assert.equal(live.headers.get("content-type"), "text/event-stream");
-  const streamed = readEvents(live);
+  const live = openLive(stack, id);
+  await live.opened;
+  await live.next((m) => m.event === "timeline");
   const d = await pressAndAwaitTransfer(id);
-  const events = await streamed;
+  assert.equal(await live.closed, 1000, "the object closes the stream once the call ended");
+  const events = live.all;
   assert.equal(events.at(-1).event, "end");
   const streamedKinds = events.filter((e) => e.event === "timeline").map((e) => e.data.kind);
   assert.deepEqual(streamedKinds.toSorted(), d.timeline.map((e) => e.kind).toSorted(), "every entry streamed once");

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { assertPageClean, call, openAdminPage, pickCall, useChromium, useStack, waitFor } from "./harness.mjs";
+import { assertPageClean, call, openAdminPage, openLive, pickCall, useChromium, useStack, waitFor } from "./harness.mjs";
 
 const CONSOLE_NUMBER = "+18005550177";
 const RULES = {
@@ -98,12 +98,11 @@ test("a viewer sees calls and timelines, and is refused everything else with 403
   const one = await v.as(`/admin/calls/${id}`);
   assert.equal(one.status, 200);
   assert.ok(one.body.timeline.some((e) => e.kind === "CallConnected"), "the timeline");
-  // The live stream, with the token where EventSource puts it.
-  const ctl = new AbortController();
-  const sse = await fetch(`${stack.worker}/admin/calls/${id}/events?access_token=${encodeURIComponent(v.token)}`, { signal: ctl.signal });
-  assert.equal(sse.status, 200);
-  assert.match(sse.headers.get("content-type"), /^text\/event-stream/);
-  ctl.abort();
+  // The live stream, with the token where a browser's WebSocket puts it.
+  const live = openLive(stack, id, v.token);
+  await live.opened;
+  assert.equal((await live.next((m) => m.event === "timeline")).data.seq, 1);
+  live.close();
 
   // Call control and mid-call actions: operator. Nothing reaches the service.
   const before = await atService(id);

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync, createSign } from "node:crypto";
-import { call, useStack } from "./harness.mjs";
+import { call, openLive, useStack } from "./harness.mjs";
 
 // BENCH_ROUTES "1" turned the benchmark routes on in builds before they became a cargo feature:
 // set here to prove the production build has none whatever the vars say.
@@ -76,9 +76,12 @@ test("the admin API needs the bearer token; errors are JSON with a status", asyn
     const r = await call(`${stack.worker}${route}?${inUrl}`, { method, body: method === "GET" || method === "DELETE" ? undefined : {} });
     assert.equal(r.status, 401, `${method} ${route} with the token in its URL: ${JSON.stringify(r.body)}`);
   }
-  const stream = await fetch(`${stack.worker}/admin/calls/nope/events?${inUrl}`);
-  assert.equal(stream.status, 200, "the live stream still takes it (EventSource sends no header)");
-  await stream.body.cancel();
+  // The live stream still takes it (a browser's WebSocket sends no header): past the
+  // credential, a request that is not an upgrade gets 426, and an unknown call no socket.
+  const stream = await call(`${stack.worker}/admin/calls/nope/events?${inUrl}`);
+  assert.equal(stream.status, 426, JSON.stringify(stream.body));
+  assert.equal(stream.body.error.code, "UpgradeRequired");
+  await assert.rejects(openLive(stack, "nope").opened, /refused/);
   // A call this worker does not have: 404 (a call it has that is not connected refuses with
   // 400 naming `call`: routing_call.rs, admin_actions_need_a_live_call_and_valid_targets).
   const action = await adm("/calls/nope/actions", { method: "POST", body: { action: "hangUp" } });
@@ -106,5 +109,7 @@ test("the admin page is served at / and reads the admin API", async () => {
   // Its modules (static assets) read the admin API and stream a call's timeline.
   const module = async (name) => (await fetch(`${stack.worker}/ui/${name}`)).text();
   assert.match(await module("api.mjs"), /fetch\(`\/admin\$\{path\}`/);
-  assert.match(await module("call.mjs"), /new EventSource\(`\/admin\/calls\//);
+  const callModule = await module("call.mjs");
+  assert.match(callModule, /new URL\(`\/admin\/calls\/\$\{encodeURIComponent\(id\)\}\/events/);
+  assert.match(callModule, /new WebSocket\(url\)/);
 });

@@ -1,5 +1,5 @@
 // One call: its facts, how it was routed (GET /admin/decisions/{serverCallId}), its flow as a
-// graph with the step it is in, and its live sequence diagram from the timeline stream (SSE:
+// graph with the step it is in, and its live sequence diagram from the timeline stream (a WebSocket:
 // `timeline` per entry, `update` when an entry changed, `callbacks` with the verified callback
 // events, `end` when the call leg is gone). The stream carries no flow state: each entry that
 // arrives asks the call's object again (GET /admin/calls/{id}: `setup.flow`, `flow.step`), at
@@ -189,51 +189,68 @@ function setStream(state, text) {
   s.textContent = text;
 }
 
-function watch() {
+/** How long the page waits before it reconnects a live stream that dropped: doubling from 0.5 s to 15 s. */
+const RECONNECT_MS = [500, 1000, 2000, 4000, 8000, 15000];
+
+/**
+ * Streams the call: a WebSocket the call's object keeps and pushes each change to (the call so
+ * far first, then `timeline`, `update`, `callbacks`, and `end`). A stream that drops before
+ * `end` (a deploy, the network) is opened again on its own; the object sends everything again
+ * and the page keeps each entry once (by `seq`) and each callback event once (by number).
+ */
+function watch(attempt = 0) {
   const id = current.id;
   current.stream?.close();
-  // EventSource cannot send headers: the stream accepts ?access_token=.
-  const stream = new EventSource(`/admin/calls/${encodeURIComponent(id)}/events?access_token=${encodeURIComponent(token())}`);
+  // A browser's WebSocket cannot send headers: the stream accepts ?access_token=.
+  const url = new URL(`/admin/calls/${encodeURIComponent(id)}/events?access_token=${encodeURIComponent(token())}`, location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  const stream = new WebSocket(url);
   current.stream = stream;
-  setStream("live", "live");
-  const take = (m) => {
-    if (current?.stream !== stream) return;
-    const e = JSON.parse(m.data);
+  let ended = false;
+  setStream(attempt ? "reconnecting" : "live", attempt ? "reconnecting…" : "live");
+  stream.onopen = () => {
+    if (current?.stream === stream) setStream("live", "live");
+    attempt = 0;
+  };
+  const take = (e) => {
     const isNew = !current.entries.has(e.seq);
     current.entries.set(e.seq, e);
     redraw();
     flowSoon();
     for (const fn of listeners) fn(e, isNew);
   };
-  stream.addEventListener("timeline", take);
-  stream.addEventListener("update", take);
-  stream.addEventListener("callbacks", (m) => {
-    if (current?.stream !== stream) return;
-    const { first, dropped, events } = JSON.parse(m.data); // events numbered first, first + 1, …
+  const callbacks = ({ first, dropped, events }) => { // events numbered first, first + 1, …
     const seen = current.callbacksSeen;
-    const batch = { events: events.slice(Math.max(0, seen + 1 - first)), dropped, missed: Math.max(0, first - seen - 1) };
+    const fresh = events.slice(Math.max(0, seen + 1 - first));
+    if (!fresh.length) return;
+    const batch = { events: fresh, dropped, missed: Math.max(0, first - seen - 1) };
     current.callbacksSeen = Math.max(seen, first + events.length - 1);
     for (const fn of callbackListeners) fn(batch);
-  });
-  stream.addEventListener("end", (m) => {
-    stream.close();
-    if (current?.stream !== stream) return;
+  };
+  const end = ({ status }) => {
+    ended = true;
     flowSoon(0);
-    const { status } = JSON.parse(m.data);
-    if (status === "disconnected" || status === "transferred") {
-      setStream("ended", `ended (${status})`);
-      document.dispatchEvent(new CustomEvent("call-ended", { detail: { id, status } }));
-    } else {
-      watch(); // the worker closes a stream after 5 minutes; the call goes on
-    }
-  });
-  stream.addEventListener("error", () => {
-    if (current?.stream === stream && stream.readyState === EventSource.CLOSED) setStream("error", "stream closed");
-  });
+    setStream("ended", `ended (${status})`);
+    document.dispatchEvent(new CustomEvent("call-ended", { detail: { id, status } }));
+  };
+  stream.onmessage = (m) => {
+    if (current?.stream !== stream) return;
+    const { event, data } = JSON.parse(m.data);
+    if (event === "timeline" || event === "update") take(data);
+    else if (event === "callbacks") callbacks(data);
+    else if (event === "end") end(data);
+  };
+  stream.onclose = () => {
+    if (current?.stream !== stream || ended) return;
+    const wait = RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)];
+    setStream("reconnecting", "reconnecting…");
+    current.reconnect = setTimeout(() => { if (current?.stream === stream) watch(attempt + 1); }, wait);
+  };
 }
 
 /** Shows call `summary` (an index entry) and streams its timeline. */
 export function openCall(summary) {
+  clearTimeout(current?.reconnect);
   current?.stream?.close();
   current = { id: summary.callConnectionId, summary, entries: new Map(), callbacksSeen: 0 };
   $("call").hidden = false;

@@ -255,3 +255,52 @@ fn a_call_stored_in_the_old_single_value_form_is_migrated_whole() {
     let err = CallRecord::migrate("{\"timeline\": 5}", None).unwrap_err();
     assert!(err.0.contains("stored session"), "{err}");
 }
+
+#[test]
+fn the_live_stream_sends_everything_once_then_only_what_changed() {
+    use callsteer_edge::routing::call::live::{changes, end, LiveMark};
+    let mut store = MemoryStore::default();
+    let mut rec = connected(&mut store);
+    let events = |msgs: &[String]| -> Vec<(String, u64)> {
+        msgs.iter()
+            .map(|m| {
+                let v: Value = serde_json::from_str(m).unwrap();
+                let seq = v["data"]["seq"].as_u64().unwrap_or(0);
+                (v["event"].as_str().unwrap().to_owned(), seq)
+            })
+            .collect()
+    };
+    // A page that connects: every entry as `timeline`, then the callback events.
+    let (all, mark) = changes(&rec, LiveMark::default());
+    let kinds = events(&all);
+    assert_eq!(
+        kinds.iter().filter(|(e, _)| e == "timeline").count(),
+        rec.session.timeline.len()
+    );
+    assert_eq!(kinds.last().unwrap().0, "callbacks");
+    assert_eq!(mark, LiveMark::of(&rec));
+    assert!(
+        changes(&rec, mark).0.is_empty(),
+        "nothing changed, nothing sent"
+    );
+    // A tone: its event is new, and the recognize it settles is sent again as an update.
+    rec.handle_events(
+        &mut store,
+        [ev(
+            "r1",
+            "RecognizeCompleted",
+            9_000,
+            json!({"operationContext": "menu-1", "recognitionType": "dtmf",
+                   "dtmfResult": {"tones": ["one"]}}),
+        )],
+    )
+    .unwrap();
+    let (next, _) = changes(&rec, mark);
+    let next = events(&next);
+    assert!(next.contains(&("update".to_owned(), 3)), "{next:?}");
+    assert!(next
+        .iter()
+        .any(|(e, seq)| e == "timeline" && *seq > mark.seq));
+    assert_eq!(next.iter().filter(|(e, _)| e == "callbacks").count(), 1);
+    assert!(end(&rec.session).is_none(), "the call goes on");
+}

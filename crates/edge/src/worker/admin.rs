@@ -7,7 +7,7 @@
 //! | GET | `/admin/calls` | the call index (id, status, rule, caller, callee) |
 //! | GET | `/admin/calls/{id}` | one call: status, participants, pending operations, timeline |
 //! | POST | `/admin/calls/{id}/actions` | `{"action": "hangUp"}`, `{"action": "transfer", "target": …}`, … |
-//! | GET | `/admin/calls/{id}/events` | Server-Sent Events: each new timeline entry as it happens (`timeline`), an entry again when it changed (`update`: sent, retried, settled), the verified callback events as CloudEvents (`callbacks`) |
+//! | GET | `/admin/calls/{id}/events` | the live stream, a WebSocket: the call so far, then each new timeline entry as it happens (`timeline`), an entry again when it changed (`update`: sent, retried, settled), the verified callback events as CloudEvents (`callbacks`), and `end` ([`crate::routing::call::live`]) |
 //! | GET | `/admin/decisions/{serverCallId}` | how an incoming call was routed, `{"decisions": […]}` (a redirect adds one), kept a day |
 //! | GET/PUT/DELETE | `/admin/rules` | the rules in force: their source, revision (`ETag`), summary and warnings; PUT validates and saves the next revision (`If-Match` → 412 when stale); DELETE goes back to the `ROUTING_RULES` var |
 //! | GET | `/admin/rules/revisions`, `/admin/rules/revisions/{id}` | the revision log (newest first), one revision with its document |
@@ -18,9 +18,9 @@
 //! | GET | `/admin/flows/schema` | the JSON Schema of the rules document |
 //! | POST | `/admin/calls/{id}/replay` | the call's real events through another revision (`{"revision"}` or `{"rules"}`) |
 //!
-//! Decision: the live stream is SSE fed by polling the call's object every 250 ms rather
-//! than a hibernating WebSocket in the object: it is one-directional, works through
-//! `EventSource` in the browser and `curl -N`, and costs the object nothing between polls.
+//! Decision: the live stream is a WebSocket the call's object keeps (hibernatable) and pushes
+//! each change to as it is stored. It replaced Server-Sent Events fed by polling the object every
+//! 250 ms: 240 object requests a minute per open page, paid for while nothing happened.
 
 use super::acs::{now_ms, random_bytes};
 use super::call_object::{self, AdminBody};
@@ -36,15 +36,8 @@ use crate::routing::revisions::etag;
 use crate::routing::simulate::SimulateRequest;
 use crate::routing::tz::zone_names;
 use crate::routing::RoutingTable;
-use futures_util::stream;
 use serde_json::Value;
-use std::time::Duration;
-use worker::{Delay, Env, Method, Request, Response};
-
-/// Poll interval of the event stream.
-const STREAM_POLL_MS: u64 = 250;
-/// A stream closes after this long even if the call is still up (clients reconnect).
-const STREAM_MAX_MS: i64 = 300_000;
+use worker::{Env, Method, Request, Response};
 
 /// Dispatches `/admin/...` (after the caller was authenticated, counted and its role checked).
 ///
@@ -89,7 +82,7 @@ pub(crate) async fn handle(
             )
             .await
         }
-        (Method::Get, ["calls", id, "events"]) => events(env, id),
+        (Method::Get, ["calls", id, "events"]) => live(env, id, &req).await,
         (Method::Get, ["decisions", key]) => {
             let text = env.kv(KV)?.get(&format!("decision:{key}")).text().await?;
             let text = text.ok_or_else(|| EdgeError::not_found("decision"))?;
@@ -414,125 +407,21 @@ async fn list(env: &Env, req: &Request) -> EdgeResult<Response> {
     )?)
 }
 
+/// `GET /admin/calls/{id}/events`: hands the page's WebSocket upgrade to the call's object
+/// (the credential was checked). A request that is not an upgrade gets 426.
+async fn live(env: &Env, id: &str, req: &Request) -> EdgeResult<Response> {
+    let upgrade = req.headers().get("upgrade")?.unwrap_or_default();
+    if !upgrade.eq_ignore_ascii_case("websocket") {
+        return Err(EdgeError::new(
+            426,
+            "UpgradeRequired",
+            "the live stream is a WebSocket: connect with Upgrade: websocket",
+        ));
+    }
+    call_object::upgrade(env, id, "/live").await
+}
+
 /// 16 random bytes from the runtime's CSPRNG as a UUID (admin request ids).
 fn random_id() -> EdgeResult<String> {
     Ok(callsteer::http::uuid_v4_from_bytes(random_bytes()?))
-}
-
-struct StreamState {
-    env: Env,
-    id: String,
-    last_seq: u64,
-    /// The highest entry revision sent: a sent entry whose `rev` grew is sent again.
-    last_rev: u64,
-    /// The number of the last callback event sent (`CallbackLog` numbering).
-    last_callback: u64,
-    started_ms: i64,
-    done: bool,
-}
-
-/// `text/event-stream` of the call's timeline: every entry once (`event: timeline`), an entry
-/// again each time it changes (`event: update`: a command sent, retried, refused or settled by
-/// its event), the callback events the call's object applied (`event: callbacks`, data
-/// `{first, dropped, events}`: CloudEvents numbered from `first`, and how many of the call's
-/// oldest events the object dropped for its cap — `CallbackLog`), then `event: end` when the
-/// call is over.
-fn events(env: &Env, id: &str) -> EdgeResult<Response> {
-    let init = StreamState {
-        env: env.clone(),
-        id: id.to_owned(),
-        last_seq: 0,
-        last_rev: 0,
-        last_callback: 0,
-        started_ms: now_ms(),
-        done: false,
-    };
-    let s = stream::unfold(init, |mut st| async move {
-        if st.done {
-            return None;
-        }
-        if st.last_seq > 0 {
-            Delay::from(Duration::from_millis(STREAM_POLL_MS)).await;
-        }
-        let chunk = poll_once(&mut st).await;
-        Some((chunk, st))
-    });
-    let resp = Response::from_stream(s)?;
-    resp.headers().set("content-type", "text/event-stream")?;
-    resp.headers().set("cache-control", "no-cache")?;
-    Ok(resp)
-}
-
-async fn poll_once(st: &mut StreamState) -> worker::Result<Vec<u8>> {
-    let mut out = String::new();
-    let path = format!("/state?callbacksAfter={}", st.last_callback);
-    let view: Option<Value> =
-        match call_object::call(&st.env, &st.id, Method::Get, &path, None).await {
-            Ok(mut r) if r.status_code() == 200 => r.json().await.ok(),
-            _ => None,
-        };
-    let Some(view) = view else {
-        st.done = true;
-        return Ok(b"event: error\ndata: {\"message\":\"call not found\"}\n\n".to_vec());
-    };
-    let entries = view
-        .get("timeline")
-        .and_then(|t| t.as_array())
-        .cloned()
-        .unwrap_or_default();
-    let (seen_seq, seen_rev) = (st.last_seq, st.last_rev);
-    let mut changed: Vec<&Value> = entries
-        .iter()
-        .filter(|e| seq(e) > seen_seq || rev(e) > seen_rev)
-        .collect();
-    changed.sort_by_key(|e| seq(e));
-    for e in changed {
-        let kind = if seq(e) > seen_seq {
-            "timeline"
-        } else {
-            "update"
-        };
-        st.last_seq = st.last_seq.max(seq(e));
-        st.last_rev = st.last_rev.max(rev(e));
-        out.push_str(&format!("event: {kind}\nid: {}\ndata: {}\n\n", seq(e), e));
-    }
-    st.last_seq = st.last_seq.max(1);
-    if let Some(batch) = view.get("callbacks") {
-        let first = batch.get("first").and_then(Value::as_u64).unwrap_or(1);
-        let count = batch
-            .get("events")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
-        st.last_callback = (first + count as u64).saturating_sub(1);
-        out.push_str(&format!("event: callbacks\ndata: {batch}\n\n"));
-    }
-    let status = view.get("status").and_then(|s| s.as_str()).unwrap_or("");
-    // Ends when our leg is gone (a transfer is followed by CallDisconnected) and no command
-    // is still being sent (its last update — sent, refused — is streamed first), or on timeout.
-    let ended = view
-        .get("disconnected")
-        .and_then(|d| d.as_bool())
-        .unwrap_or(false)
-        && view
-            .get("outbox")
-            .and_then(|o| o.as_array())
-            .is_none_or(|o| o.is_empty());
-    let over = ended || now_ms() - st.started_ms > STREAM_MAX_MS;
-    if over {
-        st.done = true;
-        out.push_str(&format!(
-            "event: end\ndata: {{\"status\":\"{status}\"}}\n\n"
-        ));
-    } else if out.is_empty() {
-        out.push_str(": keep-alive\n\n");
-    }
-    Ok(out.into_bytes())
-}
-
-fn seq(e: &Value) -> u64 {
-    e.get("seq").and_then(|s| s.as_u64()).unwrap_or(0)
-}
-
-fn rev(e: &Value) -> u64 {
-    e.get("rev").and_then(|s| s.as_u64()).unwrap_or(0)
 }

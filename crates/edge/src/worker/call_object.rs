@@ -19,6 +19,7 @@ use super::config::{Config, CALLS, KV};
 use super::respond::{json, EdgeError, EdgeResult};
 use crate::routing::call::command::CommandKind;
 use crate::routing::call::index::{index_entry, index_key, INDEX_TTL_SECONDS};
+use crate::routing::call::live::{self, LiveMark};
 use crate::routing::call::proxied::Proxied;
 use crate::routing::call::store::{CallRecord, CallStore, EventsOutcome, StoreError};
 use crate::routing::call::wire::{command_request, identifier};
@@ -26,7 +27,10 @@ use crate::routing::call::{AdminAction, CallEvent, CallSession, CallSetup};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
-use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, State};
+use worker::{
+    durable_object, DurableObject, Env, Method, Request, RequestInit, Response, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
+};
 
 /// Keys of the form an older worker stored a call in: the session as one value, and its
 /// callback log as another (read once, migrated to rows, then deleted).
@@ -119,6 +123,11 @@ pub struct CallObject {
     created: Cell<bool>,
     /// The call list entry last written to KV: written again only when it changes.
     indexed: RefCell<Option<String>>,
+    /// How far the admin pages' live streams were sent ([`live`]); set when the call is read.
+    live: Cell<LiveMark>,
+    /// Requests this instance served (`fetch` calls), shown in the view: what an open page
+    /// costs the object.
+    served: Cell<u64>,
 }
 
 impl core::fmt::Debug for CallObject {
@@ -135,11 +144,15 @@ impl DurableObject for CallObject {
             record: RefCell::new(None),
             created: Cell::new(false),
             indexed: RefCell::new(None),
+            live: Cell::new(LiveMark::default()),
+            served: Cell::new(0),
         }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        self.served.set(self.served.get() + 1);
         let result = match (req.method(), req.path().as_str()) {
+            (Method::Get, "/live") => self.open_live().await,
             (Method::Post, "/setup") => self.setup(req.json().await?).await,
             (Method::Post, "/created") => self.created(req.json().await?).await,
             (Method::Post, "/events") => self.events(req.json().await?).await,
@@ -158,6 +171,35 @@ impl DurableObject for CallObject {
             // An error here (e.g. storage) makes workerd retry the alarm with backoff.
             Err(e) => Err(worker::Error::RustError(e.message)),
         }
+    }
+
+    /// A page's message: the stream only sends, so a message is answered only for `ping`.
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> worker::Result<()> {
+        if matches!(&message, WebSocketIncomingMessage::String(m) if m == "ping") {
+            ws.send_with_str("{\"event\":\"pong\",\"data\":null}")?;
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        _code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> worker::Result<()> {
+        // Completes the close the page started (it may already be closed: nothing to do).
+        let _ = ws.close(Some(1000), Some("closed"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        let _ = ws.close(Some(1011), Some("error"));
+        Ok(())
     }
 }
 
@@ -219,6 +261,8 @@ impl CallObject {
         let known = record.as_ref().is_some_and(|r| r.session.is_known());
         if let Some(r) = &record {
             *self.indexed.borrow_mut() = index_entry(&r.session).to_string().into();
+            // Pushed before this instance started (each change is pushed as it is stored).
+            self.live.set(LiveMark::of(r));
         }
         let mut slot = self.record.borrow_mut();
         if slot.is_none() {
@@ -281,6 +325,7 @@ impl CallObject {
     /// After a write: schedules the alarm when commands are waiting or a timer is set, and
     /// updates the call list entry when it changed (status, server call id, end).
     async fn after_change(&self) -> EdgeResult<()> {
+        self.push_live();
         let (pending, timer, key, entry) = {
             let slot = self.record.borrow();
             let Some(r) = slot.as_ref() else {
@@ -311,6 +356,43 @@ impl CallObject {
             *self.indexed.borrow_mut() = Some(entry);
         }
         Ok(())
+    }
+
+    /// Sends what changed since the last push to every open page, and closes their sockets
+    /// once the call has ended ([`live::end`]).
+    fn push_live(&self) {
+        let slot = self.record.borrow();
+        let Some(r) = slot.as_ref() else {
+            return;
+        };
+        let sockets = self.state.get_websockets();
+        let (messages, mark) = live::changes(r, self.live.get());
+        self.live.set(mark);
+        if sockets.is_empty() {
+            return;
+        }
+        let end = live::end(&r.session);
+        for ws in sockets {
+            send_all(&ws, &messages, end.as_deref());
+        }
+    }
+
+    /// `GET /live` (an upgrade to a WebSocket, after the worker checked the admin credential):
+    /// the call so far, then each change as it is stored ([`live`]). The socket is hibernatable:
+    /// an idle page costs the object nothing.
+    async fn open_live(&self) -> EdgeResult<Response> {
+        if !self.load().await? {
+            return Err(EdgeError::not_found("call"));
+        }
+        let pair = WebSocketPair::new()?;
+        self.state.accept_web_socket(&pair.server);
+        {
+            let slot = self.record.borrow();
+            let r = slot.as_ref().ok_or_else(|| EdgeError::not_found("call"))?;
+            let (messages, _) = live::changes(r, LiveMark::default());
+            send_all(&pair.server, &messages, live::end(&r.session).as_deref());
+        }
+        Ok(Response::from_websocket(pair.client)?)
     }
 
     /// The record of a call that becomes this worker's now (a new one when nothing is stored).
@@ -444,6 +526,7 @@ impl CallObject {
                     "callbacksDropped": r.callbacks.dropped(),
                 }),
             );
+            obj.insert("requestsServed".into(), self.served.get().into());
             if let Some(batch) = callbacks_after.and_then(|seen| r.callbacks.after(seen)) {
                 obj.insert("callbacks".into(), serde_json::to_value(batch)?);
             }
@@ -603,6 +686,20 @@ impl callsteer::send::Transport for CommandTransport<'_> {
     }
 }
 
+/// Sends `messages` on one page's socket, then `end` and a close when the call ended. A page
+/// that went away is closed (the runtime drops it from the object's sockets).
+fn send_all(ws: &WebSocket, messages: &[String], end: Option<&str>) {
+    let sent = messages
+        .iter()
+        .chain(end.map(str::to_owned).as_ref())
+        .try_for_each(|m| ws.send_with_str(m));
+    if sent.is_err() {
+        let _ = ws.close(Some(1011), Some("send failed"));
+    } else if end.is_some() {
+        let _ = ws.close(Some(1000), Some("call ended"));
+    }
+}
+
 /// The invitation id of an accepted add-participant (what cancelling it needs), read by the
 /// core's decoder of the operation's response.
 fn invitation_id(call_id: &str, target: &str, reply: &callsteer::send::Reply) -> Option<String> {
@@ -648,6 +745,22 @@ pub(crate) async fn call(
     if let Some(b) = body {
         init.with_body(Some(b.into()));
     }
+    let req = Request::new_with_init(&format!("https://call.internal{path}"), &init)?;
+    Ok(stub.fetch_with_request(req).await?)
+}
+
+/// Opens a WebSocket to the object of call `id` at `path` (the live stream): the object's 101
+/// answer, with its socket, is the answer to pass on.
+///
+/// # Errors
+/// Worker errors from the binding or the stub; the object's own (404 for an unknown call).
+pub(crate) async fn upgrade(env: &Env, id: &str, path: &str) -> EdgeResult<Response> {
+    let stub = env.durable_object(CALLS)?.id_from_name(id)?.get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get);
+    let headers = worker::Headers::new();
+    headers.set("upgrade", "websocket")?;
+    init.with_headers(headers);
     let req = Request::new_with_init(&format!("https://call.internal{path}"), &init)?;
     Ok(stub.fetch_with_request(req).await?)
 }

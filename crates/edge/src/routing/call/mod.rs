@@ -25,6 +25,7 @@ mod driver;
 pub mod event;
 pub mod flow_run;
 pub mod index;
+pub mod live;
 pub mod proxied;
 pub mod store;
 pub mod timeline;
