@@ -79,6 +79,17 @@ fn churn(n: usize) -> (CallEvent, Value) {
     }
 }
 
+/// The caller presses 1 at the menu (its choice: a transfer).
+fn tone_one() -> (CallEvent, Value) {
+    ev(
+        "r1",
+        "RecognizeCompleted",
+        9_000,
+        json!({"operationContext": "menu-1", "recognitionType": "dtmf",
+               "dtmfResult": {"tones": ["one"]}}),
+    )
+}
+
 fn reopen(store: &MemoryStore) -> CallRecord {
     CallRecord::open(store).unwrap().expect("stored")
 }
@@ -93,17 +104,7 @@ fn a_stored_call_reopens_as_it_was() {
     let mut rec = connected(&mut store);
     rec.handle_events(&mut store, (0..40).map(churn)).unwrap();
     // A command still queued is stored too, in order.
-    rec.handle_events(
-        &mut store,
-        [ev(
-            "r1",
-            "RecognizeCompleted",
-            9_000,
-            json!({"operationContext": "menu-1", "recognitionType": "dtmf",
-                   "dtmfResult": {"tones": ["one"]}}),
-        )],
-    )
-    .unwrap();
+    rec.handle_events(&mut store, [tone_one()]).unwrap();
     assert_eq!(rec.session.outbox().len(), 1, "the transfer is queued");
     let back = reopen(&store);
     assert_eq!(
@@ -191,13 +192,7 @@ fn a_failed_write_loses_nothing_the_service_delivers_again() {
     let mut rec = connected(&mut store);
     let before = store.clone();
     store.fail_next = true;
-    let tone = ev(
-        "r1",
-        "RecognizeCompleted",
-        9_000,
-        json!({"operationContext": "menu-1", "recognitionType": "dtmf",
-               "dtmfResult": {"tones": ["one"]}}),
-    );
+    let tone = tone_one();
     assert!(rec.handle_events(&mut store, [tone.clone()]).is_err());
     assert_eq!(store.state, before.state, "nothing written");
     assert_eq!(store.seen, before.seen, "the event is not marked seen");
@@ -284,17 +279,7 @@ fn the_live_stream_sends_everything_once_then_only_what_changed() {
         "nothing changed, nothing sent"
     );
     // A tone: its event is new, and the recognize it settles is sent again as an update.
-    rec.handle_events(
-        &mut store,
-        [ev(
-            "r1",
-            "RecognizeCompleted",
-            9_000,
-            json!({"operationContext": "menu-1", "recognitionType": "dtmf",
-                   "dtmfResult": {"tones": ["one"]}}),
-        )],
-    )
-    .unwrap();
+    rec.handle_events(&mut store, [tone_one()]).unwrap();
     let (next, _) = changes(&rec, mark);
     let next = events(&next);
     assert!(next.contains(&("update".to_owned(), 3)), "{next:?}");

@@ -437,19 +437,28 @@ impl CallObject {
     }
 
     async fn setup(&self, body: SetupBody) -> EdgeResult<Response> {
-        self.adopt(&body.call_connection_id).await?;
-        let applied = self.change(|r| r.session.handle_setup(body.setup))?;
-        self.after_change().await?;
-        let held = self.apply_held().await?;
-        Ok(json(
-            &serde_json::json!({ "applied": applied, "heldApplied": held.applied }),
-            200,
-        )?)
+        self.become_ours(&body.call_connection_id, |r| {
+            r.session.handle_setup(body.setup)
+        })
+        .await
     }
 
     async fn created(&self, body: CreatedBody) -> EdgeResult<Response> {
-        self.adopt(&body.call_connection_id).await?;
-        let applied = self.change(|r| r.session.handle_created(&body.operation, body.at_ms))?;
+        self.become_ours(&body.call_connection_id, |r| {
+            r.session.handle_created(&body.operation, body.at_ms)
+        })
+        .await
+    }
+
+    /// The call becomes this worker's through `f` (its setup, or its creation through the
+    /// proxy); then the events held for it are applied. Answers `{applied, heldApplied}`.
+    async fn become_ours(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut CallRecord) -> bool,
+    ) -> EdgeResult<Response> {
+        self.adopt(id).await?;
+        let applied = self.change(f)?;
         self.after_change().await?;
         let held = self.apply_held().await?;
         Ok(json(
@@ -739,14 +748,7 @@ pub(crate) async fn call(
     path: &str,
     body: Option<String>,
 ) -> EdgeResult<Response> {
-    let stub = env.durable_object(CALLS)?.id_from_name(id)?.get_stub()?;
-    let mut init = RequestInit::new();
-    init.with_method(method);
-    if let Some(b) = body {
-        init.with_body(Some(b.into()));
-    }
-    let req = Request::new_with_init(&format!("https://call.internal{path}"), &init)?;
-    Ok(stub.fetch_with_request(req).await?)
+    super::objects::send(env, CALLS, id, method, path, body).await
 }
 
 /// Opens a WebSocket to the object of call `id` at `path` (the live stream): the object's 101

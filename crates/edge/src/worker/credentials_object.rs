@@ -15,9 +15,7 @@
 use super::respond::{json, EdgeError, EdgeResult};
 use crate::access::credential::{fingerprint_of_hash, hash_matches, Credential};
 use serde::{Deserialize, Serialize};
-use worker::{
-    durable_object, DurableObject, Env, Method, Request, RequestInit, Response, SqlStorage, State,
-};
+use worker::{durable_object, DurableObject, Env, Method, Request, Response, SqlStorage, State};
 
 /// Durable Object binding of the credentials, and the one object's name.
 pub(crate) const CREDENTIALS: &str = "CREDENTIALS";
@@ -189,15 +187,5 @@ pub(crate) async fn call(
     path: &str,
     body: Option<String>,
 ) -> EdgeResult<Response> {
-    let stub = env
-        .durable_object(CREDENTIALS)?
-        .id_from_name(OBJECT_NAME)?
-        .get_stub()?;
-    let mut init = RequestInit::new();
-    init.with_method(method);
-    if let Some(b) = body {
-        init.with_body(Some(b.into()));
-    }
-    let req = Request::new_with_init(&format!("https://credentials.internal{path}"), &init)?;
-    Ok(stub.fetch_with_request(req).await?)
+    super::objects::send(env, CREDENTIALS, OBJECT_NAME, method, path, body).await
 }

@@ -39,6 +39,7 @@ mod credentials_object;
 mod incoming;
 mod keys;
 mod limits;
+mod objects;
 mod proxy;
 mod respond;
 mod rules_object;

@@ -91,24 +91,8 @@ async fn adopt(env: &Env, id: String, operation: &str, at_ms: i64) {
         operation: operation.to_owned(),
         at_ms,
     };
-    let sent = match serde_json::to_string(&body) {
-        Ok(text) => {
-            call_object::call(
-                env,
-                &body.call_connection_id,
-                Method::Post,
-                "/created",
-                Some(text),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    };
-    match sent {
-        Ok(r) if r.status_code() == 200 => {}
-        Ok(r) => worker::console_log!("acs proxy: created call not kept ({})", r.status_code()),
-        Err(e) => worker::console_log!("acs proxy: created call not kept ({})", e.message),
-    }
+    let id = body.call_connection_id.clone();
+    tell(env, &id, "/created", &body, "created call not kept").await;
 }
 
 async fn record(env: &Env, id: String, proxied: Proxied) {
@@ -116,23 +100,21 @@ async fn record(env: &Env, id: String, proxied: Proxied) {
         call_connection_id: id,
         proxied,
     };
-    let sent = match serde_json::to_string(&body) {
-        Ok(text) => {
-            call_object::call(
-                env,
-                &body.call_connection_id,
-                Method::Post,
-                "/proxied",
-                Some(text),
-            )
-            .await
-        }
+    let id = body.call_connection_id.clone();
+    tell(env, &id, "/proxied", &body, "timeline not updated").await;
+}
+
+/// Posts `body` to `path` of call `id`'s object; a failure is logged as `failed` (the proxied
+/// request itself went through either way).
+async fn tell(env: &Env, id: &str, path: &str, body: &impl serde::Serialize, failed: &str) {
+    let sent = match serde_json::to_string(body) {
+        Ok(text) => call_object::call(env, id, Method::Post, path, Some(text)).await,
         Err(e) => Err(e.into()),
     };
     match sent {
         Ok(r) if r.status_code() == 200 => {}
-        Ok(r) => worker::console_log!("acs proxy: timeline not updated ({})", r.status_code()),
-        Err(e) => worker::console_log!("acs proxy: timeline not updated ({})", e.message),
+        Ok(r) => worker::console_log!("acs proxy: {failed} ({})", r.status_code()),
+        Err(e) => worker::console_log!("acs proxy: {failed} ({})", e.message),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::routing::revisions::{
     etag, if_match_holds, revision_id, Origin, Revision, MAX_REVISIONS,
 };
 use serde::{Deserialize, Serialize};
-use worker::{durable_object, DurableObject, Env, Method, Request, RequestInit, Response, State};
+use worker::{durable_object, DurableObject, Env, Method, Request, Response, State};
 
 const HEAD: &str = "head";
 
@@ -216,17 +216,7 @@ pub(crate) async fn call(
     path: &str,
     body: Option<String>,
 ) -> EdgeResult<Response> {
-    let stub = env
-        .durable_object(RULES)?
-        .id_from_name(RULES_OBJECT)?
-        .get_stub()?;
-    let mut init = RequestInit::new();
-    init.with_method(method);
-    if let Some(b) = body {
-        init.with_body(Some(b.into()));
-    }
-    let req = Request::new_with_init(&format!("https://rules.internal{path}"), &init)?;
-    Ok(stub.fetch_with_request(req).await?)
+    super::objects::send(env, RULES, RULES_OBJECT, method, path, body).await
 }
 
 /// The text of stored revision `id`, through the object (`None`: no such revision, or a reset).
