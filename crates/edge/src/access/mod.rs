@@ -65,7 +65,7 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Caller {
     pub role: Role,
-    /// [`credential::fingerprint`] of the credential: names it in lists, logs, revisions and
+    /// [`credential::fingerprint_of_hash`] of the credential: names it in lists, logs, revisions and
     /// as the rate limiter's key.
     pub fingerprint: String,
     pub label: String,

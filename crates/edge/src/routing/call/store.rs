@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A call's stored rows, as [`CallStore::read`] returns them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stored {
-    /// The `setup` row (JSON of [`CallSetup`]), once the call was answered by a rule.
+    /// The `setup` row (JSON of [`super::CallSetup`]), once the call was answered by a rule.
     pub setup: Option<String>,
     /// The `state` row: JSON of the session without its timeline, outbox and setup.
     pub state: String,
