@@ -222,8 +222,8 @@ fn a_call_stored_in_the_old_single_value_form_is_migrated_whole() {
         CallRecord::migrate(&value.to_string(), Some(&log.to_string())).unwrap();
     let mut store = MemoryStore::default();
     use callsteer_edge::routing::call::store::CallStore;
-    store.write(&writes).unwrap();
-    rec.migrated();
+    store.write(writes).unwrap();
+    rec.mark_written();
     // (Compared as stored: `old` also holds its in-memory dedup set, which is never stored.)
     let as_stored = |s: &CallSession| serde_json::to_value(s).unwrap();
     assert_eq!(

@@ -288,8 +288,9 @@ impl CallObject {
                 return Err(storage_error(&e));
             }
         };
-        store.write(&writes)?;
-        record.migrated();
+        let (rows, bytes) = (writes.rows(), writes.bytes());
+        store.write(writes)?;
+        record.mark_written();
         storage
             .delete_multiple(vec![LEGACY_SESSION_KEY, LEGACY_CALLBACKS_KEY])
             .await?;
@@ -299,9 +300,7 @@ impl CallObject {
                 .await?;
         }
         worker::console_log!(
-            "call object: migrated a call from the single-value form ({} rows, {} bytes)",
-            writes.rows(),
-            writes.bytes()
+            "call object: migrated a call from the single-value form ({rows} rows, {bytes} bytes)"
         );
         Ok(Some(record))
     }

@@ -136,8 +136,7 @@ impl CallStore for SqlStore<'_> {
         Ok(rows.first().is_some_and(|r| r.c > 0.0))
     }
 
-    fn write(&mut self, w: &Writes) -> worker::Result<()> {
-        let w = w.clone();
+    fn write(&mut self, w: Writes) -> worker::Result<()> {
         let state = self.state.storage().sql();
         transaction_sync(self.state, move || write_rows(&state, &w))
     }

@@ -120,11 +120,11 @@ pub trait CallStore {
     /// The store's.
     fn seen(&self, key: &str) -> Result<bool, Self::Error>;
 
-    /// Applies `writes`, all or nothing.
+    /// Applies `writes`, all or nothing (taken by value: a store may hand them to the runtime).
     ///
     /// # Errors
     /// The store's; nothing was written then.
-    fn write(&mut self, writes: &Writes) -> Result<(), Self::Error>;
+    fn write(&mut self, writes: Writes) -> Result<(), Self::Error>;
 }
 
 /// A store's failure, or a stored row that does not read.
@@ -170,14 +170,6 @@ pub struct CallRecord {
     new_seen: Vec<String>,
 }
 
-/// The state row's extra fields beside the session's own: the callback log's counter.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StateExtra {
-    #[serde(default)]
-    callbacks_dropped: u64,
-}
-
 impl CallRecord {
     /// A call not stored yet.
     pub fn new(call_connection_id: &str) -> CallRecord {
@@ -202,11 +194,12 @@ impl CallRecord {
         };
         let mut state: Value =
             serde_json::from_str(&stored.state).map_err(|e| read_error("state", &e))?;
-        let extra: StateExtra =
-            serde_json::from_value(state.clone()).map_err(|e| read_error("state", &e))?;
-        if let Some(obj) = state.as_object_mut() {
-            obj.remove("callbacksDropped");
-        }
+        // The state row's one field beside the session's own: the callback log's counter.
+        let callbacks_dropped = state
+            .as_object_mut()
+            .and_then(|o| o.remove("callbacksDropped"))
+            .and_then(|n| n.as_u64())
+            .unwrap_or(0);
         let mut session: CallSession =
             serde_json::from_value(state).map_err(|e| read_error("state", &e))?;
         session.setup = match &stored.setup {
@@ -236,7 +229,7 @@ impl CallRecord {
             saved_rev: session.revision(),
             saved_outbox: session.outbox.iter().map(|c| c.id.clone()).collect(),
             setup_saved: session.setup.is_some(),
-            callbacks: CallbackLog::restore(extra.callbacks_dropped, events),
+            callbacks: CallbackLog::restore(callbacks_dropped, events),
             session,
             new_callbacks: Vec::new(),
             new_seen: Vec::new(),
@@ -289,15 +282,10 @@ impl CallRecord {
     /// As [`CallRecord::handle_events`].
     pub fn save<S: CallStore>(&mut self, store: &mut S) -> Result<usize, StoreError> {
         let writes = self.writes(false)?;
-        store
-            .write(&writes)
-            .map_err(|e| StoreError(e.to_string()))?;
-        self.saved_rev = self.session.revision();
-        self.saved_outbox = self.session.outbox.iter().map(|c| c.id.clone()).collect();
-        self.setup_saved = self.session.setup.is_some();
-        self.new_callbacks.clear();
-        self.new_seen.clear();
-        Ok(writes.bytes())
+        let bytes = writes.bytes();
+        store.write(writes).map_err(|e| StoreError(e.to_string()))?;
+        self.mark_written();
+        Ok(bytes)
     }
 
     /// The rows changed since the last write (`all`: every timeline entry, for a migration:
@@ -409,8 +397,9 @@ impl CallRecord {
         Ok((record, writes))
     }
 
-    /// Marks `writes` (from [`CallRecord::migrate`]) written.
-    pub fn migrated(&mut self) {
+    /// Marks everything the record holds as written: after [`CallRecord::save`], and after the
+    /// caller wrote the rows [`CallRecord::migrate`] returned.
+    pub fn mark_written(&mut self) {
         self.saved_rev = self.session.revision();
         self.saved_outbox = self.session.outbox.iter().map(|c| c.id.clone()).collect();
         self.setup_saved = self.session.setup.is_some();
@@ -465,7 +454,7 @@ impl CallStore for MemoryStore {
         Ok(self.seen.contains(key))
     }
 
-    fn write(&mut self, w: &Writes) -> Result<(), StoreError> {
+    fn write(&mut self, w: Writes) -> Result<(), StoreError> {
         if std::mem::take(&mut self.fail_next) {
             return Err(StoreError("storage unavailable".into()));
         }
