@@ -8,9 +8,11 @@
 //!
 //! * [`sim`] — the sans-IO state machine (`handle_*(…, now)`, `poll_output`, `poll_timeout`);
 //! * [`server`] — HTTP routing, HMAC / bearer auth ([`auth`]), repeatability, faults ([`faults`]);
-//! * [`delivery`] — callback and Event Grid delivery, including the validation handshake.
+//! * [`delivery`] — callback and Event Grid delivery, including the validation handshake;
+//! * [`counts`] — the requests received and the deliveries made, counted for load tests.
 
 pub mod auth;
+pub mod counts;
 pub mod delivery;
 pub mod error;
 pub mod events;

@@ -490,3 +490,127 @@ async fn the_core_send_loop_retries_to_exactly_one_effect() {
     );
     h.stop().await;
 }
+
+#[tokio::test]
+async fn every_request_is_counted_by_fate_and_by_call() {
+    let h = Harness::start().await;
+    let rep = Repeatability::from_random([5; 16], 1_700_000_000);
+    let op = CreateCall::new([acs("alice")], h.cb("count")).repeatability(rep);
+    let created = h.send(&op).await.unwrap();
+    let id = created.call_connection_id.clone().unwrap();
+    h.send(&op).await.unwrap(); // a resend: answered from the repeatability store
+    let (s, _) = raw(
+        "POST",
+        &format!("{}/calling/callConnections?api-version=2026-03-12", h.base),
+        vec![],
+        "{}",
+    )
+    .await;
+    assert_eq!(s, 401);
+    let (s, _) = h
+        .control(
+            "/emulator/faults",
+            json!({ "errorRate": 1, "errorStatus": 503 }),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, _) = h.send_raw(&callsteer::api::GetCall::new(id.as_str())).await;
+    assert_eq!(s, 503);
+    assert_eq!(h.http("DELETE", "/emulator/faults", None).await.0, 204);
+    let (s, counts) = h.http("GET", "/emulator/requests", None).await;
+    assert_eq!(s, 200);
+    assert_eq!(counts["received"], 4, "{counts}");
+    assert_eq!(counts["applied"], 1);
+    assert_eq!(counts["repeated"], 1);
+    assert_eq!(counts["refused"], 1);
+    assert_eq!(counts["faulted"], 1);
+    assert_eq!(counts["operations"]["CreateCall"], 1);
+    assert_eq!(
+        counts["calls"][&id],
+        json!({ "applied": [{ "op": "CreateCall", "status": 201 }], "repeated": 1 }),
+        "the call is known by the id in the response"
+    );
+    h.stop().await;
+}
+
+/// Event Grid tries a failed delivery again on its schedule (the first retry after 10 s);
+/// callbacks are not redelivered. Takes about 10 s.
+#[tokio::test]
+async fn a_failed_event_grid_delivery_is_tried_again() {
+    let h = Harness::start().await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(String, serde_json::Value)>();
+    let notifications = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let app = axum::Router::new().fallback(
+        move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let (tx, notifications) = (tx.clone(), notifications.clone());
+            async move {
+                let kind = headers
+                    .get("aeg-event-type")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
+                let events: Vec<serde_json::Value> =
+                    serde_json::from_slice(&body).unwrap_or_default();
+                let first = events.first().cloned().unwrap_or_default();
+                let _ = tx.send((kind.clone(), first.clone()));
+                if kind == "SubscriptionValidation" {
+                    let code = first["data"]["validationCode"].clone();
+                    return (
+                        axum::http::StatusCode::OK,
+                        json!({ "validationResponse": code }).to_string(),
+                    );
+                }
+                // The first notification fails as an overloaded receiver would.
+                if notifications.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                    return (axum::http::StatusCode::SERVICE_UNAVAILABLE, String::new());
+                }
+                (axum::http::StatusCode::OK, String::new())
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/eventgrid", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    assert_eq!(
+        h.control("/emulator/event-subscriptions", json!({ "endpoint": url }))
+            .await
+            .0,
+        201
+    );
+    assert_eq!(rx.recv().await.unwrap().0, "SubscriptionValidation");
+    let (s, _) = h
+        .control(
+            "/emulator/incoming-calls",
+            json!({ "from": "+14255550111", "to": "+18005550100" }),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (_, first) = rx.recv().await.unwrap();
+    let started = std::time::Instant::now();
+    let (kind, again) = tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
+        .await
+        .expect("a redelivery within 20 s")
+        .unwrap();
+    assert_eq!(kind, "Notification");
+    assert_eq!(again["id"], first["id"], "the same event, delivered again");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(9),
+        "after Event Grid's first retry delay"
+    );
+    // The emulator counts an attempt once it has read the response, after the receiver saw it.
+    let mut d = serde_json::Value::Null;
+    for _ in 0..100 {
+        d = h.http("GET", "/emulator/deliveries", None).await.1;
+        if d["delivered"] == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(d["delivered"], 1, "the redelivery (handshakes are not counted): {d}");
+    assert_eq!(d["byStatus"]["503"], 1, "{d}");
+    assert_eq!(d["redeliveries"], 1);
+    assert_eq!(d["attempts"], 2);
+    h.stop().await;
+}

@@ -273,6 +273,22 @@ pub(super) async fn call(State(app): St, Path(id): Path<String>) -> Response {
     }
 }
 
+/// `GET /emulator/requests`: every service API request received, by fate and by call.
+pub(super) async fn requests(State(app): St) -> Response {
+    match app.requests.lock() {
+        Ok(c) => ok(200, c.to_json()),
+        Err(_) => error(&ApiError::new(500, "InternalError", "state poisoned")),
+    }
+}
+
+/// `GET /emulator/deliveries`: every event delivery attempt, its outcome and latency.
+pub(super) async fn deliveries(State(app): St) -> Response {
+    match app.deliveries.lock() {
+        Ok(c) => ok(200, c.to_json()),
+        Err(_) => error(&ApiError::new(500, "InternalError", "state poisoned")),
+    }
+}
+
 pub(super) async fn set_faults(State(app): St, b: Bytes) -> Response {
     let f: Faults = match body(&b) {
         Ok(f) => f,

@@ -12,6 +12,7 @@ mod worker;
 
 pub mod routes;
 
+use super::counts::{DeliveryCounts, Fate, RequestCounts};
 use super::delivery::{Deliverer, Job};
 use super::faults::Faults;
 use super::jwt::Signer;
@@ -62,6 +63,10 @@ pub(crate) struct App {
     pub repeat: Mutex<HashMap<String, Stored>>,
     pub subscriptions: Mutex<Vec<Arc<super::delivery::Subscription>>>,
     pub rng: Mutex<StdRng>,
+    /// Every service API request and its fate (`GET /emulator/requests`).
+    pub requests: Mutex<RequestCounts>,
+    /// Every event delivery attempt (`GET /emulator/deliveries`).
+    pub deliveries: Mutex<DeliveryCounts>,
 }
 
 /// A running emulator.
@@ -116,6 +121,8 @@ pub async fn serve(config: Config) -> Result<Running, String> {
         repeat: Mutex::new(HashMap::new()),
         subscriptions: Mutex::new(Vec::new()),
         rng: Mutex::new(rng),
+        requests: Mutex::new(RequestCounts::default()),
+        deliveries: Mutex::new(DeliveryCounts::default()),
     });
     let (stop, stopped) = oneshot::channel::<()>();
     let timers = tokio::spawn(worker::timer_loop(app.clone()));
@@ -163,6 +170,8 @@ fn router(app: Arc<App>, cors: bool) -> Router {
         .route("/emulator/tokens", post(control::token))
         .route("/emulator/calls", get(control::calls))
         .route("/emulator/calls/{id}", get(control::call))
+        .route("/emulator/requests", get(control::requests))
+        .route("/emulator/deliveries", get(control::deliveries))
         .route(
             "/emulator/faults",
             post(control::set_faults)
@@ -179,6 +188,13 @@ fn router(app: Arc<App>, cors: bool) -> Router {
 }
 
 impl App {
+    /// Counts one service API request (see [`RequestCounts::record`]).
+    pub(crate) fn count(&self, op: Option<&'static str>, call: Option<&str>, fate: Fate) {
+        if let Ok(mut c) = self.requests.lock() {
+            c.record(op, call, fate);
+        }
+    }
+
     /// Queues the simulation's outputs for delivery; returns them too.
     pub(crate) fn drain(&self, sim: &mut Simulation) -> Vec<Job> {
         let subs = self

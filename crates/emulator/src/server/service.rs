@@ -4,6 +4,7 @@
 use super::routes::{self, Route};
 use super::{App, Stored};
 use crate::auth::{self, SignedRequest};
+use crate::counts::Fate;
 use crate::delivery::{now_ms, now_s};
 use crate::error::ApiError;
 use axum::body::Bytes;
@@ -38,21 +39,39 @@ pub(super) async fn handle(
 ) -> Response {
     let route = match routes::route(method.as_str(), uri.path()) {
         Ok(r) => r,
-        Err(e) => return error(&e),
+        Err(e) => {
+            app.count(None, None, Fate::Refused);
+            return error(&e);
+        }
     };
+    let op = Some(route.op.as_str());
+    let path_call = route.id.as_deref();
     if let Some(resp) = inject_faults(&app).await {
+        app.count(op, path_call, Fate::Faulted);
         return resp;
     }
-    if let Err(e) =
-        check_api_version(&uri).and_then(|_| authenticate(&app, &method, &uri, &headers, &body))
+    let repeat_id = match check_api_version(&uri)
+        .and_then(|_| authenticate(&app, &method, &uri, &headers, &body))
+        .and_then(|_| repeatability(&route, &headers))
     {
-        return error(&e);
-    }
-    let repeat_id = match repeatability(&route, &headers) {
         Ok(id) => id,
-        Err(e) => return error(&e),
+        Err(e) => {
+            app.count(op, path_call, Fate::Refused);
+            return error(&e);
+        }
     };
-    let (status, body, jobs) = run(&app, &route, &body, repeat_id);
+    let (status, body, jobs, repeated) = run(&app, &route, &body, repeat_id);
+    // Create, answer and connect name their call connection in the response.
+    let call = path_call.map(str::to_owned).or_else(|| {
+        let id = body.as_ref()?.get("callConnectionId")?.as_str()?;
+        Some(id.to_owned())
+    });
+    let fate = if repeated {
+        Fate::Repeated
+    } else {
+        Fate::Applied(status)
+    };
+    app.count(op, call.as_deref(), fate);
     let early = app
         .faults
         .lock()
@@ -60,7 +79,7 @@ pub(super) async fn handle(
         .unwrap_or(false);
     if early {
         for j in &jobs {
-            let _ = app.deliverer.deliver(j).await;
+            super::worker::deliver_counted(&app, j).await;
         }
         app.wake.notify_one();
     } else {
@@ -74,17 +93,28 @@ type Outcome = (u16, Option<serde_json::Value>, Vec<crate::delivery::Job>);
 
 /// Decodes and applies the request. A repeated `Repeatability-Request-ID` returns the
 /// stored first response; the lookup, the effect and the store happen under the
-/// simulation lock, so concurrent retries still apply once.
-fn run(app: &App, route: &Route, body: &[u8], repeat_id: Option<String>) -> Outcome {
+/// simulation lock, so concurrent retries still apply once. The flag is true for such a
+/// stored answer (the request had no effect).
+fn run(
+    app: &App,
+    route: &Route,
+    body: &[u8],
+    repeat_id: Option<String>,
+) -> (
+    u16,
+    Option<serde_json::Value>,
+    Vec<crate::delivery::Job>,
+    bool,
+) {
     let Ok(mut sim) = app.sim.lock() else {
         let e = ApiError::new(500, "InternalError", "The emulator state is poisoned.");
-        return (500, Some(e.body()), Vec::new());
+        return (500, Some(e.body()), Vec::new(), false);
     };
     let stored = repeat_id
         .as_ref()
         .and_then(|id| app.repeat.lock().ok()?.get(id).cloned());
     if let Some(s) = stored {
-        return (s.status, s.body, Vec::new());
+        return (s.status, s.body, Vec::new(), true);
     }
     let (status, body, jobs) = apply(app, &mut sim, route, body);
     if let (Some(id), Ok(mut m)) = (repeat_id, app.repeat.lock()) {
@@ -96,7 +126,7 @@ fn run(app: &App, route: &Route, body: &[u8], repeat_id: Option<String>) -> Outc
             },
         );
     }
-    (status, body, jobs)
+    (status, body, jobs, false)
 }
 
 fn apply(app: &App, sim: &mut crate::Simulation, route: &Route, body: &[u8]) -> Outcome {
