@@ -148,7 +148,7 @@ export async function startStack({ vars = {}, subscribe = true, incomingAuth, lo
     },
     /** Process-group ids, for benchmarks that read CPU time from /proc. */
     pgid(name) {
-      return groups.find((g) => g.log.endsWith(`${name}.log`))?.child.pid;
+      return groups.findLast((g) => g.log.endsWith(`${name}.log`))?.child.pid;
     },
     /** The last 4,000 characters of each log, for error messages. */
     logs() {
@@ -197,9 +197,33 @@ export async function startStack({ vars = {}, subscribe = true, incomingAuth, lo
     // CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: wrangler reads --env-file only when it is on (its default).
     const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true", CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" };
     if (bench) env.BENCH_BUILD = "1";
-    const wrangler = startGroup(path.join(here, "node_modules/.bin/wrangler"), args, { cwd: root, env, log: logFile("wrangler") });
-    groups.push(wrangler);
-    await waitFor("wrangler dev", async () => (await fetch(`${worker}/healthz`)).ok, { timeoutMs: 600_000, intervalMs: 250 });
+    const startWorker = async () => {
+      groups.push(startGroup(path.join(here, "node_modules/.bin/wrangler"), args, { cwd: root, env, log: logFile("wrangler") }));
+      await waitFor("wrangler dev", async () => (await fetch(`${worker}/healthz`)).ok, { timeoutMs: 600_000, intervalMs: 250 });
+    };
+    /**
+     * A crash: SIGKILL to wrangler's whole process group (workerd with it), mid-request if
+     * one is running. The emulator keeps running. Resolves once the port is closed.
+     */
+    stack.crashWorker = async () => {
+      const g = groups.findLast((x) => x.log === logFile("wrangler"));
+      try {
+        process.kill(-g.child.pid, "SIGKILL");
+      } catch {}
+      await g.exited;
+      groups.splice(groups.indexOf(g), 1);
+      await waitFor("the worker's port to close", async () => {
+        try {
+          await fetch(`${worker}/healthz`);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+    };
+    /** The same worker again, on the same port and persisted state (`--persist-to`), as a restarted machine. */
+    stack.restartWorker = startWorker;
+    await startWorker();
 
     if (!subscribe) return stack;
     const sub = await fetch(`${emulator}/emulator/event-subscriptions`, {

@@ -1,0 +1,41 @@
+// The busy hour as a benchmark (issue 20): BUSY_HOUR_CALLS (200) concurrent calls through
+// `wrangler dev` (release build) and the emulator, each a routed answer, the IVR menu and a
+// transfer, in three scenarios, each on a fresh stack:
+//   1. clean: no faults;
+//   2. faults: 429/503 bursts, duplicate and reordered deliveries, events before responses;
+//   3. faults + forged: as 2, with wrk sending forged callbacks and IncomingCall deliveries
+//      for the length of the run (bounded, loopback).
+// Prints a JSON report per scenario (results → BENCHMARKS.md by hand); exits 1 when any
+// call broke a rule (an event lost or processed twice, a command applied twice).
+//   bash scripts/bench-busy-hour      (builds first)
+import { cpus, loadavg } from "node:os";
+import { busyHour } from "./busy-hour.mjs";
+import { startStack } from "./harness.mjs";
+
+const CALLS = Number(process.env.BUSY_HOUR_CALLS ?? 200);
+const FORGED_SECONDS = Number(process.env.BUSY_HOUR_FORGED_SECONDS ?? 60);
+const scenarios = [
+  ["clean", { faults: false }],
+  ["faults", { faults: true }],
+  ["faults + forged", { faults: true, forgedSeconds: FORGED_SECONDS }],
+];
+const only = process.env.BUSY_HOUR_SCENARIO;
+const out = { machine: `${cpus().length} × ${cpus()[0].model}`, calls: CALLS, runs: {} };
+let failed = false;
+for (const [name, opts] of scenarios) {
+  if (only && only !== name) continue;
+  const stack = await startStack();
+  try {
+    const load0 = loadavg()[0];
+    const r = await busyHour(stack, { calls: CALLS, ...opts, callTimeoutMs: 600_000 });
+    r.loadAverage = { before: +load0.toFixed(2), after: +loadavg()[0].toFixed(2) };
+    out.runs[name] = r;
+    console.log(`${name}: ${r.completed}/${CALLS} calls in ${r.wallSeconds} s; webhook latency p50 ${r.webhooks.latencyMs.p50} ms, p99 ${r.webhooks.latencyMs.p99} ms; ` +
+      `lost events ${r.lostEvents}, processed twice ${r.eventsProcessedTwice}, duplicate commands ${r.duplicateCommands}; problems ${r.problems.length}`);
+    if (r.problems.length) failed = true;
+  } finally {
+    await stack.stop();
+  }
+}
+console.log(JSON.stringify(out, null, 2));
+process.exit(failed ? 1 : 0);
