@@ -4,7 +4,7 @@
 //   1. clean: no faults;
 //   2. faults: 429/503 bursts, duplicate and reordered deliveries, events before responses;
 //   3. faults + forged: as 2, with wrk sending forged callbacks and IncomingCall deliveries
-//      for the length of the run (bounded, loopback).
+//      for BUSY_HOUR_FORGED_SECONDS (60; bounded, loopback).
 // Prints a JSON report per scenario (results → BENCHMARKS.md by hand); exits 1 when any
 // call broke a rule (an event lost or processed twice, a command applied twice).
 //   bash scripts/bench-busy-hour      (builds first)
@@ -14,10 +14,13 @@ import { startStack } from "./harness.mjs";
 
 const CALLS = Number(process.env.BUSY_HOUR_CALLS ?? 200);
 const FORGED_SECONDS = Number(process.env.BUSY_HOUR_FORGED_SECONDS ?? 60);
+// The calls start all at once (a burst, harder than an hour's arrivals) unless
+// BUSY_HOUR_RAMP_SECONDS spreads them.
+const rampMs = Number(process.env.BUSY_HOUR_RAMP_SECONDS ?? 0) * 1000;
 const scenarios = [
-  ["clean", { faults: false }],
-  ["faults", { faults: true }],
-  ["faults + forged", { faults: true, forgedSeconds: FORGED_SECONDS }],
+  ["clean", { faults: false, rampMs }],
+  ["faults", { faults: true, rampMs }],
+  ["faults + forged", { faults: true, forgedSeconds: FORGED_SECONDS, rampMs }],
 ];
 const only = process.env.BUSY_HOUR_SCENARIO;
 const out = { machine: `${cpus().length} × ${cpus()[0].model}`, calls: CALLS, runs: {} };

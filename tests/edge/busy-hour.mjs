@@ -148,11 +148,12 @@ end
 
 /**
  * Runs `calls` calls at once through `stack` (a stack started with the IVR rule, the default
- * wrangler.toml) and judges them. `faults`: the emulator's fault bursts during the calls;
+ * wrangler.toml) and judges them. `rampMs`: the calls start evenly over this long instead of
+ * all at once. `faults`: the emulator's fault bursts during the calls;
  * `forgedSeconds`: a wrk run of forged traffic started with the calls. Returns the report;
  * `problems` lists every call that broke a rule (empty when all held).
  */
-export async function busyHour(stack, { calls = 20, faults = false, forgedSeconds = 0, callTimeoutMs = 180_000, log = () => {} } = {}) {
+export async function busyHour(stack, { calls = 20, faults = false, forgedSeconds = 0, rampMs = 0, callTimeoutMs = 180_000, log = () => {} } = {}) {
   const emu = emulator(stack);
   const adm = admin(stack);
   const deliveries0 = (await emu("/emulator/deliveries")).body;
@@ -162,6 +163,7 @@ export async function busyHour(stack, { calls = 20, faults = false, forgedSecond
   const started = performance.now();
   const perCall = [];
   const results = await Promise.allSettled(Array.from({ length: calls }, async (_, i) => {
+    if (rampMs > 0) await sleep((i * rampMs) / calls);
     const t0 = performance.now();
     const from = caller(i);
     const placed = await emu("/emulator/incoming-calls", { method: "POST", body: { from, to: IVR_NUMBER } });
@@ -231,6 +233,7 @@ export async function busyHour(stack, { calls = 20, faults = false, forgedSecond
   const deliveries = (await emu("/emulator/deliveries")).body;
   const report = {
     calls,
+    rampSeconds: rampMs / 1000,
     completed: ids.length,
     faults,
     faultBursts: faultBurstCount,
