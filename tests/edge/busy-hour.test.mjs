@@ -63,6 +63,11 @@ test("a crash with commands waiting to be retried: after the restart each is sen
   // While the worker is down the service recovers; the worker comes back on its persisted state.
   assert.equal((await emu("/emulator/faults", { method: "DELETE" })).status, 204);
   await stack.restartWorker();
+  // Nothing asks the worker anything: each object's alarm, persisted with its rows, resumes it.
+  await waitFor("every transfer applied by the service", async () => {
+    const applied = (await emu("/emulator/requests")).body.calls;
+    return ids.every((id) => applied[id]?.applied.some((a) => a.op === "CallConnection_TransferToParticipant"));
+  }, { timeoutMs: 60_000, intervalMs: 250 });
   for (const id of ids) {
     await waitFor(`${id} transferred after the restart`, async () => {
       const d = (await adm(`/calls/${id}`)).body;
