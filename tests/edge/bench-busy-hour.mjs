@@ -9,6 +9,7 @@
 // call broke a rule (an event lost or processed twice, a command applied twice).
 //   bash scripts/bench-busy-hour      (builds first)
 import { cpus, loadavg } from "node:os";
+import { cpuMs, workerdPids } from "./bench-lib.mjs";
 import { busyHour } from "./busy-hour.mjs";
 import { startStack } from "./harness.mjs";
 
@@ -30,10 +31,18 @@ for (const [name, opts] of scenarios) {
   const stack = await startStack();
   try {
     const load0 = loadavg()[0];
+    const pids = workerdPids(stack.pgid("wrangler"));
+    const cpu0 = cpuMs(pids);
+    const t0 = performance.now();
     const r = await busyHour(stack, { calls: CALLS, ...opts, callTimeoutMs: 600_000 });
     r.loadAverage = { before: +load0.toFixed(2), after: +loadavg()[0].toFixed(2) };
+    // The local runtime runs the stack's isolates on one thread: its CPU over the time taken
+    // (the calls and their judging) says how close to saturated it was (1.0 = a core, always).
+    const cpuS = (cpuMs(pids) - cpu0) / 1000;
+    r.workerd = { cpuSeconds: +cpuS.toFixed(1), busyShareOfOneCore: +(cpuS / ((performance.now() - t0) / 1000)).toFixed(2) };
     out.runs[name] = r;
     console.log(`${name}: ${r.completed}/${CALLS} calls in ${r.wallSeconds} s; webhook latency p50 ${r.webhooks.latencyMs.p50} ms, p99 ${r.webhooks.latencyMs.p99} ms; ` +
+      `workerd ${r.workerd.cpuSeconds} s CPU (${r.workerd.busyShareOfOneCore} of a core); ` +
       `lost events ${r.lostEvents}, processed twice ${r.eventsProcessedTwice}, duplicate commands ${r.duplicateCommands}; problems ${r.problems.length}`);
     if (r.problems.length) failed = true;
   } finally {
