@@ -538,41 +538,7 @@ async fn every_request_is_counted_by_fate_and_by_call() {
 #[tokio::test]
 async fn a_failed_event_grid_delivery_is_tried_again() {
     let h = Harness::start().await;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(String, serde_json::Value)>();
-    let notifications = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let app = axum::Router::new().fallback(
-        move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-            let (tx, notifications) = (tx.clone(), notifications.clone());
-            async move {
-                let kind = headers
-                    .get("aeg-event-type")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_owned();
-                let events: Vec<serde_json::Value> =
-                    serde_json::from_slice(&body).unwrap_or_default();
-                let first = events.first().cloned().unwrap_or_default();
-                let _ = tx.send((kind.clone(), first.clone()));
-                if kind == "SubscriptionValidation" {
-                    let code = first["data"]["validationCode"].clone();
-                    return (
-                        axum::http::StatusCode::OK,
-                        json!({ "validationResponse": code }).to_string(),
-                    );
-                }
-                // The first notification fails as an overloaded receiver would.
-                if notifications.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
-                    return (axum::http::StatusCode::SERVICE_UNAVAILABLE, String::new());
-                }
-                (axum::http::StatusCode::OK, String::new())
-            }
-        },
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/eventgrid", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let (url, mut rx) = event_grid_receiver_failing(true, 1).await;
     assert_eq!(
         h.control("/emulator/event-subscriptions", json!({ "endpoint": url }))
             .await
@@ -608,7 +574,10 @@ async fn a_failed_event_grid_delivery_is_tried_again() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert_eq!(d["delivered"], 1, "the redelivery (handshakes are not counted): {d}");
+    assert_eq!(
+        d["delivered"], 1,
+        "the redelivery (handshakes are not counted): {d}"
+    );
     assert_eq!(d["byStatus"]["503"], 1, "{d}");
     assert_eq!(d["redeliveries"], 1);
     assert_eq!(d["attempts"], 2);

@@ -222,27 +222,17 @@ mod tests {
 
     #[test]
     fn each_call_has_its_own_queue_at_a_receiver() {
-        let job = |uri: &str, data: serde_json::Value| Job {
-            target: Target::Callback(uri.into()),
-            event: serde_json::json!({ "data": data }),
-            not_before: None,
+        let key = |uri: &str, field: &str, id: &str| {
+            queue_key(&Job {
+                target: Target::Callback(uri.into()),
+                event: serde_json::json!({ "data": { field: id } }),
+                not_before: None,
+            })
         };
-        let a = queue_key(&job(
-            "http://h:1/cb",
-            serde_json::json!({"callConnectionId": "a"}),
-        ));
-        let a2 = queue_key(&job(
-            "http://h:1/other",
-            serde_json::json!({"callConnectionId": "a"}),
-        ));
-        let b = queue_key(&job(
-            "http://h:1/cb",
-            serde_json::json!({"callConnectionId": "b"}),
-        ));
-        let incoming = queue_key(&job(
-            "http://h:1/cb",
-            serde_json::json!({"serverCallId": "s"}),
-        ));
+        let a = key("http://h:1/cb", "callConnectionId", "a");
+        let a2 = key("http://h:1/other", "callConnectionId", "a");
+        let b = key("http://h:1/cb", "callConnectionId", "b");
+        let incoming = key("http://h:1/cb", "serverCallId", "s");
         assert_eq!(a, a2, "one call's events keep their order at one receiver");
         assert_ne!(a, b);
         assert_ne!(a, incoming);

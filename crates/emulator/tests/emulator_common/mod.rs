@@ -453,9 +453,19 @@ pub fn empty() -> Value {
 /// An Event Grid webhook: answers the validation handshake (when `echo`) and
 /// forwards notifications with their `aeg-event-type` header.
 pub async fn event_grid_receiver(echo: bool) -> (String, mpsc::UnboundedReceiver<(String, Value)>) {
+    event_grid_receiver_failing(echo, 0).await
+}
+
+/// [`event_grid_receiver`] that answers its first `fail_first` notifications 503, as an
+/// overloaded receiver would (each is still forwarded).
+pub async fn event_grid_receiver_failing(
+    echo: bool,
+    fail_first: usize,
+) -> (String, mpsc::UnboundedReceiver<(String, Value)>) {
     let (tx, rx) = mpsc::unbounded_channel();
+    let notifications = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let app = axum::Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
-        let tx = tx.clone();
+        let (tx, notifications) = (tx.clone(), notifications.clone());
         async move {
             let kind = headers
                 .get("aeg-event-type")
@@ -474,6 +484,9 @@ pub async fn event_grid_receiver(echo: bool) -> (String, mpsc::UnboundedReceiver
             }
             if kind == "SubscriptionValidation" {
                 return (axum::http::StatusCode::ACCEPTED, String::new());
+            }
+            if notifications.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < fail_first {
+                return (axum::http::StatusCode::SERVICE_UNAVAILABLE, String::new());
             }
             (axum::http::StatusCode::OK, String::new())
         }
