@@ -86,7 +86,7 @@ export async function answerCall(stack, emu, incomingAuth, i) {
  * event named — 10, 1,000 and the last 100 (named `events`) — since workerd's CPU clock ticks
  * every 10 ms, too coarse for one event; bytes are what that event wrote (the object's
  * `bytesWritten`, when the build reports it). `wall: true` adds the windows' wall time per
- * event; `onEvent(i)` is called after each event. A failed event throws, with `event` (its
+ * event; `onEvent(i)` is called (and awaited) after each event. A failed event throws, with `event` (its
  * number) and `partial` (the result so far) on the error.
  */
 export async function longCall({ worker, pids, auth, callId, events, wall = false, onEvent }) {
@@ -107,7 +107,7 @@ export async function longCall({ worker, pids, auth, callId, events, wall = fals
       if (wall) result.wallMsPerEvent[windowStart] = +((performance.now() - wallStart) / 100).toFixed(3);
       windowStart = 0;
     }
-    onEvent?.(i);
+    await onEvent?.(i);
   }
   return result;
 }
