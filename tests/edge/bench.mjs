@@ -1,65 +1,19 @@
 // Benchmarks of the worker in workerd (wrangler dev, release build) against the emulator.
 //   node tests/edge/bench.mjs            (scripts/bench-edge wraps it; results → BENCHMARKS.md by hand)
 //
-// CPU time: workerd does not expose CPU time to a worker (its clocks stop while code runs),
-// so CPU is read from the outside: utime+stime of the workerd processes in /proc before and
-// after a run of N sequential requests, divided by N. That includes workerd's own HTTP and
-// Durable Object/storage work for the request, so it is an upper bound on the worker's CPU.
+// CPU time is read from /proc (bench-lib.mjs): utime+stime of the workerd processes before and
+// after a run of N sequential requests, divided by N — an upper bound on the worker's CPU.
 // Per-request p50/p99 are wall-clock latencies measured by the client (an upper bound on the
 // CPU of a request that waits on nothing else; the IncomingCall path also waits for the
 // emulator's answer).
-import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
+import { answerCall, cloudEvent, cpuMs, fmt, longCall as runLongCall, measure, pct, workerdPids } from "./bench-lib.mjs";
 import { call, emulator, entraToken, startStack } from "./harness.mjs";
 
 const N = Number(process.env.BENCH_N ?? 500);
-const TICK_MS = 1000 / Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
-
-function workerdPids(pgid) {
-  const out = execFileSync("ps", ["-o", "pid=,comm=", "-g", String(pgid)]).toString();
-  return out.split("\n").map((l) => l.trim().split(/\s+/)).filter(([, c]) => c === "workerd").map(([p]) => Number(p));
-}
-
-function cpuMs(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15)
-  }
-  return ticks * TICK_MS;
-}
-
-const pct = (xs, p) => xs.toSorted((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const fmt = (x) => x.toFixed(2);
-
-async function measure(name, pids, n, one) {
-  for (let i = 0; i < 20; i++) await one(-1 - i); // warm-up
-  const lat = [];
-  const cpu0 = cpuMs(pids);
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await one(i);
-    lat.push(performance.now() - t);
-  }
-  const cpu = (cpuMs(pids) - cpu0) / n;
-  const row = { name, n, p50: pct(lat, 50), p99: pct(lat, 99), cpuPerRequest: cpu };
-  console.log(`${name}: n=${n} wall p50 ${fmt(row.p50)} ms, p99 ${fmt(row.p99)} ms; workerd CPU ${fmt(cpu)} ms/request`);
-  return row;
-}
-
-function cloudEvent(callId, i) {
-  return [{
-    id: `bench-${callId}-${i}`,
-    source: `calling/callConnections/${callId}`,
-    type: "Microsoft.Communication.ParticipantsUpdated",
-    time: new Date().toISOString(),
-    specversion: "1.0",
-    data: { callConnectionId: callId, serverCallId: "s", correlationId: "c", sequenceNumber: i,
-      participants: [{ identifier: { rawId: "4:+14255550111" }, isMuted: false, isOnHold: false }] },
-  }];
-}
 
 async function coldStart() {
   const t0 = performance.now();
@@ -110,14 +64,7 @@ try {
   // IncomingCall → answer: the emulator creates the call (not subscribed, so it tells no one);
   // the benchmark delivers the IncomingCall itself, as Event Grid would.
   rows.push(await measure("IncomingCall → rules → answer", pids, Math.min(N, 300), async (i) => {
-    const placed = await emu("/emulator/incoming-calls", { method: "POST", body: { from: "+14255550111", to: "+18005550999" } });
-    const data = { to: { rawId: "4:+18005550100", phoneNumber: { value: "+18005550100" } }, from: { rawId: "4:+14255550111" },
-      serverCallId: placed.body.serverCallId, callerDisplayName: "", incomingCallContext: placed.body.incomingCallContext, correlationId: "c" };
-    const ev = [{ id: `ic-${i}-${placed.body.serverCallId}`, eventType: "Microsoft.Communication.IncomingCall", eventTime: new Date().toISOString(),
-      subject: "", dataVersion: "1.0", data }];
-    const r = await call(`${stack.worker}/api/incoming`, { method: "POST", body: ev, headers: incomingAuth });
-    if (r.status !== 200 || !r.body.routed[0].callConnectionId) throw new Error(`answer failed: ${JSON.stringify(r.body)}`);
-    answered.push(r.body.routed[0].callConnectionId);
+    answered.push(await answerCall(stack, emu, incomingAuth, i));
   }));
   // Callback events go to calls this worker answered (another call's events are only held).
   const calls = answered.slice(-50);
@@ -133,20 +80,7 @@ try {
   // coarse for one event); bytes are what that event wrote (the object's `bytesWritten`).
   const LONG = Number(process.env.BENCH_LONG ?? 5000);
   const longId = answered[0];
-  const marks = [10, 1000, LONG];
-  const longCall = { events: LONG, cpuMsPerEvent: {}, bytesPerEvent: {} };
-  let windowStart = 0, cpuStart = 0;
-  for (let i = 1; i <= LONG; i++) {
-    const inWindow = marks.find((m) => (m === LONG ? i === LONG - 99 : i === m));
-    if (inWindow) { windowStart = inWindow; cpuStart = cpuMs(pids); }
-    const r = await call(`${stack.worker}/api/callbacks`, { method: "POST", body: cloudEvent(longId, 100_000 + i), headers: auth });
-    if (r.status !== 200 || r.body.applied !== 1) throw new Error(`long call event ${i}: ${r.status} ${JSON.stringify(r.body)}`);
-    if (marks.includes(i)) longCall.bytesPerEvent[i] = r.body.bytesWritten;
-    if (windowStart && i === (windowStart === LONG ? LONG : windowStart + 99)) {
-      longCall.cpuMsPerEvent[windowStart] = +((cpuMs(pids) - cpuStart) / 100).toFixed(3);
-      windowStart = 0;
-    }
-  }
+  const longCall = await runLongCall({ worker: stack.worker, pids, auth, callId: longId, events: LONG });
   const view = (await call(`${stack.worker}/admin/calls/${longId}`, { headers: { authorization: `Bearer ${stack.adminToken}` } })).body;
   longCall.stored = view.stored;
   longCall.status = view.status;
