@@ -86,11 +86,13 @@ export async function answerCall(stack, emu, incomingAuth, i) {
  * event named — 10, 1,000 and the last 100 (named `events`) — since workerd's CPU clock ticks
  * every 10 ms, too coarse for one event; bytes are what that event wrote (the object's
  * `bytesWritten`, when the build reports it). `wall: true` adds the windows' wall time per
- * event; `onEvent(i)` is called (and awaited) after each event. A failed event throws, with `event` (its
+ * event; `onEvent(i)` is called (and awaited) after each event; `renew` (from `callbackAuth`)
+ * renews the token between windows. A failed event throws, with `event` (its
  * number) and `partial` (the result so far) on the error.
  */
-export async function longCall({ worker, pids, auth, callId, events, wall = false, onEvent }) {
+export async function longCall({ worker, pids, auth, callId, events, wall = false, onEvent, renew }) {
   const marks = [10, 1000, events];
+  const measuring = (i) => marks.some((m) => (m === events ? i >= events - 100 : i >= m - 1 && i < m + 100));
   const result = { events, cpuMsPerEvent: {}, bytesPerEvent: {} };
   if (wall) result.wallMsPerEvent = {};
   let windowStart = 0, cpuStart = 0, wallStart = 0;
@@ -108,6 +110,30 @@ export async function longCall({ worker, pids, auth, callId, events, wall = fals
       windowStart = 0;
     }
     await onEvent?.(i);
+    if (renew && !measuring(i)) await renew.ifOld();
   }
   return result;
+}
+
+/**
+ * Callback authorization from the emulator's own bearer tokens (signed with its callback key;
+ * a stack started with JWT_AUDIENCE "https://communication.azure.com" verifies them as callback
+ * tokens, RS256 on every request). They live 5 minutes: `auth` is the header object every
+ * request reads, `refresh()` mints a new token into it, `ifOld()` does so when it is over 2
+ * minutes old (`longCall`'s `renew`, between its CPU windows).
+ */
+export async function callbackAuth(emu) {
+  const a = {
+    auth: {},
+    at: 0,
+    async refresh() {
+      a.auth.authorization = `Bearer ${(await emu("/emulator/tokens", { method: "POST" })).body.token}`;
+      a.at = performance.now();
+    },
+    async ifOld() {
+      if (performance.now() - a.at > 120_000) await a.refresh();
+    },
+  };
+  await a.refresh();
+  return a;
 }

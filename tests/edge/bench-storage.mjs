@@ -31,7 +31,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
-import { answerCall, cloudEvent, cpuMs, fmt, longCall, measure, workerdPids } from "./bench-lib.mjs";
+import { answerCall, callbackAuth, cloudEvent, cpuMs, fmt, longCall, measure, workerdPids } from "./bench-lib.mjs";
 import { call, emulator, entraToken, root, startStack } from "./harness.mjs";
 
 const beforeDir = process.env.BENCH_BEFORE;
@@ -95,16 +95,10 @@ try {
     b.startMs = performance.now() - t0;
     const emu = emulator(b.stack);
     b.pids = workerdPids(b.stack.pgid("wrangler"));
-    // The emulator's own bearer tokens are signed with its callback key; with JWT_AUDIENCE set
-    // to their audience the worker verifies them as callback tokens (RS256, every request).
-    // They live 5 minutes: `refresh` mints a new one into `b.auth` (read by every request),
-    // before each row's run and, in the long call, between its windows.
-    b.auth = {};
-    b.refresh = async () => {
-      b.auth.authorization = `Bearer ${(await emu("/emulator/tokens", { method: "POST" })).body.token}`;
-      b.tokenAt = performance.now();
-    };
-    await b.refresh();
+    // Callback tokens (bench-lib's callbackAuth: renewed before each row and between the long
+    // call's windows, as they live 5 minutes).
+    b.token = await callbackAuth(emu);
+    b.auth = b.token.auth;
     const incomingAuth = { authorization: `Bearer ${await entraToken(b.stack)}` };
     b.answered = [];
     for (let i = 0; i <= CALLS; i++) b.answered.push(await answerCall(b.stack, emu, incomingAuth, i));
@@ -139,7 +133,7 @@ try {
     const order = round % 2 === 0 ? builds : builds.toReversed();
     for (const [key, row] of Object.entries(rows)) {
       for (const b of order) {
-        await b.refresh();
+        await b.token.refresh();
         seen[key][b.name].push(await measure(`round ${round + 1} ${b.name}: ${row.label}`, b.pids, N, row.one(b, round)));
       }
     }
@@ -166,19 +160,16 @@ try {
   report.loadavg.afterRows = load();
 
   // Row 3: the long call, before first, then after.
-  // The token is renewed after an event outside the CPU windows (10–109, 1000–1099, the last 100).
-  const inWindow = (i) => (i >= 9 && i < 110) || (i >= 999 && i < 1100) || i >= LONG - 100;
   for (const b of builds) {
-    await b.refresh();
+    await b.token.refresh();
     const t0 = performance.now();
     const callId = b.answered[0];
     let result;
     try {
       result = await longCall({
-        worker: b.stack.worker, pids: b.pids, auth: b.auth, callId, events: LONG, wall: true,
-        onEvent: async (i) => {
+        worker: b.stack.worker, pids: b.pids, auth: b.auth, callId, events: LONG, wall: true, renew: b.token,
+        onEvent: (i) => {
           if (i % 500 === 0) console.error(`${b.name} long call: event ${i} after ${fmt((performance.now() - t0) / 1000)} s, load ${load().join(" ")}`);
-          if (!inWindow(i) && performance.now() - b.tokenAt > 120_000) await b.refresh();
         },
       });
     } catch (e) {

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
-import { answerCall, cloudEvent, cpuMs, fmt, longCall as runLongCall, measure, pct, workerdPids } from "./bench-lib.mjs";
+import { answerCall, callbackAuth, cloudEvent, cpuMs, fmt, longCall as runLongCall, measure, pct, workerdPids } from "./bench-lib.mjs";
 import { call, emulator, entraToken, startStack } from "./harness.mjs";
 
 const N = Number(process.env.BENCH_N ?? 500);
@@ -53,8 +53,9 @@ const stack = await startStack({ subscribe: false, bench: true, vars: { JWT_AUDI
 try {
   const emu = emulator(stack);
   const pids = workerdPids(stack.pgid("wrangler"));
-  const token = (await emu("/emulator/tokens", { method: "POST" })).body.token;
-  const auth = { authorization: `Bearer ${token}` };
+  // Callback tokens live 5 minutes: renewed before each row and between the long call's windows.
+  const token = await callbackAuth(emu);
+  const auth = token.auth;
   // Event Grid's Entra token for the incoming-call webhook (verified on every delivery).
   const incomingAuth = { authorization: `Bearer ${await entraToken(stack)}` };
 
@@ -68,10 +69,12 @@ try {
   }));
   // Callback events go to calls this worker answered (another call's events are only held).
   const calls = answered.slice(-50);
+  await token.refresh();
   rows.push(await measure("callback event (JWT + Durable Object)", pids, N, (i) =>
     call(`${stack.worker}/api/callbacks`, { method: "POST", body: cloudEvent(calls[((i % 50) + 50) % 50], i), headers: auth })));
   // The same event for a call the worker does not know: authenticated, decoded, held (≤ 20 per
   // call, then refused) — what a flood of made-up call ids costs.
+  await token.refresh();
   rows.push(await measure("callback event, unknown call (held/refused)", pids, N, (i) =>
     call(`${stack.worker}/api/callbacks`, { method: "POST", body: cloudEvent(`unknown-${((i % 50) + 50) % 50}`, i), headers: auth })));
 
@@ -80,7 +83,8 @@ try {
   // coarse for one event); bytes are what that event wrote (the object's `bytesWritten`).
   const LONG = Number(process.env.BENCH_LONG ?? 5000);
   const longId = answered[0];
-  const longCall = await runLongCall({ worker: stack.worker, pids, auth, callId: longId, events: LONG });
+  await token.refresh();
+  const longCall = await runLongCall({ worker: stack.worker, pids, auth, callId: longId, events: LONG, renew: token });
   const view = (await call(`${stack.worker}/admin/calls/${longId}`, { headers: { authorization: `Bearer ${stack.adminToken}` } })).body;
   longCall.stored = view.stored;
   longCall.status = view.status;
@@ -95,6 +99,7 @@ try {
   const connected = [{ id: "cc", source: "calling/callConnections/bench", type: "Microsoft.Communication.CallConnected", time: new Date().toISOString(),
     specversion: "1.0", data: { callConnectionId: "bench", serverCallId: "s", correlationId: "c", operationContext: "x" } }];
   const inWorkerd = {};
+  await token.refresh();
   for (const [kind, body] of [["incoming", incomingBatch], ["callback", connected], ["callback-rust", connected], ["callback-unverified", connected], ["flow-step", []]]) {
     const per = [];
     // One uncounted batch first, as the request rows warm up: the first runs of a path pay for
@@ -111,6 +116,7 @@ try {
     console.log(`in workerd, ${kind}: CPU per operation p50 ${fmt(pct(per, 50))} ms, p99 ${fmt(pct(per, 99))} ms (${K} batches of ${LOOP})`);
   }
 
+  await token.refresh(); // wrk's 10 s replay one token
   const lua = path.join(tmpdir(), "callsteer-wrk-callbacks.lua");
   writeFileSync(lua, `
 counter = 0
@@ -118,7 +124,7 @@ request = function()
   counter = counter + 1
   local id = "w" .. (counter % 200)
   local body = '[{"id":"wrk-' .. math.random(1, 2147483647) .. '-' .. counter .. '","source":"x","type":"Microsoft.Communication.PlayCompleted","time":"2026-01-01T00:00:00Z","specversion":"1.0","data":{"callConnectionId":"' .. id .. '","operationContext":"x"}}]'
-  return wrk.format("POST", "/api/callbacks", {["content-type"] = "application/json", ["authorization"] = "Bearer ${token}"}, body)
+  return wrk.format("POST", "/api/callbacks", {["content-type"] = "application/json", ["authorization"] = "${auth.authorization}"}, body)
 end
 `);
   const w1 = wrk(`${stack.worker}/healthz`, 10);
