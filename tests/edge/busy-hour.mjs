@@ -71,9 +71,9 @@ const caller = (i) => `+1425556${String(i).padStart(4, "0")}`;
 
 /**
  * The emulator's faults in bursts, until `stop()`: the delivery faults (duplicates,
- * reordering, events before responses) all the time, and every `periodMs` a burst of
- * `burstMs` in which `errorRate` of service requests get 429 or 503 (alternating) with
- * Retry-After 1.
+ * reordering, events before responses) all the time, and from the start every `periodMs` a
+ * burst of `burstMs` in which `errorRate` of service requests get 429 or 503 (alternating)
+ * with Retry-After 1. `ready` settles once the first burst is on.
  */
 function faultBursts(emu, { periodMs = 3000, burstMs = 1000, errorRate = 0.5 } = {}) {
   const delivery = { duplicateEvents: true, reorderEvents: true, eventsBeforeResponse: true };
@@ -83,18 +83,23 @@ function faultBursts(emu, { periodMs = 3000, burstMs = 1000, errorRate = 0.5 } =
     const r = await emu("/emulator/faults", { method: "POST", body });
     if (r.status !== 200) throw new Error(`setting faults: ${r.status} ${JSON.stringify(r.body)}`);
   };
+  // Started before the calls, so the first burst meets their answers (a test can count on the
+  // service having refused some requests), then every `periodMs`.
+  let first = true;
+  const started = set({ ...delivery, errorRate, errorStatus: 429, retryAfterSeconds: 1 });
   const loop = (async () => {
-    await set(delivery);
     while (!stopped) {
-      await sleep(periodMs - burstMs);
-      if (stopped) break;
-      await set({ ...delivery, errorRate, errorStatus: bursts % 2 ? 503 : 429, retryAfterSeconds: 1 });
+      if (first) await started;
+      else await set({ ...delivery, errorRate, errorStatus: bursts % 2 ? 503 : 429, retryAfterSeconds: 1 });
+      first = false;
       bursts += 1;
       await sleep(burstMs);
       await set(delivery);
+      await sleep(periodMs - burstMs);
     }
   })();
   return {
+    ready: started,
     async stop() {
       stopped = true;
       await loop;
@@ -159,6 +164,7 @@ export async function busyHour(stack, { calls = 20, faults = false, forgedSecond
   const deliveries0 = (await emu("/emulator/deliveries")).body;
   const watch = watchEmulator(emu, 250);
   const bursts = faults ? faultBursts(emu) : null;
+  await bursts?.ready;
   const forged = forgedSeconds > 0 ? forgedTraffic(stack, forgedSeconds) : null;
   const started = performance.now();
   const perCall = [];
