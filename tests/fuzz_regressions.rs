@@ -1,6 +1,6 @@
 //! Inputs the fuzz targets (fuzz/, `bash scripts/fuzz`) found, minimized, each with the
 //! property it broke. Each was added here before the fix. (The routing ones are in
-//! crates/edge/tests/fuzz_regressions.rs.)
+//! crates/flows/tests/fuzz_regressions.rs.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use callsteer::CommunicationIdentifier;

@@ -18,10 +18,10 @@
 
 use std::sync::OnceLock;
 
-use callsteer_edge::routing::call::store::{CallRecord, MemoryStore};
-use callsteer_edge::routing::call::wire::command_request;
-use callsteer_edge::routing::call::{AdminAction, CallEvent, CallSession, CallSetup};
-use callsteer_edge::routing::flow::Flow;
+use callsteer_flows::call::store::{CallRecord, MemoryStore};
+use callsteer_flows::call::wire::command_request;
+use callsteer_flows::call::{AdminAction, CallEvent, CallSession, CallSetup};
+use callsteer_flows::flow::Flow;
 use callsteer_fuzz::invalid_field;
 use libfuzzer_sys::fuzz_target;
 

@@ -15,7 +15,7 @@
 //!   decision.
 #![no_main]
 
-use callsteer_edge::routing::{CallInfo, RoutingTable};
+use callsteer_flows::{CallInfo, RoutingTable};
 use callsteer_fuzz::{invalid_field, strings_of};
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;

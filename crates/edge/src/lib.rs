@@ -2,9 +2,11 @@
 //! for incoming calls and Call Automation callbacks, with per-call state in Durable Objects,
 //! an admin API and page, and a same-origin proxy for the page's Call control panel.
 //!
-//! * [`routing`] — everything that decides, as pure Rust tested natively: the rules document
-//!   and matching, flows, the per-call state machine (`routing::call::CallSession`), the
-//!   proxy's checks. It runs on the core (`callsteer`) and knows no runtime.
+//! * [`routing`] — everything that decides: the crate `callsteer-flows` (`crates/flows`), pure
+//!   Rust tested natively: the rules document and matching, flows, the per-call state machine
+//!   (`routing::call::CallSession`), simulation and test cases, the proxy's checks. It runs on
+//!   the core (`callsteer`) and knows no runtime; the npm package's `callsteer/flows` runs the
+//!   same crate.
 //! * [`access`] — who may do what: roles, the admin route table, created credentials, the
 //!   rate limits per credential; pure, tested natively like `routing`.
 //! * `worker` (wasm32 only) — the runtime glue: requests, environment, Durable Objects, KV,
@@ -14,7 +16,7 @@
 //! `wrangler.toml` at the repository root points at.
 
 pub mod access;
-pub mod routing;
+pub use callsteer_flows as routing;
 
 #[cfg(target_arch = "wasm32")]
 mod worker;
