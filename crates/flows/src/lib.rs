@@ -26,6 +26,7 @@ pub mod dry_run;
 pub mod flow;
 pub mod incoming;
 pub mod matching;
+pub mod offline;
 pub mod proxy;
 pub mod revisions;
 pub mod rules;

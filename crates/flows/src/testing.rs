@@ -703,3 +703,108 @@ fn compare_commands(want: &[ExpectedCommand], r: &SimResult) -> Option<Failure> 
     }
     None
 }
+
+/// A run's results, as every face answers them (the worker adds `ms`, the time it took).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestReport {
+    pub passed: usize,
+    pub failed: usize,
+    pub results: Vec<TestResult>,
+}
+
+impl TestReport {
+    /// Counts `results`.
+    pub fn new(results: Vec<TestResult>) -> TestReport {
+        let passed = results.iter().filter(|r| r.passed).count();
+        TestReport {
+            passed,
+            failed: results.len() - passed,
+            results,
+        }
+    }
+
+    /// True when every test passed (an empty run passes).
+    pub fn all_passed(&self) -> bool {
+        self.failed == 0
+    }
+
+    /// The report in words, a line per test and an indented line for a failure's difference:
+    /// what the command line prints.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for r in &self.results {
+            out.push_str(if r.passed { "  ok    " } else { "  FAIL  " });
+            out.push_str(&r.name);
+            out.push('\n');
+            if let Some(f) = &r.failure {
+                out.push_str(&format!("          {}: {}\n", f.expectation, f.reason));
+                if let Some(step) = &f.step {
+                    out.push_str(&format!("          at step {step:?}"));
+                    if let Some(c) = f.command {
+                        out.push_str(&format!(", command {}", c + 1));
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+        out.push_str(&format!(
+            "{} passed, {} failed, {} in all\n",
+            self.passed,
+            self.failed,
+            self.results.len()
+        ));
+        out
+    }
+
+    /// The report as JUnit XML (one `<testsuite>` named `suite`; a failure's `message` is its
+    /// reason, its text the whole difference as JSON), the format CI systems read.
+    pub fn junit(&self, suite: &str, seconds: f64) -> String {
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        out.push_str(&format!(
+            "<testsuites tests=\"{n}\" failures=\"{f}\" time=\"{seconds:.3}\">\n  <testsuite name=\"{s}\" tests=\"{n}\" failures=\"{f}\" errors=\"0\" skipped=\"0\" time=\"{seconds:.3}\">\n",
+            n = self.results.len(),
+            f = self.failed,
+            s = xml_escape(suite),
+        ));
+        for r in &self.results {
+            let name = xml_escape(&r.name);
+            let class = xml_escape(suite);
+            match &r.failure {
+                None => out.push_str(&format!(
+                    "    <testcase name=\"{name}\" classname=\"{class}\"/>\n"
+                )),
+                Some(f) => {
+                    let detail = serde_json::to_string_pretty(f).unwrap_or_default();
+                    out.push_str(&format!(
+                        "    <testcase name=\"{name}\" classname=\"{class}\">\n      <failure message=\"{m}\" type=\"{t}\">{d}</failure>\n    </testcase>\n",
+                        m = xml_escape(&format!("{}: {}", f.expectation, f.reason)),
+                        t = xml_escape(&f.expectation),
+                        d = xml_escape(&detail),
+                    ));
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n</testsuites>\n");
+        out
+    }
+}
+
+/// Escapes text for XML attributes and content; characters XML 1.0 cannot carry (controls other
+/// than tab, newline and carriage return) become U+FFFD.
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -276,3 +276,69 @@ fn a_call_without_at_runs_at_the_given_time() {
     let later = run_tests(&table, None, &tests, V, at(original_at) + 12 * 3600);
     assert!(!later[0].passed, "{later:#?}");
 }
+
+#[test]
+fn a_report_reads_in_words_and_as_junit() {
+    use callsteer_flows::testing::TestReport;
+    let (table, f) = menus();
+    let mut bad = agent_case(json!({"end": "hungUp"}));
+    bad["name"] = json!("ends <badly> & \"loudly\"");
+    let cases = json!([f["cases"][0].clone(), bad]);
+    let report = TestReport::new(run(&table, cases));
+    assert_eq!((report.passed, report.failed), (1, 1));
+    assert!(!report.all_passed());
+    let text = report.text();
+    assert!(text.contains("  ok    down two levels"), "{text}");
+    assert!(text.contains("  FAIL  ends <badly>"), "{text}");
+    assert!(
+        text.contains("expect.end: the call ended \"transferred\""),
+        "{text}"
+    );
+    assert!(text.contains("at step \"agent\""), "{text}");
+    assert!(text.ends_with("1 passed, 1 failed, 2 in all\n"), "{text}");
+    let xml = report.junit("menus", 0.25);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(
+        xml.contains("<testsuite name=\"menus\" tests=\"2\" failures=\"1\""),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<testcase ").count(), 2);
+    assert_eq!(xml.matches("<failure ").count(), 1);
+    assert!(
+        xml.contains("name=\"ends &lt;badly&gt; &amp; &quot;loudly&quot;\""),
+        "{xml}"
+    );
+    assert!(!xml.contains("<badly>"), "{xml}");
+}
+
+#[test]
+fn the_offline_api_answers_as_the_admin_routes_do() {
+    use callsteer_flows::offline::{run_tests_json, simulate_json, validate};
+    let (_, f) = menus();
+    let rules = f["rules"].to_string();
+    let v = validate(&rules);
+    assert_eq!(v["valid"], json!(true), "{v}");
+    assert!(v["summary"].is_array() || v["summary"].is_object(), "{v}");
+    let v = validate(r#"{"version": 2, "rules": [{"name": 1}]}"#);
+    assert_eq!(v["valid"], json!(false));
+    assert!(
+        v["error"]["field"]
+            .as_str()
+            .unwrap()
+            .starts_with("rules[0]"),
+        "{v}"
+    );
+
+    let case = &f["cases"][0];
+    let sim = simulate_json(&rules, case["call"].clone(), case["script"].clone(), 0, V).unwrap();
+    assert_eq!(sim.end, "transferred");
+    let e = simulate_json("{}", case["call"].clone(), Value::Null, 0, V).unwrap_err();
+    assert!(field(&e).unwrap().starts_with("rules."), "{e}");
+    let e = simulate_json(&rules, json!({"from": "+1"}), Value::Null, 0, V).unwrap_err();
+    assert_eq!(field(&e), Some("call"), "{e}");
+
+    let report = run_tests_json(&rules, json!({"tests": f["cases"].clone()}), 0, V).unwrap();
+    assert_eq!((report.passed, report.failed), (2, 0));
+    let e = run_tests_json(&rules, json!([{"name": "x"}]), 0, V).unwrap_err();
+    assert_eq!(field(&e), Some("tests[0]"), "{e}");
+}
