@@ -22,8 +22,10 @@
 pub mod bench_fixtures;
 pub mod call;
 pub mod describe;
+pub mod drafts;
 pub mod dry_run;
 pub mod flow;
+pub mod impact;
 pub mod incoming;
 pub mod matching;
 pub mod offline;

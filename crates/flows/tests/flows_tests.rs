@@ -342,3 +342,53 @@ fn the_offline_api_answers_as_the_admin_routes_do() {
     let e = run_tests_json(&rules, json!([{"name": "x"}]), 0, V).unwrap_err();
     assert_eq!(field(&e), Some("tests[0]"), "{e}");
 }
+
+#[test]
+fn impact_groups_real_calls_by_where_the_draft_parts_from_them() {
+    use callsteer_flows::impact::{impact, RecordedCall, UnreplayableCall};
+    use callsteer_flows::simulate::{parse_script, simulate};
+    let (live, f) = menus();
+    let mut draft_doc = f["rules"].clone();
+    // In the draft, the closed support desk's message leads to sales, not back to the main menu.
+    draft_doc["flows"]["menus"]["steps"][3]["next"] = json!("sales");
+    let draft = RoutingTable::from_json(&draft_doc.to_string()).unwrap();
+    let call: callsteer_flows::dry_run::DryRunRequest =
+        serde_json::from_value(f["cases"][0]["call"].clone()).unwrap();
+    let record = |id: &str, script: Value| {
+        let raw: Vec<Value> = serde_json::from_value(script).unwrap();
+        let script = parse_script(&raw).unwrap();
+        let real = simulate(&live, None, &call, &script, V).unwrap();
+        RecordedCall {
+            call_connection_id: id.into(),
+            call: call.clone(),
+            script,
+            path: real.path,
+        }
+    };
+    let calls = vec![
+        record("agent-1", f["cases"][0]["script"].clone()),
+        record("support-1", json!([{"tones": "2"}, {"tones": "1"}])),
+        record("support-2", json!([{"tones": "2"}])),
+        record("silent", json!([])),
+    ];
+    let lost = vec![UnreplayableCall {
+        call_connection_id: "lost".into(),
+        reason: "no routing setup".into(),
+    }];
+    let report = impact(&draft, "d1", &calls, lost, V);
+    assert_eq!(report.calls, 5);
+    assert_eq!((report.same, report.different), (2, 2), "{report:#?}");
+    assert_eq!(report.groups.len(), 1, "{report:#?}");
+    let g = &report.groups[0];
+    assert_eq!(g.index, 2);
+    assert_eq!(g.live.as_deref(), Some("main"));
+    assert_eq!(g.draft.as_deref(), Some("sales"));
+    assert_eq!(g.after.as_deref(), Some("support"));
+    assert_eq!(g.calls, 2);
+    assert_eq!(g.examples, ["support-1", "support-2"]);
+    assert_eq!(report.unreplayable.calls, 1);
+    assert_eq!(report.unreplayable.examples[0].call_connection_id, "lost");
+    // Against the live rules themselves nothing changes.
+    let same = impact(&live, "live", &calls, Vec::new(), V);
+    assert_eq!((same.same, same.different), (4, 0));
+}
