@@ -6,6 +6,10 @@
 //! compared with the path the call really took. Calls are grouped by where the two part: the
 //! first step that differs, with the live step and the draft's step there. A call whose events
 //! cannot be replayed (no routing setup, events lost) is counted, not hidden.
+//!
+//! Decision: a call the caller hung up on, or one still in progress, is compared over the steps
+//! it really took: the script knows nothing of the hang-up, so the draft's simulation goes on
+//! where the caller did not. Such a call is the same when the draft's path begins with its path.
 
 use crate::dry_run::DryRunRequest;
 use crate::simulate::{simulate, ScriptEntry};
@@ -31,6 +35,9 @@ pub struct RecordedCall {
     pub script: Vec<ScriptEntry>,
     /// The path it took (notes, `! …`, are dropped before comparing).
     pub path: Vec<String>,
+    /// How its flow ended (`None`: still in progress), as [`crate::simulate::end_name`] says.
+    #[serde(default)]
+    pub end: Option<String>,
 }
 
 /// Where live and draft part, and the calls that part there.
@@ -107,7 +114,13 @@ pub fn impact(
                 continue;
             }
         };
-        let Some(index) = (0..live.len().max(sim.path.len()))
+        let cut_short = matches!(c.end.as_deref(), None | Some("callerHungUp"));
+        let compared = if cut_short {
+            live.len()
+        } else {
+            live.len().max(sim.path.len())
+        };
+        let Some(index) = (0..compared)
             .find(|&i| live.get(i).map(|s| s.as_str()) != sim.path.get(i).map(String::as_str))
         else {
             report.same += 1;

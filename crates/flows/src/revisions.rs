@@ -30,6 +30,8 @@ pub enum Origin {
     RolledBack,
     /// `DELETE /admin/rules`: back to the `ROUTING_RULES` var (no document of its own).
     Reset,
+    /// `POST /admin/rules/publish`: a draft made live (`from` names the draft).
+    Published,
 }
 
 /// One revision, without its document.
@@ -42,9 +44,16 @@ pub struct Revision {
     /// Fingerprint of the credential that saved it ([`fingerprint`]).
     pub by: String,
     pub origin: Origin,
-    /// For a rollback: the revision copied.
+    /// For a rollback: the revision copied; for a publish: the draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// The publisher's message, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The stored tests' results when the revision went live through the gate (a publish, or a
+    /// save), and whether it was forced past failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests: Option<crate::drafts::GateRecord>,
     /// Rules in the document.
     pub rules: usize,
     pub bytes: usize,

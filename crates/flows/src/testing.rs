@@ -46,6 +46,12 @@ pub const MAX_TESTS: usize = 1000;
 /// Durable Object value.
 pub const MAX_TEST_BYTES: usize = 64 * 1024;
 
+/// The largest body of a test run (`POST /admin/flows/test`: a document and its tests).
+///
+/// Decision: 8 MiB — a 1 MiB document and 1,000 tests of several kilobytes each; a Worker
+/// holds the body in memory (128 MB per isolate).
+pub const MAX_RUN_BYTES: usize = 8 * 1024 * 1024;
+
 /// The longest test name (it is a storage key and a path segment).
 pub const MAX_NAME_CHARS: usize = 100;
 

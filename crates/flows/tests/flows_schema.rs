@@ -162,6 +162,28 @@ fn the_documents_in_the_docs_load() {
     assert!(loaded >= 2, "{loaded} documents found in the docs");
 }
 
+/// The test cases docs/flows.md shows read, and are valid for their schema.
+#[test]
+fn the_test_cases_in_the_docs_read() {
+    let v = Validator::of(schema_at("docs/flows.tests.schema.json"));
+    let text = std::fs::read_to_string(format!("{ROOT}/docs/flows.md")).unwrap();
+    let mut read = 0;
+    for block in text.split("```json").skip(1) {
+        let json = block.split("```").next().unwrap_or_default();
+        let Ok(value) = serde_json::from_str::<Value>(json) else {
+            continue;
+        };
+        if value.get("expect").is_none() {
+            continue;
+        }
+        callsteer_flows::testing::parse_test(value.clone(), "")
+            .unwrap_or_else(|e| panic!("{e}\n{json}"));
+        v.valid(&value).unwrap_or_else(|e| panic!("{e}"));
+        read += 1;
+    }
+    assert!(read >= 1, "{read} test cases found in docs/flows.md");
+}
+
 /// docs/flows.tests.schema.json (served at `/admin/flows/tests/schema`) holds to the test cases
 /// `callsteer_flows::testing` reads: every shipped case is valid for both, and the shapes the
 /// reader refuses fail the schema too.

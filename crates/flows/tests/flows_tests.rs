@@ -363,21 +363,37 @@ fn impact_groups_real_calls_by_where_the_draft_parts_from_them() {
             call: call.clone(),
             script,
             path: real.path,
+            end: Some(real.end),
         }
+    };
+    // The caller pressed 2, heard the support desk and hung up: the draft's path begins the same.
+    let hung_up = RecordedCall {
+        call_connection_id: "hung-up".into(),
+        call: call.clone(),
+        script: parse_script(&[json!({"tones": "2"})]).unwrap(),
+        path: vec!["main".into(), "support".into()],
+        end: Some("callerHungUp".into()),
+    };
+    // The same call ended by the flow at the support desk would have parted there.
+    let ended_there = RecordedCall {
+        call_connection_id: "ended-there".into(),
+        end: Some("hungUp".into()),
+        ..hung_up.clone()
     };
     let calls = vec![
         record("agent-1", f["cases"][0]["script"].clone()),
         record("support-1", json!([{"tones": "2"}, {"tones": "1"}])),
         record("support-2", json!([{"tones": "2"}])),
         record("silent", json!([])),
+        hung_up,
     ];
     let lost = vec![UnreplayableCall {
         call_connection_id: "lost".into(),
         reason: "no routing setup".into(),
     }];
     let report = impact(&draft, "d1", &calls, lost, V);
-    assert_eq!(report.calls, 5);
-    assert_eq!((report.same, report.different), (2, 2), "{report:#?}");
+    assert_eq!(report.calls, 6);
+    assert_eq!((report.same, report.different), (3, 2), "{report:#?}");
     assert_eq!(report.groups.len(), 1, "{report:#?}");
     let g = &report.groups[0];
     assert_eq!(g.index, 2);
@@ -390,5 +406,9 @@ fn impact_groups_real_calls_by_where_the_draft_parts_from_them() {
     assert_eq!(report.unreplayable.examples[0].call_connection_id, "lost");
     // Against the live rules themselves nothing changes.
     let same = impact(&live, "live", &calls, Vec::new(), V);
-    assert_eq!((same.same, same.different), (4, 0));
+    assert_eq!((same.same, same.different), (5, 0));
+    let parted = impact(&draft, "d1", &[ended_there], Vec::new(), V);
+    assert_eq!(parted.different, 1);
+    assert_eq!(parted.groups[0].live, None);
+    assert_eq!(parted.groups[0].draft.as_deref(), Some("sales"));
 }

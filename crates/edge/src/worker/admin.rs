@@ -9,13 +9,14 @@
 //! | POST | `/admin/calls/{id}/actions` | `{"action": "hangUp"}`, `{"action": "transfer", "target": …}`, … |
 //! | GET | `/admin/calls/{id}/events` | the live stream, a WebSocket: the call so far, then each new timeline entry as it happens (`timeline`), an entry again when it changed (`update`: sent, retried, settled), the verified callback events as CloudEvents (`callbacks`), and `end` ([`crate::routing::call::live`]) |
 //! | GET | `/admin/decisions/{serverCallId}` | how an incoming call was routed, `{"decisions": […]}` (a redirect adds one), kept a day |
-//! | GET/PUT/DELETE | `/admin/rules` | the rules in force: their source, revision (`ETag`), summary and warnings; PUT validates and saves the next revision (`If-Match` → 412 when stale); DELETE goes back to the `ROUTING_RULES` var |
+//! | GET/PUT/DELETE | `/admin/rules` | the rules in force: their source, revision (`ETag`), summary and warnings; PUT validates, runs the stored tests (a failure: 409, unless `?force=true`) and saves the next revision (`If-Match` → 412 when stale); DELETE goes back to the `ROUTING_RULES` var |
 //! | GET | `/admin/rules/revisions`, `/admin/rules/revisions/{id}` | the revision log (newest first), one revision with its document |
 //! | POST | `/admin/rules/rollback` | `{"revision": id}`: a copy of that revision becomes the next one |
 //! | POST | `/admin/rules/validate` | checks a document without saving it: `{"valid", "error": {field, message}, "warnings", "summary"}` (the page's editor) |
 //! | POST | `/admin/rules/dry-run` | which rule a described call would meet, and why ([`DryRunRequest`]) |
 //! | POST | `/admin/flows/simulate` | a scripted call through a flow ([`crate::routing::simulate`]) |
 //! | GET | `/admin/flows/schema` | the JSON Schema of the rules document |
+//! | … | `/admin/rules/drafts…`, `/admin/rules/publish`, `/admin/flows/test…` | drafts, stored tests, test runs, the publish gate, a draft's impact: [`super::flows_admin`] |
 //! | POST | `/admin/calls/{id}/replay` | the call's real events through another revision (`{"revision"}` or `{"rules"}`) |
 //!
 //! Decision: the live stream is a WebSocket the call's object keeps (hibernatable) and pushes
@@ -49,6 +50,9 @@ pub(crate) async fn handle(
     path: &[&str],
     caller: &Caller,
 ) -> EdgeResult<Response> {
+    if let Some(resp) = super::flows_admin::handle(&mut req, env, path, caller).await {
+        return resp;
+    }
     match (req.method(), path) {
         (Method::Get, ["whoami"]) => credentials::whoami(caller),
         (Method::Get, ["credentials"]) => credentials::list(env, caller).await,
@@ -124,11 +128,20 @@ pub(crate) async fn handle(
         (Method::Put, ["rules"]) => {
             let text = req.text().await?;
             let table = parse_rules(&text)?;
+            // Save and publish in one step, through the same gate as a publish.
+            let force = req
+                .url()?
+                .query_pairs()
+                .any(|(k, v)| k == "force" && v == "true");
+            let tests = match super::flows_admin::gate_for_save(env, &table, force).await? {
+                Ok(record) => record,
+                Err(refused) => return Ok(refused),
+            };
             let change = Change::Save {
                 text,
                 rules: table.len(),
             };
-            let mut resp = change_rules(env, caller, change, if_match(&req)?).await?;
+            let mut resp = change_rules(env, caller, change, if_match(&req)?, tests).await?;
             if resp.status_code() != 200 {
                 return Ok(resp);
             }
@@ -150,7 +163,7 @@ pub(crate) async fn handle(
             Ok(out)
         }
         (Method::Delete, ["rules"]) => {
-            let mut resp = change_rules(env, caller, Change::Reset, if_match(&req)?).await?;
+            let mut resp = change_rules(env, caller, Change::Reset, if_match(&req)?, None).await?;
             if resp.status_code() != 200 {
                 return Ok(resp);
             }
@@ -204,12 +217,13 @@ fn if_match(req: &Request) -> EdgeResult<Option<String>> {
 }
 
 /// Asks the rules object for a change, with the revision in force as its base; the revision
-/// names the caller's credential by its fingerprint.
-async fn change_rules(
+/// names the caller's credential by its fingerprint, and records the gate's `tests` results.
+pub(crate) async fn change_rules(
     env: &Env,
     caller: &Caller,
     change: Change,
     if_match: Option<String>,
+    tests: Option<crate::routing::drafts::GateRecord>,
 ) -> EdgeResult<Response> {
     let live = rules_text(env).await?;
     let request = ChangeRequest {
@@ -218,6 +232,7 @@ async fn change_rules(
         base: live.revision,
         by: caller.fingerprint.clone(),
         at_ms: now_ms(),
+        tests,
     };
     rules_object::call(
         env,
@@ -255,6 +270,7 @@ async fn rollback(
             revision: b.revision,
         },
         if_match,
+        None,
     )
     .await
 }

@@ -14,6 +14,13 @@ pub(crate) const KV: &str = "CALLSTEER_KV";
 /// KV key of the rules in force when they are a saved revision: `{"revision", "text"}`, written
 /// by the rules object ([`super::rules_object`]) after each save.
 pub(crate) const LIVE_RULES_KEY: &str = "rules:live";
+/// KV key of the test callers of the drafts: `{"<caller>": "<draft name>"}`, written by the rules
+/// object after each change to a draft ([`crate::routing::drafts`]); absent when no draft names
+/// one.
+pub(crate) const TEST_CALLERS_KEY: &str = "rules:test-callers";
+/// KV key prefix of a draft that names test callers: `{"revision", "text"}` as
+/// [`LIVE_RULES_KEY`], the revision being `draft:<name>@<etag>`.
+pub(crate) const DRAFT_RULES_PREFIX: &str = "rules:draft:";
 /// KV key of a rules override written by workers before revisions (read, never written).
 pub(crate) const LEGACY_RULES_KEY: &str = "rules";
 /// Durable Object binding of the per-call objects.

@@ -2,15 +2,19 @@
 //! or a delivery secret, [`IncomingAuth`]), then classified by the core
 //! ([`callsteer::events::classify_authenticated_delivery`]): the CloudEvents `OPTIONS` and
 //! Event Grid `SubscriptionValidation` handshakes are answered, and each `IncomingCall`
-//! goes through the routing rules to an answer, redirect or reject.
+//! goes through the routing rules to an answer, redirect or reject. A caller that a draft names
+//! as a test caller goes through the draft instead.
 
 use super::acs::{self, now_ms};
 use super::auth::verify_incoming;
 use super::call_object::{self, SetupBody};
-use super::config::{routing_table, Config, IncomingAuth, KV};
+use super::config::{
+    routing_table, Config, IncomingAuth, StoredRules, DRAFT_RULES_PREFIX, KV, TEST_CALLERS_KEY,
+};
 use super::respond::{json, EdgeError, EdgeResult};
 use crate::routing::call::wire::{decision_operation, DecisionOp};
 use crate::routing::call::CallSetup;
+use crate::routing::drafts::{draft_for, TestCallers};
 use crate::routing::incoming::IncomingCall;
 use crate::routing::rules::Action;
 use crate::routing::{Decision, RoutingTable};
@@ -72,19 +76,26 @@ pub(crate) async fn handle(mut req: Request, env: &Env) -> EdgeResult<Response> 
     let cfg = Config::from_env(env)?;
     let origin = url.origin().ascii_serialization();
     let mut routed = Vec::new();
-    let mut table: Option<(RoutingTable, String)> = None;
+    let mut table: Option<(RoutingTable, String, TestCallers)> = None;
     for ev in &events {
         let EventGridData::IncomingCall(data) = &ev.data else {
             continue;
         };
-        let (table, revision) = match &table {
+        let (table, revision, test_callers) = match &table {
             Some(t) => t,
             None => {
-                let (t, live) = routing_table(env).await?;
-                table.insert((t, live.revision))
+                let (t, callers) =
+                    futures_util::future::join(routing_table(env), test_callers(env)).await;
+                let (t, live) = t?;
+                table.insert((t, live.revision, callers))
             }
         };
-        routed.push(route_one(ev, data, table, revision, &cfg, &origin, env).await?);
+        let rules = Rules {
+            table,
+            revision,
+            test_callers,
+        };
+        routed.push(route_one(ev, data, &rules, &cfg, &origin, env).await?);
     }
     Ok(json(&serde_json::json!({ "routed": routed }), 200)?)
 }
@@ -117,11 +128,49 @@ fn rejected(r: &Rejection) -> EdgeError {
     EdgeError::new(r.status(), code, message)
 }
 
+/// The rules a delivery routes with: the live table and its revision, and the drafts' test
+/// callers.
+struct Rules<'a> {
+    table: &'a RoutingTable,
+    revision: &'a str,
+    test_callers: &'a TestCallers,
+}
+
+/// The drafts' test callers (KV, [`TEST_CALLERS_KEY`]). Best effort: a KV failure is logged and
+/// routes every caller by the live rules.
+async fn test_callers(env: &Env) -> TestCallers {
+    let read = async {
+        let text = env.kv(KV)?.get(TEST_CALLERS_KEY).text().await?;
+        Ok::<_, EdgeError>(match text {
+            Some(t) => serde_json::from_str(&t)?,
+            None => TestCallers::new(),
+        })
+    };
+    read.await.unwrap_or_else(|e| {
+        worker::console_error!("reading the test callers failed: {}", e.message);
+        TestCallers::new()
+    })
+}
+
+/// The table of draft `name` (as mirrored to KV for its test callers) and its revision
+/// (`draft:<name>@<etag>`); `None` when it is gone or no longer loads.
+async fn draft_table(env: &Env, name: &str) -> Option<(RoutingTable, String)> {
+    let key = format!("{DRAFT_RULES_PREFIX}{name}");
+    let text = env.kv(KV).ok()?.get(&key).text().await.ok()??;
+    let stored: StoredRules = serde_json::from_str(&text).ok()?;
+    match RoutingTable::from_json(&stored.text) {
+        Ok(t) => Some((t, stored.revision)),
+        Err(e) => {
+            worker::console_error!("draft {name} refused for its test caller: {e}");
+            None
+        }
+    }
+}
+
 async fn route_one(
     ev: &EventGridEvent,
     data: &callsteer::events::IncomingCall,
-    table: &RoutingTable,
-    revision: &str,
+    rules: &Rules<'_>,
     cfg: &Config,
     origin: &str,
     env: &Env,
@@ -137,6 +186,15 @@ async fn route_one(
         .and_then(parse_rfc3339_ms)
         .unwrap_or(now);
     let call = IncomingCall::from_event(data, now / 1000)?;
+    // A draft's test caller is routed by the draft (docs/flows.md, "Test callers").
+    let drafted = match draft_for(rules.test_callers, &call.info) {
+        Some(name) => draft_table(env, name).await,
+        None => None,
+    };
+    let (table, revision) = match &drafted {
+        Some((t, r)) => (t, r.as_str()),
+        None => (rules.table, rules.revision),
+    };
     let decision = table.route(&call.info);
     let callback = cfg.callback_uri(origin);
     let op = decision_operation(

@@ -36,6 +36,7 @@ mod callbacks;
 mod config;
 mod credentials;
 mod credentials_object;
+mod flows_admin;
 mod incoming;
 mod keys;
 mod limits;

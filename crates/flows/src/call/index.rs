@@ -7,7 +7,7 @@
 //! worker answered, created or connected are listed: a callback never creates an entry
 //! ([`super::CallSession::is_known`]).
 
-use super::CallSession;
+use super::{CallSession, CallSetup};
 use serde_json::{json, Value};
 
 /// Every entry's key starts with this (the old index's `call:<id>` entries are not read).
@@ -49,6 +49,7 @@ pub fn index_entry(s: &CallSession) -> Value {
         "serverCallId": s.server_call_id.as_deref().map(cut),
         "status": s.status(),
         "rule": setup.and_then(|x| x.rule.as_deref()).map(cut),
+        "draft": setup.and_then(CallSetup::draft).map(cut),
         "caller": setup.map(|x| cut(&x.caller)),
         "callee": setup.map(|x| cut(&x.callee)),
         "answeredAtMs": s.started_at_ms(),

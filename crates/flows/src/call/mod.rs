@@ -65,6 +65,21 @@ pub struct CallSetup {
     pub answered_at_ms: i64,
 }
 
+/// The prefix of a revision that is a draft answering a test caller: `draft:<name>@<etag>`.
+pub const DRAFT_REVISION_PREFIX: &str = "draft:";
+
+impl CallSetup {
+    /// The draft that answered the call (its caller was one of the draft's test callers), read
+    /// from the revision `draft:<name>@<etag>`.
+    pub fn draft(&self) -> Option<&str> {
+        let rest = self
+            .revision
+            .as_deref()?
+            .strip_prefix(DRAFT_REVISION_PREFIX)?;
+        Some(rest.rsplit_once('@').map_or(rest, |(name, _)| name))
+    }
+}
+
 /// A command sent and awaiting its completion event, keyed by operationContext.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -270,13 +285,18 @@ impl CallSession {
         if self.setup.is_some() {
             return false;
         }
-        let detail = match &setup.rule {
-            Some(rule) => format!(
-                "answered by rule {rule}: {} → {}",
-                setup.caller, setup.callee
-            ),
-            None => format!("answered by default: {} → {}", setup.caller, setup.callee),
+        let by = match &setup.rule {
+            Some(rule) => format!("rule {rule}"),
+            None => "default".to_owned(),
         };
+        let of_draft = setup
+            .draft()
+            .map(|d| format!(" of draft {d} (a test caller)"))
+            .unwrap_or_default();
+        let detail = format!(
+            "answered by {by}{of_draft}: {} → {}",
+            setup.caller, setup.callee
+        );
         let (at_ms, trigger) = (setup.answered_at_ms, setup.incoming_event_id.clone());
         self.created_at_ms.get_or_insert(at_ms);
         self.push(TimelineEntry {
