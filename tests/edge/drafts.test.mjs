@@ -62,6 +62,13 @@ test("a draft is saved, read, listed and guarded by its own ETag, and nothing go
   assert.equal(read.body.document.flows.menus.steps.find((s) => s.id === "support").next, "sales");
   const list = await adm("/rules/drafts");
   assert.deepEqual(list.body.drafts.map((d) => d.name), ["new menu"]);
+  const diff = await adm("/rules/drafts/new%20menu/diff");
+  assert.equal(diff.status, 200, JSON.stringify(diff.body));
+  assert.equal(diff.body.liveRevision, JSON.parse(before));
+  const menusDiff = diff.body.diff.flows.find((f) => f.key === "flow:menus");
+  assert.deepEqual(menusDiff.stepsChanged, ["support"]);
+  assert.deepEqual(menusDiff.edgesAdded.map((e) => [e.from, e.to]), [["support", "sales"]]);
+  assert.deepEqual(menusDiff.edgesRemoved.map((e) => [e.from, e.to]), [["support", "main"]]);
 
   const stale = await adm("/rules/drafts/new%20menu", { method: "PUT", body: menus.rules, headers: { "if-match": '"d1-000000000000"' } });
   assert.equal(stale.status, 412, JSON.stringify(stale.body));

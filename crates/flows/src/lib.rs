@@ -22,6 +22,7 @@
 pub mod bench_fixtures;
 pub mod call;
 pub mod describe;
+pub mod diff;
 pub mod drafts;
 pub mod dry_run;
 pub mod flow;

@@ -412,3 +412,47 @@ fn impact_groups_real_calls_by_where_the_draft_parts_from_them() {
     assert_eq!(parted.groups[0].live, None);
     assert_eq!(parted.groups[0].draft.as_deref(), Some("sales"));
 }
+
+#[test]
+fn a_structural_diff_names_steps_and_edges_added_removed_and_changed() {
+    use callsteer_flows::diff::diff;
+    let (live, f) = menus();
+    let mut doc = f["rules"].clone();
+    let steps = doc["flows"]["menus"]["steps"].as_array_mut().unwrap();
+    // support → sales instead of main; a new "hours" step after goodbye is not reachable, so
+    // add it on the main menu's 3; the agent's transfer target changes; orders is removed.
+    steps[3]["next"] = json!("sales");
+    steps[0]["on"]["3"] = json!("hours");
+    steps.push(json!({"id": "hours", "hangUp": {"prompt": {"text": "We open at nine."}}}));
+    steps[4]["transfer"]["targets"] = json!(["+14255550102"]);
+    steps[1]["on"]["1"] = json!("agent");
+    steps[1]["on"].as_object_mut().unwrap().remove("9");
+    steps.remove(2); // orders
+    doc["rules"].as_array_mut().unwrap().push(
+        json!({"name": "night", "match": {"from": {"exact": "+14255550000"}}, "action": {"reject": {"reason": "busy"}}}),
+    );
+    let draft = RoutingTable::from_json(&doc.to_string()).unwrap();
+    let d = diff(&live, &draft);
+    assert_eq!(d.rules_added, ["night"]);
+    assert!(d.rules_removed.is_empty() && d.rules_changed.is_empty());
+    assert!(!d.rules_reordered && !d.default_changed);
+    let flow = d.flows.iter().find(|f| f.key == "flow:menus").unwrap();
+    assert_eq!(flow.status, "changed");
+    assert_eq!(flow.steps_added, ["hours"]);
+    assert_eq!(flow.steps_removed, ["orders"]);
+    assert_eq!(flow.steps_changed, ["agent", "main", "sales", "support"]);
+    let pairs = |e: &[callsteer_flows::diff::Edge]| -> Vec<(String, String)> {
+        e.iter().map(|e| (e.from.clone(), e.to.clone())).collect()
+    };
+    assert!(pairs(&flow.edges_added).contains(&("support".into(), "sales".into())));
+    assert!(pairs(&flow.edges_added).contains(&("main".into(), "hours".into())));
+    assert!(pairs(&flow.edges_added).contains(&("sales".into(), "agent".into())));
+    assert!(pairs(&flow.edges_removed).contains(&("support".into(), "main".into())));
+    assert!(pairs(&flow.edges_removed).contains(&("sales".into(), "orders".into())));
+    let to_agent = flow.edges_added.iter().find(|e| e.to == "agent").unwrap();
+    assert_eq!(to_agent.fields, ["on.1"]);
+    // A document against itself: nothing.
+    let same = diff(&live, &live);
+    assert!(same.flows.iter().all(|f| f.status == "same"), "{same:#?}");
+    assert!(same.rules_added.is_empty() && same.rules_changed.is_empty());
+}

@@ -112,6 +112,12 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     route("PUT", "/rules/drafts/{name}", Admin, "save a draft"),
     route("DELETE", "/rules/drafts/{name}", Admin, "remove a draft"),
     route(
+        "GET",
+        "/rules/drafts/{name}/diff",
+        Admin,
+        "a draft against the live rules",
+    ),
+    route(
         "POST",
         "/rules/drafts/{name}/impact",
         Admin,

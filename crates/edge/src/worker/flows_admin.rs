@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | GET | `/admin/rules/drafts` | the drafts, newest first |
 //! | GET/PUT/DELETE | `/admin/rules/drafts/{name}` | one draft (`ETag`; PUT validates as a live save does, `If-Match` → 412 when stale) |
+//! | GET | `/admin/rules/drafts/{name}/diff` | the draft against the live rules: rules and steps added, removed, changed; edges added, removed ([`crate::routing::diff`]) |
 //! | POST | `/admin/rules/drafts/{name}/impact` | `{"calls": n}`: the last n real calls replayed against the draft |
 //! | POST | `/admin/rules/publish` | `{"draft", "ifMatch", "force", "message"}`: the stored tests run against the draft; a failure refuses with 409 unless `force` |
 //! | GET | `/admin/flows/tests` | the stored tests' names and entity tags |
@@ -52,6 +53,7 @@ pub(crate) async fn handle(
         (Method::Delete, ["rules", "drafts", name]) => {
             remove(req, env, "/drafts/delete", name).await
         }
+        (Method::Get, ["rules", "drafts", name, "diff"]) => draft_diff(env, name).await,
         (Method::Post, ["rules", "drafts", name, "impact"]) => draft_impact(req, env, name).await,
         (Method::Post, ["rules", "publish"]) => publish(req, env, caller).await,
         (Method::Get, ["flows", "tests"]) => {
@@ -406,6 +408,24 @@ async fn run(req: &mut Request, env: &Env) -> EdgeResult<Response> {
     // for a run that is all computation (docs/flows.md; the benchmark times from the client).
     body["ms"] = (now_ms() - started).into();
     Ok(json(&body, 200)?)
+}
+
+/// `GET /admin/rules/drafts/{name}/diff`.
+async fn draft_diff(env: &Env, name: &str) -> EdgeResult<Response> {
+    let name = segment(name)?;
+    let mut resp = read(env, "/drafts/read", name.clone()).await?;
+    if resp.status_code() != 200 {
+        return Ok(resp);
+    }
+    let body: Value = resp.json().await?;
+    let draft = parse_rules(&body["document"].to_string())?;
+    let (live, rules) = routing_table(env).await?;
+    let out = serde_json::json!({
+        "draft": body["draft"],
+        "liveRevision": rules.revision,
+        "diff": crate::routing::diff::diff(&live, &draft),
+    });
+    Ok(json(&out, 200)?)
 }
 
 /// `POST /admin/rules/drafts/{name}/impact` `{"calls": n}` (default 500, at most 1,000): the
