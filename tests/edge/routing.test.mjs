@@ -1,7 +1,8 @@
 // Routing in workerd against the emulator: a rules document stored through the admin API
 // (the KV override) routes each kind of condition as configured, time windows follow
-// their zone (checked against the ICU time zones of Node's Intl), and an invalid document
-// is refused with a message naming the rule and the field.
+// their zone (checked against the ICU time zones of Node's Intl; any IANA zone, across its DST
+// change, from workerd's), and an invalid document is refused with a message naming the rule
+// and the field.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { useStack, waitFor } from "./harness.mjs";
@@ -112,4 +113,26 @@ test("an invalid rules document is refused with a message naming the rule and th
   assert.match(typo.body.error.message, /prefx/);
   const still = await adm("/rules");
   assert.equal(still.body.document.rules.length, 8, "the stored document is unchanged");
+});
+
+test("any IANA zone routes across its DST change, from the runtime's Intl (America/Santiago)", async () => {
+  const doc = {
+    version: 1,
+    default: { reject: { reason: "busy" } },
+    rules: [{ name: "santiago-8am", match: { to: { exact: "+18005550020" }, time: [{ timeZone: "America/Santiago", start: "08:00", end: "09:00" }] }, action: { reject: { reason: "busy" } } }],
+  };
+  const current = await adm("/rules");
+  const saved = await adm("/rules", { method: "PUT", body: doc, headers: { "if-match": current.headers.get("etag") } });
+  assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  const at = async (instant) => {
+    const r = await adm("/rules/dry-run", { method: "POST", body: { from: "+14255550100", to: "+18005550020", at: instant } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body.rule;
+  };
+  // Chile leaves summer time (-03) for -04 on Sunday 5 April 2026 at 03:00 UTC.
+  assert.equal(await at("2026-04-04T11:30:00Z"), "santiago-8am", "08:30 at -03");
+  assert.equal(await at("2026-04-05T11:30:00Z"), null, "07:30 at -04");
+  assert.equal(await at("2026-04-05T12:30:00Z"), "santiago-8am", "08:30 at -04");
+  const zones = (await adm("/rules")).body.timeZones;
+  assert.ok(zones.length > 300 && zones.includes("America/Santiago"), `${zones.length} zones offered`);
 });

@@ -14,7 +14,8 @@ const DAY_NAMES: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TimeWindow {
-    /// IANA name from the built-in table (see [`super::tz`]) or a fixed offset `UTC±HH:MM`.
+    /// An IANA name (any the platform's tz data knows, [`super::tz`]) or a fixed offset
+    /// `UTC±HH:MM`.
     pub time_zone: String,
     /// Three-letter lower-case day names (`mon` … `sun`); empty or absent = every day.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -26,7 +27,7 @@ pub struct TimeWindow {
 }
 
 /// A validated window, ready to evaluate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompiledWindow {
     zone: Zone,
     /// Bit `d` set = window may start on weekday `d` (0 = Sunday).
@@ -45,7 +46,7 @@ impl TimeWindow {
             (
                 "timeZone".to_owned(),
                 format!(
-                    "unknown time zone {:?} (use a listed IANA name or UTC±HH:MM)",
+                    "unknown time zone {:?} (use an IANA name, e.g. Europe/Paris, or UTC±HH:MM)",
                     self.time_zone
                 ),
             )

@@ -190,7 +190,7 @@ async fn rules(env: &Env) -> EdgeResult<Response> {
         "source": live.source,
         "revision": live.revision,
         "document": document,
-        "timeZones": zone_names().collect::<Vec<_>>(),
+        "timeZones": zone_names(),
     });
     match parse_rules(&live.text) {
         Ok(table) => {
