@@ -136,3 +136,26 @@ test("any IANA zone routes across its DST change, from the runtime's Intl (Ameri
   const zones = (await adm("/rules")).body.timeZones;
   assert.ok(zones.length > 300 && zones.includes("America/Santiago"), `${zones.length} zones offered`);
 });
+
+test("a holiday closes the lines, and the next working day opens them", async () => {
+  const doc = {
+    version: 1,
+    default: { reject: { reason: "busy" } },
+    rules: [
+      { name: "holiday", match: { dates: { timeZone: "Europe/London", dates: ["--12-25", "--12-26", "2027-01-01"] } }, action: { reject: { reason: "busy" } } },
+      { name: "open", match: { time: [{ timeZone: "Europe/London", days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" }] }, action: { answer: {} } },
+    ],
+  };
+  const current = await adm("/rules");
+  const saved = await adm("/rules", { method: "PUT", body: doc, headers: { "if-match": current.headers.get("etag") } });
+  assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  const at = async (instant) => {
+    const r = await adm("/rules/dry-run", { method: "POST", body: { from: "+14255550100", to: "+18005550020", at: instant } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body;
+  };
+  assert.equal((await at("2027-01-01T10:00:00Z")).rule, "holiday", "New Year's Day, a Friday");
+  const monday = await at("2027-01-04T10:00:00Z");
+  assert.equal(monday.rule, "open");
+  assert.match(monday.rules[0].misses[0].reason, /2027-01-04 in Europe\/London is not one of the dates/);
+});

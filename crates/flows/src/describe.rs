@@ -93,6 +93,9 @@ impl Match {
                 parts.push(format!("time in any of: {}", windows.join(" | ")));
             }
         }
+        if let Some(d) = &self.dates {
+            parts.push(format!("on {}", d.describe()));
+        }
         if parts.is_empty() {
             "every call".into()
         } else {

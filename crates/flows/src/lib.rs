@@ -21,6 +21,7 @@
 #[doc(hidden)]
 pub mod bench_fixtures;
 pub mod call;
+pub mod dates;
 pub mod describe;
 pub mod diff;
 pub mod drafts;
@@ -70,6 +71,7 @@ pub struct Decision {
 struct CompiledRule {
     rule: Rule,
     windows: Vec<CompiledWindow>,
+    dates: Option<dates::CompiledDates>,
 }
 
 /// A validated rules document, ready to route calls.
@@ -142,7 +144,12 @@ impl RoutingTable {
                 .iter()
                 .filter_map(|w| w.compile().ok())
                 .collect();
-            rules.push(CompiledRule { rule, windows });
+            let dates = rule.when.dates.as_ref().and_then(|d| d.compile().ok());
+            rules.push(CompiledRule {
+                rule,
+                windows,
+                dates,
+            });
         }
         Ok(RoutingTable {
             rules,

@@ -3,6 +3,7 @@
 //! [`RoutingTable::explain`] (the dry run of the admin API: every rule up to the winner, with
 //! each condition that failed and the value that failed it).
 
+use super::dates::{CompiledDates, DateSet};
 use super::text::TextMatch;
 use super::window::{CompiledWindow, TimeWindow};
 use super::{CallInfo, CompiledRule, Decision, RoutingTable};
@@ -27,6 +28,11 @@ enum Condition<'a> {
     Time {
         windows: &'a [TimeWindow],
         compiled: &'a [CompiledWindow],
+    },
+    /// One of the local dates (a rule's `dates`).
+    Dates {
+        set: &'a DateSet,
+        compiled: &'a CompiledDates,
     },
 }
 
@@ -58,6 +64,9 @@ impl CompiledRule {
                 windows: &m.time,
                 compiled: &self.windows,
             });
+        }
+        if let (Some(set), Some(compiled)) = (&m.dates, &self.dates) {
+            out.push(Condition::Dates { set, compiled });
         }
         out
     }
@@ -114,6 +123,7 @@ impl Condition<'_> {
             Condition::Time { compiled, .. } => {
                 compiled.iter().any(|w| w.contains(call.arrived_at))
             }
+            Condition::Dates { compiled, .. } => compiled.contains(call.arrived_at),
         }
     }
 
@@ -163,6 +173,15 @@ impl Condition<'_> {
                     reason: format!("the time window is closed: {}", each.join("; ")),
                 }
             }
+            Condition::Dates { set, compiled } => Miss {
+                condition: "match.dates".into(),
+                reason: format!(
+                    "{} in {} is not one of the dates ({})",
+                    compiled.local_date(call.arrived_at),
+                    set.time_zone,
+                    set.dates.join(", ")
+                ),
+            },
         }
     }
 }

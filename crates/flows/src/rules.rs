@@ -72,6 +72,9 @@ pub struct Match {
     /// The call arrives inside at least one of these windows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub time: Vec<TimeWindow>,
+    /// The call arrives on one of these local dates (holidays, [`crate::dates`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dates: Option<crate::dates::DateSet>,
 }
 
 /// What to do with a matching call.
@@ -161,6 +164,9 @@ impl Match {
         for (i, w) in self.time.iter().enumerate() {
             w.compile()
                 .map_err(|(f, r)| (format!("time[{i}].{f}"), r))?;
+        }
+        if let Some(d) = &self.dates {
+            d.compile().map_err(|(f, r)| (format!("dates.{f}"), r))?;
         }
         Ok(())
     }

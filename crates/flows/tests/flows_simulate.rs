@@ -368,3 +368,25 @@ fn simulate_bodies_are_refused_naming_the_field() {
         "call.colour"
     );
 }
+
+#[test]
+fn a_branch_on_holidays_takes_the_closed_path() {
+    let rules = json!({"version": 2, "default": {"answer": {"flow": {"start": "when", "steps": [
+        {"id": "when", "branch": {"cases": [
+            {"when": {"dates": {"timeZone": "America/Chicago", "dates": ["2026-11-26..2026-11-27"]}}, "goto": "closed"}],
+            "else": "open"}},
+        {"id": "open", "hangUp": {"prompt": {"text": "We are open."}}},
+        {"id": "closed", "hangUp": {"prompt": {"text": "Happy Thanksgiving."}}}
+    ]}}}, "rules": []});
+    let table = RoutingTable::from_json(&rules.to_string()).unwrap();
+    let path_at = |at: &str| {
+        let call: DryRunRequest =
+            serde_json::from_value(json!({"from": "+14255550111", "to": "+18005550100", "at": at}))
+                .unwrap();
+        simulate(&table, None, &call, &[], V).unwrap().path
+    };
+    assert_eq!(path_at("2026-11-26T15:00:00Z"), ["when", "closed"]);
+    // 05:30 UTC on the 28th is still the 27th in Chicago (UTC-6).
+    assert_eq!(path_at("2026-11-28T05:30:00Z"), ["when", "closed"]);
+    assert_eq!(path_at("2026-11-28T06:30:00Z"), ["when", "open"]);
+}

@@ -228,3 +228,66 @@ fn shipped_default_rules_in_wrangler_toml_are_valid() {
     let t = RoutingTable::from_json(&toml[start..start + len]).unwrap();
     assert!(t.rule("ivr").is_some());
 }
+
+#[test]
+fn a_holiday_closes_the_lines_and_the_next_working_day_opens_them() {
+    let t = table(json!([
+        {"name": "holiday",
+         "match": {"dates": {"timeZone": "Europe/London", "dates": ["--12-25", "--12-26", "2027-01-01"]}},
+         "action": {"reject": {"reason": "busy"}}},
+        {"name": "open",
+         "match": {"time": [{"timeZone": "Europe/London", "days": ["mon", "tue", "wed", "thu", "fri"],
+                             "start": "09:00", "end": "17:00"}]},
+         "action": {"answer": {}}},
+    ]));
+    let at = |s: &str| CallInfo {
+        to: "+1".into(),
+        from: "+2".into(),
+        arrived_at: callsteer::time::parse_rfc3339_ms(s).unwrap() / 1000,
+        ..Default::default()
+    };
+    // Friday 1 January 2027, 10:00 in London: a holiday; Monday the 4th: open.
+    assert_eq!(
+        rule_of(&t, &at("2027-01-01T10:00:00Z")).as_deref(),
+        Some("holiday")
+    );
+    assert_eq!(
+        rule_of(&t, &at("2027-01-04T10:00:00Z")).as_deref(),
+        Some("open")
+    );
+    // Christmas every year (a Friday in 2026).
+    assert_eq!(
+        rule_of(&t, &at("2026-12-25T10:00:00Z")).as_deref(),
+        Some("holiday")
+    );
+    assert_eq!(
+        rule_of(&t, &at("2030-12-25T23:30:00Z")).as_deref(),
+        Some("holiday")
+    );
+    assert_eq!(
+        rule_of(&t, &at("2026-12-24T10:00:00Z")).as_deref(),
+        Some("open")
+    );
+    // The dry run says why the holiday rule missed.
+    let why = t.explain(&at("2027-01-04T10:00:00Z"));
+    let miss = &why.rules[0].misses[0];
+    assert_eq!(miss.condition, "match.dates");
+    assert!(
+        miss.reason
+            .contains("2027-01-04 in Europe/London is not one of the dates"),
+        "{}",
+        miss.reason
+    );
+    assert!(t
+        .rule("holiday")
+        .unwrap()
+        .when
+        .summary()
+        .contains("on --12-25, --12-26, 2027-01-01 in Europe/London"));
+    // Refusals name the entry.
+    let doc = json!({"version": 1, "rules": [{"name": "h", "match": {"dates": {"timeZone": "UTC", "dates": ["2027-02-30"]}}, "action": {"reject": {}}}]});
+    match RoutingTable::from_json(&doc.to_string()).unwrap_err() {
+        Error::InvalidInput { field, .. } => assert_eq!(field, "rules[0](h).match.dates.dates[0]"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -281,6 +281,9 @@ pub struct Condition {
     /// The moment of the decision falls in one of these windows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub time: Vec<TimeWindow>,
+    /// The moment of the decision falls on one of these local dates (holidays).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dates: Option<crate::dates::DateSet>,
 }
 
 /// Whole-number comparisons; every one present must hold. A value that is not a whole number

@@ -483,10 +483,10 @@ impl super::step::Condition {
                     "`matches`, `number` and `isSet` test a variable: name it".into(),
                 ))
             }
-            (None, false) if self.time.is_empty() => {
+            (None, false) if self.time.is_empty() && self.dates.is_none() => {
                 return Err((
                     "variable".into(),
-                    "a condition tests a variable or the time".into(),
+                    "a condition tests a variable, the time or the date".into(),
                 ))
             }
             _ => {}
@@ -497,6 +497,9 @@ impl super::step::Condition {
         for (i, w) in self.time.iter().enumerate() {
             w.compile()
                 .map_err(|(f, r)| (format!("time[{i}].{f}"), r))?;
+        }
+        if let Some(d) = &self.dates {
+            d.compile().map_err(|(f, r)| (format!("dates.{f}"), r))?;
         }
         Ok(())
     }

@@ -57,7 +57,11 @@ impl CallSession {
                 .iter()
                 .filter_map(|w| w.compile().ok())
                 .any(|w| w.contains(now_unix));
-        text_ok && set_ok && number_ok && time_ok
+        let dates_ok = c
+            .dates
+            .as_ref()
+            .is_none_or(|d| d.compile().is_ok_and(|d| d.contains(now_unix)));
+        text_ok && set_ok && number_ok && time_ok && dates_ok
     }
 }
 
