@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod shell_js;
+
 /// The default api-version is the engine's (the core's `DEFAULT_API_VERSION`): the shell
 /// keeps no copy of it (it kept one until the engine built the requests).
 #[test]
@@ -40,23 +42,7 @@ fn the_shell_has_no_webhook_signature_scheme_of_its_own() {
 /// The shell's JavaScript, as shipped: without comment lines (the d.ts is types only and is not
 /// checked).
 fn shell_sources() -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("js");
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "mjs") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            // Comment lines may name what the code must not hold (the shipped files have none).
-            let code: Vec<&str> = text
-                .lines()
-                .filter(|l| !l.trim_start().starts_with("//") && !l.trim_start().starts_with('*'))
-                .collect();
-            out.push((
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                code.join("\n"),
-            ));
-        }
-    }
+    let out = shell_js::sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("js"));
     assert!(out.len() >= 5, "found the shell's files: {out:?}");
     out
 }

@@ -1,8 +1,10 @@
 // gzip -9 size of what a browser loads: callsteer (wasm + JS glue + wrapper) vs an esbuild
 // browser bundle of the official package (node:fs externalized: it has no browser build).
+// The subpath callsteer/flows (its own wasm, pkg/flows/) is a separate line after the table:
+// the main entry never loads it.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync, statSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -40,3 +42,17 @@ const official = rows[0][2];
 console.log("| what the browser loads | bytes | gzip -9 bytes | gzip vs official |");
 console.log("|---|---:|---:|---:|");
 for (const [name, r, g] of rows) console.log(`| ${name} | ${r} | ${g} | ${(g / official).toFixed(2)}× |`);
+
+const flowsDir = join(pkg, "flows");
+const flowsWasm = join(flowsDir, "engine_bg.wasm");
+const flowsJs = ["index.mjs", "api.mjs", "engine.js"].map((f) => join(flowsDir, f));
+console.log();
+if (!existsSync(flowsWasm)) {
+  console.log("(no pkg/flows/: pkg/ was built with --no-flows; bash scripts/build-pkg builds it)");
+  process.exit(0);
+}
+console.log("| callsteer/flows (pkg/flows/, not loaded by the main entry) | bytes | gzip -9 bytes |");
+console.log("|---|---:|---:|");
+console.log(`| callsteer/flows wasm (flows/engine_bg.wasm) | ${raw(flowsWasm)} | ${gz(flowsWasm)} |`);
+console.log(`| callsteer/flows JS as shipped (index.mjs, api.mjs, engine.js; per file) | ${sum(flowsJs, raw)} | ${sum(flowsJs, gz)} |`);
+console.log(`| callsteer/flows total a browser loads | ${raw(flowsWasm) + sum(flowsJs, raw)} | ${gz(flowsWasm) + sum(flowsJs, gz)} |`);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-test("tsc --noEmit accepts types/sample.ts against pkg/callsteer.d.ts", () => {
+test("tsc --noEmit accepts types/sample.ts and types/flows-sample.ts against pkg/callsteer.d.ts and pkg/flows/flows.d.ts", () => {
   const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));
   const project = fileURLToPath(new URL("../types/tsconfig.json", import.meta.url));
   try {

@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { signWebhookBody } from "../../../../pkg/node.mjs";
 import { startServer } from "../lib/server.mjs";
+import { runTests } from "../../../../pkg/flows/node.mjs";
+import { fixtures, wrongCase, wrongRules } from "../lib/flows-cases.mjs";
 
 let server;
 let mf;
@@ -71,4 +73,13 @@ test("a Worker verifies a flow webhook (pkg/README.md's fetch handler)", async (
   assert.deepEqual(await post(body, signWebhookBody(body.replace("1", "2"), secret)), [401, "InvalidSignature"]);
   assert.deepEqual(await post(body, signWebhookBody(body, secret, { now: new Date(Date.now() - 301000) })), [401, "Expired"]);
   assert.deepEqual(await post(body, "t=1"), [401, "MalformedHeader"]);
+});
+
+test("a Worker runs flow test cases through callsteer/flows: Node's report", async () => {
+  const tests = [...fixtures.find((f) => f.rules === wrongRules).cases, wrongCase];
+  const res = await mf.dispatchFetch("http://worker/flows", { method: "POST", body: JSON.stringify({ rules: wrongRules, tests }) });
+  const report = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(report));
+  assert.deepEqual([report.passed, report.failed], [4, 1]);
+  assert.deepEqual(report, runTests(wrongRules, tests));
 });

@@ -2,8 +2,10 @@
 // getCallConnectionProperties and returns the result; /events parses a posted batch;
 // /processor?cs=… plays, feeds the posted batch to the event processor and returns the play's
 // waitForEventProcessor answer (the batch's operationContext "w1" is the play's); /webhook is
-// pkg/README.md's flow-webhook Worker ("Verifying a flow webhook"), kept in step with it.
+// pkg/README.md's flow-webhook Worker ("Verifying a flow webhook"), kept in step with it;
+// POST /flows runs the posted `{rules, tests}` through callsteer/flows' `workerd` entry.
 import { CallAutomationClient, parseCallAutomationEvents, verifyWebhookSignature } from "../../../../pkg/workerd.mjs";
+import { runTests } from "../../../../pkg/flows/workerd.mjs";
 
 const env = { CALLSTEER_WEBHOOK_SECRET: "a-long-random-secret-for-the-step" };
 
@@ -22,6 +24,10 @@ export default {
   async fetch(request) {
     const url = new URL(request.url);
     if (url.pathname === "/webhook") return webhook(request);
+    if (url.pathname === "/flows") {
+      const { rules, tests } = await request.json();
+      return Response.json(runTests(rules, tests));
+    }
     if (url.pathname === "/events") {
       return Response.json(parseCallAutomationEvents(await request.text()).map((e) => e.kind));
     }
