@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { root, assertPageClean, openAdminPage, pickCall, useChromium, useStack, waitFor } from "./harness.mjs";
+import { root, assertPageClean, caretAfter, openAdminPage, pickCall, useChromium, useStack, waitFor } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(here, "screenshots");
@@ -306,11 +306,7 @@ test("the JSON editor: the worker's error with its path, keys from the schema, a
   const valid = JSON.stringify(document(), null, 2);
   await page.fill("#rules-json", valid);
   await page.locator('#json-status[data-state="ok"]').waitFor();
-  const at = valid.indexOf('"id": "support",') + '"id": "support",'.length;
-  await page.focus("#rules-json");
-  await page.$eval("#rules-json", (t, i) => t.setSelectionRange(i, i), at);
-  await page.keyboard.press("ArrowRight");
-  await page.keyboard.press("ArrowLeft");
+  await caretAfter(page, "#rules-json", '"id": "support",');
   await page.locator('#json-keys[data-path="flows.menus.steps[3]"] button[data-key="noInput"]').waitFor();
   const keys = await page.$$eval("#json-keys button", (bs) => bs.map((b) => b.dataset.key));
   assert.ok(["collect", "noInput", "failure", "maxVisits"].every((k) => keys.includes(k)), keys.join(" "));

@@ -4,29 +4,13 @@
 // draft while everyone else gets the live rules, and a draft's impact replays the real calls.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { root, useStack, waitFor } from "./harness.mjs";
+import { menus, brokenMenu, salesAfterSupport } from "./menus.mjs";
+import { useStack, waitFor } from "./harness.mjs";
 
 const { adm, emu } = useStack({});
 
-const menus = JSON.parse(readFileSync(path.join(root, "tests/fixtures/flows/menus.json"), "utf8"));
 const agentCase = menus.cases[0]; // 1,1,0,9,1,1 → transferred to the agent
 const TEST_CALLER = "+14255550177";
-
-/** The menus document with the support desk's message leading to sales, not the main menu. */
-function salesAfterSupport() {
-  const doc = structuredClone(menus.rules);
-  doc.flows.menus.steps.find((s) => s.id === "support").next = "sales";
-  return doc;
-}
-
-/** The menus document where "1" at the main menu goes to orders instead of sales. */
-function brokenMenu() {
-  const doc = structuredClone(menus.rules);
-  doc.flows.menus.steps.find((s) => s.id === "main").on["1"] = "orders";
-  return doc;
-}
 
 async function live() {
   const r = await adm("/rules");

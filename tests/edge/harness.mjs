@@ -343,6 +343,18 @@ export async function assertPageClean(page, seen, stack) {
   assert.ok(!(await page.content()).includes(stack.adminToken), "the admin token is not in the DOM");
 }
 
+/**
+ * Puts the caret of textarea `selector` just after the first `after` in its text, and moves it
+ * with the arrow keys as a keyboard user would (the JSON editor's suggestions follow them).
+ */
+export async function caretAfter(page, selector, after) {
+  const at = (await page.inputValue(selector)).indexOf(after) + after.length;
+  await page.focus(selector);
+  await page.$eval(selector, (t, i) => t.setSelectionRange(i, i), at);
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowLeft");
+}
+
 /** Picks call `id` in the admin page's live list with the keyboard (the row appears without a reload). */
 export async function pickCall(page, id) {
   const open = page.locator(`#calls tr[data-id="${id}"] button.call-open`);

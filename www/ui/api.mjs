@@ -7,14 +7,18 @@ export const $ = (id) => document.getElementById(id);
 export const token = () => sessionStorage.getItem(KEY) ?? "";
 export const setToken = (t) => sessionStorage.setItem(KEY, t);
 
-/** The worker's JSON error (`{error: {status, code, field?, message}}`) as an Error. */
+/**
+ * The worker's JSON error (`{error: {status, code, field?, message}}`) as an Error; `body` is
+ * the whole answer (a refused publish carries its test report beside the error).
+ */
 export class ApiError extends Error {
-  constructor(status, error) {
+  constructor(status, error, body) {
     super(error?.message ?? `HTTP ${status}`);
     this.name = "ApiError";
     this.status = status;
     this.code = error?.code;
     this.field = error?.field;
+    this.body = body;
   }
 }
 
@@ -36,7 +40,7 @@ export async function request(path, { method = "GET", body, headers = {} } = {})
   } catch {
     parsed = { error: { message: text } };
   }
-  if (!r.ok) throw new ApiError(r.status, parsed?.error);
+  if (!r.ok) throw new ApiError(r.status, parsed?.error, parsed);
   return { body: parsed, headers: r.headers, status: r.status };
 }
 

@@ -7,6 +7,7 @@ import { $, api, say, setToken, token } from "./api.mjs";
 import { initCall, onCallbacks, onEntry, openCall, timelineEntries } from "./call.mjs";
 import { refreshCalls, startCalls } from "./calls.mjs";
 import { controlCall, initControl, rosterChanged, useProxy } from "./control.mjs";
+import { initDrafts, loadDrafts } from "./drafts.mjs";
 import { initDryRun } from "./dryrun.mjs";
 import { initCredentials, loadCredentials } from "./credentials.mjs";
 import { initFlows } from "./flows.mjs";
@@ -21,12 +22,12 @@ function select(call) {
 
 const RANK = { viewer: 0, operator: 1, admin: 2 };
 
-/** Shows what `role` may use and hides the rest: Call control from operators, rules and credentials from admins. */
+/** Shows what `role` may use and hides the rest: Call control from operators, rules, drafts and credentials from admins. */
 function showFor(role) {
   const may = (needed) => (RANK[role] ?? -1) >= RANK[needed];
   document.body.dataset.role = role ?? "";
   $("control").hidden = !may("operator");
-  for (const id of ["rules-section", "nav-rules", "credentials-section", "nav-credentials"]) $(id).hidden = !may("admin");
+  for (const id of ["rules-section", "nav-rules", "drafts-section", "nav-drafts", "credentials-section", "nav-credentials"]) $(id).hidden = !may("admin");
   return may;
 }
 
@@ -45,6 +46,7 @@ async function start() {
   startCalls(select);
   if (may("admin")) {
     loadRules().catch((e) => say($("rules-state"), `rules: ${e.message}`, "error"));
+    loadDrafts().catch((e) => say($("drafts-state"), `drafts: ${e.message}`, "error"));
     loadCredentials().catch((e) => say($("cred-state"), `credentials: ${e.message}`, "error"));
   }
   if (may("operator")) useProxy();
@@ -54,6 +56,7 @@ initCall();
 initControl();
 initRules();
 initFlows();
+initDrafts();
 initDryRun();
 initSimulate();
 initCredentials();

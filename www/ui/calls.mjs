@@ -67,6 +67,12 @@ function select(id) {
   if (c) onSelect(c);
 }
 
+/** Opens call `id` as if its row were picked (a call not in the pages loaded opens from its id alone). */
+export function selectCall(id) {
+  if (calls.some((c) => c.callConnectionId === id)) select(id);
+  else onSelect({ callConnectionId: id });
+}
+
 /** The newest index entry of a call (status, end), for the selected call's header. */
 export const callById = (id) => calls.find((c) => c.callConnectionId === id);
 

@@ -1,7 +1,8 @@
 // A flow drawn as SVG (its layout: flowlayout.mjs), with a call's path on it: every visit of a
 // step and every move along an edge numbered in order, the step the call is in outlined, and how
-// it ended. Colours and highlights are the stylesheet's (classes only: the page's CSP allows no
-// inline style).
+// it ended. A draft's graph also shows what it changes (steps new or changed, paths new: the
+// worker's diff) and where a test parted from what it expected. Colours and highlights are the
+// stylesheet's (classes only: the page's CSP allows no inline style).
 //
 // Edges: a forward edge leaves a step's bottom and reaches the next layer's top (through the
 // layers it spans). A back edge (a loop to an earlier step) leaves its step's top, runs through
@@ -110,12 +111,20 @@ function route(g, L, edges) {
   return out;
 }
 
-/** Puts each label where it covers no step and no other label, moving it within its gap if needed. */
-function placeLabels(routes, L, hopsOf) {
-  const taken = [...L.nodes.values()].map((n) => ({ x0: n.x - n.w / 2 - 2, x1: n.x + n.w / 2 + 2, y0: n.y - 2, y1: n.y + n.h + 2 }));
+/** The tags under steps (how the call ended, where a test parted): `id` → how many, each 17 px high. */
+function tagRows({ current, end, failure }) {
+  const rows = new Map();
+  if (current && end) rows.set(current, 1);
+  if (failure?.step) rows.set(failure.step, (rows.get(failure.step) ?? 0) + 1);
+  return rows;
+}
+
+/** Puts each label where it covers no step, no tag under a step and no other label, moving it within its gap if needed. */
+function placeLabels(routes, L, hopsOf, tags) {
+  const taken = [...L.nodes].map(([id, n]) => ({ x0: n.x - n.w / 2 - 2, x1: n.x + n.w / 2 + 2, y0: n.y - 2, y1: n.y + n.h + 2 + 17 * (tags.get(id) ?? 0) }));
   const overlaps = (b) => taken.some((t) => b.x0 < t.x1 && t.x0 < b.x1 && b.y0 < t.y1 && t.y0 < b.y1);
   return routes.map((r) => {
-    const text = fit(r.e.labels.join(", "), 140, 11);
+    const text = fit(`${r.e.added ? "+ " : ""}${r.e.labels.join(", ")}`, 140, 11);
     const num = (hopsOf.get(r.e) ?? []).join(",");
     const numW = num ? textWidth(num, 10) + 10 : 0;
     const w = textWidth(text, 11) + 8 + (num ? numW + 3 : 0);
@@ -130,7 +139,7 @@ function placeLabels(routes, L, hopsOf) {
 
 function labelNode(l, isTaken) {
   const { x0, y0 } = l.box;
-  const g = node("g", { class: `edge-label${isTaken ? " taken" : ""}`, "data-from": l.e.from, "data-to": l.e.to });
+  const g = node("g", { class: `edge-label${isTaken ? " taken" : ""}${l.e.added ? " added" : ""}`, "data-from": l.e.from, "data-to": l.e.to });
   g.append(node("rect", { x: x0, y: y0, width: l.box.x1 - x0, height: 16, rx: 4, class: "label-ground" }));
   if (l.num) {
     g.append(node("rect", { x: x0 + 1, y: y0 + 1, width: l.numW, height: 14, rx: 7, class: "hop" }),
@@ -140,18 +149,36 @@ function labelNode(l, isTaken) {
   return g;
 }
 
-function stepNode(g, L, id, { visits, current, end }) {
+/** A rounded tag with `text` centred at (x, y) (its top edge), sized to the text. */
+function tag(x, y, text, cls) {
+  const w = textWidth(text, 10.5) + 12;
+  return [node("rect", { x: x - w / 2, y, width: w, height: 15, rx: 7, class: `${cls}-tag` }),
+    node("text", { x, y: y + 11, "text-anchor": "middle", class: `${cls}-text` }, text)];
+}
+
+/** What the draft did to step `id` (the worker's diff): `added`, `changed` or nothing. */
+function changeOf(diff, id) {
+  if (diff?.stepsAdded?.includes(id)) return "added";
+  if (diff?.stepsChanged?.includes(id)) return "changed";
+  return undefined;
+}
+
+function stepNode(g, L, id, { visits, current, end, diff, failure }) {
   const n = g.nodes.get(id);
   const p = L.nodes.get(id);
   const seen = visits.get(id) ?? [];
   const here = id === current;
+  const change = changeOf(diff, id);
+  const failed = failure?.step === id;
   const out = g.edges.filter((e) => e.from === id).map((e) => `${e.labels.join(", ")} → ${e.to}`);
   const title = [`${id} · ${n.kind}${n.kind === "missing" ? " (no such step)" : ""}`,
+    change && `${change === "added" ? "new" : "changed"} in the draft`,
     out.length ? `paths: ${out.join("; ")}` : "no outcome paths",
     seen.length && `visited: ${seen.map((v) => `#${v}`).join(", ")}`,
-    here && (end ? `the call ended here: ${end}` : "the call is in this step")].filter(Boolean).join("\n");
-  const classes = ["step", `kind-${n.kind}`, seen.length && "visited", here && "current", here && end && "ended"].filter(Boolean);
-  const gn = node("g", { class: classes.join(" "), tabindex: 0, "data-step": id, "data-kind": n.kind, "data-visits": seen.join(" "), "aria-current": here ? "step" : null });
+    here && (end ? `the call ended here: ${end}` : "the call is in this step"),
+    failed && `the test parted here: ${failure.text}`].filter(Boolean).join("\n");
+  const classes = ["step", `kind-${n.kind}`, seen.length && "visited", here && "current", here && end && "ended", change, failed && "failed"].filter(Boolean);
+  const gn = node("g", { class: classes.join(" "), tabindex: 0, "data-step": id, "data-kind": n.kind, "data-visits": seen.join(" "), "data-change": change, "aria-current": here ? "step" : null });
   gn.append(node("title", {}, title));
   gn.append(node("rect", { x: p.x - p.w / 2, y: p.y, width: p.w, height: p.h, rx: n.kind === "branch" ? 14 : 6, class: "box" }));
   const label = node("text", { x: p.x, y: p.y + p.h / 2 + 4, "text-anchor": "middle", class: "name" });
@@ -166,12 +193,9 @@ function stepNode(g, L, id, { visits, current, end }) {
     gn.append(node("rect", { x: p.x - p.w / 2 - 6, y: p.y - 7, width: w, height: 14, rx: 7, class: "visit" }),
       node("text", { x: p.x - p.w / 2 - 6 + w / 2, y: p.y + 3.5, "text-anchor": "middle", class: "visit-n" }, num));
   }
-  if (here && end) {
-    const text = `ended: ${end}`;
-    const w = textWidth(text, 10.5) + 12;
-    gn.append(node("rect", { x: p.x - w / 2, y: p.y + p.h + 3, width: w, height: 15, rx: 7, class: "end-tag" }),
-      node("text", { x: p.x, y: p.y + p.h + 14, "text-anchor": "middle", class: "end-text" }, text));
-  }
+  if (change) gn.append(...tag(p.x + p.w / 2 - 22, p.y - 8, change === "added" ? "new" : "changed", "change"));
+  if (here && end) gn.append(...tag(p.x, p.y + p.h + 3, `ended: ${end}`, "end"));
+  if (failed) gn.append(...tag(p.x, p.y + p.h + (here && end ? 20 : 3), "✗ the test parted here", "fail"));
   return gn;
 }
 
@@ -186,22 +210,27 @@ function extent(L, labels) {
 /**
  * The SVG of `flow` (`{start?, steps}`). `path` (the worker's), `current` (a step id) and
  * `end` highlight a call: its numbered visits and moves, the step it is in, how it ended.
+ * `diff` (a flow of the worker's draft diff: `{stepsAdded, stepsChanged, edgesAdded}`) marks
+ * the steps and paths a draft adds or changes; `failure` (`{step, text}`) marks the step where a
+ * test parted from what it expected.
  */
-export function svg(flow, { path = [], current, end, label = "Flow" } = {}) {
+export function svg(flow, { path = [], current, end, label = "Flow", diff, failure } = {}) {
   const g = graphOf(flow);
+  const newEdges = new Set((diff?.edgesAdded ?? []).map((e) => `${e.from}\u0000${e.to}`));
+  for (const e of g.edges) e.added = newEdges.has(`${e.from}\u0000${e.to}`);
   const L = layout(g);
   const { steps, visits, hops } = walk(path);
   const { hopsOf, extra } = moves(g, hops);
   const prefix = `fg${++drawn}`;
-  const labels = placeLabels(route(g, L, [...g.edges, ...extra]), L, hopsOf);
+  const labels = placeLabels(route(g, L, [...g.edges, ...extra]), L, hopsOf, tagRows({ current, end, failure }));
   const edgeLayer = node("g", { class: "edges" });
   const labelLayer = node("g", { class: "edge-labels" });
   const nodeLayer = node("g", { class: "nodes" });
   for (const r of labels) {
     const nums = hopsOf.get(r.e) ?? [];
-    const ge = node("g", { class: `edge ${r.kind}${nums.length ? " taken" : ""}`, "data-from": r.e.from, "data-to": r.e.to, "data-labels": r.e.labels.join("|"), "data-hops": nums.join(" ") });
-    ge.append(node("title", {}, `${r.e.from} → ${r.e.to}: ${r.e.labels.join(", ")}${nums.length ? ` (move ${nums.join(", ")} of the path)` : ""}`),
-      node("path", { d: r.d, class: "line", "marker-end": `url(#${prefix}-${nums.length ? "taken" : "head"})` }));
+    const ge = node("g", { class: `edge ${r.kind}${nums.length ? " taken" : ""}${r.e.added ? " added" : ""}`, "data-from": r.e.from, "data-to": r.e.to, "data-labels": r.e.labels.join("|"), "data-hops": nums.join(" ") });
+    ge.append(node("title", {}, `${r.e.from} → ${r.e.to}: ${r.e.labels.join(", ")}${r.e.added ? " (new in the draft)" : ""}${nums.length ? ` (move ${nums.join(", ")} of the path)` : ""}`),
+      node("path", { d: r.d, class: "line", "marker-end": `url(#${prefix}-${nums.length ? "taken" : r.e.added ? "added" : "head"})` }));
     edgeLayer.append(ge);
     labelLayer.append(labelNode(r, nums.length > 0));
   }
@@ -210,19 +239,22 @@ export function svg(flow, { path = [], current, end, label = "Flow" } = {}) {
     nodeLayer.append(node("path", { d: `M${start.x},${start.y - 20} V${start.y - 1}`, class: "start-line", "marker-end": `url(#${prefix}-head)` }),
       node("text", { x: start.x + 6, y: start.y - 10, class: "start-label" }, "start"));
   }
-  for (const id of g.nodes.keys()) nodeLayer.append(stepNode(g, L, id, { visits, current, end }));
+  for (const id of g.nodes.keys()) nodeLayer.append(stepNode(g, L, id, { visits, current, end, diff, failure }));
 
   const { x0, x1 } = extent(L, labels);
   const width = x1 - x0;
-  const height = Math.ceil(L.height + (end ? 14 : 0));
+  const height = Math.ceil(L.height + (end ? 14 : 0) + (failure?.step ? 18 + (end ? 17 : 0) : 0));
   const where = steps.length ? `; the call's path: ${steps.map((s) => s.id).join(" → ")}` : "";
+  const count = (n, what) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const changes = diff ? `; the draft adds ${count(diff.stepsAdded?.length ?? 0, "step")} and ${count(newEdges.size, "path")}, and changes ${count(diff.stepsChanged?.length ?? 0, "step")}` : "";
+  const parted = failure?.step ? `; the test parted at step ${failure.step}` : "";
   const out = node("svg", {
     xmlns: SVG, width, height, viewBox: `${x0} 0 ${width} ${height}`, class: "flow-graph", role: "group",
-    "aria-label": `${label}: ${g.nodes.size} steps, ${g.edges.length} paths${where}${current ? `; ${end ? "ended in" : "now in"} step ${current}` : ""}`,
+    "aria-label": `${label}: ${g.nodes.size} steps, ${g.edges.length} paths${where}${current ? `; ${end ? "ended in" : "now in"} step ${current}` : ""}${changes}${parted}`,
     "data-steps": g.nodes.size, "data-edges": g.edges.length, "data-current": current ?? "", "data-end": end ?? "",
   });
   const defs = node("defs");
-  for (const [id, cls] of [["head", "arrowhead"], ["taken", "arrowhead taken"]]) {
+  for (const [id, cls] of [["head", "arrowhead"], ["taken", "arrowhead taken"], ["added", "arrowhead added"]]) {
     const m = node("marker", { id: `${prefix}-${id}`, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
     m.append(node("path", { d: "M0,0 L10,5 L0,10 z", class: cls }));
     defs.append(m);

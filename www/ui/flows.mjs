@@ -67,6 +67,11 @@ export function learnFlow(setup) {
   if (shown?.revision === setup.revision) showFlows(shown);
 }
 
+/** `flow` drawn (flowgraph.svg with `options`) in a box that scrolls, named by `options.label`. */
+export function graphBox(flow, options, attrs = {}) {
+  return el("div", { class: "graph-scroll", tabindex: 0, role: "region", "aria-label": `${options.label} (scrolls)`, ...attrs }, flowgraph.svg(flow, options));
+}
+
 function caption(item, graph) {
   if (item.kind === "named") {
     return [el("strong", {}, `flow ${item.name}`), el("span", { class: "muted" }, item.rules.length ? ` — answers ${item.rules.join(", ")}` : " — used by no rule")];
@@ -85,7 +90,7 @@ function figure(item, revision) {
     return fig;
   }
   const label = item.kind === "named" ? `Flow ${item.name}` : caption(item, graph)[0].textContent;
-  fig.append(el("div", { class: "graph-scroll", tabindex: 0, role: "region", "aria-label": `${label} (scrolls)` }, flowgraph.svg(graph, { label })));
+  fig.append(graphBox(graph, { label }));
   return fig;
 }
 

@@ -7,7 +7,7 @@
 
 import { $, api, el, request, say } from "./api.mjs";
 import { clearErrors, showFieldError } from "./fielderrors.mjs";
-import { initJsonEditor, jsonShown, jsonText, setJson, showJsonError } from "./jsonedit.mjs";
+import { jsonEditor } from "./jsonedit.mjs";
 
 const WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const TEXT_KINDS = [["", "any"], ["exact", "is"], ["prefix", "starts with"], ["pattern", "matches (# * ?)"]];
@@ -15,6 +15,7 @@ let loaded; // GET /admin/rules
 let etag; // its ETag: the revision the editor started from
 let base; // the document the form edits (its other keys, such as `flows`, are kept as they are)
 let mode = "form"; // or "json"
+let json; // the JSON mode's editor (jsonedit.mjs)
 let uid = 0;
 const nextId = (p) => `${p}-${++uid}`;
 
@@ -251,12 +252,15 @@ export async function loadRules() {
   etag = r.headers.get("etag") ?? `"${loaded.revision}"`;
   showInForce();
   showEditor();
-  if (mode === "json") setJson(loaded.document);
+  if (mode === "json") json.set(loaded.document);
   $("rules-reload").hidden = true;
   $("rules-section").dataset.loaded = "true";
   $("rules-section").dataset.revision = loaded.revision ?? "";
   document.dispatchEvent(new CustomEvent("rules-loaded", { detail: loaded }));
 }
+
+/** The ETag of the live rules this page loaded (a publish names it: 412 when they changed since). */
+export const liveEtag = () => etag;
 
 /**
  * The document in the editor, in either mode: `{doc, text}`, or `{error: {field, message}}`
@@ -265,7 +269,7 @@ export async function loadRules() {
 export function editedDocument() {
   if (mode === "json") {
     try {
-      return { doc: JSON.parse(jsonText()), text: jsonText() };
+      return { doc: JSON.parse(json.text()), text: json.text() };
     } catch (e) {
       return { error: { field: "document", message: `not valid JSON: ${e.message}` } };
     }
@@ -284,15 +288,15 @@ function setMode(next) {
       say($("rules-state"), "Fix the marked field to switch to JSON.", "error");
       return;
     }
-    setJson(doc);
+    json.set(doc);
   } else {
     let doc;
     try {
-      doc = JSON.parse(jsonText());
+      doc = JSON.parse(json.text());
       if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new Error("the document is not an object");
       if (doc.rules !== undefined && !Array.isArray(doc.rules)) throw new Error("`rules` is not a list");
     } catch (e) {
-      showJsonError({ field: "document", message: e instanceof SyntaxError ? `not valid JSON: ${e.message}` : e.message });
+      json.showError({ field: "document", message: e instanceof SyntaxError ? `not valid JSON: ${e.message}` : e.message });
       say($("rules-state"), "The form needs a document it can show: fix the text first.", "error");
       return;
     }
@@ -305,7 +309,7 @@ function setMode(next) {
   $("rules-form-fields").hidden = mode !== "form";
   $("json-editor").hidden = mode !== "json";
   say($("rules-state"), "");
-  if (mode === "json") jsonShown();
+  if (mode === "json") json.shown();
 }
 
 /** A refusal of the save: 412 (someone saved since the editor loaded), or the worker's field. */
@@ -315,7 +319,7 @@ function refused(e, at) {
     say($("rules-state"), "Not saved: the rules changed since you opened them. Reload them (your edits here are dropped), then edit again.", "stale");
     return;
   }
-  if (mode === "json") showJsonError({ field: e.field, message: e.message });
+  if (mode === "json") json.showError({ field: e.field, message: e.message });
   else if (e.field) showFieldError($("rules-form"), at, e.field, e.message);
   say($("rules-state"), `Not saved (the worker refused it): ${e.message}`, "error");
 }
@@ -326,7 +330,7 @@ async function save(ev) {
   clearErrors(form);
   let body;
   let at = new Map();
-  if (mode === "json") body = jsonText();
+  if (mode === "json") body = json.text();
   else {
     const read = serialize();
     at = read.at;
@@ -369,7 +373,7 @@ export function initRules() {
   $("rules-discard").onclick = () => {
     clearErrors($("rules-form"));
     showEditor();
-    if (mode === "json") setJson(loaded.document);
+    if (mode === "json") json.set(loaded.document);
     say($("rules-state"), "Changes discarded.");
   };
   $("rules-reload").onclick = async () => {
@@ -382,6 +386,6 @@ export function initRules() {
   };
   $("mode-form").onclick = () => setMode("form");
   $("mode-json").onclick = () => setMode("json");
-  initJsonEditor();
+  json = jsonEditor($("json-editor"));
   $("rules-restore").onclick = restore;
 }

@@ -10,7 +10,7 @@ import { $, api, el, say } from "./api.mjs";
 import * as diagram from "./diagram.mjs";
 import { clearErrors, showFieldError } from "./fielderrors.mjs";
 import * as flowgraph from "./flowgraph.mjs";
-import { flowOfRule } from "./flows.mjs";
+import { flowOfRule, graphBox } from "./flows.mjs";
 import { editedDocument } from "./rules.mjs";
 
 const KINDS = {
@@ -128,8 +128,7 @@ function graphOf(r, doc) {
   }
   const label = `Simulated path through ${found.name ? `flow ${found.name}` : `rule ${r.rule ?? "default"}'s flow`}`;
   const last = flowgraph.walk(r.path).steps.at(-1)?.id;
-  return el("div", { class: "graph-scroll", id: "sim-graph", tabindex: 0, role: "region", "aria-label": `${label} (scrolls)` },
-    flowgraph.svg(found.flow, { path: r.path, current: last, end: r.end === "open" ? undefined : r.end, label }));
+  return graphBox(found.flow, { path: r.path, current: last, end: r.end === "open" ? undefined : r.end, label }, { id: "sim-graph" });
 }
 
 function sequence(r) {
