@@ -46,15 +46,7 @@ impl DateSet {
     /// # Errors
     /// `(field, reason)` inside the set: `timeZone`, `dates`, `dates[i]`.
     pub fn compile(&self) -> Result<CompiledDates, (String, String)> {
-        let zone = Zone::lookup(&self.time_zone).ok_or_else(|| {
-            (
-                "timeZone".to_owned(),
-                format!(
-                    "unknown time zone {:?} (use an IANA name, e.g. Europe/Paris, or UTC±HH:MM)",
-                    self.time_zone
-                ),
-            )
-        })?;
+        let zone = Zone::for_field(&self.time_zone)?;
         if self.dates.is_empty() || self.dates.len() > MAX_DATES {
             return Err((
                 "dates".to_owned(),
@@ -74,6 +66,25 @@ impl DateSet {
     pub fn describe(&self) -> String {
         format!("{} in {}", self.dates.join(", "), self.time_zone)
     }
+}
+
+/// Checks the time conditions of a rule's `match` or a branch condition: each window of `time`
+/// and the `dates`.
+///
+/// # Errors
+/// `(field, reason)`: `time[i].…` or `dates.…`.
+pub fn check_when(
+    time: &[crate::window::TimeWindow],
+    dates: Option<&DateSet>,
+) -> Result<(), (String, String)> {
+    for (i, w) in time.iter().enumerate() {
+        w.compile()
+            .map_err(|(f, r)| (format!("time[{i}].{f}"), r))?;
+    }
+    if let Some(d) = dates {
+        d.compile().map_err(|(f, r)| (format!("dates.{f}"), r))?;
+    }
+    Ok(())
 }
 
 impl CompiledDates {

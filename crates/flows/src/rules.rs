@@ -161,13 +161,6 @@ impl Match {
                 m.check().map_err(|r| (format!("{group}.{name}"), r))?;
             }
         }
-        for (i, w) in self.time.iter().enumerate() {
-            w.compile()
-                .map_err(|(f, r)| (format!("time[{i}].{f}"), r))?;
-        }
-        if let Some(d) = &self.dates {
-            d.compile().map_err(|(f, r)| (format!("dates.{f}"), r))?;
-        }
-        Ok(())
+        crate::dates::check_when(&self.time, self.dates.as_ref())
     }
 }

@@ -62,6 +62,21 @@ impl Zone {
             .then(|| Zone::Named(name.to_owned()))
     }
 
+    /// [`Zone::lookup`] for a document's `timeZone` field.
+    ///
+    /// # Errors
+    /// `("timeZone", reason)` for a zone neither the platform nor the offset forms know.
+    pub fn for_field(name: &str) -> Result<Zone, (String, String)> {
+        Zone::lookup(name).ok_or_else(|| {
+            (
+                "timeZone".to_owned(),
+                format!(
+                    "unknown time zone {name:?} (use an IANA name, e.g. Europe/Paris, or UTC±HH:MM)"
+                ),
+            )
+        })
+    }
+
     /// The offset from UTC, in minutes, in force at `utc` (Unix seconds).
     pub fn offset_minutes(&self, utc: i64) -> i32 {
         match self {

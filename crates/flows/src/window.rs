@@ -42,15 +42,7 @@ impl TimeWindow {
     /// # Errors
     /// `(field, reason)`: the field inside the window (`timeZone`, `days[2]`, `start`, `end`).
     pub fn compile(&self) -> Result<CompiledWindow, (String, String)> {
-        let zone = Zone::lookup(&self.time_zone).ok_or_else(|| {
-            (
-                "timeZone".to_owned(),
-                format!(
-                    "unknown time zone {:?} (use an IANA name, e.g. Europe/Paris, or UTC±HH:MM)",
-                    self.time_zone
-                ),
-            )
-        })?;
+        let zone = Zone::for_field(&self.time_zone)?;
         let mut days = 0u8;
         for (i, d) in self.days.iter().enumerate() {
             let idx = DAY_NAMES

@@ -343,6 +343,28 @@ fn check_if_match(if_match: Option<&String>, current: &str, what: &str) -> EdgeR
     }
 }
 
+/// May a save of `what` go ahead? `current` is its entity tag (`None`: it does not exist yet):
+/// `If-Match` must hold for an existing one (412), be absent or `*` for a new one (412), and a
+/// new one must fit (`full`: 413 with `full_message`).
+fn check_save(
+    what: &str,
+    current: Option<&str>,
+    if_match: Option<&String>,
+    full: bool,
+    full_message: &str,
+) -> EdgeResult<()> {
+    match current {
+        Some(tag) => check_if_match(if_match, tag, what),
+        None if if_match.is_some_and(|t| t.trim() != "*") => {
+            let mut e = EdgeError::new(412, "PreconditionFailed", format!("{what} does not exist"));
+            e.field = Some("If-Match".into());
+            Err(e)
+        }
+        None if full => Err(EdgeError::new(413, "PayloadTooLarge", full_message)),
+        None => Ok(()),
+    }
+}
+
 /// Drafts and tests.
 impl RulesObject {
     async fn drafts(&self) -> EdgeResult<Drafts> {
@@ -385,30 +407,15 @@ impl RulesObject {
         let storage = self.state.storage();
         let mut drafts = self.drafts().await?;
         let existing = drafts.drafts.iter().position(|d| d.name == req.name);
-        match existing {
-            Some(i) => check_if_match(
-                req.if_match.as_ref(),
-                &drafts.drafts[i].etag,
-                &format!("draft {}", req.name),
-            )?,
-            None if req.if_match.as_deref().is_some_and(|t| t.trim() != "*") => {
-                let mut e = EdgeError::new(
-                    412,
-                    "PreconditionFailed",
-                    format!("draft {} does not exist", req.name),
-                );
-                e.field = Some("If-Match".into());
-                return Err(e);
-            }
-            None if drafts.drafts.len() >= MAX_DRAFTS => {
-                return Err(EdgeError::new(
-                    413,
-                    "PayloadTooLarge",
-                    format!("at most {MAX_DRAFTS} drafts: publish or remove one first"),
-                ));
-            }
-            None => {}
-        }
+        check_save(
+            &format!("draft {}", req.name),
+            existing
+                .and_then(|i| drafts.drafts.get(i))
+                .map(|d| d.etag.as_str()),
+            req.if_match.as_ref(),
+            drafts.drafts.len() >= MAX_DRAFTS,
+            &format!("at most {MAX_DRAFTS} drafts: publish or remove one first"),
+        )?;
         drafts.count += 1;
         let draft = Draft {
             name: req.name.clone(),
@@ -542,26 +549,13 @@ impl RulesObject {
 
     async fn test_save(&self, req: TestSave) -> EdgeResult<Response> {
         let mut tests = self.tests().await?;
-        match tests.tests.get(&req.name) {
-            Some(tag) => check_if_match(req.if_match.as_ref(), tag, &format!("test {}", req.name))?,
-            None if req.if_match.as_deref().is_some_and(|t| t.trim() != "*") => {
-                let mut e = EdgeError::new(
-                    412,
-                    "PreconditionFailed",
-                    format!("test {} does not exist", req.name),
-                );
-                e.field = Some("If-Match".into());
-                return Err(e);
-            }
-            None if tests.tests.len() >= MAX_TESTS => {
-                return Err(EdgeError::new(
-                    413,
-                    "PayloadTooLarge",
-                    format!("at most {MAX_TESTS} stored tests"),
-                ));
-            }
-            None => {}
-        }
+        check_save(
+            &format!("test {}", req.name),
+            tests.tests.get(&req.name).map(String::as_str),
+            req.if_match.as_ref(),
+            tests.tests.len() >= MAX_TESTS,
+            &format!("at most {MAX_TESTS} stored tests"),
+        )?;
         tests.count += 1;
         let tag = format!("t{}", revision_id(tests.count, &req.text));
         self.state

@@ -494,13 +494,6 @@ impl super::step::Condition {
         if let Some(m) = &self.matches {
             m.check().map_err(|r| ("matches".to_owned(), r))?;
         }
-        for (i, w) in self.time.iter().enumerate() {
-            w.compile()
-                .map_err(|(f, r)| (format!("time[{i}].{f}"), r))?;
-        }
-        if let Some(d) = &self.dates {
-            d.compile().map_err(|(f, r)| (format!("dates.{f}"), r))?;
-        }
-        Ok(())
+        crate::dates::check_when(&self.time, self.dates.as_ref())
     }
 }
