@@ -375,6 +375,13 @@ impl RulesObject {
         Ok(self.state.storage().get(TESTS).await?.unwrap_or_default())
     }
 
+    /// The JSON stored at `key` (404 naming `what` when absent).
+    async fn stored_json(&self, key: &str, what: &str) -> EdgeResult<serde_json::Value> {
+        let text: Option<String> = self.state.storage().get(key).await?;
+        let text = text.ok_or_else(|| EdgeError::not_found(what))?;
+        Ok(serde_json::from_str(&text)?)
+    }
+
     async fn drafts_list(&self) -> EdgeResult<Response> {
         let mut drafts = self.drafts().await?.drafts;
         drafts.sort_by_key(|d| std::cmp::Reverse(d.at_ms));
@@ -388,13 +395,9 @@ impl RulesObject {
             .iter()
             .find(|d| d.name == req.name)
             .ok_or_else(|| EdgeError::not_found("draft"))?;
-        let text: Option<String> = self
-            .state
-            .storage()
-            .get(&format!("draft:{}", d.name))
+        let document = self
+            .stored_json(&format!("draft:{}", d.name), "draft")
             .await?;
-        let text = text.ok_or_else(|| EdgeError::not_found("draft"))?;
-        let document: serde_json::Value = serde_json::from_str(&text)?;
         let mut resp = json(
             &serde_json::json!({ "draft": d, "document": document }),
             200,
@@ -535,13 +538,9 @@ impl RulesObject {
             .tests
             .get(&req.name)
             .ok_or_else(|| EdgeError::not_found("test"))?;
-        let text: Option<String> = self
-            .state
-            .storage()
-            .get(&format!("test:{}", req.name))
+        let case = self
+            .stored_json(&format!("test:{}", req.name), "test")
             .await?;
-        let text = text.ok_or_else(|| EdgeError::not_found("test"))?;
-        let case: serde_json::Value = serde_json::from_str(&text)?;
         let mut resp = json(&serde_json::json!({ "test": case, "etag": tag }), 200)?;
         resp.headers_mut().set("etag", &etag(tag))?;
         Ok(resp)
