@@ -209,7 +209,7 @@ async fn rules(env: &Env) -> EdgeResult<Response> {
 const FLOWS_SCHEMA: &str = include_str!("../../../../docs/flows.schema.json");
 
 /// The request's `If-Match`, if any.
-fn if_match(req: &Request) -> EdgeResult<Option<String>> {
+pub(crate) fn if_match(req: &Request) -> EdgeResult<Option<String>> {
     Ok(req
         .headers()
         .get("if-match")?
@@ -277,20 +277,15 @@ async fn rollback(
 
 /// The routing table a simulation or replay asks for: `rules` (a document), `revision` (a
 /// stored one), or the rules in force; and the revision id it is.
-async fn table_for(
+pub(crate) async fn table_for(
     env: &Env,
     rules: Option<&Value>,
     revision: Option<&str>,
 ) -> EdgeResult<(RoutingTable, Option<String>)> {
     match (rules, revision) {
         (Some(doc), _) => {
-            let table =
-                crate::routing::RoutingTable::from_json(&doc.to_string()).map_err(|e| match e {
-                    callsteer::Error::InvalidInput { field, reason } => {
-                        EdgeError::from(callsteer::Error::invalid(format!("rules.{field}"), reason))
-                    }
-                    other => EdgeError::from(other),
-                })?;
+            let table = RoutingTable::from_json(&doc.to_string())
+                .map_err(|e| crate::routing::offline::under("rules", e))?;
             Ok((table, None))
         }
         (None, Some(id)) => {
@@ -355,12 +350,7 @@ async fn replay(env: &Env, id: &str, body: &str) -> EdgeResult<Response> {
         #[serde(default)]
         revision: Option<String>,
     }
-    let value: Value = if body.trim().is_empty() {
-        Value::Object(Default::default())
-    } else {
-        serde_json::from_str(body)
-            .map_err(|e| EdgeError::bad_request(format!("not valid JSON: {e}")))?
-    };
+    let value = json_body(body)?;
     let b: Body = crate::routing::decode_at(value, "")?;
     let mut resp = call_object::call(env, id, Method::Get, "/replay", None).await?;
     if resp.status_code() != 200 {
@@ -390,7 +380,24 @@ async fn replay(env: &Env, id: &str, body: &str) -> EdgeResult<Response> {
     Ok(json(&out, 200)?)
 }
 
-fn api_version(env: &Env) -> String {
+/// A JSON body; an empty one is `{}`.
+///
+/// # Errors
+/// 400 naming `document` when the text is not JSON.
+pub(crate) fn json_body(text: &str) -> EdgeResult<Value> {
+    if text.trim().is_empty() {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_str(text).map_err(|e| {
+        EdgeError::from(callsteer::Error::invalid(
+            "document",
+            format!("not valid JSON: {e}"),
+        ))
+    })
+}
+
+/// The api-version the worker sends (`API_VERSION`, else the core's default).
+pub(crate) fn api_version(env: &Env) -> String {
     super::config::Config::from_env(env)
         .map(|c| c.api_version)
         .unwrap_or_else(|_| callsteer::DEFAULT_API_VERSION.to_owned())

@@ -17,6 +17,7 @@
 //! | POST | `/admin/flows/test` | `{"draft" \| "revision" \| "rules", "tests"}`: runs tests (the stored ones when `tests` is absent) |
 
 use super::acs::now_ms;
+use super::admin::{api_version, if_match, json_body, table_for};
 use super::call_object;
 use super::config::{parse_rules, routing_table, KV};
 use super::respond::{json, EdgeError, EdgeResult};
@@ -97,13 +98,6 @@ fn too_large(message: String) -> EdgeError {
     EdgeError::new(413, "PayloadTooLarge", message)
 }
 
-fn if_match(req: &Request) -> EdgeResult<Option<String>> {
-    Ok(req
-        .headers()
-        .get("if-match")?
-        .filter(|v| !v.trim().is_empty()))
-}
-
 async fn read(env: &Env, path: &str, name: String) -> EdgeResult<Response> {
     rules_object::post(
         env,
@@ -122,6 +116,33 @@ async fn remove(req: &Request, env: &Env, path: &str, name: &str) -> EdgeResult<
         if_match: if_match(req)?,
     };
     rules_object::post(env, path, &named).await
+}
+
+/// A stored draft, loaded: its routing table and its summary (`Draft`, as JSON).
+struct Loaded {
+    table: RoutingTable,
+    draft: Value,
+}
+
+impl Loaded {
+    fn etag(&self) -> &str {
+        self.draft["etag"].as_str().unwrap_or_default()
+    }
+}
+
+/// Reads draft `name` and loads its document as today's worker loads rules; `Err(response)`:
+/// the rules object's refusal (404), to be answered as it is.
+async fn load_draft(env: &Env, name: &str) -> EdgeResult<Result<Loaded, Response>> {
+    let mut resp = read(env, "/drafts/read", name.to_owned()).await?;
+    if resp.status_code() != 200 {
+        return Ok(Err(resp));
+    }
+    let mut body: Value = resp.json().await?;
+    let table = parse_rules(&body["document"].to_string())?;
+    Ok(Ok(Loaded {
+        table,
+        draft: body["draft"].take(),
+    }))
 }
 
 /// `PUT /admin/rules/drafts/{name}`: validated as a live save is; its warnings are kept.
@@ -276,17 +297,12 @@ pub(crate) async fn gate_for_save(
 /// `POST /admin/rules/publish`.
 async fn publish(req: &mut Request, env: &Env, caller: &Caller) -> EdgeResult<Response> {
     let p = PublishRequest::from_json(&req.text().await?)?;
-    let mut resp = read(env, "/drafts/read", p.draft.clone()).await?;
-    if resp.status_code() != 200 {
-        return Ok(resp);
-    }
-    let body: Value = resp.json().await?;
-    let draft_etag = body["draft"]["etag"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let table = parse_rules(&body["document"].to_string())?;
-    let report = gate(env, &table, &format!("draft:{}", p.draft)).await?;
+    let loaded = match load_draft(env, &p.draft).await? {
+        Ok(loaded) => loaded,
+        Err(refused) => return Ok(refused),
+    };
+    let (table, draft_etag) = (&loaded.table, loaded.etag().to_owned());
+    let report = gate(env, table, &format!("draft:{}", p.draft)).await?;
     if !report.all_passed() && !p.force {
         return refused(&report);
     }
@@ -346,45 +362,25 @@ async fn run(req: &mut Request, env: &Env) -> EdgeResult<Response> {
             text.len()
         )));
     }
-    let value: Value = if text.trim().is_empty() {
-        Value::Object(Default::default())
-    } else {
-        serde_json::from_str(&text)
-            .map_err(|e| invalid("document", format!("not valid JSON: {e}")))?
-    };
+    let value = json_body(&text)?;
     let b: RunBody = decode_at(value, "")?;
     let given = [b.draft.is_some(), b.revision.is_some(), b.rules.is_some()];
     if given.iter().filter(|g| **g).count() > 1 {
         return Err(invalid("draft", "give one of `draft`, `revision`, `rules`"));
     }
-    let (table, target) = match (&b.draft, &b.revision, &b.rules) {
-        (Some(name), _, _) => {
+    let (table, target) = match &b.draft {
+        Some(name) => {
             check_draft_name(name).map_err(|_| invalid("draft", "not a draft name"))?;
-            let mut resp = read(env, "/drafts/read", name.clone()).await?;
-            if resp.status_code() != 200 {
-                return Ok(resp);
-            }
-            let body: Value = resp.json().await?;
-            let label = format!(
-                "draft:{name}@{}",
-                body["draft"]["etag"].as_str().unwrap_or("")
-            );
-            (parse_rules(&body["document"].to_string())?, label)
+            let loaded = match load_draft(env, name).await? {
+                Ok(loaded) => loaded,
+                Err(refused) => return Ok(refused),
+            };
+            let label = format!("draft:{name}@{}", loaded.etag());
+            (loaded.table, label)
         }
-        (_, Some(id), _) => {
-            let text = rules_object::document(env, id)
-                .await?
-                .ok_or_else(|| EdgeError::not_found("revision"))?;
-            (parse_rules(&text)?, id.clone())
-        }
-        (_, _, Some(doc)) => {
-            let table = RoutingTable::from_json(&doc.to_string())
-                .map_err(|e| EdgeError::from(crate::routing::offline::under("rules", e)))?;
-            (table, "rules".to_owned())
-        }
-        _ => {
-            let (table, live) = routing_table(env).await?;
-            (table, live.revision)
+        None => {
+            let (table, revision) = table_for(env, b.rules.as_ref(), b.revision.as_deref()).await?;
+            (table, revision.unwrap_or_else(|| "rules".to_owned()))
         }
     };
     let (tests, mut unreadable) = match b.tests {
@@ -413,17 +409,15 @@ async fn run(req: &mut Request, env: &Env) -> EdgeResult<Response> {
 /// `GET /admin/rules/drafts/{name}/diff`.
 async fn draft_diff(env: &Env, name: &str) -> EdgeResult<Response> {
     let name = segment(name)?;
-    let mut resp = read(env, "/drafts/read", name.clone()).await?;
-    if resp.status_code() != 200 {
-        return Ok(resp);
-    }
-    let body: Value = resp.json().await?;
-    let draft = parse_rules(&body["document"].to_string())?;
+    let loaded = match load_draft(env, &name).await? {
+        Ok(loaded) => loaded,
+        Err(refused) => return Ok(refused),
+    };
     let (live, rules) = routing_table(env).await?;
     let out = serde_json::json!({
-        "draft": body["draft"],
         "liveRevision": rules.revision,
-        "diff": crate::routing::diff::diff(&live, &draft),
+        "diff": crate::routing::diff::diff(&live, &loaded.table),
+        "draft": loaded.draft,
     });
     Ok(json(&out, 200)?)
 }
@@ -439,28 +433,20 @@ async fn draft_impact(req: &mut Request, env: &Env, name: &str) -> EdgeResult<Re
     }
     let name = segment(name)?;
     let text = req.text().await?;
-    let b: Body = if text.trim().is_empty() {
-        Body::default()
-    } else {
-        let v: Value = serde_json::from_str(&text)
-            .map_err(|e| invalid("document", format!("not valid JSON: {e}")))?;
-        decode_at(v, "")?
-    };
+    let b: Body = decode_at(json_body(&text)?, "")?;
     let n = b.calls.unwrap_or(impact::DEFAULT_CALLS);
     if n == 0 || n > impact::MAX_CALLS {
         return Err(invalid("calls", format!("1 to {}", impact::MAX_CALLS)));
     }
-    let mut resp = read(env, "/drafts/read", name.clone()).await?;
-    if resp.status_code() != 200 {
-        return Ok(resp);
-    }
-    let body: Value = resp.json().await?;
-    let table = parse_rules(&body["document"].to_string())?;
+    let loaded = match load_draft(env, &name).await? {
+        Ok(loaded) => loaded,
+        Err(refused) => return Ok(refused),
+    };
     let started = now_ms();
     let ids = recent_calls(env, n).await?;
     let (calls, failed) = recorded_calls(env, &ids).await;
     let report = impact::impact(
-        &table,
+        &loaded.table,
         &format!("draft:{name}"),
         &calls,
         failed,
@@ -538,10 +524,4 @@ async fn recorded_calls(env: &Env, ids: &[String]) -> (Vec<RecordedCall>, Vec<Un
         }
     }
     (calls, failed)
-}
-
-fn api_version(env: &Env) -> String {
-    super::config::Config::from_env(env)
-        .map(|c| c.api_version)
-        .unwrap_or_else(|_| callsteer::DEFAULT_API_VERSION.to_owned())
 }

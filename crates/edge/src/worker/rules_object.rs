@@ -179,17 +179,7 @@ impl RulesObject {
         let storage = self.state.storage();
         let mut head = self.head().await?;
         let current = head.current.clone().unwrap_or_else(|| req.base.clone());
-        if let Some(tag) = &req.if_match {
-            if !if_match_holds(tag, &current) {
-                let mut e = EdgeError::new(
-                    412,
-                    "PreconditionFailed",
-                    format!("the rules changed: revision {current} is in force, not {tag}"),
-                );
-                e.field = Some("If-Match".into());
-                return Err(e);
-            }
-        }
+        check_if_match(req.if_match.as_ref(), &current, "the rules in force")?;
         let mut message = None;
         let mut tests = req.tests;
         let mut published = None;
